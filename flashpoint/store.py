@@ -1,0 +1,271 @@
+"""Corpus tables on disk: Parquet parts plus a manifest that names them.
+
+Layout of a corpus directory::
+
+    manifest.json        which parts make up each table, row counts, model, gazetteers
+    parts/<table>-<uuid>.parquet
+    rejects.jsonl        inputs that were refused, with reasons (appended by ingest)
+    .lock                held by a writer for the length of a commit
+
+A commit writes new parts first (each to a temporary name, fsynced, then renamed), then
+swaps ``manifest.json`` with one ``os.replace``. A reader that opens the manifest sees
+either the previous corpus or the new one, whole; a writer killed at any instant leaves
+stray parts that no manifest names, which the next commit removes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from flashpoint import __version__
+from flashpoint.schema import SCHEMA_VERSION, TABLES
+
+MANIFEST = "manifest.json"
+PARTS = "parts"
+REJECTS = "rejects.jsonl"
+# Parts dropped from the manifest stay this long, so a reader holding the old manifest
+# can still open them.
+GRACE_SECONDS = 600
+
+
+class CorpusNotFound(FileNotFoundError):
+    """The directory holds no corpus (no manifest.json)."""
+
+
+@dataclass
+class Corpus:
+    path: Path
+    manifest: dict[str, Any]
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    mentions: pd.DataFrame
+    events: pd.DataFrame
+    stories: pd.DataFrame
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name in TABLES:
+            frame: pd.DataFrame = getattr(self, name)
+            return frame
+        return self.extra[name]
+
+    @property
+    def generation(self) -> int:
+        return int(self.manifest.get("generation", 0))
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype="object") for column in TABLES[name]})
+
+
+def exists(path: str | os.PathLike[str]) -> bool:
+    return (Path(path) / MANIFEST).is_file()
+
+
+def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
+    manifest_path = Path(path) / MANIFEST
+    if not manifest_path.is_file():
+        raise CorpusNotFound(f"no corpus at {path} (no {MANIFEST})")
+    with manifest_path.open(encoding="utf-8") as handle:
+        manifest: dict[str, Any] = json.load(handle)
+    return manifest
+
+
+def _read_parts(root: Path, parts: list[str], name: str) -> pd.DataFrame:
+    if not parts:
+        return empty_table(name) if name in TABLES else pd.DataFrame()
+    frames = [pq.read_table(root / part).to_pandas() for part in parts]
+    frames = [frame for frame in frames if len(frame.columns)]
+    if not frames:
+        return empty_table(name) if name in TABLES else pd.DataFrame()
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def load_corpus(path: str | os.PathLike[str], tables: tuple[str, ...] | None = None) -> Corpus:
+    """Read the corpus the manifest names now. Retries once if a writer swapped it mid-read."""
+    root = Path(path)
+    for attempt in range(3):
+        manifest = read_manifest(root)
+        try:
+            frames = {
+                name: _read_parts(root, list(parts), name)
+                for name, parts in manifest.get("tables", {}).items()
+                if tables is None or name in tables
+            }
+        except FileNotFoundError:
+            if attempt == 2:
+                raise
+            time.sleep(0.05)
+            continue
+        core = {name: frames.pop(name, empty_table(name)) for name in TABLES}
+        return Corpus(path=root, manifest=manifest, extra=frames, **core)
+    raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def writer_lock(path: str | os.PathLike[str]) -> Iterator[None]:
+    """One writer at a time per corpus directory (readers need no lock)."""
+    root = Path(path)
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomic_bytes(target: Path, payload: bytes) -> None:
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    with tmp.open("wb") as handle:
+        handle.write(payload)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
+
+
+def _to_arrow(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+
+
+def _write_part(root: Path, name: str, frame: pd.DataFrame) -> str:
+    parts_dir = root / PARTS
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    relative = f"{PARTS}/{name}-{uuid.uuid4().hex[:16]}.parquet"
+    target = root / relative
+    tmp = target.with_name(f".{target.name}.tmp")
+    pq.write_table(_to_arrow(frame), tmp, compression="zstd")
+    with tmp.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
+    return relative
+
+
+def commit(
+    path: str | os.PathLike[str],
+    *,
+    append: Mapping[str, pd.DataFrame] | None = None,
+    replace: Mapping[str, pd.DataFrame] | None = None,
+    manifest_updates: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Add rows to some tables and replace others, all in one atomic manifest swap.
+
+    Must be called under :func:`writer_lock`. Returns the new manifest.
+    """
+    root = Path(path)
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        manifest = read_manifest(root)
+    except CorpusNotFound:
+        manifest = {"generation": 0, "tables": {name: [] for name in TABLES}}
+    tables: dict[str, list[str]] = {k: list(v) for k, v in manifest.get("tables", {}).items()}
+    row_counts: dict[str, int] = dict(manifest.get("row_counts", {}))
+    dropped: list[str] = []
+
+    for name, frame in (replace or {}).items():
+        dropped.extend(tables.get(name, []))
+        tables[name] = [_write_part(root, name, frame)] if len(frame) else []
+        row_counts[name] = len(frame)
+    for name, frame in (append or {}).items():
+        if len(frame):
+            tables.setdefault(name, []).append(_write_part(root, name, frame))
+            row_counts[name] = row_counts.get(name, 0) + len(frame)
+        else:
+            tables.setdefault(name, [])
+            row_counts.setdefault(name, 0)
+    _fsync_dir(root / PARTS) if (root / PARTS).exists() else None
+
+    new_manifest: dict[str, Any] = {
+        **manifest,
+        **(manifest_updates or {}),
+        "schema_version": SCHEMA_VERSION,
+        "flashpoint_version": __version__,
+        "generation": int(manifest.get("generation", 0)) + 1,
+        "committed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "tables": tables,
+        "row_counts": row_counts,
+        "retired_parts": sorted(set(manifest.get("retired_parts", [])) | set(dropped)),
+    }
+    payload = json.dumps(new_manifest, indent=2, sort_keys=True).encode("utf-8")
+    _write_atomic_bytes(root / MANIFEST, payload)
+    _fsync_dir(root)
+    new_manifest["retired_parts"] = _collect_garbage(root, new_manifest)
+    return new_manifest
+
+
+def _collect_garbage(root: Path, manifest: dict[str, Any]) -> list[str]:
+    """Remove parts no manifest names: leftovers of killed writers, and retired parts
+    past their grace period. Returns the retired parts still kept."""
+    live = {part for parts in manifest["tables"].values() for part in parts}
+    now = time.time()
+    kept: list[str] = []
+    parts_dir = root / PARTS
+    if not parts_dir.exists():
+        return kept
+    retired = set(manifest.get("retired_parts", []))
+    for file in parts_dir.iterdir():
+        relative = f"{PARTS}/{file.name}"
+        if relative in live:
+            continue
+        try:
+            age = now - file.stat().st_mtime
+        except FileNotFoundError:
+            continue
+        if age > GRACE_SECONDS or (relative not in retired and file.name.startswith(".")):
+            with contextlib.suppress(FileNotFoundError):
+                file.unlink()
+        elif relative in retired:
+            kept.append(relative)
+    return sorted(kept)
+
+
+def append_rejects(path: str | os.PathLike[str], rejects: list[dict[str, Any]]) -> None:
+    """Rejects are a log: appended line by line, each line whole JSON."""
+    if not rejects:
+        return
+    root = Path(path)
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / REJECTS).open("a", encoding="utf-8") as handle:
+        for reject in rejects:
+            handle.write(json.dumps(reject, ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def read_rejects(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    file = Path(path) / REJECTS
+    if not file.exists():
+        return []
+    rows = []
+    with file.open(encoding="utf-8") as handle:
+        for line in handle:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # a line cut short by a killed writer
+    return rows
