@@ -125,3 +125,15 @@ TABLES: dict[str, tuple[str, ...]] = {
     "events": EVENT_COLUMNS,
     "stories": STORY_COLUMNS,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleContext:
+    """What event extraction needs to know about the article a Doc came from."""
+
+    article_id: str
+    published: datetime | None = None  # timezone-aware UTC
+    published_precision: str = "unknown"
+    dateline: str | None = None
+    title: str | None = None
+    source: str | None = None
