@@ -29,3 +29,14 @@ def nlp():  # type: ignore[no-untyped-def]
     from flashpoint.nlp.pipeline import load_pipeline
 
     return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def sample_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus (data/sample) built once per session by the real ingest."""
+    from flashpoint.ingest.run import ingest
+
+    path = tmp_path_factory.mktemp("sample_corpus")
+    report = ingest([str(REPO_ROOT / "data" / "sample")], path, progress=False)
+    assert report.added > 0, report.summary()
+    return path

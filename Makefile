@@ -1,0 +1,65 @@
+# Flashpoint: two commands for a fresh machine — `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+CORPUS ?= data/corpus
+# The install is redone only when these files change (a second `make` reinstalls nothing).
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | sha256sum | cut -c1-12)
+
+.PHONY: help setup run test lint typecheck unit e2e eval bench corpus clean
+
+help:
+	@echo "make run    set up, build the demo corpus if missing, serve http://localhost:$(PORT)"
+	@echo "make test   set up, then lint, type check and the whole test suite (browser included)"
+	@echo "make eval   precision/recall of entities and events against the gold labels"
+	@echo "make bench  speed benchmarks (benchmarks/)"
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) scripts/check_python.py
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@$(PY) scripts/ensure_model.py
+	@bash scripts/ensure_chromium.sh
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+setup: $(STAMP)
+
+$(CORPUS)/manifest.json: | $(STAMP)
+	$(VENV)/bin/flashpoint ingest data/sample --corpus $(CORPUS)  || [ $$? -eq 1 ]
+
+corpus: $(CORPUS)/manifest.json
+
+run: setup corpus
+	FLASHPOINT_CORPUS=$(CORPUS) $(VENV)/bin/streamlit run app.py \
+		--server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+unit: setup
+	$(VENV)/bin/pytest -m "not e2e"
+
+e2e: setup
+	$(VENV)/bin/pytest -m e2e
+
+test: lint typecheck
+	$(VENV)/bin/pytest
+
+eval: setup
+	$(PY) -m flashpoint.eval --baseline tests/data/eval_baseline.json
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(CORPUS) .pytest_cache .mypy_cache .ruff_cache
