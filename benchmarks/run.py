@@ -39,9 +39,10 @@ def korea_herald_subset(n: int, workdir: Path) -> Path:
     csv.field_size_limit(1 << 30)
     source = SHARED / "koreaherald_2015_2017_security.csv"
     target = workdir / f"kh_{n}.csv"
-    with source.open(encoding="utf-8", newline="") as src, target.open(
-        "w", encoding="utf-8", newline=""
-    ) as dst:
+    with (
+        source.open(encoding="utf-8", newline="") as src,
+        target.open("w", encoding="utf-8", newline="") as dst,
+    ):
         reader = csv.DictReader(src)
         writer = csv.DictWriter(dst, fieldnames=reader.fieldnames or [], quoting=csv.QUOTE_ALL)
         writer.writeheader()

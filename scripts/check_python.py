@@ -3,5 +3,7 @@
 import sys
 
 if sys.version_info < (3, 11):
-    sys.exit(f"Flashpoint needs Python >= 3.11; `{sys.executable}` is {sys.version.split()[0]}. "
-             "Run `make PYTHON=python3.11 ...` with a newer interpreter.")
+    sys.exit(
+        f"Flashpoint needs Python >= 3.11; `{sys.executable}` is {sys.version.split()[0]}. "
+        "Run `make PYTHON=python3.11 ...` with a newer interpreter."
+    )

@@ -3,10 +3,12 @@ dashboard offers as CSV. Entity ids become display names joined with "; "."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
+
+from flashpoint.analysis.filters import EntityCatalog, Filters, filter_events
 
 EVENT_EXPORT_COLUMNS: tuple[str, ...] = (
     "event_id",
@@ -46,16 +48,6 @@ STORY_EXPORT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def entity_names(mentions: pd.DataFrame, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """entity_id → display name, from the mentions table (its canonical names)."""
-    names: dict[str, str] = dict(extra or {})
-    if len(mentions):
-        known = mentions.dropna(subset=["entity_id", "entity_name"])
-        pairs = known.drop_duplicates("entity_id")[["entity_id", "entity_name"]]
-        names.update(zip(pairs["entity_id"], pairs["entity_name"], strict=True))
-    return names
-
-
 def _as_list(value: Any) -> list[str]:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return []
@@ -64,65 +56,39 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
-def _fallback_name(entity_id: str) -> str:
-    kind, _, slug = entity_id.partition(":")
-    return slug.replace("-", " ").title() if slug else kind
+def display_names(ids: Iterable[Any], catalog: EntityCatalog) -> str:
+    return "; ".join(catalog.names(ids))
 
 
-def display_names(ids: Iterable[str], names: Mapping[str, str]) -> str:
-    return "; ".join(names.get(i) or _fallback_name(i) for i in ids)
-
-
-def evidence_sentences(events: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:
-    """The sentence each event came from, cut from the stored article text."""
-    if not len(events):
-        return pd.Series([], dtype="object")
-    texts = articles.set_index("article_id")["text"]
-    joined = texts.reindex(events["article_id"]).tolist()
-    return pd.Series(
-        [
-            text[int(start) : int(end)] if isinstance(text, str) else None
-            for text, start, end in zip(
-                joined, events["start_char"], events["end_char"], strict=True
-            )
-        ],
-        index=events.index,
-        dtype="object",
-    )
-
-
-def events_export(
-    events: pd.DataFrame,
-    articles: pd.DataFrame,
-    names: Mapping[str, str],
-) -> pd.DataFrame:
-    if not len(events):
+def events_export(corpus: Any, filters: Filters) -> pd.DataFrame:
+    """One row per event matching the filters, ids as display names, with its evidence."""
+    catalog = EntityCatalog.for_corpus(corpus)
+    frame = filter_events(corpus, filters, catalog)
+    if not len(frame):
         return pd.DataFrame(columns=list(EVENT_EXPORT_COLUMNS))
-    meta = articles.set_index("article_id")[["source", "title", "published", "url"]]
-    frame = events.join(meta, on="article_id")
     out = pd.DataFrame(index=frame.index)
     for column in EVENT_EXPORT_COLUMNS:
         if column in ("actors", "participants", "weapons"):
-            out[column] = [display_names(_as_list(v), names) for v in frame[column]]
+            out[column] = [display_names(_as_list(v), catalog) for v in frame[column]]
         elif column == "location":
             out[column] = [
-                names.get(v, v) if isinstance(v, str) else None for v in frame["location"]
+                catalog.name(v) if isinstance(v, str) and ":" in v else v for v in frame["location"]
             ]
         elif column == "evidence":
-            out[column] = evidence_sentences(frame, articles)
+            out[column] = frame["evidence_text"]
         else:
-            out[column] = frame[column] if column in frame else None
-    return out.sort_values(["event_date", "event_type"], na_position="last").reset_index(
-        drop=True
-    )
+            out[column] = frame.get(column)
+    return out.sort_values(["event_date", "event_type"], na_position="last").reset_index(drop=True)
 
 
-def stories_export(stories: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+def stories_export(corpus: Any, filters: Filters) -> pd.DataFrame:
+    """One row per story with at least one event matching the filters."""
+    catalog = EntityCatalog.for_corpus(corpus)
+    events = filter_events(corpus, filters, catalog)
+    stories = corpus.stories[corpus.stories["story_id"].isin(events["story_id"].dropna())]
     if not len(stories):
         return pd.DataFrame(columns=list(STORY_EXPORT_COLUMNS))
     out = stories.reindex(columns=list(STORY_EXPORT_COLUMNS)).copy()
     for column in ("actors", "weapons"):
-        out[column] = [display_names(_as_list(v), names) for v in stories[column]]
-    return out.sort_values(["event_date", "event_type"], na_position="last").reset_index(
-        drop=True
-    )
+        out[column] = [display_names(_as_list(v), catalog) for v in stories[column]]
+    return out.sort_values(["event_date", "event_type"], na_position="last").reset_index(drop=True)

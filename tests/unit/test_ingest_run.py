@@ -71,8 +71,15 @@ def test_date_option_fills_only_missing_dates(tmp_path: Path) -> None:
     _write(tmp_path / "in" / "undated.md", "Undated", MEETING, date=None)
     corpus = tmp_path / "corpus"
     code = main(
-        ["ingest", str(tmp_path / "in"), "--corpus", str(corpus), "--date", "2017-03-21",
-         "--no-progress"]
+        [
+            "ingest",
+            str(tmp_path / "in"),
+            "--corpus",
+            str(corpus),
+            "--date",
+            "2017-03-21",
+            "--no-progress",
+        ]
     )
     assert code == 0
     articles = store.load_corpus(corpus).articles.set_index("title")
