@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml constraints.txt
 setup: $(STAMP)
 
 $(CORPUS)/manifest.json: | $(STAMP)
-	$(VENV)/bin/flashpoint ingest data/sample --corpus $(CORPUS)  || [ $$? -eq 1 ]
+	$(VENV)/bin/flashpoint ingest data/sample/*/ --corpus $(CORPUS)  || [ $$? -eq 1 ]
 
 corpus: $(CORPUS)/manifest.json
 

@@ -27,3 +27,8 @@ def user_gazetteer(explicit: str | os.PathLike[str] | None = None) -> Path | Non
     """--gazetteer, else $FLASHPOINT_GAZETTEER: a user's extra/overriding entries."""
     value = explicit or os.environ.get("FLASHPOINT_GAZETTEER")
     return Path(value) if value else None
+
+
+def sample_sources() -> list[str]:
+    """The demo corpus: every folder under data/sample (its README is not an article)."""
+    return sorted(str(path) for path in SAMPLE_DIR.iterdir() if path.is_dir())

@@ -34,9 +34,10 @@ def nlp():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def sample_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo corpus (data/sample) built once per session by the real ingest."""
+    from flashpoint.config import sample_sources
     from flashpoint.ingest.run import ingest
 
     path = tmp_path_factory.mktemp("sample_corpus")
-    report = ingest([str(REPO_ROOT / "data" / "sample")], path, progress=False)
+    report = ingest(sample_sources(), path, progress=False)
     assert report.added > 0, report.summary()
     return path
