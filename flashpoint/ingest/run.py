@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 
 from flashpoint import store
-from flashpoint.ingest.identity import NearDuplicateIndex, content_hash, make_article_id
-from flashpoint.ingest.readers import read_source
+from flashpoint.ingest.identity import NearDuplicateIndex, content_hash, make_article_id, url_key
+from flashpoint.ingest.readers import directory_files, read_source
 from flashpoint.schema import ARTICLE_COLUMNS, RawArticle, Reject
 
 ProgressFactory = Callable[[int, str], "Progress"]
@@ -115,10 +115,7 @@ def expand_sources(sources: Iterable[str]) -> Iterator[str]:
             continue
         path = Path(source)
         if path.is_dir():
-            for file in sorted(path.rglob("*")):
-                relative = file.relative_to(path)
-                if file.is_file() and not any(part.startswith(".") for part in relative.parts):
-                    yield str(file)
+            yield from (str(file) for file in directory_files(path))
         elif path.exists():
             yield source
         else:
@@ -275,7 +272,7 @@ def ingest(
             fingerprints = {}
 
         known_ids = set(known_articles["article_id"].dropna())
-        known_urls = set(known_articles["url"].dropna())
+        known_urls = {url_key(url) for url in known_articles["url"].dropna()}
         known_hashes = set(known_articles["content_hash"].dropna())
         near = NearDuplicateIndex()
         originals = known_articles[known_articles["duplicate_of"].isna()]
@@ -302,10 +299,11 @@ def ingest(
                 _apply_overrides(item, source_name, date_override)
                 digest = content_hash(item.text)
                 article_id = make_article_id(item, digest)
+                key_of_url = url_key(item.url)
                 if (
                     article_id in known_ids
                     or digest in known_hashes
-                    or (item.url and item.url in known_urls)
+                    or (key_of_url is not None and key_of_url in known_urls)
                 ):
                     report.exact_duplicates += 1
                     continue
@@ -316,8 +314,8 @@ def ingest(
                     report.near_duplicates += 1
                 known_ids.add(article_id)
                 known_hashes.add(digest)
-                if item.url:
-                    known_urls.add(item.url)
+                if key_of_url is not None:
+                    known_urls.add(key_of_url)
                 new_rows.append(_article_row(item, article_id, digest, duplicate_of, now))
             if fingerprint and file_rejects == 0:
                 # A file with rejects is read again next time, so its fixed rows go in.
