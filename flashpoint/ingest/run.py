@@ -184,12 +184,12 @@ def _apply_overrides(
 
 def _nlp_rows(articles: pd.DataFrame) -> Iterator[dict[str, Any]]:
     for row in articles.itertuples(index=False):
-        published = row.published
+        published: Any = row.published
         yield {
             "article_id": row.article_id,
             "text": row.text,
             "title": row.title,
-            "published": None if pd.isna(published) else published.to_pydatetime(),
+            "published": None if pd.isna(published) else pd.Timestamp(published).to_pydatetime(),
             "published_precision": row.published_precision,
             "dateline": row.dateline,
             "source": row.source,

@@ -1,17 +1,106 @@
-"""Event extraction from a parsed Doc (contract first; the extractor follows)."""
+"""Events from the dependency parse: who launched, deployed, met or sanctioned, where, when.
+
+A keyword hit says a sentence mentions a launch; the parse says who did it. The extractor
+works in small pure steps over one sentence, textacy-style, with a little memory of the
+article so far (what was launched, by whom, when):
+
+1. :func:`find_triggers` -- words that name an event (``fire``, ``launch``, ``deployment``,
+   ``talks`` ...; data/lexicons/event_triggers.jsonl), kept only when their object,
+   subject or modifiers are of the right kind ("fired four *missiles*", not "fired the
+   minister"; "the *missile* flew over Japan"). A nominal trigger picks up its support
+   verb ("*held* talks", "*imposed* sanctions"). A bare "the launch" or "the test" counts
+   when the article is about launches, and takes the type of the last launch or test.
+2. :func:`trigger_roles` -- the tokens that fill each role: agents (``nsubj``, passive
+   ``agent``, possessor, country modifiers, subjects inherited through ``xcomp``/``advcl``/
+   ``conj``), co-parties ("with", "between"), targets ("toward Japan") and places ("in South
+   Korea", "into the Sea of Japan", "over Hokkaido").
+3. Roles become canonical entities through the normaliser's span extensions
+   (``entity_id``, ``entity_type``, ``entity_country``); actors are countries (an
+   organisation without a country, like the UN Security Council, stands for itself).
+4. :mod:`flashpoint.nlp.modality` decides asserted/negated/planned/possible/claimed;
+   :mod:`flashpoint.nlp.dates` resolves the date expression attached to the trigger's
+   clause, in the time zone of the place the event happened. A later mention of the same
+   event ("the launch") takes the date of the first dated report of it in the article.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
+from flashpoint.config import REPO_ROOT
+from flashpoint.nlp.dates import (
+    UNKNOWN_DATE,
+    EventDate,
+    TimezoneIndex,
+    as_tzinfo,
+    find_date_spans,
+    load_timezones,
+    resolve_event_date,
+)
+from flashpoint.nlp.modality import ASSERTED, CLAIMED, PLANNED, event_modality
 from flashpoint.schema import ArticleContext
+
+TRIGGER_LEXICON = REPO_ROOT / "data" / "lexicons" / "event_triggers.jsonl"
+
+# Dependency labels (ClearNLP style, as the English spaCy models use them).
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "obj"})
+AGENT_DEP = "agent"
+PREP_DEP = "prep"
+POBJ_DEP = "pobj"
+POSS_DEP = "poss"
+CONJ_DEP = "conj"
+APPOS_DEP = "appos"
+NP_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nummod", "quantmod"})
+NP_INNER_DEPS = NP_MODIFIER_DEPS | {POSS_DEP, APPOS_DEP, CONJ_DEP, "cc", "det", "case", "punct"}
+# Through these a verb without its own subject takes its head's ("after meeting", "agreed
+# to deploy", "fired missiles and threatened ...").
+SUBJECT_INHERIT_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acomp", "prep"})
+# "asked the US to deploy": the object of these verbs is the agent of the xcomp.
+SUBJECT_CONTROL_VERBS = frozenset({"agree", "plan", "promise", "vow", "try", "decide", "want", "hope", "seek", "refuse", "threaten", "pledge", "offer", "intend", "aim", "continue", "begin", "start", "fail"})
+RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
+PRONOUNS = frozenset({"it", "its", "they", "their", "them", "we", "our", "he", "his", "she", "her", "i"})
+GENERIC_AGENT_HEADS = frozenset({"country", "regime", "nation", "state", "government", "military", "north", "side", "isolated", "communist"})
+DETERMINERS_DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our"})
+GENERIC_DETERMINERS = frozenset({"such", "these", "those", "any", "more", "further", "repeated", "frequent", "future", "other", "many", "several", "multiple", "some", "no", "all", "new"})
+VAGUE_QUANTITIES = frozenset({"dozens", "dozen", "hundreds", "scores", "several", "many", "numerous", "multiple", "some", "more", "few", "series"})
+SCOPE_MARKERS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "latest", "last", "next", "15th", "14th", "13th", "12th", "11th"})
+
+TARGET_PREPS = frozenset({"toward", "towards", "at", "against", "on", "upon"})
+PLACE_PREPS = frozenset({"in", "into", "over", "near", "off", "inside", "across", "onto", "to", "within", "around", "outside", "from", "at", "through"})
+DESTINATION_PREPS = frozenset({"to", "into", "in", "onto", "on", "near", "at", "inside"})
+PARTY_PREPS = frozenset({"with", "between", "among"})
+AGENT_PREPS = frozenset({"by"})
+# A date under these prepositions bounds the event, it does not date it ("since 2009").
+BOUND_PREPS = frozenset({"since", "until", "till", "before", "after", "by", "between", "through", "ahead", "following", "prior"})
+REPORTING_LEMMAS = frozenset({"say", "claim", "report", "announce", "state", "tell", "add", "insist", "allege", "confirm", "declare"})
+HISTORY_ADVERBS = frozenset({"previously", "earlier", "already", "before", "ever", "once", "formerly"})
+SYMMETRIC_TYPES = frozenset({"meeting", "exercise"})
+# Where a launch or test happened is the launching country, not where the missile landed.
+LAUNCH_TYPES = frozenset({"missile_launch", "nuclear_test"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+PARTY_LABELS = frozenset({"GPE", "NORP", "PERSON", "ORG"})
+# An event in East Asia reported with a Western (or zone-less) publication date may fall on
+# the day after the printed date; see :func:`_lead_days`.
+LEAD_OFFSET = timedelta(hours=6)
+
+
+# --- Records ------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
 class EventRecord:
-    """One event stated in one sentence: the fields of EVENT_COLUMNS minus story_id."""
+    """One event stated in one sentence: the columns of EVENT_COLUMNS minus story_id."""
 
     event_id: str
     article_id: str
@@ -28,11 +117,1254 @@ class EventRecord:
     date_precision: str = "unknown"
     date_basis: str = "unknown"
     date_text: str | None = None
-    modality: str = "asserted"
+    modality: str = ASSERTED
     confidence: float = 0.5
     is_space_launch: bool = False
 
 
-def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
-    """Events stated in ``doc`` (not yet implemented: returns none)."""
+@dataclass(frozen=True, slots=True)
+class TriggerSpec:
+    """One lexicon row: a trigger lemma and what it needs to count as an event."""
+
+    event_type: str
+    lemma: str
+    pos: str
+    needs: frozenset[str] = frozenset()
+    bare: frozenset[str] = frozenset({"reject"})
+    role: str = "object"  # where ``needs`` is checked on a verb: its object or its subject
+    space: frozenset[str] = frozenset()
+    prt: frozenset[str] = frozenset()
+    not_prt: frozenset[str] = frozenset()
+    preps: frozenset[str] = frozenset()
+    party_preps: frozenset[str] = frozenset()
+    object_words: frozenset[str] = frozenset()
+    requires_destination: bool = False
+    requires_weapon: bool = False
+    requires_object_head: bool = False
+    plural_only: bool = False
+    not_passive: bool = False
+    sentence_needs: frozenset[str] = frozenset()
+    article_needs: frozenset[str] = frozenset()
+    support_only: frozenset[str] = frozenset()
+    modifier_needs: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    triggers: dict[tuple[str, str], tuple[TriggerSpec, ...]]
+    classes: dict[str, frozenset[str]]
+    support: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A trigger word found in a sentence, with the evidence that made it count."""
+
+    token: Token
+    spec: TriggerSpec
+    support: Token | None  # the light verb of a nominal trigger
+    evidence: frozenset[str]  # classes found in the object/subject/modifiers
+    bare: bool  # accepted on context, without an object or modifier of the needed kind
+    is_space: bool
+
+    @property
+    def event_type(self) -> str:
+        return self.spec.event_type
+
+    @property
+    def clause_verb(self) -> Token:
+        """The word that carries tense, modality and the clause's date."""
+        return self.support if self.support is not None else self.token
+
+    @property
+    def is_verbal(self) -> bool:
+        return self.clause_verb.pos_ in ("VERB", "AUX")
+
+
+@dataclass(slots=True)
+class Roles:
+    """Token heads filling each role of one trigger."""
+
+    agents: list[Token] = field(default_factory=list)
+    parties: list[Token] = field(default_factory=list)
+    objects: list[Token] = field(default_factory=list)
+    targets: list[Token] = field(default_factory=list)
+    places: list[Token] = field(default_factory=list)
+    agent_from: str = "none"  # syntax|inherited|none
+
+
+@dataclass(slots=True)
+class ArticleState:
+    """What earlier sentences of the article said, for bare mentions ("the launch"),
+    pronouns ("it fired") and dates of later mentions of the same event."""
+
+    doc_classes: frozenset[str] = frozenset()
+    seen: list[str] = field(default_factory=list)  # event types in reading order
+    actors_by_type: dict[str, list[str]] = field(default_factory=dict)
+    dated_by_type: dict[str, EventDate] = field(default_factory=dict)
+    subject_country: str | None = None
+
+    def has(self, event_type: str) -> bool:
+        return event_type in self.seen
+
+    def latest_of(self, event_types: Iterable[str]) -> str | None:
+        wanted = set(event_types)
+        return next((t for t in reversed(self.seen) if t in wanted), None)
+
+
+# --- Lexicon --------------------------------------------------------------------------------
+
+
+def _frozen(value: object) -> frozenset[str]:
+    if isinstance(value, list):
+        return frozenset(str(v).lower() for v in value)
+    if isinstance(value, str):
+        return frozenset({value.lower()})
+    return frozenset()
+
+
+BARE_POLICIES = frozenset(
+    {"accept", "reject", "sentence", "article", "coref", "support", "party", "multi_agent", "foreign_party"}
+)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
+    """Trigger lemmas, word classes and support verbs from the JSONL lexicon."""
+    triggers: dict[tuple[str, str], list[TriggerSpec]] = {}
+    classes: dict[str, frozenset[str]] = {}
+    support: frozenset[str] = frozenset()
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            line = line.strip()
+            if not line or line.startswith("//"):
+                continue
+            where = f"{path.name}:{number}"
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{where}: not JSON ({error.msg})") from error
+            kind = row.get("kind")
+            if kind == "class":
+                classes[str(row["name"])] = _frozen(row.get("lemmas"))
+            elif kind == "support":
+                support = support | _frozen(row.get("lemmas"))
+            elif kind == "trigger":
+                spec = TriggerSpec(
+                    event_type=str(row["event_type"]),
+                    lemma=str(row["lemma"]).lower(),
+                    pos=str(row.get("pos", "VERB")).upper(),
+                    needs=_frozen(row.get("needs")),
+                    bare=_frozen(row.get("bare", "reject")),
+                    role=str(row.get("role", "object")),
+                    space=_frozen(row.get("space")),
+                    prt=_frozen(row.get("prt")),
+                    not_prt=_frozen(row.get("not_prt")),
+                    preps=_frozen(row.get("preps")),
+                    party_preps=_frozen(row.get("party_preps")),
+                    object_words=_frozen(row.get("object_words")),
+                    requires_destination=bool(row.get("requires_destination", False)),
+                    requires_weapon=bool(row.get("requires_weapon", False)),
+                    requires_object_head=bool(row.get("requires_object_head", False)),
+                    plural_only=bool(row.get("plural_only", False)),
+                    not_passive=bool(row.get("not_passive", False)),
+                    sentence_needs=_frozen(row.get("sentence_needs")),
+                    article_needs=_frozen(row.get("article_needs")),
+                    support_only=_frozen(row.get("support_only")),
+                    modifier_needs=_frozen(row.get("modifier_needs")),
+                )
+                if spec.pos not in ("VERB", "NOUN") or spec.role not in ("object", "subject"):
+                    raise ValueError(f"{where}: pos must be VERB or NOUN, role object or subject")
+                if spec.bare - BARE_POLICIES:
+                    raise ValueError(f"{where}: unknown bare policy {sorted(spec.bare - BARE_POLICIES)}")
+                triggers.setdefault((spec.lemma, spec.pos), []).append(spec)
+            else:
+                raise ValueError(f"{where}: unknown kind {kind!r}")
+    unknown = {
+        name
+        for specs in triggers.values()
+        for spec in specs
+        for name in spec.needs | spec.space | spec.sentence_needs | spec.modifier_needs | spec.article_needs
+        if name not in classes
+    }
+    if unknown:
+        raise ValueError(f"{path}: triggers need undefined classes {sorted(unknown)}")
+    return Lexicon(
+        triggers={key: tuple(specs) for key, specs in triggers.items()},
+        classes=classes,
+        support=support,
+    )
+
+
+# --- Entities -------------------------------------------------------------------------------
+
+
+def _ext(span: Span, name: str) -> str | None:
+    if not Span.has_extension(name):
+        return None
+    value = getattr(span._, name)
+    return str(value) if value else None
+
+
+def entity_type(span: Span) -> str | None:
+    kind = _ext(span, "entity_type")
+    if kind:
+        return kind
+    return "weapon" if span.label_ == "WEAPON" else None
+
+
+def entity_country(span: Span) -> str | None:
+    """The country an entity stands for: itself for a country, its country for a person,
+    weapon, place or metonym; an organisation without a country stands for itself (UN)."""
+    kind = entity_type(span)
+    entity_id = _ext(span, "entity_id")
+    if kind == "country":
+        return entity_id
+    country = _ext(span, "entity_country")
+    if country:
+        return country
+    if kind == "organization" and entity_id:
+        return entity_id
+    return None
+
+
+class EntityIndex:
+    """Which entity each token belongs to, for one Doc."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.by_token: dict[int, Span] = {}
+        for ent in doc.ents:
+            for i in range(ent.start, ent.end):
+                self.by_token[i] = ent
+
+    def of(self, token: Token) -> Span | None:
+        return self.by_token.get(token.i)
+
+    def in_tokens(self, tokens: Iterable[Token]) -> list[Span]:
+        seen: dict[int, Span] = {}
+        for token in tokens:
+            ent = self.by_token.get(token.i)
+            if ent is not None:
+                seen.setdefault(ent.start, ent)
+        return [seen[k] for k in sorted(seen)]
+
+
+# --- Phrases --------------------------------------------------------------------------------
+
+
+def noun_phrase(head: Token, *, follow_of: bool = True) -> list[Token]:
+    """The tokens of the noun phrase headed by ``head``: modifiers, possessors, appositions,
+    conjuncts and "of" phrases, but not relative clauses or other prepositional phrases."""
+    out: list[Token] = []
+    stack = [head]
+    seen: set[int] = set()
+    while stack:
+        token = stack.pop()
+        if token.i in seen:
+            continue
+        seen.add(token.i)
+        out.append(token)
+        for child in token.children:
+            if child.dep_ in NP_INNER_DEPS:
+                stack.append(child)
+            elif follow_of and child.dep_ == PREP_DEP and child.lower_ == "of":
+                stack.extend(c for c in child.children if c.dep_ == POBJ_DEP)
+    return sorted(out, key=lambda t: t.i)
+
+
+def expand_conjuncts(tokens: Iterable[Token]) -> list[Token]:
+    """"Russia and Japan" -> [Russia, Japan]; "the North's leader, Kim" -> both."""
+    out: list[Token] = []
+    seen: set[int] = set()
+    stack = list(tokens)
+    while stack:
+        token = stack.pop(0)
+        if token.i in seen:
+            continue
+        seen.add(token.i)
+        out.append(token)
+        stack.extend(c for c in token.children if c.dep_ in (CONJ_DEP, APPOS_DEP))
+    return out
+
+
+def prep_objects(token: Token, preps: frozenset[str]) -> list[tuple[str, Token]]:
+    """(preposition, object) pairs for the given prepositions attached to ``token``."""
+    pairs: list[tuple[str, Token]] = []
+    for child in token.children:
+        if child.dep_ in (PREP_DEP, AGENT_DEP, "dative") and child.lower_ in preps:
+            for obj in child.children:
+                if obj.dep_ == POBJ_DEP:
+                    pairs.extend((child.lower_, o) for o in expand_conjuncts([obj]))
+                elif obj.dep_ == PREP_DEP:  # "off the coast of", "out of"
+                    pairs.extend((child.lower_, o) for o in obj.children if o.dep_ == POBJ_DEP)
+    return pairs
+
+
+def _keys(token: Token) -> set[str]:
+    lower = token.lower_
+    keys = {lower, token.lemma_.lower()}
+    base = re.sub(r"[-\s]?\d+[a-z]?$", "", lower)
+    if base:
+        keys.add(base)
+    return keys
+
+
+def classes_in(tokens: Iterable[Token], lexicon: Lexicon, entities: EntityIndex) -> set[str]:
+    """Word classes present among ``tokens`` (bigrams too); a WEAPON entity is a projectile
+    and an asset."""
+    found: set[str] = set()
+    seq = sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i)
+    words: set[str] = set()
+    for index, token in enumerate(seq):
+        words |= _keys(token)
+        if index + 1 < len(seq) and seq[index + 1].i == token.i + 1:
+            nxt = seq[index + 1]
+            words.add(f"{token.lower_} {nxt.lower_}")
+            words.add(f"{token.lemma_.lower()} {nxt.lemma_.lower()}")
+        ent = entities.of(token)
+        if ent is not None and entity_type(ent) == "weapon":
+            found |= {"projectile", "asset"}
+    for name, lemmas in lexicon.classes.items():
+        if words & lemmas:
+            found.add(name)
+    return found
+
+
+# --- Triggers -------------------------------------------------------------------------------
+
+
+def _support_verb(token: Token, lexicon: Lexicon) -> Token | None:
+    """The light verb carrying a nominal trigger: "held talks", "talks were held",
+    "imposed sanctions", "took part in drills"."""
+    head = token.head
+    if head == token:
+        return None
+    if token.dep_ == CONJ_DEP:
+        return _support_verb(_conj_root(token), lexicon)
+    if head.pos_ in ("VERB", "AUX") and token.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {"attr", "nsubj"}:
+        lemma = head.lemma_.lower()
+        if lemma in lexicon.support and (
+            token.dep_ != "nsubj" or lemma in ("begin", "start", "end", "continue", "resume", "open", "go", "take")
+        ):
+            return head
+    if token.dep_ == POBJ_DEP and head.dep_ in (PREP_DEP, "dative") and head.head.pos_ in ("VERB", "AUX"):
+        verb = head.head
+        if verb.lemma_.lower() in ("participate", "engage", "join", "take", "enter", "proceed", "vote") and head.lower_ in ("in", "into", "with", "for", "on"):
+            return verb
+    return None
+
+
+def _conj_root(token: Token) -> Token:
+    for _ in range(8):
+        if token.dep_ != CONJ_DEP or token.head == token:
+            break
+        token = token.head
+    return token
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("auxpass", *PASSIVE_SUBJECT_DEPS) for c in verb.children)
+
+
+def _verb_objects(verb: Token) -> list[Token]:
+    """The thing acted on: direct object, passive subject, or the noun a participle or
+    relative clause modifies ("the THAAD system America is installing")."""
+    objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
+    if not objects and verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        own_subject = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        if (verb.dep_ == "acl" and verb.tag_ == "VBN") or (
+            own_subject and own_subject[0].lower_ not in RELATIVE_PRONOUNS
+        ):
+            objects = [verb.head]
+    if not objects and verb.dep_ == CONJ_DEP:
+        first = _conj_root(verb)
+        if first.pos_ == "VERB":
+            objects = [c for c in first.children if c.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
+    return expand_conjuncts(objects)
+
+
+def _verb_subjects(verb: Token) -> list[Token]:
+    """What a verb says something about: "the *missile* flew", "the *rocket*, which blasted
+    off", "the *rocket* flying through the sky"."""
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    if subjects and subjects[0].lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+        return [verb.head]
+    if not subjects and verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
+        return [verb.head]
+    if not subjects and verb.dep_ in (CONJ_DEP, "advcl", "xcomp"):
+        return _verb_subjects(verb.head) if verb.head != verb else []
+    return expand_conjuncts(subjects)
+
+
+def _noun_modifiers(noun: Token, entities: EntityIndex) -> tuple[list[Token], list[Token]]:
+    """(content modifiers, all modifier tokens) of a nominal trigger. Content modifiers
+    are non-entity compounds and "of" objects: they say what kind of launch/test it is."""
+    content: list[Token] = []
+    tokens: list[Token] = []
+    for child in noun.children:
+        if child.dep_ in ("compound", "nmod"):
+            tokens.extend(noun_phrase(child, follow_of=False))
+            ent = entities.of(child)
+            if ent is None or entity_type(ent) == "weapon":
+                content.append(child)
+        elif child.dep_ in ("amod", "npadvmod"):
+            tokens.extend(noun_phrase(child, follow_of=False))
+        elif child.dep_ == PREP_DEP and child.lower_ == "of":
+            for obj in child.children:
+                if obj.dep_ == POBJ_DEP:
+                    tokens.extend(noun_phrase(obj))
+                    ent = entities.of(obj)
+                    if ent is None or entity_type(ent) == "weapon":
+                        content.append(obj)
+    if noun.dep_ == CONJ_DEP or any(c.dep_ == CONJ_DEP for c in noun.children):
+        # "nuclear and missile tests", "missile and nuclear tests": modifiers are shared.
+        first = _conj_root(noun)
+        if first != noun:
+            more, more_tokens = _noun_modifiers(first, entities)
+            content += more
+            tokens += more_tokens
+    for child in noun.children:
+        if child.dep_ == "amod":
+            for inner in child.children:
+                if inner.dep_ == CONJ_DEP:
+                    tokens.extend(noun_phrase(inner, follow_of=False))
+    return content, tokens
+
+
+def _destination(token: Token) -> bool:
+    return bool(prep_objects(token, DESTINATION_PREPS)) or any(
+        c.dep_ == "advmod" and c.lower_ in ("there", "here", "abroad", "overseas") for c in token.children
+    )
+
+
+def _party_tokens(token: Token, preps: frozenset[str], entities: EntityIndex) -> list[Token]:
+    """Objects of "with"/"between" (or ``preps``) that name a party: a country, person or
+    organisation."""
+    found = []
+    for _, obj in prep_objects(token, preps):
+        for inner in noun_phrase(obj):
+            ent = entities.of(inner)
+            if ent is not None and (entity_country(ent) or ent.label_ in PARTY_LABELS):
+                found.append(obj)
+                break
+    return found
+
+
+def _pos_key(token: Token) -> str | None:
+    if token.pos_ == "VERB":
+        return "VERB"
+    if token.pos_ in ("NOUN", "PROPN"):
+        return "NOUN"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    spec: TriggerSpec
+    support: Token | None
+    evidence: frozenset[str]
+    bare: bool
+    via_coref: bool
+
+
+def _check_spec(
+    spec: TriggerSpec,
+    token: Token,
+    pos: str,
+    sent: Span,
+    lexicon: Lexicon,
+    entities: EntityIndex,
+    state: ArticleState,
+    sentence_classes: set[str],
+) -> _Candidate | None:
+    """Does ``token`` name an event of ``spec``'s kind here?"""
+    if spec.plural_only and token.tag_ not in ("NNS", "NNPS") and token.lower_ == token.lemma_.lower():
+        return None
+    if pos == "VERB":
+        if spec.not_passive and _is_passive(token):
+            return None
+        particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
+        if spec.prt and not particles & spec.prt:
+            return None
+        if particles & spec.not_prt:
+            return None
+        if spec.preps and not spec.needs and not any(
+            c.dep_ == PREP_DEP and c.lower_ in spec.preps for c in token.children
+        ):
+            return None
+    support = _support_verb(token, lexicon) if pos == "NOUN" else None
+    if spec.support_only and (support is None or support.lemma_.lower() not in spec.support_only):
+        return None
+    pronoun_role = False
+    if pos == "VERB":
+        heads = _verb_subjects(token) if spec.role == "subject" else _verb_objects(token)
+        tokens = [t for h in heads for t in noun_phrase(h)]
+        pronoun_role = bool(heads) and all(
+            h.pos_ == "PRON" and entities.of(h) is None for h in heads
+        )
+        if spec.preps:
+            tokens += [
+                t
+                for c in token.children
+                if c.dep_ == PREP_DEP and c.lower_ in spec.preps
+                for t in c.subtree
+            ]
+        content = [h for h in heads if h.pos_ != "PRON"]
+        if spec.object_words:
+            objects = _verb_objects(token) + [o for _, o in prep_objects(token, frozenset({"into", "to"}))]
+            if not any(o.lemma_.lower() in spec.object_words for o in objects):
+                return None
+    else:
+        content, tokens = _noun_modifiers(token, entities)
+    if spec.requires_object_head and not content:
+        return None
+    evidence = frozenset(classes_in(tokens, lexicon, entities))
+    bare = False
+    via_coref = False
+    if spec.modifier_needs and pos == "VERB":
+        if not (evidence & spec.modifier_needs and evidence & spec.needs):
+            return None
+    elif spec.needs and evidence & spec.needs:
+        pass
+    elif not spec.needs and "accept" in spec.bare:
+        pass
+    elif content and spec.needs and not pronoun_role:
+        return None  # an object or modifier of the wrong kind: "launched an investigation"
+    else:
+        bare = True
+        accepted = False
+        for policy in spec.bare:
+            if policy == "accept":
+                accepted = True
+            elif policy == "sentence":
+                accepted = bool(sentence_classes & spec.needs)
+            elif policy == "article":
+                accepted = bool(state.doc_classes & spec.needs) or state.has(spec.event_type)
+            elif policy == "coref":
+                accepted = state.has(spec.event_type)
+                via_coref = accepted
+            elif policy == "support":
+                accepted = support is not None
+            elif policy == "party":
+                preps = spec.party_preps or PARTY_PREPS
+                accepted = bool(_party_tokens(token, preps, entities)) or (
+                    support is not None and bool(_party_tokens(support, preps, entities))
+                )
+            elif policy == "multi_agent":
+                subjects = _verb_subjects(token) if pos == "VERB" else []
+                accepted = len(subjects) > 1 or any(s.lower_ in ("both", "two") for s in subjects)
+            elif policy == "foreign_party":
+                accepted = _foreign_destination(token, entities)
+            if accepted:
+                break
+        if not accepted:
+            return None
+    if spec.sentence_needs and not sentence_classes & spec.sentence_needs and not via_coref:
+        return None
+    if spec.article_needs and not state.doc_classes & spec.article_needs:
+        return None
+    if spec.requires_destination and not (
+        _destination(token) or (support is not None and _destination(support))
+    ):
+        return None
+    if spec.requires_weapon and not any(
+        entity_type(ent) == "weapon" for ent in entities.in_tokens(tokens)
+    ):
+        return None
+    return _Candidate(spec, support, evidence, bare, via_coref)
+
+
+def _foreign_destination(token: Token, entities: EntityIndex) -> bool:
+    """A visit or arrival whose destination is a country other than the visitor's."""
+    destinations = [o for _, o in prep_objects(token, frozenset({"in", "to", "at"}))]
+    hosts = {c for o in destinations for c in _np_countries(o, entities)}
+    visitors = {c for s in _verb_subjects(token) for c in _np_countries(s, entities)} if token.pos_ == "VERB" else set()
+    visitors |= {
+        c
+        for child in token.children
+        if child.dep_ == POSS_DEP
+        for c in _np_countries(child, entities)
+    }
+    return bool(hosts - visitors) and bool(hosts)
+
+
+def _np_countries(token: Token, entities: EntityIndex) -> list[str]:
+    out: list[str] = []
+    for ent in entities.in_tokens(noun_phrase(token)):
+        country = entity_country(ent)
+        if country and country not in out:
+            out.append(country)
+    return out
+
+
+def find_triggers(
+    sent: Span, lexicon: Lexicon, entities: EntityIndex, state: ArticleState | None = None
+) -> Iterator[Trigger]:
+    """Trigger words in a sentence whose objects, subjects or modifiers fit their type."""
+    state = state or ArticleState()
+    sentence_classes: set[str] | None = None
+    for token in sent:
+        pos = _pos_key(token)
+        if pos is None:
+            continue
+        specs: list[TriggerSpec] = []
+        for key in dict.fromkeys((token.lemma_.lower(), token.lower_)):
+            specs.extend(lexicon.triggers.get((key, pos), ()))
+        if not specs:
+            continue
+        if sentence_classes is None:
+            sentence_classes = classes_in(sent, lexicon, entities)
+        candidates = [
+            c
+            for spec in dict.fromkeys(specs)
+            if (c := _check_spec(spec, token, pos, sent, lexicon, entities, state, sentence_classes))
+            is not None
+        ]
+        if not candidates:
+            continue
+        # Evidence beats context: "nuclear test" is a nuclear test even in a launch story.
+        grounded = [c for c in candidates if not c.bare]
+        if grounded:
+            chosen = list({c.spec.event_type: c for c in reversed(grounded)}.values())
+        else:
+            types = [c.spec.event_type for c in candidates]
+            latest = state.latest_of(types)
+            if latest is None:
+                by_article = [c for c in candidates if state.doc_classes & c.spec.needs]
+                chosen = by_article[:1] or candidates[:1]
+            else:
+                chosen = [next(c for c in candidates if c.spec.event_type == latest)]
+        for candidate in chosen:
+            spec = candidate.spec
+            is_space = bool(spec.space and candidate.evidence & spec.space)
+            if spec.space and not is_space and "projectile" not in candidate.evidence:
+                is_space = bool(sentence_classes & spec.space) and "projectile" not in sentence_classes
+            yield Trigger(token, spec, candidate.support, candidate.evidence, candidate.bare, is_space)
+
+
+# --- Roles ----------------------------------------------------------------------------------
+
+
+def _subject_of(verb: Token) -> tuple[list[Token], str]:
+    """Agents of a verb: its subject, the "by" phrase of a passive, or the subject it
+    inherits from the verb it depends on ("after meeting", "agreed to deploy")."""
+    current = verb
+    how = "syntax"
+    for _ in range(6):
+        passive = _is_passive(current)
+        if passive or current.dep_ == "acl":
+            agents = [o for _, o in prep_objects(current, AGENT_PREPS)]
+            if agents:
+                return expand_conjuncts(agents), how
+        subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
+        if subjects and not passive:
+            subject = subjects[0]
+            if subject.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                return [current.head], how
+            return expand_conjuncts([subject]), how
+        if current.dep_ == "relcl" and not passive:
+            return [current.head], how
+        if passive or current.dep_ in ("relcl", "acl"):
+            break
+        dep = current.dep_
+        head = current.head
+        if head == current:
+            break
+        if dep == "xcomp":
+            controllers = [c for c in head.children if c.dep_ in OBJECT_DEPS]
+            if controllers and head.lemma_.lower() not in SUBJECT_CONTROL_VERBS:
+                return expand_conjuncts(controllers), "inherited"
+        if dep == "pcomp" and head.pos_ == "ADP":
+            head = head.head
+        elif dep == PREP_DEP and current.pos_ == "ADP":
+            pass
+        elif dep not in SUBJECT_INHERIT_DEPS:
+            break
+        current = head
+        how = "inherited"
+    return [], "none"
+
+
+def trigger_roles(trigger: Trigger, entities: EntityIndex) -> Roles:
+    """Which tokens are the agents, co-parties, objects, targets and places of a trigger."""
+    token = trigger.token
+    roles = Roles()
+    anchors = [token] if trigger.support is None else [token, trigger.support]
+    if token.pos_ == "VERB":
+        if trigger.spec.role == "subject":
+            roles.objects = _verb_subjects(token)  # the missile that flew
+        else:
+            roles.agents, roles.agent_from = _subject_of(token)
+            roles.objects = _verb_objects(token)
+    else:
+        agents: list[Token] = []
+        for child in token.children:
+            if child.dep_ == POSS_DEP:
+                agents.append(child)
+            elif child.dep_ in ("compound", "amod", "nmod", "npadvmod") and entities.of(child) is not None:
+                agents.append(child)
+        agents += [o for _, o in prep_objects(token, AGENT_PREPS | frozenset({"from"}))
+                   if _np_countries(o, entities) and trigger.event_type in LAUNCH_TYPES | {"sanction"}]
+        if token.dep_ == CONJ_DEP:  # "North Korea's nuclear and missile tests"
+            first = _conj_root(token)
+            agents += [c for c in first.children if c.dep_ == POSS_DEP]
+        roles.agents = expand_conjuncts(agents)
+        roles.agent_from = "syntax" if roles.agents else "none"
+        if trigger.support is not None:
+            subjects, how = _subject_of(trigger.support)
+            if subjects:
+                roles.agents = roles.agents + [s for s in subjects if s not in roles.agents]
+                roles.agent_from = how if roles.agent_from == "none" else roles.agent_from
+        roles.objects = [o for _, o in prep_objects(token, frozenset({"of"}))]
+    for anchor in anchors:
+        party_preps = trigger.spec.party_preps or PARTY_PREPS
+        roles.parties.extend(o for _, o in prep_objects(anchor, party_preps))
+        for prep, obj in prep_objects(anchor, TARGET_PREPS):
+            if prep in ("at", "on") and trigger.event_type != "sanction":
+                roles.places.append(obj)
+            else:
+                roles.targets.append(obj)
+        for _, obj in prep_objects(anchor, PLACE_PREPS - TARGET_PREPS):
+            roles.places.append(obj)
+    # Prepositional phrases often attach to the object: "fired missiles into the sea",
+    # "the deployment of THAAD in South Korea".
+    for obj in roles.objects:
+        roles.places.extend(o for _, o in prep_objects(obj, PLACE_PREPS - {"from", "at", "on"} - TARGET_PREPS))
+        if trigger.event_type == "sanction":
+            roles.targets.extend(o for _, o in prep_objects(obj, frozenset({"on", "against"})))
+    if trigger.event_type == "meeting":
+        if token.pos_ == "VERB" and token.lemma_.lower() in ("meet", "visit", "discuss", "confer"):
+            # "Lavrov met Kishida", "Moon visited Washington": the other side is the object.
+            roles.parties.extend(o for o in roles.objects if _np_countries(o, entities))
+        if token.pos_ != "VERB":
+            for child in token.children:
+                if child.dep_ == PREP_DEP and child.lower_ == "of":
+                    for obj in child.children:
+                        if obj.dep_ == POBJ_DEP:
+                            roles.parties.append(obj)
+                            roles.parties.extend(o for _, o in prep_objects(obj, PARTY_PREPS))
+    return roles
+
+
+# --- Context helpers ------------------------------------------------------------------------
+
+
+def _countries(tokens: Iterable[Token], entities: EntityIndex) -> list[str]:
+    out: list[str] = []
+    for token in tokens:
+        for country in _np_countries(token, entities):
+            if country not in out:
+                out.append(country)
+    return out
+
+
+def _is_pronoun_like(token: Token, entities: EntityIndex) -> bool:
+    return entities.of(token) is None and (
+        token.lower_ in PRONOUNS or token.pos_ == "PRON" or token.lower_ in GENERIC_AGENT_HEADS
+    )
+
+
+def _reporting_source(token: Token) -> Token | None:
+    """The subject of the reporting verb whose complement holds ``token``."""
+    current = token
+    for _ in range(8):
+        if current.dep_ in ("ccomp", "parataxis") and current.head.lemma_.lower() in REPORTING_LEMMAS:
+            subjects = [c for c in current.head.children if c.dep_ in SUBJECT_DEPS]
+            return subjects[0] if subjects else None
+        if current.head == current:
+            break
+        current = current.head
+    root = token.sent.root
+    if root.lemma_.lower() in REPORTING_LEMMAS and root != token:
+        for child in root.children:
+            if child.dep_ in SUBJECT_DEPS and child.i > token.i:
+                return child
+    return None
+
+
+def _clause_head(token: Token) -> Token:
+    head = token
+    for _ in range(10):
+        if head.pos_ in ("VERB", "AUX") or head.head == head:
+            break
+        head = head.head
+    return head
+
+
+def _clause_tokens(trigger: Trigger, exclude: Iterable[Token]) -> list[Token]:
+    """Tokens of the clause the trigger belongs to, minus role phrases to leave out."""
+    head = _clause_head(trigger.clause_verb)
+    skip: set[int] = set()
+    for token in exclude:
+        skip.update(t.i for t in token.subtree)
+    return [t for t in head.subtree if t.i not in skip]
+
+
+def _location(places: list[Token], entities: EntityIndex) -> str | None:
+    for token in places:
+        for inner in [token, *noun_phrase(token)]:
+            ent = entities.of(inner)
+            if ent is None:
+                continue
+            kind = entity_type(ent)
+            entity_id = _ext(ent, "entity_id")
+            if kind in ("place", "country") and entity_id:
+                return entity_id
+            if ent.label_ in PLACE_LABELS and kind in (None, "place", "country"):
+                return entity_id or ent.text
+    return None
+
+
+def _location_country(places: list[Token], entities: EntityIndex) -> str | None:
+    for token in places:
+        for country in _np_countries(token, entities):
+            if country.startswith("country:"):
+                return country
+    return None
+
+
+def _weapons(trigger: Trigger, roles: Roles, sent: Span, entities: EntityIndex) -> list[str]:
+    """WEAPON entities in the trigger's own phrase or objects, else in its clause, else in
+    the sentence (launches and deployments only)."""
+    near: list[Token] = list(noun_phrase(trigger.token))
+    for obj in roles.objects:
+        near.extend(noun_phrase(obj))
+    scopes: list[Iterable[Token]] = [near]
+    if trigger.event_type in ("missile_launch", "deployment", "nuclear_test"):
+        scopes.append(_clause_tokens(trigger, []))
+        scopes.append(sent)
+    for scope in scopes:
+        found: list[str] = []
+        for ent in entities.in_tokens(scope):
+            if entity_type(ent) == "weapon":
+                weapon = _ext(ent, "entity_id") or ent.text
+                if weapon not in found:
+                    found.append(weapon)
+        if found:
+            return found
     return []
+
+
+def _path_to(token: Token, ancestor: Token) -> list[Token]:
+    path = []
+    current = token
+    for _ in range(30):
+        if current == ancestor or current.head == current:
+            break
+        path.append(current)
+        current = current.head
+    return path
+
+
+def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> int | None:
+    """How closely a date expression belongs to the trigger: 0 in its own phrase or clause,
+    1 in a reporting clause that governs a verbal trigger ("said on Monday that North
+    Korea fired"); None elsewhere, or where it only bounds the event ("since 2009")."""
+    anchors = {trigger.token.i}
+    if trigger.support is not None:
+        anchors.add(trigger.support.i)
+    other_ids = {t.i for t in others} - anchors
+    current = date_span.root
+    governing: Token | None = None
+    for _ in range(12):
+        if current.i in anchors:
+            return 0
+        if current.i in other_ids:
+            return None
+        if current.dep_ == PREP_DEP and current.lower_ in BOUND_PREPS:
+            return None
+        if current.pos_ in ("VERB", "AUX") and current.i not in anchors:
+            governing = current
+            break
+        if current.head == current:
+            break
+        current = current.head
+    if governing is None or not trigger.is_verbal:
+        return None
+    path = _path_to(trigger.clause_verb, governing)
+    if not path or path[-1].head != governing:
+        return None
+    if governing.lemma_.lower() in REPORTING_LEMMAS and path[-1].dep_ in ("ccomp", "parataxis"):
+        return 1
+    if all(t.dep_ in ("conj", "xcomp", "advcl") for t in path) and path[-1].dep_ != "advcl":
+        return 0  # "fired ... and flew over Japan on Tuesday"
+    return None
+
+
+def _is_past(verb: Token) -> bool:
+    """Reported as done: simple past, present perfect, or a passive/progressive past."""
+    current = verb
+    for _ in range(4):
+        auxes = [c for c in current.children if c.dep_ in ("aux", "auxpass")]
+        lowers = {a.lower_ for a in auxes}
+        if current.tag_ == "VBD" and not auxes:
+            return True
+        if lowers & {"has", "have", "'ve", "’ve"} and current.tag_ == "VBN":
+            return True
+        if lowers & {"was", "were"}:
+            return True
+        if "had" in lowers:
+            return _reporting_source(current) is not None  # backshift under "said"
+        if auxes:
+            return False
+        if current.dep_ in ("xcomp", "pcomp", "advcl", "conj", "acomp") and current.head != current:
+            current = current.head if current.head.pos_ != "ADP" else current.head.head
+            continue
+        return False
+    return False
+
+
+def _historical(trigger: Trigger) -> bool:
+    """Markers that the event is an old one ("previously", "the first since 2006")."""
+    verb = trigger.clause_verb
+    for child in verb.children:
+        if child.dep_ == "advmod" and child.lower_ in HISTORY_ADVERBS:
+            return True
+    return False
+
+
+def _is_generic(trigger: Trigger) -> bool:
+    """A kind of event rather than one event: "missile launches", "such tests", "has
+    launched dozens of missiles". Generic mentions take no date from context."""
+    token = trigger.token
+    if token.pos_ != "VERB":
+        if token.tag_ not in ("NNS", "NNPS"):
+            return any(c.lower_ in GENERIC_DETERMINERS - {"new"} for c in token.children if c.dep_ in ("det", "amod"))
+        dets = [c for c in token.children if c.dep_ in ("det", POSS_DEP, "amod", "nummod")]
+        if any(d.lower_ in GENERIC_DETERMINERS for d in dets):
+            return True
+        return not any(d.lower_ in DETERMINERS_DEFINITE or d.dep_ in (POSS_DEP, "nummod") for d in dets)
+    objects = _verb_objects(token)
+    for obj in objects:
+        if obj.tag_ in ("NNS", "NNPS"):
+            quantities = [c for c in obj.children if c.dep_ in ("det", "nummod", "amod", "quantmod")]
+            if not quantities or any(c.lower_ in VAGUE_QUANTITIES | GENERIC_DETERMINERS for c in quantities):
+                return True
+        if obj.lower_ in VAGUE_QUANTITIES:
+            return True
+    return False
+
+
+def _has_scope_marker(trigger: Trigger) -> bool:
+    """"the 15th test this year", "the second launch this month": the date is a count's
+    scope, not the event's date."""
+    return any(
+        c.lower_ in SCOPE_MARKERS for c in trigger.token.children if c.dep_ in ("amod", "nummod")
+    )
+
+
+def _event_id(article_id: str, sent_start: int, event_type: str, trigger_offset: int) -> str:
+    key = f"{article_id}|{sent_start}|{event_type}|{trigger_offset}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _event_tz(
+    event_type: str,
+    actors: list[str],
+    location: str | None,
+    context: ArticleContext,
+    zones: TimezoneIndex,
+) -> str | None:
+    """The time zone whose calendar dates the event: where it happened, else the dateline's."""
+    candidates: list[str | None] = []
+    if event_type in LAUNCH_TYPES:
+        candidates += [zones.for_entity(a) for a in actors[:1]]
+        candidates.append(zones.for_entity(location))
+    else:
+        candidates.append(zones.for_entity(location))
+        if location and ":" not in location:
+            candidates.append(zones.for_name(location))
+    candidates += [zones.for_name(context.dateline), zones.for_source(context.source)]
+    if event_type not in LAUNCH_TYPES:
+        candidates += [zones.for_entity(a) for a in actors[:1]]
+    return next((zone for zone in candidates if zone), None)
+
+
+def _utc_offset(zone: str | None, at: datetime) -> timedelta | None:
+    info = as_tzinfo(zone)
+    if info is None:
+        return None
+    return at.astimezone(info).utcoffset()
+
+
+def _lead_days(event_tz: str | None, context: ArticleContext, zones: TimezoneIndex) -> int:
+    """1 when the event's calendar may run a day ahead of the printed publication date:
+    an East Asian event in a report dated in a Western zone, or dated by day only."""
+    published = context.published
+    if published is None or context.published_precision not in ("day", "datetime"):
+        return 0
+    instant = published if published.tzinfo else published.replace(tzinfo=UTC)
+    event_offset = _utc_offset(event_tz, instant)
+    if event_offset is None or event_offset < LEAD_OFFSET:
+        return 0
+    if context.published_precision == "day" or instant.astimezone(UTC).time() == datetime.min.time():
+        return 1
+    writer = zones.for_name(context.dateline) or zones.for_source(context.source)
+    writer_offset = _utc_offset(writer, instant) if writer else timedelta(0)
+    return 1 if writer_offset is not None and event_offset - writer_offset >= LEAD_OFFSET else 0
+
+
+# --- Extraction -----------------------------------------------------------------------------
+
+
+def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
+    """Events stated in ``doc``, one record per event mention, in reading order."""
+    lexicon = load_lexicon()
+    zones = load_timezones()
+    entities = EntityIndex(doc)
+    state = ArticleState(doc_classes=frozenset(classes_in(doc, lexicon, entities)))
+    records: list[EventRecord] = []
+    for sentence_idx, sent in enumerate(doc.sents):
+        triggers = list(find_triggers(sent, lexicon, entities, state))
+        if triggers:
+            date_spans = find_date_spans(sent)
+            trigger_tokens = [t.token for t in triggers]
+            built = [
+                (record, trigger)
+                for trigger in triggers
+                if (
+                    record := _build_event(
+                        trigger, sent, sentence_idx, context, entities, state, zones, date_spans, trigger_tokens
+                    )
+                )
+                is not None
+            ]
+            for record, trigger, learned in _merge_same_sentence(built):
+                records.append(record)
+                _remember(state, record, trigger, learned)
+        _remember_subject(sent, entities, state)
+    return records
+
+
+def _remember(state: ArticleState, record: EventRecord, trigger: Trigger, learned_actors: bool) -> None:
+    state.seen.append(record.event_type)
+    if learned_actors and record.actors:
+        state.actors_by_type[record.event_type] = list(record.actors)
+    if (
+        record.modality in (ASSERTED, CLAIMED)
+        and record.event_date is not None
+        and record.date_basis in ("explicit", "relative", "publication")
+        and record.event_type not in state.dated_by_type
+        and not _is_generic(trigger)
+    ):
+        state.dated_by_type[record.event_type] = EventDate(
+            record.event_date, record.date_precision, record.date_basis, record.date_text
+        )
+
+
+def _remember_subject(sent: Span, entities: EntityIndex, state: ArticleState) -> None:
+    root = sent.root
+    for child in root.children:
+        if child.dep_ in SUBJECT_DEPS:
+            countries = _countries([child], entities)
+            if countries:
+                state.subject_country = countries[0]
+            return
+
+
+def _build_event(
+    trigger: Trigger,
+    sent: Span,
+    sentence_idx: int,
+    context: ArticleContext,
+    entities: EntityIndex,
+    state: ArticleState,
+    zones: TimezoneIndex,
+    date_spans: list[Span],
+    trigger_tokens: list[Token],
+) -> tuple[EventRecord, bool] | None:
+    roles = trigger_roles(trigger, entities)
+    event_type = trigger.event_type
+    excluded = roles.targets + roles.places + roles.objects
+    actors = _countries(roles.agents, entities)
+    agent_from = roles.agent_from if actors else "none"
+    if not actors and roles.agents and all(_is_pronoun_like(a, entities) for a in roles.agents):
+        source = _reporting_source(trigger.clause_verb)
+        if source is not None:
+            actors = _countries([source], entities)
+        if not actors and state.actors_by_type.get(event_type):
+            actors = list(state.actors_by_type[event_type])
+        if not actors and state.subject_country:
+            actors = [state.subject_country]
+        agent_from = "pronoun" if actors else "none"
+    party_countries = _countries(roles.parties, entities)
+    if event_type in SYMMETRIC_TYPES:
+        actors += [c for c in party_countries if c not in actors]
+    if not actors and state.actors_by_type.get(event_type):
+        actors = list(state.actors_by_type[event_type])
+        agent_from = "memory"
+    if not actors:
+        # Countries named in the trigger's own clause, outside its targets and places, its
+        # reporter, and (for a nominal trigger) whoever reacts to it ("Japan condemned the
+        # launch").
+        skip = list(excluded)
+        source = _reporting_source(trigger.clause_verb)
+        if source is not None:
+            skip.append(source)
+        if not trigger.is_verbal:
+            governor = _clause_head(trigger.token)
+            skip.extend(c for c in governor.children if c.dep_ in SUBJECT_DEPS and trigger.token not in c.subtree)
+        clause_countries = _countries(_clause_tokens(trigger, skip), entities)
+        if clause_countries:
+            actors = clause_countries if event_type in SYMMETRIC_TYPES else clause_countries[:1]
+            agent_from = "clause"
+    location = _location(roles.places, entities)
+    if event_type == "meeting" and location:
+        host = _location_country(roles.places, entities)
+        if host and host not in actors and len(actors) < 2:
+            actors.append(host)
+    participants = [c for c in _countries(roles.targets, entities) if c not in actors]
+    if event_type == "missile_launch":
+        for token in roles.places:
+            if token.head.lower_ in ("over", "toward", "towards", "at", "through", "across"):
+                participants += [c for c in _countries([token], entities) if c not in actors and c not in participants]
+    if event_type == "deployment":
+        host = _location_country(roles.places, entities)
+        if host and host not in actors and host not in participants:
+            participants.append(host)
+    if event_type == "sanction":
+        participants += [
+            c for c in _countries(roles.objects, entities) if c not in actors and c not in participants
+        ]
+    weapons = _weapons(trigger, roles, sent, entities)
+
+    def speaks_for_actor(source: Token) -> bool:
+        countries = _countries([source], entities)
+        return bool(countries) and bool(actors) and countries[0] in actors
+
+    modality = event_modality(trigger.token, trigger.support, speaks_for_actor=speaks_for_actor)
+    tz = _event_tz(event_type, actors, location, context, zones)
+    event_date = _resolve_date(
+        trigger, context, date_spans, trigger_tokens, tz, modality.modality, state, zones
+    )
+
+    confidence = 0.6 if trigger.token.pos_ == "VERB" else 0.45
+    if trigger.support is not None:
+        confidence += 0.1
+    if not trigger.bare:
+        confidence += 0.15
+    confidence += {"syntax": 0.2, "inherited": 0.15, "pronoun": 0.1, "memory": 0.05, "clause": 0.05}.get(
+        agent_from, -0.1
+    )
+    confidence = round(min(0.99, max(0.05, confidence)), 3)
+
+    record = EventRecord(
+        event_id=_event_id(context.article_id, sent.start_char, event_type, trigger.token.idx),
+        article_id=context.article_id,
+        sentence_idx=sentence_idx,
+        start_char=sent.start_char,
+        end_char=sent.end_char,
+        event_type=event_type,
+        trigger=trigger.token.text if trigger.support is None else f"{trigger.support.text} {trigger.token.text}",
+        actors=actors,
+        participants=participants,
+        weapons=weapons,
+        location=location,
+        event_date=event_date.value,
+        date_precision=event_date.precision,
+        date_basis=event_date.basis,
+        date_text=event_date.text,
+        modality=modality.modality,
+        confidence=confidence,
+        is_space_launch=trigger.is_space and event_type == "missile_launch",
+    )
+    return record, agent_from in ("syntax", "inherited", "pronoun")
+
+
+def _resolve_date(
+    trigger: Trigger,
+    context: ArticleContext,
+    date_spans: list[Span],
+    trigger_tokens: list[Token],
+    tz: str | None,
+    modality: str,
+    state: ArticleState,
+    zones: TimezoneIndex,
+) -> EventDate:
+    """The trigger's own date expression; else the date of an earlier report of the same
+    event in this article; else, for an event reported as just happened, the publication
+    date; else unknown."""
+    scored: list[tuple[int, int, Span]] = []
+    scope = _has_scope_marker(trigger)
+    for span in date_spans:
+        rank = _date_attachment(span, trigger, trigger_tokens)
+        if rank is None:
+            continue
+        if scope and re.search(r"\b(?:this|last) (?:year|month|week)\b", span.text, re.IGNORECASE):
+            continue
+        scored.append((rank, abs(span.start - trigger.token.i), span))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    direction = "future" if modality == PLANNED else "past"
+    lead = _lead_days(tz, context, zones)
+    for _, _, span in scored:
+        resolved = resolve_event_date(
+            span.text,
+            context.published,
+            context.published_precision,
+            tz=tz,
+            direction=direction,
+            lead_days=lead,
+        )
+        if resolved.value is not None:
+            return resolved
+    if modality not in (ASSERTED, CLAIMED) or _is_generic(trigger) or _historical(trigger):
+        return UNKNOWN_DATE
+    earlier = state.dated_by_type.get(trigger.event_type)
+    if earlier is not None:
+        return earlier
+    just_happened = modality == ASSERTED and trigger.is_verbal and _is_past(trigger.clause_verb)
+    if not just_happened:
+        return UNKNOWN_DATE
+    return resolve_event_date(
+        None,
+        context.published,
+        context.published_precision,
+        tz=tz,
+        fallback_to_publication=True,
+    )
+
+
+def _merge_same_sentence(
+    events: list[tuple[tuple[EventRecord, bool], Trigger]],
+) -> list[tuple[EventRecord, Trigger, bool]]:
+    """One event per real event per sentence: "met for talks", "the visit, the first
+    two-plus-two meeting" and "the missile launch ... the launch" name one event twice."""
+    kept: list[tuple[EventRecord, Trigger, bool]] = []
+    for (record, learned), trigger in sorted(events, key=lambda item: -item[0][0].confidence):
+        twin = next(
+            (
+                item
+                for item in kept
+                if item[0].event_type == record.event_type
+                and (not item[0].actors or not record.actors or set(item[0].actors) & set(record.actors))
+                and (item[0].event_date is None or record.event_date is None or item[0].event_date == record.event_date)
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append((record, trigger, learned))
+            continue
+        other = twin[0]
+        other.actors.extend(a for a in record.actors if a not in other.actors)
+        other.weapons.extend(w for w in record.weapons if w not in other.weapons)
+        other.participants = [p for p in dict.fromkeys(other.participants + record.participants) if p not in other.actors]
+        other.location = other.location or record.location
+        if other.event_date is None and record.event_date is not None:
+            other.event_date, other.date_precision = record.event_date, record.date_precision
+            other.date_basis, other.date_text = record.date_basis, record.date_text
+        other.is_space_launch = other.is_space_launch or record.is_space_launch
+    return sorted(kept, key=lambda item: item[1].token.i)
+
+
+__all__ = [
+    "ArticleState",
+    "EventRecord",
+    "Lexicon",
+    "Trigger",
+    "TriggerSpec",
+    "extract_events",
+    "find_triggers",
+    "load_lexicon",
+    "trigger_roles",
+]
+

@@ -39,6 +39,7 @@ USER_TYPE_ALIASES = {"org": "organization", "bloc": "organization", "people": "p
 
 # How strongly an alias names its entity: an entity's own name beats another's alias.
 ALIAS_RANK = {"name": 0, "alias": 1, "demonym": 2, "metonym": 3}
+SECTORS = frozenset({"government", "military", "intelligence"})
 # spaCy-style labels the ruler gives its matches (the mentions table keeps them).
 PLACE_GPE_KINDS = frozenset({"city", "capital", "province", "state", "prefecture", "county"})
 
@@ -91,9 +92,20 @@ class Alias:
 
 
 def is_case_sensitive(alias: str) -> bool:
-    """Short all-caps forms ("US", "ROK", "THAAD", "U.S.") must match case: "us" is a pronoun."""
+    """Whether an alias must match as capitalised: short forms ("US", "ROK", "Bal": "us" is
+    a pronoun), all-caps acronyms ("THAAD", "DPRK") and phrases that keep their "the"
+    ("the North": "in the north of the country" is not North Korea)."""
+    if keeps_the(alias):
+        return True
     letters = [ch for ch in alias if ch.isalpha()]
-    return bool(letters) and not any(ch.islower() for ch in letters) and len(letters) <= 6
+    if not letters:
+        return False
+    return len(letters) <= 3 or (not any(ch.islower() for ch in letters) and len(letters) <= 6)
+
+
+def keeps_the(alias: str) -> bool:
+    """An alias written with its "the" ("the North", "the regime") is only that phrase."""
+    return alias.startswith("the ") and len(alias) > 4
 
 
 def clean_surface(text: str) -> str:
@@ -192,10 +204,16 @@ def entry_from_record(record: Mapping[str, Any], entity_type: str, where: str) -
     if isinstance(operator, list):
         operator = operator[0] if operator else None
     country = country_id(record.get("country") or operator)
+    metonym_of = country_id(record.get("metonym_of"))
     if entity_type == "country":
         country = entity_id
+    country = country or metonym_of
     kind = record.get("kind")
     sector = record.get("sector")
+    if not isinstance(sector, str):
+        # An organisation that speaks for its state (KCNA, the Workers' Party: metonym_of)
+        # is the government's voice; a military or intelligence body is its own sector.
+        sector = kind if kind in SECTORS else ("government" if metonym_of else None)
     return Entry(
         entity_id=entity_id.strip(),
         name=name.strip(),
@@ -208,7 +226,7 @@ def entry_from_record(record: Mapping[str, Any], entity_type: str, where: str) -
         surname=record.get("surname") if isinstance(record.get("surname"), str) else None,
         demonyms=_strings(record.get("demonyms"), where, "demonyms"),
         metonyms=_metonyms(record.get("metonyms"), where),
-        metonym_of=country_id(record.get("metonym_of")),
+        metonym_of=metonym_of,
         iso3=record.get("iso3") if isinstance(record.get("iso3"), str) else None,
         tz=record.get("tz") if isinstance(record.get("tz"), str) else None,
         attrs={k: v for k, v in record.items() if k not in _KNOWN_KEYS},
@@ -237,7 +255,9 @@ def _sha256(path: Path) -> str:
 def _separator_variants(alias: str) -> list[str]:
     """Spellings of one alias that differ only at hyphens: "Hwasong-14", "Hwasong 14",
     "Hwasong14"; "Moon Jae-in", "Moon Jae in". A space next to a digit counts as a hyphen."""
-    parts = re.split(r"(\s*[\u2010\u2011\u2012\u2013-]\s*|(?<=[A-Za-z])\s+(?=\d)|(?<=\d)\s+(?=[A-Za-z]))", alias)
+    parts = re.split(
+        r"(\s*[\u2010\u2011\u2012\u2013-]\s*|(?<=[A-Za-z])\s+(?=\d)|(?<=\d)\s+(?=[A-Za-z]))", alias
+    )
     words, seps = parts[0::2], parts[1::2]
     if not seps:
         return [alias]
@@ -342,10 +362,6 @@ class Gazetteer:
 
     def _aliases_of(self, entry: Entry) -> Iterator[Alias]:
         target = entry.entity_id
-        if entry.metonym_of:  # "the Pentagon" names its country in news text
-            for text in (entry.name, *entry.aliases):
-                yield Alias(text, entry.metonym_of, "metonym", entry.sector or entry.kind, target)
-            return
         yield Alias(entry.name, target, "name")
         for text in entry.aliases:
             yield Alias(text, target, "alias")
@@ -413,7 +429,18 @@ class Gazetteer:
             return None
         surface = clean_surface(text)
         for alias in bucket:
-            if not alias.case_sensitive or _same_case(alias.text, surface):
+            if not alias.case_sensitive or _same_case(clean_surface(alias.text), surface):
+                return alias
+        return None
+
+    def alias_for(self, text: str, entity_id: str) -> Alias | None:
+        """The alias of one given entity that this text is (the ruler already chose it)."""
+        bucket = self._index.get(alias_key(text)) or []
+        surface = clean_surface(text)
+        for alias in bucket:
+            if alias.entity_id == entity_id and (
+                not alias.case_sensitive or _same_case(clean_surface(alias.text), surface)
+            ):
                 return alias
         return None
 
@@ -438,40 +465,43 @@ class Gazetteer:
             payload = json.dumps(self._checksums, sort_keys=True)
         else:
             payload = json.dumps(
-                [(e.entity_id, e.name, e.aliases, e.demonyms, e.metonyms) for e in self.entries.values()],
+                [
+                    (e.entity_id, e.name, e.aliases, e.demonyms, e.metonyms)
+                    for e in self.entries.values()
+                ],
                 sort_keys=True,
             )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
     # -- ruler patterns --------------------------------------------------------------------
 
-    def patterns(
-        self, tokenize: Callable[[str], list[str]] | None = None
-    ) -> list[dict[str, Any]]:
+    def patterns(self, tokenize: Callable[[str], list[str]] | None = None) -> list[dict[str, Any]]:
         """Token patterns for spaCy's span/entity ruler, one per spelling of each alias.
 
         Patterns are built from the tokens spaCy makes of each alias, so they match the
-        way running text is split ("Jae-in" is three tokens, "Hwasong-14" one). A leading
-        "the" is dropped and possessives are separate tokens, so neither enters a span.
+        way running text is split ("Jae-in" is three tokens, "Hwasong-14" one).
+        Possessives are separate tokens, so they never enter a span; an alias that keeps
+        its "the" ("the North") matches with it, and the normaliser trims it off the span.
         The pattern ``id`` is the entity id the match resolves to.
         """
         tokenize = tokenize or _default_tokenizer()
         patterns: list[dict[str, Any]] = []
-        seen: set[tuple[str, ...]] = set()
+        seen: set[tuple[Any, ...]] = set()
         for bucket in self._index.values():
             for alias in bucket:
                 label = self.label_for(alias)
-                text = _LEADING_THE.sub("", alias.text.translate(_APOSTROPHES).strip())
-                for variant in _separator_variants(text):
+                text = alias.text.translate(_APOSTROPHES).strip()
+                variants = _separator_variants(text)
+                if label == "WEAPON":  # "two Rodongs", "Patriot missiles"
+                    variants += [v + "s" for v in variants if v[-1:].isalpha() and v[-1] not in "sS"]
+                for variant in variants:
                     tokens = [t for t in tokenize(variant) if not t.isspace()]
                     if not tokens:
                         continue
-                    if alias.case_sensitive:
-                        pattern = [{"ORTH": t} for t in tokens]
-                        signature = ("ORTH", *tokens)
-                    else:
-                        pattern = [{"LOWER": t.lower()} for t in tokens]
-                        signature = ("LOWER", *(t.lower() for t in tokens))
+                    pattern = [_token_pattern(t, alias.case_sensitive) for t in tokens]
+                    if keeps_the(text):
+                        pattern[0] = {"LOWER": "the"}
+                    signature = tuple(json.dumps(p, sort_keys=True) for p in pattern)
                     if signature in seen:  # the best-ranked alias of a spelling wins
                         continue
                     seen.add(signature)
@@ -489,9 +519,20 @@ class Gazetteer:
         return {"person": "PERSON", "organization": "ORG", "weapon": "WEAPON"}[entity_type]
 
 
+def _token_pattern(token: str, case_sensitive: bool) -> dict[str, Any]:
+    """One token of a pattern; an apostrophe also matches its typographic form (’)."""
+    attr = "ORTH" if case_sensitive else "LOWER"
+    value = token if case_sensitive else token.lower()
+    if "'" in value:
+        return {attr: {"IN": [value, value.replace("'", "\u2019")]}}
+    return {attr: value}
+
+
 def _same_case(alias: str, surface: str) -> bool:
     strip = re.compile(r"[\s.\u2010\u2011\u2013-]")
-    return strip.sub("", alias.translate(_APOSTROPHES)) == strip.sub("", surface.translate(_APOSTROPHES))
+    return strip.sub("", alias.translate(_APOSTROPHES)) == strip.sub(
+        "", surface.translate(_APOSTROPHES)
+    )
 
 
 def _read_timezones(path: Path) -> dict[str, str]:
@@ -513,9 +554,34 @@ def _read_user_file(path: Path) -> list[Entry]:
         where = f"{path.name}:{number}"
         declared = record.get("type")
         if not isinstance(declared, str):
-            raise GazetteerError(f"{where}: a user entry needs a 'type' ({', '.join(ENTITY_TYPES)})")
+            raise GazetteerError(
+                f"{where}: a user entry needs a 'type' ({', '.join(ENTITY_TYPES)})"
+            )
         entity_type = USER_TYPE_ALIASES.get(declared.strip().lower(), declared.strip().lower())
         if entity_type not in ENTITY_TYPES:
-            raise GazetteerError(f"{where}: unknown type {declared!r} (one of {', '.join(ENTITY_TYPES)})")
+            raise GazetteerError(
+                f"{where}: unknown type {declared!r} (one of {', '.join(ENTITY_TYPES)})"
+            )
         entries.append(entry_from_record(record, entity_type, where))
     return entries
+
+
+# Pipelines name their gazetteer in their config (directory, user file, fingerprint); the
+# factories find the very object here, or read the files again (a fresh process).
+_REGISTRY: dict[str, Gazetteer] = {}
+
+
+def register_gazetteer(gazetteer: Gazetteer) -> str:
+    """Remember a gazetteer for the pipeline factories; returns its fingerprint."""
+    _REGISTRY[gazetteer.fingerprint] = gazetteer
+    return gazetteer.fingerprint
+
+
+def gazetteer_for_config(
+    directory: str | None, user_file: str | None, fingerprint: str = ""
+) -> Gazetteer:
+    if fingerprint and fingerprint in _REGISTRY:
+        return _REGISTRY[fingerprint]
+    gazetteer = Gazetteer.load(directory or GAZETTEER_DIR, user_file)
+    _REGISTRY[gazetteer.fingerprint] = gazetteer
+    return gazetteer
