@@ -493,7 +493,9 @@ class Gazetteer:
                 text = alias.text.translate(_APOSTROPHES).strip()
                 variants = _separator_variants(text)
                 if label == "WEAPON":  # "two Rodongs", "Patriot missiles"
-                    variants += [v + "s" for v in variants if v[-1:].isalpha() and v[-1] not in "sS"]
+                    variants += [
+                        v + "s" for v in variants if v[-1:].isalpha() and v[-1] not in "sS"
+                    ]
                 for variant in variants:
                     tokens = [t for t in tokenize(variant) if not t.isspace()]
                     if not tokens:
