@@ -39,6 +39,7 @@ from spacy.tokens import Doc, Span, Token
 from flashpoint.config import REPO_ROOT
 from flashpoint.nlp.dates import (
     UNKNOWN_DATE,
+    Direction,
     EventDate,
     TimezoneIndex,
     as_tzinfo,
@@ -67,24 +68,180 @@ NP_INNER_DEPS = NP_MODIFIER_DEPS | {POSS_DEP, APPOS_DEP, CONJ_DEP, "cc", "det", 
 # to deploy", "fired missiles and threatened ...").
 SUBJECT_INHERIT_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acomp", "prep"})
 # "asked the US to deploy": the object of these verbs is the agent of the xcomp.
-SUBJECT_CONTROL_VERBS = frozenset({"agree", "plan", "promise", "vow", "try", "decide", "want", "hope", "seek", "refuse", "threaten", "pledge", "offer", "intend", "aim", "continue", "begin", "start", "fail"})
+SUBJECT_CONTROL_VERBS = frozenset(
+    {
+        "agree",
+        "plan",
+        "promise",
+        "vow",
+        "try",
+        "decide",
+        "want",
+        "hope",
+        "seek",
+        "refuse",
+        "threaten",
+        "pledge",
+        "offer",
+        "intend",
+        "aim",
+        "continue",
+        "begin",
+        "start",
+        "fail",
+    }
+)
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
-PRONOUNS = frozenset({"it", "its", "they", "their", "them", "we", "our", "he", "his", "she", "her", "i"})
-GENERIC_AGENT_HEADS = frozenset({"country", "regime", "nation", "state", "government", "military", "north", "side", "isolated", "communist"})
+PRONOUNS = frozenset(
+    {"it", "its", "they", "their", "them", "we", "our", "he", "his", "she", "her", "i"}
+)
+GENERIC_AGENT_HEADS = frozenset(
+    {
+        "country",
+        "regime",
+        "nation",
+        "state",
+        "government",
+        "military",
+        "north",
+        "side",
+        "isolated",
+        "communist",
+    }
+)
 DETERMINERS_DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our"})
-GENERIC_DETERMINERS = frozenset({"such", "these", "those", "any", "more", "further", "repeated", "frequent", "future", "other", "many", "several", "multiple", "some", "no", "all", "new"})
-VAGUE_QUANTITIES = frozenset({"dozens", "dozen", "hundreds", "scores", "several", "many", "numerous", "multiple", "some", "more", "few", "series"})
-SCOPE_MARKERS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "latest", "last", "next", "15th", "14th", "13th", "12th", "11th"})
+GENERIC_DETERMINERS = frozenset(
+    {
+        "such",
+        "these",
+        "those",
+        "any",
+        "more",
+        "further",
+        "repeated",
+        "frequent",
+        "future",
+        "other",
+        "many",
+        "several",
+        "multiple",
+        "some",
+        "no",
+        "all",
+        "new",
+    }
+)
+VAGUE_QUANTITIES = frozenset({"dozens", "hundreds", "scores", "many", "numerous", "series"})
+TEMPORAL_NOUNS = frozenset(
+    {
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "day",
+        "time",
+        "hours",
+        "weekend",
+        "dawn",
+        "noon",
+        "midnight",
+        "week",
+        "month",
+        "year",
+    }
+)
+# "UN resolutions ban North Korea from launching": not an event.
+PROHIBITING_VERBS = frozenset(
+    {"ban", "prohibit", "bar", "forbid", "prevent", "stop", "restrain", "deter"}
+)
+# "declared on Monday after meeting ...": the adjunct happened the same day.
+SAME_TIME_MARKERS = frozenset({"after", "before", "while", "when", "upon", "during", "as"})
+# "said in a phone call", "during the drills", "at the summit": the verb happens within the
+# event, so it dates it.
+COINCIDE_PREPS = frozenset({"in", "during", "at", "into", "on"})
+# "five days after", "a month before": the event is dated relative to another one.
+INTERVAL_MARKS = frozenset({"after", "before", "since", "until", "till"})
+INTERVAL_UNITS = frozenset({"day", "week", "month", "year", "hour", "minute"})
+SCOPE_MARKERS = frozenset(
+    {
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "latest",
+        "last",
+        "next",
+        "15th",
+        "14th",
+        "13th",
+        "12th",
+        "11th",
+    }
+)
 
 TARGET_PREPS = frozenset({"toward", "towards", "at", "against", "on", "upon"})
-PLACE_PREPS = frozenset({"in", "into", "over", "near", "off", "inside", "across", "onto", "to", "within", "around", "outside", "from", "at", "through"})
+PLACE_PREPS = frozenset(
+    {
+        "in",
+        "into",
+        "over",
+        "near",
+        "off",
+        "inside",
+        "across",
+        "onto",
+        "to",
+        "within",
+        "around",
+        "outside",
+        "from",
+        "at",
+        "through",
+    }
+)
 DESTINATION_PREPS = frozenset({"to", "into", "in", "onto", "on", "near", "at", "inside"})
 PARTY_PREPS = frozenset({"with", "between", "among"})
 AGENT_PREPS = frozenset({"by"})
 # A date under these prepositions bounds the event, it does not date it ("since 2009").
-BOUND_PREPS = frozenset({"since", "until", "till", "before", "after", "by", "between", "through", "ahead", "following", "prior"})
-REPORTING_LEMMAS = frozenset({"say", "claim", "report", "announce", "state", "tell", "add", "insist", "allege", "confirm", "declare"})
-HISTORY_ADVERBS = frozenset({"previously", "earlier", "already", "before", "ever", "once", "formerly"})
+BOUND_PREPS = frozenset(
+    {
+        "since",
+        "until",
+        "till",
+        "before",
+        "after",
+        "by",
+        "between",
+        "through",
+        "ahead",
+        "following",
+        "prior",
+    }
+)
+REPORTING_LEMMAS = frozenset(
+    {
+        "say",
+        "claim",
+        "report",
+        "announce",
+        "state",
+        "tell",
+        "add",
+        "insist",
+        "allege",
+        "confirm",
+        "declare",
+    }
+)
+HISTORY_ADVERBS = frozenset(
+    {"previously", "earlier", "already", "before", "ever", "once", "formerly"}
+)
 SYMMETRIC_TYPES = frozenset({"meeting", "exercise"})
 # Where a launch or test happened is the launching country, not where the missile landed.
 LAUNCH_TYPES = frozenset({"missile_launch", "nuclear_test"})
@@ -180,6 +337,18 @@ class Trigger:
     def is_verbal(self) -> bool:
         return self.clause_verb.pos_ in ("VERB", "AUX")
 
+    @property
+    def time_verb(self) -> Token:
+        """The verb whose time is the event's: the clause verb, or for "said in a phone
+        call with Merkel" / "told reporters during the drills" the verb the event frames."""
+        verb = self.clause_verb
+        if self.is_verbal or verb.dep_ != POBJ_DEP:
+            return verb
+        prep = verb.head
+        if prep.lower_ in COINCIDE_PREPS and prep.head.pos_ in ("VERB", "AUX"):
+            return prep.head
+        return verb
+
 
 @dataclass(slots=True)
 class Roles:
@@ -224,7 +393,17 @@ def _frozen(value: object) -> frozenset[str]:
 
 
 BARE_POLICIES = frozenset(
-    {"accept", "reject", "sentence", "article", "coref", "support", "party", "multi_agent", "foreign_party"}
+    {
+        "accept",
+        "reject",
+        "sentence",
+        "article",
+        "coref",
+        "support",
+        "party",
+        "multi_agent",
+        "foreign_party",
+    }
 )
 
 
@@ -276,7 +455,9 @@ def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
                 if spec.pos not in ("VERB", "NOUN") or spec.role not in ("object", "subject"):
                     raise ValueError(f"{where}: pos must be VERB or NOUN, role object or subject")
                 if spec.bare - BARE_POLICIES:
-                    raise ValueError(f"{where}: unknown bare policy {sorted(spec.bare - BARE_POLICIES)}")
+                    raise ValueError(
+                        f"{where}: unknown bare policy {sorted(spec.bare - BARE_POLICIES)}"
+                    )
                 triggers.setdefault((spec.lemma, spec.pos), []).append(spec)
             else:
                 raise ValueError(f"{where}: unknown kind {kind!r}")
@@ -284,7 +465,11 @@ def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
         name
         for specs in triggers.values()
         for spec in specs
-        for name in spec.needs | spec.space | spec.sentence_needs | spec.modifier_needs | spec.article_needs
+        for name in spec.needs
+        | spec.space
+        | spec.sentence_needs
+        | spec.modifier_needs
+        | spec.article_needs
         if name not in classes
     }
     if unknown:
@@ -315,7 +500,8 @@ def entity_type(span: Span) -> str | None:
 
 def entity_country(span: Span) -> str | None:
     """The country an entity stands for: itself for a country, its country for a person,
-    weapon, place or metonym; an organisation without a country stands for itself (UN)."""
+    weapon, place or metonym; an organisation the gazetteer knows but that belongs to no
+    country (the UN Security Council) stands for itself."""
     kind = entity_type(span)
     entity_id = _ext(span, "entity_id")
     if kind == "country":
@@ -323,8 +509,8 @@ def entity_country(span: Span) -> str | None:
     country = _ext(span, "entity_country")
     if country:
         return country
-    if kind == "organization" and entity_id:
-        return entity_id
+    if kind == "organization" and entity_id and span.ent_id_:
+        return entity_id  # a gazetteer organisation (UN Security Council), not a guess
     return None
 
 
@@ -373,7 +559,7 @@ def noun_phrase(head: Token, *, follow_of: bool = True) -> list[Token]:
 
 
 def expand_conjuncts(tokens: Iterable[Token]) -> list[Token]:
-    """"Russia and Japan" -> [Russia, Japan]; "the North's leader, Kim" -> both."""
+    """ "Russia and Japan" -> [Russia, Japan]; "the North's leader, Kim" -> both."""
     out: list[Token] = []
     seen: set[int] = set()
     stack = list(tokens)
@@ -441,15 +627,31 @@ def _support_verb(token: Token, lexicon: Lexicon) -> Token | None:
         return None
     if token.dep_ == CONJ_DEP:
         return _support_verb(_conj_root(token), lexicon)
-    if head.pos_ in ("VERB", "AUX") and token.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {"attr", "nsubj"}:
+    if head.pos_ in ("VERB", "AUX") and token.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {
+        "attr",
+        "nsubj",
+    }:
         lemma = head.lemma_.lower()
         if lemma in lexicon.support and (
-            token.dep_ != "nsubj" or lemma in ("begin", "start", "end", "continue", "resume", "open", "go", "take")
+            token.dep_ != "nsubj"
+            or lemma in ("begin", "start", "end", "continue", "resume", "open", "go", "take")
         ):
             return head
-    if token.dep_ == POBJ_DEP and head.dep_ in (PREP_DEP, "dative") and head.head.pos_ in ("VERB", "AUX"):
+    if (
+        token.dep_ == POBJ_DEP
+        and head.dep_ in (PREP_DEP, "dative")
+        and head.head.pos_ in ("VERB", "AUX")
+    ):
         verb = head.head
-        if verb.lemma_.lower() in ("participate", "engage", "join", "take", "enter", "proceed", "vote") and head.lower_ in ("in", "into", "with", "for", "on"):
+        if verb.lemma_.lower() in (
+            "participate",
+            "engage",
+            "join",
+            "take",
+            "enter",
+            "proceed",
+            "vote",
+        ) and head.lower_ in ("in", "into", "with", "for", "on"):
             return verb
     return None
 
@@ -470,7 +672,11 @@ def _verb_objects(verb: Token) -> list[Token]:
     """The thing acted on: direct object, passive subject, or the noun a participle or
     relative clause modifies ("the THAAD system America is installing")."""
     objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
-    if not objects and verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+    if (
+        not objects
+        and verb.dep_ in ("relcl", "acl")
+        and verb.head.pos_ in ("NOUN", "PROPN", "PRON")
+    ):
         own_subject = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
         if (verb.dep_ == "acl" and verb.tag_ == "VBN") or (
             own_subject and own_subject[0].lower_ not in RELATIVE_PRONOUNS
@@ -533,7 +739,8 @@ def _noun_modifiers(noun: Token, entities: EntityIndex) -> tuple[list[Token], li
 
 def _destination(token: Token) -> bool:
     return bool(prep_objects(token, DESTINATION_PREPS)) or any(
-        c.dep_ == "advmod" and c.lower_ in ("there", "here", "abroad", "overseas") for c in token.children
+        c.dep_ == "advmod" and c.lower_ in ("there", "here", "abroad", "overseas")
+        for c in token.children
     )
 
 
@@ -550,8 +757,17 @@ def _party_tokens(token: Token, preps: frozenset[str], entities: EntityIndex) ->
     return found
 
 
+NOMINAL_DEPS = frozenset(
+    {"dobj", "nsubj", "nsubjpass", "pobj", "attr", "appos", "compound", "poss"}
+)
+
+
 def _pos_key(token: Token) -> str | None:
+    """VERB or NOUN, repairing the tagger where the parse disagrees: "staged two missile
+    launches" tags "launches" VBZ but attaches it as an object."""
     if token.pos_ == "VERB":
+        if token.dep_ in NOMINAL_DEPS and token.tag_ in ("VBZ", "VBP", "VB"):
+            return "NOUN"
         return "VERB"
     if token.pos_ in ("NOUN", "PROPN"):
         return "NOUN"
@@ -578,7 +794,11 @@ def _check_spec(
     sentence_classes: set[str],
 ) -> _Candidate | None:
     """Does ``token`` name an event of ``spec``'s kind here?"""
-    if spec.plural_only and token.tag_ not in ("NNS", "NNPS") and token.lower_ == token.lemma_.lower():
+    if (
+        spec.plural_only
+        and token.tag_ not in ("NNS", "NNPS")
+        and token.lower_ == token.lemma_.lower()
+    ):
         return None
     if pos == "VERB":
         if spec.not_passive and _is_passive(token):
@@ -588,8 +808,10 @@ def _check_spec(
             return None
         if particles & spec.not_prt:
             return None
-        if spec.preps and not spec.needs and not any(
-            c.dep_ == PREP_DEP and c.lower_ in spec.preps for c in token.children
+        if (
+            spec.preps
+            and not spec.needs
+            and not any(c.dep_ == PREP_DEP and c.lower_ in spec.preps for c in token.children)
         ):
             return None
     support = _support_verb(token, lexicon) if pos == "NOUN" else None
@@ -611,7 +833,9 @@ def _check_spec(
             ]
         content = [h for h in heads if h.pos_ != "PRON"]
         if spec.object_words:
-            objects = _verb_objects(token) + [o for _, o in prep_objects(token, frozenset({"into", "to"}))]
+            objects = _verb_objects(token) + [
+                o for _, o in prep_objects(token, frozenset({"into", "to"}))
+            ]
             if not any(o.lemma_.lower() in spec.object_words for o in objects):
                 return None
     else:
@@ -619,14 +843,14 @@ def _check_spec(
     if spec.requires_object_head and not content:
         return None
     evidence = frozenset(classes_in(tokens, lexicon, entities))
+    if spec.event_type == "deployment" and "space" in evidence:
+        return None  # a satellite put into orbit is a launch, not a deployment
     bare = False
     via_coref = False
     if spec.modifier_needs and pos == "VERB":
         if not (evidence & spec.modifier_needs and evidence & spec.needs):
             return None
-    elif spec.needs and evidence & spec.needs:
-        pass
-    elif not spec.needs and "accept" in spec.bare:
+    elif (spec.needs and evidence & spec.needs) or (not spec.needs and "accept" in spec.bare):
         pass
     elif content and spec.needs and not pronoun_role:
         return None  # an object or modifier of the wrong kind: "launched an investigation"
@@ -678,7 +902,11 @@ def _foreign_destination(token: Token, entities: EntityIndex) -> bool:
     """A visit or arrival whose destination is a country other than the visitor's."""
     destinations = [o for _, o in prep_objects(token, frozenset({"in", "to", "at"}))]
     hosts = {c for o in destinations for c in _np_countries(o, entities)}
-    visitors = {c for s in _verb_subjects(token) for c in _np_countries(s, entities)} if token.pos_ == "VERB" else set()
+    visitors = (
+        {c for s in _verb_subjects(token) for c in _np_countries(s, entities)}
+        if token.pos_ == "VERB"
+        else set()
+    )
     visitors |= {
         c
         for child in token.children
@@ -717,7 +945,9 @@ def find_triggers(
         candidates = [
             c
             for spec in dict.fromkeys(specs)
-            if (c := _check_spec(spec, token, pos, sent, lexicon, entities, state, sentence_classes))
+            if (
+                c := _check_spec(spec, token, pos, sent, lexicon, entities, state, sentence_classes)
+            )
             is not None
         ]
         if not candidates:
@@ -737,9 +967,17 @@ def find_triggers(
         for candidate in chosen:
             spec = candidate.spec
             is_space = bool(spec.space and candidate.evidence & spec.space)
+            if spec.space and not is_space and pos == "VERB":
+                # "a rocket carrying a satellite": the payload is in the object's clause.
+                carried = [t for o in _verb_objects(token) for t in o.subtree]
+                is_space = bool(classes_in(carried, lexicon, entities) & spec.space)
             if spec.space and not is_space and "projectile" not in candidate.evidence:
-                is_space = bool(sentence_classes & spec.space) and "projectile" not in sentence_classes
-            yield Trigger(token, spec, candidate.support, candidate.evidence, candidate.bare, is_space)
+                is_space = (
+                    bool(sentence_classes & spec.space) and "projectile" not in sentence_classes
+                )
+            yield Trigger(
+                token, spec, candidate.support, candidate.evidence, candidate.bare, is_space
+            )
 
 
 # --- Roles ----------------------------------------------------------------------------------
@@ -799,12 +1037,16 @@ def trigger_roles(trigger: Trigger, entities: EntityIndex) -> Roles:
     else:
         agents: list[Token] = []
         for child in token.children:
-            if child.dep_ == POSS_DEP:
+            if child.dep_ == POSS_DEP or (
+                child.dep_ in ("compound", "amod", "nmod", "npadvmod")
+                and entities.of(child) is not None
+            ):
                 agents.append(child)
-            elif child.dep_ in ("compound", "amod", "nmod", "npadvmod") and entities.of(child) is not None:
-                agents.append(child)
-        agents += [o for _, o in prep_objects(token, AGENT_PREPS | frozenset({"from"}))
-                   if _np_countries(o, entities) and trigger.event_type in LAUNCH_TYPES | {"sanction"}]
+        agents += [
+            o
+            for _, o in prep_objects(token, AGENT_PREPS | frozenset({"from"}))
+            if _np_countries(o, entities) and trigger.event_type in LAUNCH_TYPES | {"sanction"}
+        ]
         if token.dep_ == CONJ_DEP:  # "North Korea's nuclear and missile tests"
             first = _conj_root(token)
             agents += [c for c in first.children if c.dep_ == POSS_DEP]
@@ -829,7 +1071,9 @@ def trigger_roles(trigger: Trigger, entities: EntityIndex) -> Roles:
     # Prepositional phrases often attach to the object: "fired missiles into the sea",
     # "the deployment of THAAD in South Korea".
     for obj in roles.objects:
-        roles.places.extend(o for _, o in prep_objects(obj, PLACE_PREPS - {"from", "at", "on"} - TARGET_PREPS))
+        roles.places.extend(
+            o for _, o in prep_objects(obj, PLACE_PREPS - {"from", "at", "on"} - TARGET_PREPS)
+        )
         if trigger.event_type == "sanction":
             roles.targets.extend(o for _, o in prep_objects(obj, frozenset({"on", "against"})))
     if trigger.event_type == "meeting":
@@ -868,7 +1112,10 @@ def _reporting_source(token: Token) -> Token | None:
     """The subject of the reporting verb whose complement holds ``token``."""
     current = token
     for _ in range(8):
-        if current.dep_ in ("ccomp", "parataxis") and current.head.lemma_.lower() in REPORTING_LEMMAS:
+        if (
+            current.dep_ in ("ccomp", "parataxis")
+            and current.head.lemma_.lower() in REPORTING_LEMMAS
+        ):
             subjects = [c for c in current.head.children if c.dep_ in SUBJECT_DEPS]
             return subjects[0] if subjects else None
         if current.head == current:
@@ -880,6 +1127,20 @@ def _reporting_source(token: Token) -> Token | None:
             if child.dep_ in SUBJECT_DEPS and child.i > token.i:
                 return child
     return None
+
+
+def _governing_subjects(verb: Token) -> list[Token]:
+    """Subjects of the clauses above ``verb`` ("Park denounced the launch after she called
+    a meeting": she = Park)."""
+    current = verb
+    for _ in range(6):
+        if current.head == current:
+            return []
+        current = current.head
+        subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"]
+        if subjects:
+            return subjects
+    return []
 
 
 def _clause_head(token: Token) -> Token:
@@ -930,9 +1191,8 @@ def _weapons(trigger: Trigger, roles: Roles, sent: Span, entities: EntityIndex) 
     for obj in roles.objects:
         near.extend(noun_phrase(obj))
     scopes: list[Iterable[Token]] = [near]
-    if trigger.event_type in ("missile_launch", "deployment", "nuclear_test"):
+    if trigger.event_type == "deployment":
         scopes.append(_clause_tokens(trigger, []))
-        scopes.append(sent)
     for scope in scopes:
         found: list[str] = []
         for ent in entities.in_tokens(scope):
@@ -960,10 +1220,13 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
     """How closely a date expression belongs to the trigger: 0 in its own phrase or clause,
     1 in a reporting clause that governs a verbal trigger ("said on Monday that North
     Korea fired"); None elsewhere, or where it only bounds the event ("since 2009")."""
-    anchors = {trigger.token.i}
+    anchors = {trigger.token.i, trigger.time_verb.i}
     if trigger.support is not None:
         anchors.add(trigger.support.i)
     other_ids = {t.i for t in others} - anchors
+    if not trigger.is_verbal and _follows(date_span, trigger.token):
+        return 0  # "the launch on Tuesday", whichever way the parser attached the phrase
+    inside = set(range(date_span.start, date_span.end))
     current = date_span.root
     governing: Token | None = None
     for _ in range(12):
@@ -976,10 +1239,21 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
         if current.pos_ in ("VERB", "AUX") and current.i not in anchors:
             governing = current
             break
+        if (
+            current.pos_ in ("NOUN", "PROPN")
+            and current.i not in inside
+            and current.lower_ not in TEMPORAL_NOUNS
+            and current.ent_type_ not in ("TIME", "DATE")
+        ):
+            return None  # the date belongs to another noun: "three other ones in 2006"
         if current.head == current:
             break
         current = current.head
-    if governing is None or not trigger.is_verbal:
+    if governing is None:
+        return None
+    if governing.i in {t.i for t in trigger.token.subtree}:
+        return 0  # "launched a rocket carrying a satellite on Sunday": the same event
+    if not trigger.is_verbal:
         return None
     path = _path_to(trigger.clause_verb, governing)
     if not path or path[-1].head != governing:
@@ -988,7 +1262,20 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
         return 1
     if all(t.dep_ in ("conj", "xcomp", "advcl") for t in path) and path[-1].dep_ != "advcl":
         return 0  # "fired ... and flew over Japan on Tuesday"
+    if all(t.dep_ in ("pcomp", "prep", "advcl") for t in path) and any(
+        t.lower_ in SAME_TIME_MARKERS
+        for t in [*path, *(c for t in path for c in t.children if c.dep_ == "mark")]
+    ):
+        return 1  # "declared on Monday after meeting Japanese officials"
     return None
+
+
+def _follows(date_span: Span, noun: Token) -> bool:
+    """The date comes right after the noun ("the launch on Tuesday", "test — on Aug. 29")."""
+    gap = date_span.doc[noun.i + 1 : date_span.start]
+    return 0 < date_span.start - noun.i <= 3 and all(
+        t.is_punct or t.lower_ in ("on", "in", "of", "early", "late") for t in gap
+    )
 
 
 def _is_past(verb: Token) -> bool:
@@ -1015,11 +1302,35 @@ def _is_past(verb: Token) -> bool:
 
 
 def _historical(trigger: Trigger) -> bool:
-    """Markers that the event is an old one ("previously", "the first since 2006")."""
+    """Markers that the event is another, older one: "previously", "five days after North
+    Korea fired a missile", "two months before staging its third nuclear test"."""
     verb = trigger.clause_verb
     for child in verb.children:
         if child.dep_ == "advmod" and child.lower_ in HISTORY_ADVERBS:
             return True
+    marks = [c for c in verb.children if c.dep_ == "mark" and c.lower_ in INTERVAL_MARKS]
+    if verb.dep_ in (POBJ_DEP, "pcomp") and verb.head.lower_ in INTERVAL_MARKS:
+        marks.append(verb.head)
+    doc = verb.doc
+    for mark in marks:
+        before = doc[max(mark.i - 3, verb.sent.start) : mark.i]
+        if any(t.lemma_.lower() in INTERVAL_UNITS for t in before):
+            return True
+    return False
+
+
+def _prohibited(trigger: Trigger) -> bool:
+    """ "ban North Korea from launching", "prohibited it from carrying out tests"."""
+    current = trigger.clause_verb
+    for _ in range(4):
+        if current.head == current:
+            return False
+        if current.dep_ == "pcomp" and current.head.lower_ == "from":
+            verb = current.head.head
+            return verb.lemma_.lower() in PROHIBITING_VERBS
+        if current.dep_ not in ("pobj", "pcomp", "prep", "conj"):
+            return False
+        current = current.head
     return False
 
 
@@ -1027,30 +1338,40 @@ def _is_generic(trigger: Trigger) -> bool:
     """A kind of event rather than one event: "missile launches", "such tests", "has
     launched dozens of missiles". Generic mentions take no date from context."""
     token = trigger.token
-    if token.pos_ != "VERB":
-        if token.tag_ not in ("NNS", "NNPS"):
-            return any(c.lower_ in GENERIC_DETERMINERS - {"new"} for c in token.children if c.dep_ in ("det", "amod"))
+    if token.pos_ != "VERB" or trigger.support is not None:
+        if trigger.support is not None or token.tag_ not in ("NNS", "NNPS"):
+            return any(
+                c.lower_ in GENERIC_DETERMINERS - {"new"}
+                for c in token.children
+                if c.dep_ in ("det", "amod")
+            )
         dets = [c for c in token.children if c.dep_ in ("det", POSS_DEP, "amod", "nummod")]
         if any(d.lower_ in GENERIC_DETERMINERS for d in dets):
             return True
-        return not any(d.lower_ in DETERMINERS_DEFINITE or d.dep_ in (POSS_DEP, "nummod") for d in dets)
+        return not any(
+            d.lower_ in DETERMINERS_DEFINITE or d.dep_ in (POSS_DEP, "nummod") for d in dets
+        )
     objects = _verb_objects(token)
     for obj in objects:
         if obj.tag_ in ("NNS", "NNPS"):
-            quantities = [c for c in obj.children if c.dep_ in ("det", "nummod", "amod", "quantmod")]
-            if not quantities or any(c.lower_ in VAGUE_QUANTITIES | GENERIC_DETERMINERS for c in quantities):
+            quantities = [
+                c for c in obj.children if c.dep_ in ("det", "nummod", "amod", "quantmod")
+            ]
+            if not quantities or any(
+                c.lower_ in VAGUE_QUANTITIES | GENERIC_DETERMINERS for c in quantities
+            ):
                 return True
         if obj.lower_ in VAGUE_QUANTITIES:
             return True
     return False
 
 
-def _has_scope_marker(trigger: Trigger) -> bool:
-    """"the 15th test this year", "the second launch this month": the date is a count's
-    scope, not the event's date."""
-    return any(
-        c.lower_ in SCOPE_MARKERS for c in trigger.token.children if c.dep_ in ("amod", "nummod")
-    )
+def _has_scope_marker(trigger: Trigger, *, ordinal_only: bool = False) -> bool:
+    """ "the 15th test this year", "the second launch this month": the date is a count's
+    scope, not the event's date. ``ordinal_only``: "the first successful launch" names an
+    older event than the latest one."""
+    markers = SCOPE_MARKERS - {"latest", "last", "next"} if ordinal_only else SCOPE_MARKERS
+    return any(c.lower_ in markers for c in trigger.token.children if c.dep_ in ("amod", "nummod"))
 
 
 def _event_id(article_id: str, sent_start: int, event_type: str, trigger_offset: int) -> str:
@@ -1097,7 +1418,10 @@ def _lead_days(event_tz: str | None, context: ArticleContext, zones: TimezoneInd
     event_offset = _utc_offset(event_tz, instant)
     if event_offset is None or event_offset < LEAD_OFFSET:
         return 0
-    if context.published_precision == "day" or instant.astimezone(UTC).time() == datetime.min.time():
+    if (
+        context.published_precision == "day"
+        or instant.astimezone(UTC).time() == datetime.min.time()
+    ):
         return 1
     writer = zones.for_name(context.dateline) or zones.for_source(context.source)
     writer_offset = _utc_offset(writer, instant) if writer else timedelta(0)
@@ -1114,31 +1438,69 @@ def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
     entities = EntityIndex(doc)
     state = ArticleState(doc_classes=frozenset(classes_in(doc, lexicon, entities)))
     records: list[EventRecord] = []
+    undated: list[EventRecord] = []
     for sentence_idx, sent in enumerate(doc.sents):
         triggers = list(find_triggers(sent, lexicon, entities, state))
         if triggers:
             date_spans = find_date_spans(sent)
             trigger_tokens = [t.token for t in triggers]
             built = [
-                (record, trigger)
+                (built_event, trigger)
                 for trigger in triggers
                 if (
-                    record := _build_event(
-                        trigger, sent, sentence_idx, context, entities, state, zones, date_spans, trigger_tokens
+                    built_event := _build_event(
+                        trigger,
+                        sent,
+                        sentence_idx,
+                        context,
+                        entities,
+                        state,
+                        zones,
+                        date_spans,
+                        trigger_tokens,
                     )
                 )
                 is not None
             ]
             for record, trigger, learned in _merge_same_sentence(built):
                 records.append(record)
-                _remember(state, record, trigger, learned)
+                _remember(state, record, trigger, learned, context)
+                if _takes_article_date(record, trigger):
+                    undated.append(record)
         _remember_subject(sent, entities, state)
+    # A mention before the dated report of the same event ("Moon warned after the North's
+    # test. Pyongyang fired missiles on Thursday ...") takes its date too.
+    for record in undated:
+        known = state.dated_by_type.get(record.event_type)
+        if known is not None and record.event_date is None:
+            record.event_date, record.date_precision = known.value, known.precision
+            record.date_basis, record.date_text = known.basis, known.text
     return records
 
 
-def _remember(state: ArticleState, record: EventRecord, trigger: Trigger, learned_actors: bool) -> None:
+def _takes_article_date(record: EventRecord, trigger: Trigger) -> bool:
+    """A specific, reported-as-real mention with no date of its own."""
+    return (
+        record.event_date is None
+        and record.modality in (ASSERTED, CLAIMED)
+        and not _is_generic(trigger)
+        and not _historical(trigger)
+        and not _has_scope_marker(trigger, ordinal_only=True)
+    )
+
+
+def _remember(
+    state: ArticleState,
+    record: EventRecord,
+    trigger: Trigger,
+    learned_actors: str,
+    context: ArticleContext,
+) -> None:
     state.seen.append(record.event_type)
-    if learned_actors and record.actors:
+    if record.actors and (
+        learned_actors in ("syntax", "inherited", "pronoun")
+        or (learned_actors == "clause" and record.event_type not in state.actors_by_type)
+    ):
         state.actors_by_type[record.event_type] = list(record.actors)
     if (
         record.modality in (ASSERTED, CLAIMED)
@@ -1146,10 +1508,24 @@ def _remember(state: ArticleState, record: EventRecord, trigger: Trigger, learne
         and record.date_basis in ("explicit", "relative", "publication")
         and record.event_type not in state.dated_by_type
         and not _is_generic(trigger)
+        and _is_current(record.event_date, context)
     ):
         state.dated_by_type[record.event_type] = EventDate(
             record.event_date, record.date_precision, record.date_basis, record.date_text
         )
+
+
+def _is_current(value: str, context: ArticleContext) -> bool:
+    """Is a date the article's news (at most a month before publication), not history?"""
+    published = context.published
+    if published is None or context.published_precision in ("unknown", "year"):
+        return True
+    start = published.date() - timedelta(days=31 if context.published_precision != "month" else 62)
+    if len(value) == 4:
+        return False
+    if len(value) == 7:
+        return value >= start.strftime("%Y-%m")
+    return value >= start.isoformat()
 
 
 def _remember_subject(sent: Span, entities: EntityIndex, state: ArticleState) -> None:
@@ -1172,7 +1548,9 @@ def _build_event(
     zones: TimezoneIndex,
     date_spans: list[Span],
     trigger_tokens: list[Token],
-) -> tuple[EventRecord, bool] | None:
+) -> tuple[EventRecord, str] | None:
+    if _prohibited(trigger):
+        return None
     roles = trigger_roles(trigger, entities)
     event_type = trigger.event_type
     excluded = roles.targets + roles.places + roles.objects
@@ -1182,6 +1560,8 @@ def _build_event(
         source = _reporting_source(trigger.clause_verb)
         if source is not None:
             actors = _countries([source], entities)
+        if not actors:
+            actors = _countries(_governing_subjects(trigger.clause_verb), entities)
         if not actors and state.actors_by_type.get(event_type):
             actors = list(state.actors_by_type[event_type])
         if not actors and state.subject_country:
@@ -1203,7 +1583,11 @@ def _build_event(
             skip.append(source)
         if not trigger.is_verbal:
             governor = _clause_head(trigger.token)
-            skip.extend(c for c in governor.children if c.dep_ in SUBJECT_DEPS and trigger.token not in c.subtree)
+            skip.extend(
+                c
+                for c in governor.children
+                if c.dep_ in SUBJECT_DEPS and trigger.token not in c.subtree
+            )
         clause_countries = _countries(_clause_tokens(trigger, skip), entities)
         if clause_countries:
             actors = clause_countries if event_type in SYMMETRIC_TYPES else clause_countries[:1]
@@ -1216,15 +1600,22 @@ def _build_event(
     participants = [c for c in _countries(roles.targets, entities) if c not in actors]
     if event_type == "missile_launch":
         for token in roles.places:
-            if token.head.lower_ in ("over", "toward", "towards", "at", "through", "across"):
-                participants += [c for c in _countries([token], entities) if c not in actors and c not in participants]
+            if token.head.lower_ in ("over", "toward", "towards", "through", "across"):
+                participants += [
+                    c
+                    for c in _countries([token], entities)
+                    if c not in actors and c not in participants
+                ]
+        participants = [c for c in participants if c.startswith("country:")]
     if event_type == "deployment":
         host = _location_country(roles.places, entities)
         if host and host not in actors and host not in participants:
             participants.append(host)
     if event_type == "sanction":
         participants += [
-            c for c in _countries(roles.objects, entities) if c not in actors and c not in participants
+            c
+            for c in _countries(roles.objects, entities)
+            if c not in actors and c not in participants
         ]
     weapons = _weapons(trigger, roles, sent, entities)
 
@@ -1243,9 +1634,13 @@ def _build_event(
         confidence += 0.1
     if not trigger.bare:
         confidence += 0.15
-    confidence += {"syntax": 0.2, "inherited": 0.15, "pronoun": 0.1, "memory": 0.05, "clause": 0.05}.get(
-        agent_from, -0.1
-    )
+    confidence += {
+        "syntax": 0.2,
+        "inherited": 0.15,
+        "pronoun": 0.1,
+        "memory": 0.05,
+        "clause": 0.05,
+    }.get(agent_from, -0.1)
     confidence = round(min(0.99, max(0.05, confidence)), 3)
 
     record = EventRecord(
@@ -1255,7 +1650,9 @@ def _build_event(
         start_char=sent.start_char,
         end_char=sent.end_char,
         event_type=event_type,
-        trigger=trigger.token.text if trigger.support is None else f"{trigger.support.text} {trigger.token.text}",
+        trigger=trigger.token.text
+        if trigger.support is None
+        else f"{trigger.support.text} {trigger.token.text}",
         actors=actors,
         participants=participants,
         weapons=weapons,
@@ -1268,7 +1665,7 @@ def _build_event(
         confidence=confidence,
         is_space_launch=trigger.is_space and event_type == "missile_launch",
     )
-    return record, agent_from in ("syntax", "inherited", "pronoun")
+    return record, agent_from
 
 
 def _resolve_date(
@@ -1294,7 +1691,7 @@ def _resolve_date(
             continue
         scored.append((rank, abs(span.start - trigger.token.i), span))
     scored.sort(key=lambda item: (item[0], item[1]))
-    direction = "future" if modality == PLANNED else "past"
+    direction: Direction = "future" if modality == PLANNED else "past"
     lead = _lead_days(tz, context, zones)
     for _, _, span in scored:
         resolved = resolve_event_date(
@@ -1312,7 +1709,10 @@ def _resolve_date(
     earlier = state.dated_by_type.get(trigger.event_type)
     if earlier is not None:
         return earlier
-    just_happened = modality == ASSERTED and trigger.is_verbal and _is_past(trigger.clause_verb)
+    time_verb = trigger.time_verb
+    just_happened = (
+        modality == ASSERTED and time_verb.pos_ in ("VERB", "AUX") and _is_past(time_verb)
+    )
     if not just_happened:
         return UNKNOWN_DATE
     return resolve_event_date(
@@ -1324,20 +1724,52 @@ def _resolve_date(
     )
 
 
+def _nested(a: Trigger, b: Trigger) -> bool:
+    """One trigger inside the other's phrase: "a similar launch which put the satellite
+    into orbit", "the missile that flew over Japan"."""
+    return a.token.i in {t.i for t in b.token.subtree} or b.token.i in {
+        t.i for t in a.token.subtree
+    }
+
+
+def _own_date(record: EventRecord) -> bool:
+    """Dated by an expression of its own sentence (not by context or publication)."""
+    return (
+        record.event_date is not None
+        and record.date_basis in ("explicit", "relative")
+        and bool(record.date_text)
+    )
+
+
 def _merge_same_sentence(
-    events: list[tuple[tuple[EventRecord, bool], Trigger]],
-) -> list[tuple[EventRecord, Trigger, bool]]:
+    events: list[tuple[tuple[EventRecord, str], Trigger]],
+) -> list[tuple[EventRecord, Trigger, str]]:
     """One event per real event per sentence: "met for talks", "the visit, the first
     two-plus-two meeting" and "the missile launch ... the launch" name one event twice."""
-    kept: list[tuple[EventRecord, Trigger, bool]] = []
-    for (record, learned), trigger in sorted(events, key=lambda item: -item[0][0].confidence):
+    kept: list[tuple[EventRecord, Trigger, str]] = []
+    for (record, learned), trigger in sorted(
+        events, key=lambda item: (-item[0][0].confidence, item[1].token.i)
+    ):
         twin = next(
             (
                 item
                 for item in kept
                 if item[0].event_type == record.event_type
-                and (not item[0].actors or not record.actors or set(item[0].actors) & set(record.actors))
-                and (item[0].event_date is None or record.event_date is None or item[0].event_date == record.event_date)
+                and (
+                    _nested(item[1], trigger)
+                    or (
+                        (
+                            not item[0].actors
+                            or not record.actors
+                            or set(item[0].actors) & set(record.actors)
+                        )
+                        and (
+                            item[0].event_date == record.event_date
+                            or not _own_date(item[0])
+                            or not _own_date(record)
+                        )
+                    )
+                )
             ),
             None,
         )
@@ -1347,9 +1779,16 @@ def _merge_same_sentence(
         other = twin[0]
         other.actors.extend(a for a in record.actors if a not in other.actors)
         other.weapons.extend(w for w in record.weapons if w not in other.weapons)
-        other.participants = [p for p in dict.fromkeys(other.participants + record.participants) if p not in other.actors]
+        other.participants = [
+            p
+            for p in dict.fromkeys(other.participants + record.participants)
+            if p not in other.actors
+        ]
         other.location = other.location or record.location
-        if other.event_date is None and record.event_date is not None:
+        if record.event_date is not None and (
+            other.event_date is None
+            or (other.date_basis not in ("explicit",) and record.date_basis == "explicit")
+        ):
             other.event_date, other.date_precision = record.event_date, record.date_precision
             other.date_basis, other.date_text = record.date_basis, record.date_text
         other.is_space_launch = other.is_space_launch or record.is_space_launch
@@ -1367,4 +1806,3 @@ __all__ = [
     "load_lexicon",
     "trigger_roles",
 ]
-

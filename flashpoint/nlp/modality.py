@@ -1,0 +1,581 @@
+"""Modality of an event mention: did it happen, will it, might it, or does someone say so?
+
+A launch that "might" happen or that North Korea "did not" carry out must not land on a
+timeline. The modality is read off the dependency path from the trigger up to the clause
+that asserts it: negation and modal auxiliaries on the trigger (or its support verb, as in
+"held talks"), the verbs that govern it through ``xcomp`` ("plans to deploy", "agreed to
+hold talks", "able to fire"), conditional clauses ("if"), nouns that frame it ("plans for",
+"the possibility of") and reporting verbs ("KCNA said it had launched", "according to").
+
+Modalities, by precedence: negated > possible > planned > claimed > asserted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+ASSERTED = "asserted"
+NEGATED = "negated"
+PLANNED = "planned"
+POSSIBLE = "possible"
+CLAIMED = "claimed"
+
+NEG_DEPS = frozenset({"neg"})
+AUX_DEPS = frozenset({"aux", "auxpass"})
+# Dependencies through which a governing word frames the event below it.
+FRAMING_DEPS = frozenset(
+    {
+        "xcomp",
+        "ccomp",
+        "pcomp",
+        "pobj",
+        "dobj",
+        "acomp",
+        "oprd",
+        "prep",
+        "advcl",
+        "nsubjpass",
+        "nsubj",
+        "attr",
+        "conj",
+        "appos",
+        "compound",
+        "amod",
+    }
+)
+CLAUSE_BOUNDARY_DEPS = frozenset({"relcl", "acl", "parataxis"})
+
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "’ll"})
+POSSIBLE_AUX = frozenset({"may", "might", "could", "can", "ca", "would", "should", "must"})
+NEGATING_VERBS = frozenset(
+    {
+        "deny",
+        "refute",
+        "cancel",
+        "scrap",
+        "halt",
+        "suspend",
+        "stop",
+        "abandon",
+        "freeze",
+        "refrain",
+        "avoid",
+        "fail",
+        "reject",
+        "rule",
+        "forgo",
+        "withdraw",
+        "block",
+        "prevent",
+        "oppose",
+        "delay",
+        "postpone",
+        "call",
+    }
+)  # "call off", "rule out": the particle is checked below
+NEGATING_NOUNS = frozenset(
+    {"denial", "cancellation", "suspension", "halt", "freeze", "absence", "moratorium", "lack"}
+)
+PLANNING_VERBS = frozenset(
+    {
+        "plan",
+        "agree",
+        "decide",
+        "intend",
+        "aim",
+        "schedule",
+        "prepare",
+        "expect",
+        "vow",
+        "pledge",
+        "promise",
+        "set",
+        "slate",
+        "arrange",
+        "resolve",
+        "seek",
+        "push",
+        "move",
+        "gear",
+        "begin",
+        "start",
+        "announce",
+        "order",
+        "approve",
+        "confirm",
+        "finalize",
+        "be",
+        "go",
+    }
+)
+PLANNING_ADJ = frozenset(
+    {
+        "due",
+        "set",
+        "scheduled",
+        "slated",
+        "poised",
+        "expected",
+        "planned",
+        "upcoming",
+        "likely",
+        "ready",
+    }
+)
+PLANNING_NOUNS = frozenset(
+    {
+        "plan",
+        "plans",
+        "decision",
+        "agreement",
+        "deal",
+        "preparation",
+        "preparations",
+        "schedule",
+        "proposal",
+        "intention",
+        "bid",
+        "push",
+    }
+)
+POSSIBLE_VERBS = frozenset(
+    {
+        "threaten",
+        "consider",
+        "weigh",
+        "mull",
+        "suggest",
+        "urge",
+        "ask",
+        "demand",
+        "want",
+        "hope",
+        "try",
+        "attempt",
+        "warn",
+        "fear",
+        "speculate",
+        "predict",
+        "anticipate",
+        "discuss",
+        "explore",
+        "study",
+        "review",
+        "request",
+        "propose",
+        "call",
+        "wish",
+        "need",
+        "could",
+        "seem",
+        "appear",
+    }
+)
+POSSIBLE_ADJ = frozenset(
+    {
+        "able",
+        "capable",
+        "possible",
+        "potential",
+        "likely",
+        "unlikely",
+        "imminent",
+        "ready",
+        "hypothetical",
+        "conceivable",
+        "probable",
+    }
+)
+POSSIBLE_NOUNS = frozenset(
+    {
+        "possibility",
+        "threat",
+        "risk",
+        "prospect",
+        "prospects",
+        "chance",
+        "chances",
+        "fear",
+        "fears",
+        "capability",
+        "capabilities",
+        "ability",
+        "option",
+        "options",
+        "potential",
+        "scenario",
+        "speculation",
+        "sign",
+        "signs",
+        "warning",
+        "warnings",
+        "need",
+        "call",
+        "calls",
+        "hope",
+        "hopes",
+        "proposal",
+        "idea",
+        "case",
+        "event",
+    }
+)
+CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
+REPORTING_VERBS = frozenset(
+    {
+        "say",
+        "claim",
+        "report",
+        "announce",
+        "state",
+        "insist",
+        "allege",
+        "tell",
+        "boast",
+        "declare",
+        "add",
+        "note",
+        "assert",
+        "maintain",
+        "describe",
+        "quote",
+        "cite",
+        "reveal",
+        "publish",
+        "broadcast",
+        "acknowledge",
+        "admit",
+        "brag",
+        "trumpet",
+        "hail",
+        "tout",
+    }
+)
+DOUBTING_VERBS = frozenset({"claim", "allege", "insist", "boast", "brag", "trumpet", "tout"})
+
+
+@dataclass(frozen=True, slots=True)
+class ModalityResult:
+    """The modality, the word that decided it, and who reports the event (if anyone)."""
+
+    modality: str
+    cue: str | None = None
+    source: Token | None = None
+
+
+def _aux_modality(verb: Token) -> str | None:
+    """Negation and modal auxiliaries directly on a verb (or adjective/noun predicate)."""
+    result: str | None = None
+    for child in verb.children:
+        lower = child.lower_
+        if child.dep_ in NEG_DEPS:
+            return NEGATED
+        if child.dep_ in AUX_DEPS or child.tag_ == "MD":
+            if lower in FUTURE_AUX:
+                result = result or PLANNED
+            elif lower in POSSIBLE_AUX:
+                result = POSSIBLE
+            elif lower in ("going", "gon"):
+                result = result or PLANNED
+    # "is to deploy", "are set to", "going to": be + xcomp
+    if verb.dep_ == "xcomp" and verb.head.lemma_ == "be" and verb.head.i < verb.i:
+        marks = [c for c in verb.children if c.dep_ == "aux" and c.lower_ == "to"]
+        if marks:
+            result = result or PLANNED
+    return result
+
+
+def _is_conditional(verb: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in verb.children)
+
+
+def _has_particle(verb: Token, particles: set[str]) -> bool:
+    return any(c.dep_ == "prt" and c.lower_ in particles for c in verb.children)
+
+
+def _negating(word: Token) -> bool:
+    lemma = word.lemma_.lower()
+    if lemma == "call":
+        return _has_particle(word, {"off"})
+    if lemma == "rule":
+        return _has_particle(word, {"out"})
+    if lemma in ("delay", "postpone", "oppose"):
+        return False  # delayed or opposed events are still planned, handled below
+    return (word.pos_ in ("VERB", "AUX") and lemma in NEGATING_VERBS) or (
+        word.pos_ in ("NOUN", "PROPN") and lemma in NEGATING_NOUNS
+    )
+
+
+def _according_to(token: Token) -> Token | None:
+    """The source of "according to X" governing the clause of ``token``."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "according":
+            for grand in child.children:
+                if grand.lower_ == "to":
+                    for obj in grand.children:
+                        if obj.dep_ == "pobj":
+                            return obj
+                if grand.dep_ == "pobj":
+                    return grand
+        if child.dep_ == "prep" and child.lower_ == "to" and child.head.lower_ == "according":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return None
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child
+    return None
+
+
+def event_modality(
+    trigger: Token,
+    support: Token | None = None,
+    *,
+    speaks_for_actor: Callable[[Token], bool] | None = None,
+) -> ModalityResult:
+    """The modality of the event whose trigger word is ``trigger``.
+
+    ``support`` is the light verb of a nominal trigger ("held" in "held talks").
+    ``speaks_for_actor(source)`` says whether a reporting source is the actor itself or
+    its mouthpiece ("KCNA said it had launched"): such reports are ``claimed``; a third
+    party's report ("Seoul's military said the North fired") stays ``asserted``.
+    """
+    found: list[tuple[str, str]] = []  # (modality, cue)
+    source: Token | None = None
+    claimed_cue: str | None = None
+
+    def note(modality: str, cue: Token) -> None:
+        found.append((modality, cue.text))
+
+    heads = [trigger] if support is None else [trigger, support]
+    for head in heads:
+        aux = _aux_modality(head)
+        if aux:
+            note(aux, head)
+        if _is_conditional(head):
+            note(POSSIBLE, head)
+        for child in head.children:
+            lower = child.lower_
+            if child.dep_ == "det" and lower in ("no",) and head.pos_ in ("NOUN", "PROPN"):
+                note(NEGATED, child)
+            if child.dep_ in ("amod", "compound") and lower in (
+                "possible",
+                "potential",
+                "hypothetical",
+                "imminent",
+                "likely",
+                "feared",
+                "suspected",
+                "alleged",
+            ):
+                note(POSSIBLE, child)
+            if child.dep_ in ("amod", "compound") and lower in (
+                "planned",
+                "upcoming",
+                "proposed",
+                "scheduled",
+                "future",
+                "next",
+                "expected",
+                "forthcoming",
+                "prospective",
+                "further",
+            ):
+                note(PLANNED if lower != "proposed" else POSSIBLE, child)
+            if child.dep_ == "neg" and lower in ("never",):
+                note(NEGATED, child)
+        acc = _according_to(head)
+        if acc is not None:
+            source = acc
+
+    # Walk up the governing words.
+    current = support if support is not None else trigger
+    steps = 0
+    while current.dep_ not in ("ROOT",) and current.head != current and steps < 12:
+        steps += 1
+        dep = current.dep_
+        head = current.head
+        if dep == "acl" and head.pos_ in ("NOUN", "PROPN"):
+            # "its plan to launch", "the possibility of a test", "a decision to deploy"
+            if head.lower_ in POSSIBLE_NOUNS:
+                note(POSSIBLE, head)
+            elif head.lower_ in PLANNING_NOUNS:
+                note(PLANNED, head)
+            break
+        if dep in CLAUSE_BOUNDARY_DEPS:
+            break
+        lemma = head.lemma_.lower()
+        lower = head.lower_
+        if _negating(head) and dep in (
+            "xcomp",
+            "ccomp",
+            "pcomp",
+            "pobj",
+            "dobj",
+            "prep",
+            "nsubj",
+            "nsubjpass",
+            "compound",
+        ):
+            note(NEGATED, head)
+            break
+        if (
+            head.pos_ in ("NOUN", "PROPN")
+            and dep in ("pobj", "prep", "acl", "compound", "xcomp")
+            and lower in POSSIBLE_NOUNS
+        ):
+            note(POSSIBLE, head)
+        elif (
+            head.pos_ in ("NOUN", "PROPN")
+            and dep in ("pobj", "prep", "acl", "xcomp", "compound")
+            and lower in PLANNING_NOUNS
+        ):
+            note(PLANNED, head)
+        elif (
+            head.pos_ == "ADJ"
+            and lower in POSSIBLE_ADJ
+            and dep in ("xcomp", "prep", "pcomp", "pobj")
+        ):
+            note(POSSIBLE, head)
+        elif head.pos_ == "ADJ" and lower in PLANNING_ADJ and dep in ("xcomp", "prep"):
+            note(PLANNED, head)
+        elif head.pos_ in ("VERB", "AUX") and dep in (
+            "xcomp",
+            "dobj",
+            "prep",
+            "pcomp",
+            "ccomp",
+            "advcl",
+            "nsubjpass",
+            "pobj",
+        ):
+            if (
+                dep in ("xcomp", "dobj", "pcomp", "nsubjpass")
+                and lemma in PLANNING_VERBS
+                and lemma
+                not in (
+                    "be",
+                    "go",
+                    "announce",
+                    "confirm",
+                    "begin",
+                    "start",
+                    "order",
+                    "approve",
+                    "move",
+                    "set",
+                )
+            ):
+                note(PLANNED, head)
+            elif dep == "xcomp" and lemma in (
+                "begin",
+                "start",
+                "move",
+                "order",
+                "approve",
+                "set",
+                "go",
+                "announce",
+            ):
+                if (lemma == "go" and head.tag_ == "VBG") or lemma in (
+                    "order",
+                    "approve",
+                    "announce",
+                    "set",
+                ):
+                    note(PLANNED, head)
+            elif (
+                dep == "xcomp"
+                and lemma == "be"
+                and any(
+                    c.lower_
+                    in ("set", "due", "scheduled", "slated", "poised", "expected", "likely")
+                    for c in head.children
+                )
+            ):
+                note(PLANNED, head)
+            elif (
+                dep in ("xcomp", "dobj", "ccomp", "pcomp", "prep", "pobj")
+                and lemma in POSSIBLE_VERBS
+            ):
+                if lemma == "call" and not _has_particle(head, {"for"}) and dep != "prep":
+                    pass
+                else:
+                    note(POSSIBLE, head)
+            if lemma in REPORTING_VERBS and dep in ("ccomp",):
+                source = source or _subject(head)
+                if lemma in DOUBTING_VERBS:
+                    claimed_cue = head.text
+            # Aux of a governing verb carries over through xcomp ("will try to", "may be able to")
+            # and to events framed as its complement or adjunct ("will hold talks after meeting").
+            if dep in (
+                "xcomp",
+                "pcomp",
+                "advcl",
+                "prep",
+                "pobj",
+                "dobj",
+                "nsubjpass",
+                "conj",
+            ) and not (dep == "advcl" and _is_conditional(current)):
+                aux = _aux_modality(head)
+                if aux and not (aux == NEGATED and dep not in ("xcomp", "dobj")):
+                    note(aux, head)
+            if _is_conditional(head) and dep in ("xcomp", "dobj", "pobj", "prep", "nsubjpass"):
+                note(POSSIBLE, head)
+        if dep == "advcl" and _is_conditional(current):
+            note(POSSIBLE, current)
+        acc = _according_to(head)
+        if acc is not None and source is None:
+            source = acc
+        if dep == "ccomp":
+            break  # the complement of a report or belief is its own clause
+        current = head
+
+    # Reported by a party: "X said ..." at the end of the sentence (parataxis/ccomp root).
+    root = trigger.sent.root
+    if (
+        source is None
+        and root.lemma_.lower() in REPORTING_VERBS
+        and root != trigger
+        and root != support
+    ):
+        anchor = support if support is not None else trigger
+        path = _path_up(anchor, root) if root in list(anchor.ancestors) else []
+        # Only what the report says, not what happened around it: "North Korea fired a
+        # missile, Seoul said" is reported; "Lavrov declared ... after meeting" is not.
+        if (
+            path
+            and path[-1].dep_ in ("ccomp", "parataxis")
+            and not any(t.dep_ in CLAUSE_BOUNDARY_DEPS - {"parataxis"} for t in path)
+        ):
+            source = _subject(root)
+            if root.lemma_.lower() in DOUBTING_VERBS:
+                claimed_cue = root.text
+
+    kinds = {modality for modality, _ in found}
+    for modality in (NEGATED, POSSIBLE, PLANNED):
+        if modality in kinds:
+            cue = next(c for m, c in found if m == modality)
+            return ModalityResult(modality, cue, source)
+    if source is not None and (
+        claimed_cue or (speaks_for_actor is not None and speaks_for_actor(source))
+    ):
+        return ModalityResult(CLAIMED, claimed_cue or source.text, source)
+    return ModalityResult(ASSERTED, None, source)
+
+
+def _path_up(token: Token, stop: Token) -> list[Token]:
+    path = []
+    current = token
+    while current != stop and current.head != current:
+        path.append(current)
+        current = current.head
+    return path

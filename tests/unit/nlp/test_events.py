@@ -1,0 +1,357 @@
+"""Event extraction on the trained pipeline: roles from the parse, dates, modality."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from flashpoint.nlp.events import EventRecord, extract_events, load_lexicon
+from flashpoint.schema import EVENT_COLUMNS, ArticleContext
+
+# Tuesday 21 March 2017 (the seed article's publication day).
+TUESDAY = datetime(2017, 3, 21, 3, 0, tzinfo=UTC)
+
+
+def events(
+    nlp: Language,
+    text: str,
+    published: datetime | None = TUESDAY,
+    precision: str = "datetime",
+    dateline: str | None = None,
+) -> list[EventRecord]:
+    context = ArticleContext(
+        "article-1", published, precision if published else "unknown", dateline
+    )
+    return extract_events(nlp(text), context)
+
+
+def only(found: list[EventRecord], event_type: str) -> EventRecord:
+    matching = [e for e in found if e.event_type == event_type]
+    assert len(matching) == 1, [(e.event_type, e.trigger) for e in found]
+    return matching[0]
+
+
+def test_record_fields_are_the_event_columns_without_story_id() -> None:
+    assert [f.name for f in fields(EventRecord)] == [c for c in EVENT_COLUMNS if c != "story_id"]
+
+
+def test_the_subject_is_the_actor_and_the_direction_a_participant(nlp: Language) -> None:
+    launch = only(
+        events(nlp, "North Korea fired four missiles toward Japan on Monday."), "missile_launch"
+    )
+    assert launch.actors == ["country:PRK"]
+    assert launch.participants == ["country:JPN"]
+    assert launch.event_date == "2017-03-20"
+    assert launch.modality == "asserted"
+
+
+def test_passive_agent_is_the_actor_and_the_sea_the_location(nlp: Language) -> None:
+    launch = only(
+        events(nlp, "Four ballistic missiles were fired by North Korea into the Sea of Japan."),
+        "missile_launch",
+    )
+    assert launch.actors == ["country:PRK"]
+    assert launch.location == "place:sea-of-japan"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Japan condemned the launch of four ballistic missiles by North Korea.",
+        "North Korea's launch of an ICBM alarmed its neighbours.",
+        "The North Korean missile launch drew protests from Tokyo.",
+    ],
+)
+def test_nominal_launches_take_possessors_modifiers_and_by_phrases(
+    nlp: Language, text: str
+) -> None:
+    launch = only(events(nlp, text), "missile_launch")
+    assert launch.actors == ["country:PRK"]
+
+
+def test_nominal_deployment_by_its_possessor(nlp: Language) -> None:
+    deployment = only(
+        events(nlp, "Japan is worried about Russia's deployment of coastal missile systems."),
+        "deployment",
+    )
+    assert deployment.actors == ["country:RUS"]
+
+
+def test_a_relative_clause_deploys_the_noun_it_modifies(nlp: Language) -> None:
+    text = "Lavrov denounced the THAAD missile system America is installing in South Korea."
+    deployment = only(events(nlp, text), "deployment")
+    assert deployment.actors == ["country:USA"]
+    assert deployment.location == "country:KOR"
+    assert deployment.weapons == ["weapon:thaad"]
+
+
+def test_both_sides_of_talks_are_actors(nlp: Language) -> None:
+    meeting = only(events(nlp, "Russia and Japan held talks in Tokyo on Monday."), "meeting")
+    assert set(meeting.actors) == {"country:RUS", "country:JPN"}
+    assert meeting.event_date == "2017-03-20"
+    assert meeting.trigger == "held talks"
+
+
+def test_a_person_meeting_a_person_is_a_meeting_of_their_countries(nlp: Language) -> None:
+    meeting = only(events(nlp, "Sergey Lavrov met Fumio Kishida in Tokyo on Monday."), "meeting")
+    assert set(meeting.actors) == {"country:RUS", "country:JPN"}
+
+
+def test_two_plus_two_meeting_and_phone_calls(nlp: Language) -> None:
+    found = events(nlp, "The two-plus-two meeting of Japan and Russia was held in Tokyo.")
+    assert set(only(found, "meeting").actors) == {"country:JPN", "country:RUS"}
+    call = only(events(nlp, "Abe spoke by telephone with Park Geun-hye on Monday."), "meeting")
+    assert set(call.actors) == {"country:JPN", "country:KOR"}
+
+
+def test_apposition_names_the_actor(nlp: Language) -> None:
+    text = "The isolated state, North Korea, launched a rocket carrying a satellite on Sunday."
+    launch = only(events(nlp, text), "missile_launch")
+    assert launch.actors == ["country:PRK"]
+    assert launch.is_space_launch
+    assert launch.event_date == "2017-03-19"
+
+
+def test_weapon_entities_in_the_clause(nlp: Language) -> None:
+    launch = only(
+        events(nlp, "North Korea launched a Hwasong-14 missile on Tuesday."), "missile_launch"
+    )
+    assert launch.weapons == ["weapon:hwasong-14"]
+    assert not launch.is_space_launch
+
+
+def test_exercises_and_sanctions(nlp: Language) -> None:
+    drill = only(
+        events(nlp, "The United States and South Korea began joint military drills on Monday."),
+        "exercise",
+    )
+    assert set(drill.actors) == {"country:USA", "country:KOR"}
+    sanction = only(
+        events(nlp, "The U.N. Security Council imposed new sanctions on North Korea on Saturday."),
+        "sanction",
+    )
+    assert "country:PRK" in sanction.participants
+    assert "country:PRK" not in sanction.actors
+    assert sanction.event_date == "2017-03-18"
+
+
+def test_nuclear_tests(nlp: Language) -> None:
+    test = only(
+        events(nlp, "North Korea conducted its sixth nuclear test on Sunday."), "nuclear_test"
+    )
+    assert test.actors == ["country:PRK"]
+    assert test.event_date == "2017-03-19"
+    assert not [e for e in events(nlp, "Seoul ran a stress test on its banks.") if e.event_type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister fired his spokesman on Monday.",
+        "The company launched a new smartphone in Seoul.",
+        "Prosecutors launched an investigation into the bank.",
+        "Japan did not shoot down the missiles.",
+    ],
+)
+def test_keywords_without_the_right_object_are_not_launches(nlp: Language, text: str) -> None:
+    assert [e for e in events(nlp, text) if e.event_type == "missile_launch"] == []
+
+
+def test_a_date_belongs_to_its_own_clause(nlp: Language) -> None:
+    text = "North Korea fired a missile on Sunday, and Japan protested on Monday."
+    assert only(events(nlp, text), "missile_launch").event_date == "2017-03-19"
+
+
+def test_a_report_on_the_publication_day_weekday_is_that_day(nlp: Language) -> None:
+    launch = only(events(nlp, "North Korea fired a missile on Tuesday."), "missile_launch")
+    assert launch.event_date == "2017-03-21"
+
+
+def test_just_happened_events_fall_back_to_the_publication_date(nlp: Language) -> None:
+    launch = only(
+        events(nlp, "North Korea fired a ballistic missile into the sea."), "missile_launch"
+    )
+    assert (launch.event_date, launch.date_basis) == ("2017-03-21", "publication")
+
+
+def test_fallback_is_the_local_date_where_the_launch_happened(nlp: Language) -> None:
+    # 23:30 UTC on 3 July is the morning of 4 July in North Korea.
+    evening = datetime(2017, 7, 3, 23, 30, tzinfo=UTC)
+    launch = only(
+        events(
+            nlp,
+            "North Korea fired a ballistic missile into the sea.",
+            published=evening,
+            dateline="WASHINGTON",
+        ),
+        "missile_launch",
+    )
+    assert launch.event_date == "2017-07-04"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The 2006 nuclear test shocked the region.", "2006"),
+        ("North Korea conducted its first nuclear test in 2006.", "2006"),
+        ("Last year's missile launch angered Tokyo.", "2016"),
+        ("The recent launch of four ballistic missiles worried Japan.", None),
+        ("North Korea has previously fired missiles over Japan.", None),
+        ("North Korea has launched dozens of missiles.", None),
+    ],
+)
+def test_historical_and_undated_references_never_get_the_publication_date(
+    nlp: Language, text: str, expected: str | None
+) -> None:
+    found = [e for e in events(nlp, text) if e.event_type in ("missile_launch", "nuclear_test")]
+    assert found, text
+    assert found[0].event_date == expected
+    assert found[0].date_basis != "publication"
+
+
+def test_a_later_mention_takes_the_date_of_the_dated_report(nlp: Language) -> None:
+    text = (
+        "North Korea fired a ballistic missile over Japan on Sunday. "
+        "Japan's prime minister condemned the launch as an unprecedented threat."
+    )
+    found = [e for e in events(nlp, text) if e.event_type == "missile_launch"]
+    assert [e.event_date for e in found] == ["2017-03-19", "2017-03-19"]
+    assert found[1].actors == ["country:PRK"]
+
+
+def test_planned_events_resolve_weekdays_forward(nlp: Language) -> None:
+    meeting = only(events(nlp, "Moon will meet Abe in Tokyo on Monday."), "meeting")
+    assert meeting.modality == "planned"
+    assert meeting.event_date == "2017-03-27"
+
+
+def test_month_only_publication_gives_month_dates(nlp: Language) -> None:
+    march = datetime(2017, 3, 1, tzinfo=UTC)
+    launch = only(
+        events(nlp, "North Korea fired four ballistic missiles on Monday.", march, "month"),
+        "missile_launch",
+    )
+    assert (launch.event_date, launch.date_precision) == ("2017-03", "month")
+
+
+def test_event_ids_are_stable_and_spans_are_the_sentence(nlp: Language) -> None:
+    text = "Tension rose. North Korea fired four missiles toward Japan on Monday."
+    first = events(nlp, text)
+    second = events(nlp, text)
+    assert [e.event_id for e in first] == [e.event_id for e in second]
+    launch = only(first, "missile_launch")
+    assert (
+        text[launch.start_char : launch.end_char]
+        == "North Korea fired four missiles toward Japan on Monday."
+    )
+    assert launch.sentence_idx == 1
+    assert 0 < launch.confidence <= 1
+
+
+def test_the_lexicon_is_data_and_is_checked() -> None:
+    lexicon = load_lexicon()
+    assert ("fire", "VERB") in lexicon.triggers
+    assert "projectile" in lexicon.classes
+    types = {spec.event_type for specs in lexicon.triggers.values() for spec in specs}
+    assert types == {
+        "missile_launch",
+        "nuclear_test",
+        "deployment",
+        "meeting",
+        "exercise",
+        "sanction",
+    }
+
+
+# -- the seed article (acceptance) ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_events(nlp: Language, seed_article: Path) -> tuple[str, list[EventRecord]]:
+    from flashpoint.ingest.readers import read_source
+    from flashpoint.schema import RawArticle
+
+    article = next(item for item in read_source(str(seed_article)) if isinstance(item, RawArticle))
+    context = ArticleContext(
+        "seed",
+        datetime(2017, 3, 21, tzinfo=UTC),
+        "day",
+        article.dateline,
+        article.title,
+        article.source,
+    )
+    return article.text, extract_events(nlp(article.text), context)
+
+
+def _sentence(text: str, event: EventRecord) -> str:
+    return text[event.start_char : event.end_char]
+
+
+def test_seed_two_plus_two_meeting_on_monday(seed_events: tuple[str, list[EventRecord]]) -> None:
+    text, found = seed_events
+    meetings = [
+        e
+        for e in found
+        if e.event_type == "meeting"
+        and {"country:RUS", "country:JPN"} <= set(e.actors)
+        and e.event_date == "2017-03-20"
+    ]
+    assert meetings, [
+        (e.trigger, e.actors, e.event_date) for e in found if e.event_type == "meeting"
+    ]
+    assert meetings[0].modality == "asserted"
+    assert "Tokyo" in _sentence(text, meetings[0])
+
+
+def test_seed_recent_launch_is_north_korean_and_not_dated_on_publication(
+    seed_events: tuple[str, list[EventRecord]],
+) -> None:
+    text, found = seed_events
+    launch = next(
+        e
+        for e in found
+        if e.event_type == "missile_launch" and "recent launch" in _sentence(text, e)
+    )
+    assert launch.actors == ["country:PRK"]
+    assert launch.event_date != "2017-03-21"
+    assert launch.date_basis != "publication"
+
+
+def test_seed_might_be_able_to_fire_is_not_an_asserted_launch(
+    seed_events: tuple[str, list[EventRecord]],
+) -> None:
+    text, found = seed_events
+    hypothetical = [
+        e
+        for e in found
+        if e.event_type == "missile_launch" and "might be able to fire" in _sentence(text, e)
+    ]
+    assert hypothetical and all(e.modality != "asserted" for e in hypothetical)
+
+
+def test_seed_thaad_installed_by_the_us_in_south_korea(
+    seed_events: tuple[str, list[EventRecord]],
+) -> None:
+    text, found = seed_events
+    deployment = next(
+        e for e in found if e.event_type == "deployment" and "is installing" in _sentence(text, e)
+    )
+    assert deployment.actors == ["country:USA"]
+    assert deployment.location == "country:KOR"
+    assert "weapon:thaad" in deployment.weapons
+
+
+def test_seed_russian_coastal_missile_deployment(
+    seed_events: tuple[str, list[EventRecord]],
+) -> None:
+    text, found = seed_events
+    deployment = next(
+        e
+        for e in found
+        if e.event_type == "deployment" and "coastal missile systems" in _sentence(text, e)
+    )
+    assert deployment.actors == ["country:RUS"]
