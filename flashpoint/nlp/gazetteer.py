@@ -108,6 +108,25 @@ def keeps_the(alias: str) -> bool:
     return alias.startswith("the ") and len(alias) > 4
 
 
+def needs_capital(alias: str) -> bool:
+    """A one-word alias written with a capital ("Patriot", "Bastion", "Pacific") names its
+    entity only when written with one: "a patriot", "the last bastion" and "a pacific
+    disposition" are ordinary words. All capitals ("PATRIOT", a headline) still match, and
+    so do designations in any case ("hwasong14"): no English word has digits or hyphens."""
+    word = alias.strip()
+    return word.isalpha() and word[0].isupper() and not is_case_sensitive(word)
+
+
+def case_matches(alias: str, surface: str) -> bool:
+    """Whether ``surface`` is written in a case that ``alias`` accepts (see the two rules
+    above: short and all-caps aliases exactly, one capitalised word not all in lower case)."""
+    if is_case_sensitive(alias):
+        return _same_case(clean_surface(alias), surface)
+    if needs_capital(alias):
+        return not clean_surface(surface).islower()
+    return True
+
+
 def clean_surface(text: str) -> str:
     """A mention's text as a name: straight quotes, no possessive, no leading "the"."""
     text = " ".join(text.translate(_QUOTES).split())
@@ -265,7 +284,12 @@ def _separator_variants(alias: str) -> list[str]:
     for index in range(len(seps)):
         left, right = words[index], words[index + 1]
         digit_join = (left[-1:].isdigit() or right[:1].isdigit()) and bool(left and right)
-        options.append(["-", " ", ""] if digit_join else ["-", " "])
+        if digit_join and len(left) == 1 and left.isalpha():
+            # "A-10", "E-3": news writes "A10" but never "A 10", and "A 10-year-old" is not
+            # an aircraft
+            options.append(["-", ""])
+        else:
+            options.append(["-", " ", ""] if digit_join else ["-", " "])
     variants = []
     for combo in itertools.product(*options):
         text = words[0] + "".join(sep + word for sep, word in zip(combo, words[1:], strict=True))
@@ -429,7 +453,7 @@ class Gazetteer:
             return None
         surface = clean_surface(text)
         for alias in bucket:
-            if not alias.case_sensitive or _same_case(clean_surface(alias.text), surface):
+            if case_matches(alias.text, surface):
                 return alias
         return None
 
@@ -438,11 +462,24 @@ class Gazetteer:
         bucket = self._index.get(alias_key(text)) or []
         surface = clean_surface(text)
         for alias in bucket:
-            if alias.entity_id == entity_id and (
-                not alias.case_sensitive or _same_case(clean_surface(alias.text), surface)
-            ):
+            if alias.entity_id == entity_id and case_matches(alias.text, surface):
                 return alias
         return None
+
+    def wrong_case(self, text: str, entity_id: str) -> bool:
+        """Whether a ruler match for ``entity_id`` is written in a case none of the entity's
+        spellings accept: "patriots", "the last bastion". The ruler matches phrases in any
+        case (its PhraseMatcher keys on lower case); this is where capitals count."""
+        surface = clean_surface(text)
+        forms = [surface, surface[:-1]] if surface.endswith("s") else [surface]  # plurals
+        found = False
+        for form in forms:
+            for alias in self._index.get(alias_key(form), ()):
+                if alias.entity_id == entity_id:
+                    found = True
+                    if case_matches(alias.text, form):
+                        return False
+        return found
 
     def timezone(self, entity_id: str | None) -> str | None:
         """The IANA time zone of a place or a country (timezones.csv), if known."""

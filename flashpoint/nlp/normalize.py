@@ -7,12 +7,18 @@ Runs after the model's NER and the gazetteer ruler. Per article (one Doc) it
    aliases, demonyms ("North Korean") and metonyms ("Pyongyang", "the Pentagon", with
    their sector) all land on the canonical entity;
 3. keeps the gazetteer's Korea-coverage phrases ("the North", "the South", "the regime",
-   "the States") only in an article about Korea;
+   "the States") only in an article about Korea, drops ruler matches written in a case the
+   alias does not accept ("patriots", "the last bastion"), and resolves a bare "Korea" that
+   the model found standing alone to South Korea (see STANDALONE_NAMES);
+   time-zone abbreviations the model calls organisations ("GMT") get no entity;
 4. resolves short forms of people against the full names seen in the same article
    ("Lavrov" → Sergey Lavrov, "Moon" → Moon Jae-in, "Choi" → Choi Jong-kun), including
-   short forms the model missed or mislabelled (the small model calls "Lavrov" an ORG);
-   a lone surname with no full name in the article resolves only to a gazetteer person
-   whose name ends with it ("Abe", "Putin"), never to a family-name-first one ("Song");
+   short forms the model missed or mislabelled (the small model calls "Lavrov" an ORG); a
+   gazetteer surname ("Moon" for Moon Jae-in) beats a short form guessed from another
+   name ("Moon Chung-in"). A lone surname with no full name in the article resolves to
+   the gazetteer person whose ``surname`` it is ("Abe", "Putin"); a family name written
+   first ("Park", "Moon") only after the person's title ("President Park") and when the
+   article names nobody else with it ("Park Jie-won");
 5. gives what the gazetteer does not know a fallback: a full name gets a stable
    ``person:<slug>``, a multi-word organisation (or an acronym) ``org:<slug>``. A lone
    unknown surname ("Kim"), a one-word organisation ("Navy", "State") and an unknown place
@@ -25,11 +31,12 @@ extension None; :func:`is_mention` says which spans belong in the mentions table
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from flashpoint.nlp import extensions
 from flashpoint.nlp.gazetteer import (
@@ -73,6 +80,18 @@ KOREA_IDS = frozenset({"country:PRK", "country:KOR"})
 SURNAME_LABELS = frozenset({"PERSON", "ORG"})
 POSSESSIVES = frozenset({"'s", "\u2019s", "'", "\u2019", "'S", "\u2019S"})
 NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii"})
+# Names the gazetteer cannot list as aliases, since the ruler would then cut them out of
+# longer names ("Bank of Korea", "Minjoo Party of Korea", "Korea Institute for Defense
+# Analyses"), but that name an entity when the model found them standing alone as a place
+# (see _standalone). Bare "Korea" is South Korea in South Korean usage (The Korea Herald:
+# "In a country like Korea", "trips to Korea"); other outlets rarely write it alone.
+STANDALONE_NAMES = {"Korea": "country:KOR"}
+STANDALONE_LABELS = frozenset({"GPE", "LOC"})
+# "North"/"South" glued to the name by a missing space after a quote (".”North Korea").
+_KOREA_HALF = re.compile(r"\b(?:North|South|N\.|S\.)\s*$")
+# Time-zone abbreviations the small model tags ORG ("9:57pm GMT"): times, not organisations.
+NOT_NAMES = frozenset({"GMT", "UTC", "KST", "JST", "EST", "EDT", "PST", "PDT", "CET", "BST"})
+CLOSING_BRACKETS = {")": "(", "]": "["}
 # Titles the model sometimes takes into a PERSON span ("President Moon"): not part of the name.
 TITLES = frozenset(
     {"president", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "gen", "gen.", "general"}
@@ -90,6 +109,7 @@ class Resolution:
     from_gazetteer: bool = False
     label: str | None = None  # a new label when the span's own was wrong ("Lavrov" ORG)
     korea_only: bool = False  # "the North", "the regime": only in an article about Korea
+    wrong_case: bool = False  # a ruler match the alias's capitals rule out: "patriots"
 
 
 @dataclass(slots=True)
@@ -98,6 +118,7 @@ class PersonMention:
 
     start: int  # token index of the mention
     resolution: Resolution
+    explicit: bool = False  # the short form is the person's gazetteer surname, not a guess
     short_forms: set[str] = field(default_factory=set)
 
 
@@ -131,6 +152,9 @@ def trim_span(span: Span) -> Span | None:
     while start < end and (
         doc[end - 1].text in POSSESSIVES or doc[end - 1].is_punct or doc[end - 1].is_space
     ):
+        opening = CLOSING_BRACKETS.get(doc[end - 1].text)
+        if opening and any(token.text == opening for token in doc[start : end - 1]):
+            break  # "USS Mustin (DDG-89)" keeps its closing bracket
         end -= 1
     if start >= end:
         return None
@@ -143,11 +167,15 @@ def resolve_in_gazetteer(span: Span, gazetteer: Gazetteer) -> Resolution | None:
     """Resolve by the ruler's id when it matched, else by looking the text up."""
     if span.label_ in NOISE_LABELS:
         return None
+    if span.id_ and gazetteer.wrong_case(span.text, span.id_):
+        return Resolution(None, None, None, wrong_case=True)
     text = clean_surface(span.text)
     alias = gazetteer.alias_for(text, span.id_) if span.id_ else gazetteer.lookup(text)
     if alias is None and span.id_:
         alias = gazetteer.lookup(text)
     entity_id = alias.entity_id if alias else (span.id_ or None)
+    if entity_id is None:
+        entity_id = _standalone(span, text)
     entry = gazetteer.get(entity_id)
     if entry is None:
         return None
@@ -169,6 +197,22 @@ def _is_korea_article(doc: Doc, resolutions: Iterable[Resolution | None]) -> boo
     return "Korea" in doc.text
 
 
+def _standalone(span: Span, text: str) -> str | None:
+    """The entity of a STANDALONE_NAMES name the model found as a place on its own: not the
+    end of "North Korea" the ruler missed (".”North Korea"), not the start of a longer name
+    ("The Korea Herald") nor the end of one ("Workers' Party of Korea")."""
+    entity_id = STANDALONE_NAMES.get(text)
+    if entity_id is None or span.label_ not in STANDALONE_LABELS or not _stands_alone(span):
+        return None
+    doc = span.doc
+    if _KOREA_HALF.search(doc.text[max(0, span.start_char - 12) : span.start_char]):
+        return None
+    before = doc[max(0, span.start - 2) : span.start]
+    if len(before) == 2 and before[1].lower_ in {"of", "for"} and before[0].is_title:
+        return None
+    return entity_id
+
+
 def _stands_alone(span: Span) -> bool:
     """ "the South" is not the start of a longer name ("the South Gyeongsang governor")."""
     following = span.doc[span.end] if span.end < len(span.doc) else None
@@ -181,20 +225,33 @@ class EntityNormalizer:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         surnames: dict[str, list[str]] = {}
+        titles: dict[str, str] = {}
         for entry in gazetteer.by_type("person"):
-            if entry.surname and entry.name.split()[-1] == entry.surname:
+            if entry.surname:
                 surnames.setdefault(entry.surname, []).append(entry.entity_id)
-        # A lone surname with no full name in the article names a known person only when
-        # the name puts it last ("Abe", "Putin", "Scaparrotti"). Family-name-first names
-        # share a few surnames between millions: in Korea Herald text a bare "Song", "Lim"
-        # or "Park" was someone else more often than the gazetteer's Song, Lim or Park.
+                if entry.name.split()[-1] != entry.surname:
+                    titles[entry.surname] = _title(entry.attrs.get("role"))
+        # A lone surname with no full name in the article names the gazetteer person whose
+        # ``surname`` it is: the gazetteer gives one only to the person who dominates
+        # coverage ("Abe", "Putin", "Moon", "Park"), and guessed short forms never count.
         self.unique_surnames = {s: ids[0] for s, ids in surnames.items() if len(ids) == 1}
+        # Family-name-first surnames are shared by millions: in Korea Herald text a lone
+        # "Park", "Moon", "Lim" or "Shin" with no full name around was someone else (a
+        # suspect "surnamed Park", the defence spokesman Moon Sang-gyun) six times in seven.
+        # Such a surname resolves alone only after the person's title ("President Park",
+        # "Foreign Minister Kang"), in an article that names nobody else with that name.
+        self.family_first_titles = titles
 
     def __call__(self, doc: Doc) -> Doc:
         gazetteer = self.gazetteer
         spans = [s for s in (trim_span(span) for span in doc.ents) if s is not None]
         resolutions: list[Resolution | None] = [resolve_in_gazetteer(s, gazetteer) for s in spans]
 
+        if any(r is not None and r.wrong_case for r in resolutions):
+            kept = [
+                (s, r) for s, r in zip(spans, resolutions, strict=True) if not (r and r.wrong_case)
+            ]
+            spans, resolutions = [s for s, _ in kept], [r for _, r in kept]
         if any(r is not None and r.korea_only for r in resolutions):
             korea = _is_korea_article(doc, resolutions)
             kept = [
@@ -209,9 +266,11 @@ class EntityNormalizer:
             resolution = resolutions[i]
             if span.label_ in NOISE_LABELS or (resolution and resolution.from_gazetteer):
                 continue
-            person = _nearest(people, clean_surface(span.text), span.start)
-            if person is None and span.label_ in SURNAME_LABELS and len(span) == 1:
-                person = self._known_by_surname(clean_surface(span.text))
+            titled = span.label_ in SURNAME_LABELS
+            name = person_name(span.text) if titled else clean_surface(span.text)
+            person = _nearest(people, name, span.start)
+            if person is None and titled and name and " " not in name:
+                person = self._known_by_surname(span, name, spans, resolutions)
             if person is not None:
                 resolutions[i] = Resolution(
                     person.entity_id,
@@ -222,7 +281,7 @@ class EntityNormalizer:
                     person.from_gazetteer,
                     "PERSON",
                 )
-            elif resolution is None:
+            elif resolution is None and span.text not in NOT_NAMES:
                 resolutions[i] = _fallback(span)
 
         occupied = {i for span in spans for i in range(span.start, span.end)}
@@ -261,12 +320,16 @@ class EntityNormalizer:
         for i, span in enumerate(spans):
             resolution = resolutions[i]
             short_forms: set[str] = set()
+            explicit = False
             if resolution is not None and resolution.entity_type == "person":
                 entry = self.gazetteer.get(resolution.entity_id)
-                if entry is not None:
-                    surname = entry.surname or guess_surname(entry.name)
-                    short_forms = {surname} if surname else set()
-                    short_forms |= {guess_surname(clean_surface(span.text)) or ""} - {""}
+                if entry is not None and entry.surname:
+                    # the gazetteer's surname only: "Salman bin Abdulaziz Al Saud" is "Salman"
+                    short_forms, explicit = {entry.surname}, True
+                elif entry is not None:
+                    short_forms = {guess_surname(entry.name) or ""}
+                    short_forms |= {guess_surname(clean_surface(span.text)) or ""}
+                    short_forms -= {""}
             elif resolution is None and span.label_ == "PERSON" and len(span) > 1:
                 name = person_name(span.text)
                 surname = guess_surname(name)
@@ -279,14 +342,30 @@ class EntityNormalizer:
                 continue
             for form in short_forms:
                 if form and form != clean_surface(span.text):
-                    index.setdefault(form, []).append(PersonMention(span.start, resolution))
+                    mention = PersonMention(span.start, resolution, explicit=explicit)
+                    index.setdefault(form, []).append(mention)
         return index
 
-    def _known_by_surname(self, text: str) -> Resolution | None:
+    def _known_by_surname(
+        self, span: Span, text: str, spans: list[Span], resolutions: list[Resolution | None]
+    ) -> Resolution | None:
+        """The gazetteer person a lone surname names, when the article gives no full name."""
         entity_id = self.unique_surnames.get(text)
         entry = self.gazetteer.get(entity_id)
         if entry is None:
             return None
+        if text in self.family_first_titles:
+            title = self.family_first_titles[text]
+            if not title or not _after_title(span[-1], title):
+                return None
+            own = {
+                i
+                for other, resolution in zip(spans, resolutions, strict=True)
+                if resolution is not None and resolution.entity_id == entry.entity_id
+                for i in range(other.start, other.end)
+            }
+            if _names_someone_else(span.doc, text, own):
+                return None
         return Resolution(entry.entity_id, entry.name, "person", entry.country, entry.sector, True)
 
     def _missed_short_forms(
@@ -302,10 +381,11 @@ class EntityNormalizer:
             following = doc[token.i + 1] if token.i + 1 < len(doc) else None
             if following is not None and following.is_title and following.is_alpha:
                 continue  # part of another name: "Park Chung-hee"
-            earlier = [m for m in people[token.text] if m.start < token.i]
-            if not earlier:
+            if not any(m.start < token.i for m in people[token.text]):
                 continue
-            person = max(earlier, key=lambda m: m.start).resolution
+            person = _nearest(people, token.text, token.i)
+            if person is None:
+                continue
             span = Span(doc, token.i, token.i + 1, label="PERSON")
             added.append((span, _as_person(person)))
             occupied.add(token.i)
@@ -324,11 +404,43 @@ def _as_person(resolution: Resolution) -> Resolution:
     )
 
 
+def _title(role: object) -> str:
+    """The title a person's role gives them before their name: "President" of "President
+    (impeached and removed in 2017)", "Defense Minister" of "Defense Minister; Chairman of
+    the Joint Chiefs of Staff 2017-2018"."""
+    if not isinstance(role, str):
+        return ""
+    first = role.split(";")[0]
+    return " ".join(re.sub(r"\([^)]*\)", " ", first).split())
+
+
+def _after_title(token: Token, title: str) -> bool:
+    """Whether the text just before ``token`` ends with ``title`` ("President Park")."""
+    before = token.doc.text[max(0, token.idx - len(title) - 2) : token.idx]
+    return re.search(r"(?:^|\W)" + re.escape(title) + r"\s+$", before, re.IGNORECASE) is not None
+
+
+def _names_someone_else(doc: Doc, family_name: str, own: set[int]) -> bool:
+    """Whether the article writes ``family_name`` before a given name ("Park Jie-won",
+    "Park Chung-hee") outside the tokens ``own`` of the person it would otherwise mean."""
+    for token in doc:
+        if token.text != family_name or token.i in own or token.i + 1 >= len(doc):
+            continue
+        following = doc[token.i + 1]
+        if following.i not in own and following.is_title and following.is_alpha:
+            return True
+    return False
+
+
 def _nearest(people: dict[str, list[PersonMention]], text: str, position: int) -> Resolution | None:
-    """The person a short form refers to: the closest full name before it, else after it."""
+    """The person a short form refers to: the closest full name before it, else after it.
+    A person whose gazetteer surname the form is beats one whose short form was guessed
+    ("Moon" is Moon Jae-in, not Moon Chung-in, when the article names both)."""
     mentions = people.get(text)
     if not mentions:
         return None
+    if any(m.explicit for m in mentions):
+        mentions = [m for m in mentions if m.explicit]
     before = [m for m in mentions if m.start < position]
     if before:
         return max(before, key=lambda m: m.start).resolution

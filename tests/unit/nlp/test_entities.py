@@ -71,9 +71,27 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "aliases": ["Terminal High-Altitude Area Defense"],
             "operator": "USA",
         },
+        {"id": "weapon:patriot", "name": "Patriot", "class": "SAM", "operator": "USA"},
+        {"id": "weapon:bastion", "name": "K-300P Bastion", "aliases": ["Bastion"]},
+        {"id": "weapon:a-10", "name": "A-10 Thunderbolt II", "aliases": ["A-10"]},
+        {"id": "weapon:uss-mustin", "name": "USS Mustin", "aliases": ["USS Mustin (DDG-89)"]},
     ],
     "people.jsonl": [
-        {"id": "person:moon-jae-in", "name": "Moon Jae-in", "surname": "Moon", "country": "KOR"},
+        {
+            "id": "person:moon-jae-in",
+            "name": "Moon Jae-in",
+            "surname": "Moon",
+            "country": "KOR",
+            "role": "President",
+        },
+        {
+            "id": "person:park-geun-hye",
+            "name": "Park Geun-hye",
+            "surname": "Park",
+            "country": "KOR",
+            "role": "President (impeached and removed in 2017)",
+        },
+        {"id": "person:moon-chung-in", "name": "Moon Chung-in", "surname": None, "country": "KOR"},
         {"id": "person:sergey-lavrov", "name": "Sergey Lavrov", "country": "RUS"},
     ],
     "places.jsonl": [
@@ -306,6 +324,79 @@ def test_what_the_gazetteer_does_not_know_gets_an_honest_fallback(rules: Languag
     assert "3 May" in {e.text for e in doc.ents}  # dates stay for event dating
 
 
+def test_names_that_are_also_words_need_their_capital(rules: Language) -> None:
+    doc = rules(
+        "Two Patriots and a PATRIOT battery joined the Bastion launchers; a patriot called "
+        "the complex the last bastion of peace."
+    )
+
+    assert [m[:2] for m in mentions(doc)] == [
+        ("Patriots", "weapon:patriot"),
+        ("PATRIOT", "weapon:patriot"),
+        ("Bastion", "weapon:bastion"),
+    ]
+    assert not any(e.label_ == "WEAPON" and e.text.islower() for e in doc.ents)
+
+
+def test_a_spaced_single_letter_is_no_designation(rules: Language) -> None:
+    doc = rules("A 10-year-old boy watched an A-10 land.")
+
+    assert [m[:2] for m in mentions(doc)] == [("A-10", "weapon:a-10")]
+
+
+def test_a_bracketed_hull_number_stays_in_the_name(rules: Language) -> None:
+    doc = rules("The USS Mustin (DDG 89) arrived on Sunday.")
+
+    assert mentions(doc) == [("USS Mustin (DDG 89)", "weapon:uss-mustin", "weapon")]
+
+
+def test_bare_korea_standing_alone_is_south_korea(rules: Language) -> None:
+    text = (
+        "Tourists cancelled trips to Korea. The Korea Herald said the Workers' Party of "
+        'Korea met. "We will respond.”North Korea fired again.'
+    )
+    doc = normalize_model_entities(
+        rules, text, [("Korea", "GPE"), ("Korea", "GPE"), ("Korea", "GPE"), ("Korea", "GPE")]
+    )
+
+    # a country like Korea; not "The Korea Herald", "Workers' Party of Korea" nor the end
+    # of a "North Korea" glued to a quote
+    assert [e._.entity_id for e in doc.ents] == ["country:KOR", None, None, None]
+
+
+def test_a_lone_family_name_needs_the_persons_title(rules: Language) -> None:
+    text = "President Park spoke. A suspect surnamed Park and Moon, a spokesman, did not."
+    doc = normalize_model_entities(
+        rules, text, [("Park", "PERSON"), ("Park", "PERSON"), ("Moon", "PERSON")]
+    )
+
+    assert [e._.entity_id for e in doc.ents] == ["person:park-geun-hye", None, None]
+
+
+def test_a_lone_family_name_stays_alone_when_someone_else_bears_it(rules: Language) -> None:
+    text = "President Park thanked Park Jie-won's staff."
+    doc = normalize_model_entities(rules, text, [("Park", "PERSON")])
+
+    assert [e._.entity_id for e in doc.ents] == [None]
+
+
+def test_the_gazetteer_surname_beats_one_guessed_from_another_name(rules: Language) -> None:
+    doc = rules("Moon Jae-in named Moon Chung-in his adviser. Moon said he trusted him.")
+
+    assert [m[:2] for m in mentions(doc)] == [
+        ("Moon Jae-in", "person:moon-jae-in"),
+        ("Moon Chung-in", "person:moon-chung-in"),
+        ("Moon", "person:moon-jae-in"),
+    ]
+
+
+def test_time_zone_abbreviations_are_not_organisations(rules: Language) -> None:
+    text = "It flew at 9:57pm GMT, Reuters Television said."
+    doc = normalize_model_entities(rules, text, [("GMT", "ORG"), ("Reuters Television", "ORG")])
+
+    assert [m[0] for m in mentions(doc)] == ["Reuters Television"]
+
+
 def test_pipelines_are_built_once_per_gazetteer(small_gazetteer: Gazetteer) -> None:
     assert blank_pipeline(small_gazetteer) is blank_pipeline(small_gazetteer)
 
@@ -392,3 +483,54 @@ def test_seed_people_the_gazetteer_does_not_know_get_stable_ids(seed_doc: Doc) -
     assert [e.text for e in choi] == ["Choi Jong-kun", "Choi"]
     assert {e._.entity_id for e in choi} == {"person:choi-jong-kun"}
     assert {e._.entity_name for e in choi} == {"Choi Jong-kun"}
+
+
+# -- the shipped gazetteer on the blank pipeline -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Language:
+    return blank_pipeline(Gazetteer.load())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two names of one sea are two mentions, not one "Sea of Japan (East Sea)"
+        (
+            "An Aegis destroyer is in the Sea of Japan (East Sea).",
+            [
+                ("Aegis destroyer", "weapon:aegis"),
+                ("Sea of Japan", "place:sea-of-japan"),
+                ("East Sea", "place:sea-of-japan"),
+            ],
+        ),
+        # Reuters drops "Terminal"; a variant named with its family is the variant
+        (
+            "The High Altitude Area Defense (THAAD) joins the PAC-2 Patriot units.",
+            [
+                ("High Altitude Area Defense", "weapon:thaad"),
+                ("THAAD", "weapon:thaad"),
+                ("PAC-2 Patriot", "weapon:pac-2"),
+            ],
+        ),
+        (
+            "It flew from near Banghyon over Cape Erimo.",
+            [("Banghyon", "place:panghyon"), ("Cape Erimo", "place:cape-erimo")],
+        ),
+        # the town is Erimo; its cape is "Cape Erimo", or "the cape of Erimo"
+        (
+            "Residents of Erimo saw it pass the cape of Erimo.",
+            [("Erimo", "place:erimo"), ("cape of Erimo", "place:cape-erimo")],
+        ),
+        # capitals are the state (metonyms), whatever the sentence does with them
+        (
+            "Talks in Seoul and St. Petersburg.",
+            [("Seoul", "country:KOR"), ("St. Petersburg", "place:st-petersburg")],
+        ),
+    ],
+)
+def test_shipped_gazetteer_names(
+    shipped: Language, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [m[:2] for m in mentions(shipped(text))] == expected

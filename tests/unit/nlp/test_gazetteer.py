@@ -277,3 +277,83 @@ def test_shipped_gazetteer_loads_without_alias_conflicts() -> None:
     }
     assert gazetteer.conflicts == []
     assert gazetteer.timezone("country:PRK") == "Asia/Pyongyang"
+
+
+def test_one_capitalised_word_names_its_entity_only_with_the_capital(gazetteer_dir: Path) -> None:
+    patriot = {"id": "weapon:patriot", "name": "Patriot", "class": "SAM", "operator": "USA"}
+    write_jsonl(gazetteer_dir / "weapons.jsonl", [*WEAPONS, patriot])
+    gazetteer = Gazetteer.load(gazetteer_dir)
+
+    def resolved(text: str) -> str | None:
+        alias = gazetteer.lookup(text)
+        return alias.entity_id if alias else None
+
+    assert resolved("Patriot") == resolved("PATRIOT") == "weapon:patriot"
+    assert resolved("patriot") is None  # "he called himself a patriot"
+    assert resolved("kremlin") is None and resolved("Kremlin") == "country:RUS"
+    # designations and phrases are no English words: any case still names them
+    assert resolved("hwasong14") == "weapon:hwasong-14"
+    assert resolved("north korea") == "country:PRK"
+    # a ruler match in the wrong case is recognised as such (plural included)
+    assert gazetteer.wrong_case("patriots", "weapon:patriot")
+    assert not gazetteer.wrong_case("Patriots", "weapon:patriot")
+    assert not gazetteer.wrong_case("hwasong-14", "weapon:hwasong-14")
+
+
+def test_a_single_letter_designation_gets_no_spelling_with_a_space(gazetteer_dir: Path) -> None:
+    a10 = {"id": "weapon:a-10", "name": "A-10", "class": "aircraft", "operator": "USA"}
+    write_jsonl(gazetteer_dir / "weapons.jsonl", [*WEAPONS, a10])
+    patterns = Gazetteer.load(gazetteer_dir).patterns()
+    spellings = {
+        tuple(next(iter(token.values())) for token in p["pattern"])
+        for p in patterns
+        if p["id"] == "weapon:a-10"
+    }
+
+    assert ("A-10",) in spellings and ("A10",) in spellings
+    assert ("A", "10") not in spellings  # "A 10-year-old boy"
+
+
+# -- the shipped files ---------------------------------------------------------------------
+
+GOLD_DIR = Path(__file__).resolve().parents[2] / "data"
+GOLD_ID_FIELDS = ("entity_id", "actors", "participants", "weapons", "location")
+
+
+def _gold_ids() -> dict[str, str]:
+    """Every entity id in the gold files, with one place that uses it."""
+    found: dict[str, str] = {}
+    for path in sorted(GOLD_DIR.glob("gold_*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            record = json.loads(line)
+            for item in [*record.get("mentions", []), *record.get("events", [])]:
+                for name in GOLD_ID_FIELDS:
+                    value = item.get(name)
+                    for entity_id in value if isinstance(value, list) else [value]:
+                        if isinstance(entity_id, str):
+                            found.setdefault(entity_id, f"{path.name}:{number}")
+    return found
+
+
+def test_every_gold_id_names_a_shipped_entry() -> None:
+    gazetteer = Gazetteer.load()
+    gold = _gold_ids()
+
+    assert len(gold) > 100
+    # a person the gazetteer does not know gets a slug id (person:choi-jong-kun), by design
+    unknown = {i: where for i, where in gold.items() if i not in gazetteer}
+    assert all(i.startswith("person:") for i in unknown), unknown
+
+
+def test_capitals_are_country_metonyms_and_never_places() -> None:
+    gazetteer = Gazetteer.load()
+    metonyms = {
+        alias_key(text): entry.entity_id
+        for entry in gazetteer.by_type("country")
+        for text, _ in entry.metonyms
+    }
+    for entry in gazetteer.by_type("place"):
+        for text in (entry.name, *entry.aliases):
+            assert alias_key(text) not in metonyms, (entry.entity_id, text)
+    seoul = gazetteer.lookup("Seoul")
+    assert seoul is not None and seoul.entity_id == "country:KOR"
