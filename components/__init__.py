@@ -1,0 +1,1 @@
+"""Streamlit building blocks for the pages: data access, filters, charts, reader."""

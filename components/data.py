@@ -1,0 +1,173 @@
+"""The corpus and every aggregation the pages show, cached.
+
+The corpus is loaded once per server process (``st.cache_resource``), keyed on its path
+and manifest generation so a rebuilt corpus is picked up without a restart. Aggregations
+are cached on the filter values (``st.cache_data``), so going back to a view is instant.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from flashpoint import config, export, store
+from flashpoint.analysis import articles as article_analysis
+from flashpoint.analysis import cooccurrence as cooccurrence_analysis
+from flashpoint.analysis import overview, timeline
+from flashpoint.analysis.filters import (
+    EntityCatalog,
+    FilteredView,
+    FilterOptions,
+    Filters,
+    apply_filters,
+    filter_options,
+)
+
+# (path, generation, committed_at): changes whenever a writer commits.
+CorpusKey = tuple[str, int, str]
+
+
+def corpus_path() -> Path:
+    """--corpus (via `flashpoint serve`) / $FLASHPOINT_CORPUS / data/corpus."""
+    return config.corpus_dir()
+
+
+def corpus_key(path: Path | None = None) -> CorpusKey | None:
+    """None when there is no corpus yet."""
+    root = path or corpus_path()
+    try:
+        manifest = store.read_manifest(root)
+    except store.CorpusNotFound:
+        return None
+    return (
+        str(root.resolve()),
+        int(manifest.get("generation", 0)),
+        str(manifest.get("committed_at", "")),
+    )
+
+
+@st.cache_resource(show_spinner="Loading the corpus…", max_entries=2)
+def load(key: CorpusKey) -> store.Corpus:
+    return store.load_corpus(key[0])
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def catalog(key: CorpusKey) -> EntityCatalog:
+    return EntityCatalog.for_corpus(load(key))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def options(key: CorpusKey) -> FilterOptions:
+    return filter_options(load(key), catalog(key))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def view(key: CorpusKey, filters: Filters) -> FilteredView:
+    """The filtered tables (shared, read-only: every aggregation below starts here)."""
+    return apply_filters(load(key), filters, catalog(key))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def timeline_frame(key: CorpusKey, filters: Filters) -> pd.DataFrame:
+    return timeline.timeline_frame(view(key, filters), load(key).stories)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def undated_stories(key: CorpusKey, filters: Filters) -> int:
+    return timeline.undated_stories(view(key, filters), timeline_frame(key, filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def story_reports(key: CorpusKey, filters: Filters, story_ids: tuple[str, ...]) -> pd.DataFrame:
+    return timeline.story_reports(view(key, filters), story_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def headline(key: CorpusKey, filters: Filters) -> overview.Headline:
+    return overview.headline(view(key, filters), len(timeline_frame(key, filters)))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def volume(key: CorpusKey, filters: Filters, freq: str) -> pd.DataFrame:
+    return overview.volume(view(key, filters), freq=freq)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def events_by_type(key: CorpusKey, filters: Filters) -> pd.DataFrame:
+    return overview.events_by_type(view(key, filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=192)
+def top_entities(key: CorpusKey, filters: Filters, entity_type: str, n: int) -> pd.DataFrame:
+    return overview.top_entities(view(key, filters), entity_type, n)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cooccurrence(
+    key: CorpusKey,
+    filters: Filters,
+    scope: str,
+    metric: str,
+    entity_types: tuple[str, ...],
+    top_n: int,
+) -> cooccurrence_analysis.Cooccurrence:
+    return cooccurrence_analysis.cooccurrence(
+        view(key, filters).mentions,
+        scope=scope,
+        metric=metric,
+        entity_types=entity_types,
+        top_n=top_n,
+        catalog=catalog(key),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def pair_sentences(
+    key: CorpusKey,
+    filters: Filters,
+    entity_a: str,
+    entity_b: str,
+    scope: str,
+    names: tuple[str, str],
+) -> pd.DataFrame:
+    current = view(key, filters)
+    return cooccurrence_analysis.pair_sentences(
+        current.mentions,
+        load(key).sentences,
+        current.articles,
+        entity_a,
+        entity_b,
+        scope=scope,
+        names=names,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def article_list(key: CorpusKey, filters: Filters) -> pd.DataFrame:
+    return article_analysis.article_list(view(key, filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def article_events(key: CorpusKey, article_id: str) -> pd.DataFrame:
+    return article_analysis.article_events(load(key), article_id, catalog(key))
+
+
+def export_ready() -> bool:
+    """Whether PNG export can work here (a Chromium/Chrome is installed)."""
+    available = export.chromium_available()
+    if available:
+        _warm_export_browser()
+    return available
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_export_browser() -> bool:
+    """Start the one export browser of this server process in the background, so the
+    first "Download PNG" does not wait for Chromium to start. Not under AppTest."""
+    if st.get_option("global.appTest"):
+        return False
+    threading.Thread(target=export.start_renderer, name="warm-kaleido", daemon=True).start()
+    return True

@@ -1,0 +1,764 @@
+"""One filter type for the dashboard (URL query parameters) and the CLI (flags).
+
+A dashboard URL and a ``flashpoint chart …`` command describe the same view because both
+go through :class:`Filters`. Filters name things the way a reader does ("North Korea",
+"Hwasong-14", "ICBM"); :class:`EntityCatalog` turns those names into the entity ids the
+corpus tables hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from flashpoint.schema import EVENT_TYPES
+
+# Modalities a reader may ask to see besides what the text asserts. Negated events ("did
+# not launch") are never shown as events.
+UNASSERTED_MODALITIES: tuple[str, ...] = ("planned", "possible", "claimed")
+
+# Query parameter names, shared by the URL and docs. Lists repeat the key (?country=A&country=B).
+PARAM_NAMES: dict[str, str] = {
+    "since": "since",
+    "until": "until",
+    "countries": "country",
+    "weapons": "weapon",
+    "weapon_classes": "weapon_class",
+    "types": "type",
+    "sources": "source",
+    "query": "q",
+    "include_unasserted": "unasserted",
+}
+_TRUE = {"1", "true", "yes", "on"}
+_SLUG_MAX = 100
+
+
+def _parse_date(value: object, *, end: bool = False) -> date | None:
+    """ISO day, month ("2017-08") or year ("2017"); a period's end when ``end``. None if junk."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text[:10])
+    if not match:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    assert year is not None
+    try:
+        if month is None:
+            return date(year, 12, 31) if end else date(year, 1, 1)
+        if day is None:
+            last = calendar.monthrange(year, month)[1]
+            return date(year, month, last if end else 1)
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _clean_names(values: Iterable[object]) -> tuple[str, ...]:
+    """Strip, drop blanks and repeats, keep the order given."""
+    seen: dict[str, None] = {}
+    for value in values:
+        text = " ".join(str(value).split())
+        if text and text not in seen:
+            seen[text] = None
+    return tuple(seen)
+
+
+def _slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader asked to see. Empty fields mean "no restriction"."""
+
+    since: date | None = None
+    until: date | None = None
+    countries: tuple[str, ...] = ()
+    weapons: tuple[str, ...] = ()
+    weapon_classes: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    query: str = ""
+    include_unasserted: bool = False
+
+    def __post_init__(self) -> None:
+        # Normalise here so equal views hash equal (they are cache keys in the app).
+        for name in ("countries", "weapons", "weapon_classes", "sources"):
+            object.__setattr__(self, name, _clean_names(getattr(self, name)))
+        object.__setattr__(
+            self, "types", tuple(t for t in _clean_names(self.types) if t in EVENT_TYPES)
+        )
+        object.__setattr__(self, "query", " ".join(str(self.query or "").split()))
+        if self.since and self.until and self.since > self.until:
+            since, until = self.until, self.since
+            object.__setattr__(self, "since", since)
+            object.__setattr__(self, "until", until)
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+    def to_query_params(self) -> dict[str, str | list[str]]:
+        """Only what is set, so an unfiltered view has a clean URL."""
+        params: dict[str, str | list[str]] = {}
+        if self.since:
+            params[PARAM_NAMES["since"]] = self.since.isoformat()
+        if self.until:
+            params[PARAM_NAMES["until"]] = self.until.isoformat()
+        for name in ("countries", "weapons", "weapon_classes", "types", "sources"):
+            values = getattr(self, name)
+            if values:
+                params[PARAM_NAMES[name]] = list(values)
+        if self.query:
+            params[PARAM_NAMES["query"]] = self.query
+        if self.include_unasserted:
+            params[PARAM_NAMES["include_unasserted"]] = "true"
+        return params
+
+    @classmethod
+    def from_query_params(cls, params: Mapping[str, Any]) -> Filters:
+        """Read a URL's parameters. Junk is ignored: bad dates, unknown event types."""
+
+        def values(name: str) -> list[str]:
+            key = PARAM_NAMES[name]
+            get_all = getattr(params, "get_all", None)
+            if callable(get_all):  # st.query_params: repeated keys need get_all
+                raw: Any = get_all(key)
+            else:
+                raw = params.get(key)
+            if raw is None:
+                return []
+            if isinstance(raw, str):
+                return [raw]
+            if isinstance(raw, Iterable):
+                return [str(item) for item in raw]
+            return [str(raw)]
+
+        def first(name: str) -> str:
+            found = values(name)
+            return found[-1] if found else ""
+
+        return cls(
+            since=_parse_date(first("since")),
+            until=_parse_date(first("until"), end=True),
+            countries=tuple(values("countries")),
+            weapons=tuple(values("weapons")),
+            weapon_classes=tuple(values("weapon_classes")),
+            types=tuple(values("types")),
+            sources=tuple(values("sources")),
+            query=first("query"),
+            include_unasserted=first("include_unasserted").strip().casefold() in _TRUE,
+        )
+
+    @classmethod
+    def from_args(cls, namespace: argparse.Namespace) -> Filters:
+        """From flags added by :func:`add_filter_arguments` (missing ones mean unset)."""
+        get = vars(namespace).get
+        return cls(
+            since=get("since"),
+            until=get("until"),
+            countries=tuple(get("countries") or ()),
+            weapons=tuple(get("weapons") or ()),
+            weapon_classes=tuple(get("weapon_classes") or ()),
+            types=tuple(get("types") or ()),
+            sources=tuple(get("sources") or ()),
+            query=get("query") or "",
+            include_unasserted=bool(get("include_unasserted")),
+        )
+
+    def to_args(self) -> list[str]:
+        """The CLI flags for this view (for "reproduce on the command line" hints)."""
+        args: list[str] = []
+        if self.since:
+            args += ["--since", self.since.isoformat()]
+        if self.until:
+            args += ["--until", self.until.isoformat()]
+        for flag, values in (
+            ("--country", self.countries),
+            ("--weapon", self.weapons),
+            ("--weapon-class", self.weapon_classes),
+            ("--type", self.types),
+            ("--source", self.sources),
+        ):
+            if values:
+                args += [flag, *values]
+        if self.query:
+            args += ["--query", self.query]
+        if self.include_unasserted:
+            args.append("--include-unasserted")
+        return args
+
+    def slug(self) -> str:
+        """A file-name part: ``north-korea_2017-01-01_2017-12-31``; ``all`` when unfiltered."""
+        parts: list[str] = []
+        for values in (
+            self.countries,
+            self.weapon_classes,
+            self.weapons,
+            self.types,
+            self.sources,
+        ):
+            parts.extend(_slugify(value) for value in values)
+        if self.query:
+            parts.append("q-" + _slugify(self.query))
+        if self.since and self.until:
+            parts += [self.since.isoformat(), self.until.isoformat()]
+        elif self.since:
+            parts.append(f"since-{self.since.isoformat()}")
+        elif self.until:
+            parts.append(f"until-{self.until.isoformat()}")
+        if self.include_unasserted:
+            parts.append("with-unasserted")
+        slug = "_".join(part for part in parts if part) or "all"
+        if len(slug) > _SLUG_MAX:
+            digest = hashlib.sha1(slug.encode("utf-8")).hexdigest()[:8]
+            slug = slug[: _SLUG_MAX - 9].rstrip("-_") + "_" + digest
+        return slug
+
+
+def _date_argument(end: bool) -> Any:
+    def parse(value: str) -> date:
+        parsed = _parse_date(value, end=end)
+        if parsed is None:
+            raise argparse.ArgumentTypeError(
+                f"{value!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)"
+            )
+        return parsed
+
+    return parse
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The CLI side of :class:`Filters`: the same fields as the dashboard's sidebar."""
+    group = parser.add_argument_group("filters")
+    group.add_argument("--since", type=_date_argument(False), help="from this date (ISO)")
+    group.add_argument("--until", type=_date_argument(True), help="up to this date (ISO)")
+    for flag, dest, meta, help_text in (
+        ("--country", "countries", "NAME", "country as actor, participant or mentioned"),
+        ("--weapon", "weapons", "NAME", "weapon system by name (e.g. Hwasong-14, THAAD)"),
+        ("--weapon-class", "weapon_classes", "CLASS", "weapon class (e.g. ICBM)"),
+        ("--source", "sources", "NAME", "publisher"),
+    ):
+        group.add_argument(
+            flag, dest=dest, nargs="+", action="extend", default=[], metavar=meta, help=help_text
+        )
+    group.add_argument(
+        "--type",
+        dest="types",
+        nargs="+",
+        action="extend",
+        default=[],
+        choices=EVENT_TYPES,
+        metavar="TYPE",
+        help=f"event type: {', '.join(EVENT_TYPES)}",
+    )
+    group.add_argument("--query", default="", help="free text in titles, text or evidence")
+    group.add_argument(
+        "--include-unasserted",
+        action="store_true",
+        help="also planned, possible and claimed events",
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Entity names ↔ ids
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    entity_id: str
+    name: str
+    entity_type: str
+    klass: str | None = None  # weapon class ("ICBM"); None for others
+    country: str | None = None  # country entity_id the entity belongs to
+
+
+def _country_id(value: object) -> str | None:
+    """Gazetteers may give "PRK" or "country:PRK"; the tables use the latter."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if text.startswith("country:"):
+        return text
+    if re.fullmatch(r"[A-Za-z]{3}", text):
+        return f"country:{text.upper()}"
+    return None
+
+
+def _name_from_id(entity_id: str) -> str:
+    _, _, tail = entity_id.partition(":")
+    tail = tail or entity_id
+    return tail if tail.isupper() else tail.replace("-", " ").replace("_", " ").title()
+
+
+def _entity_type_from_id(entity_id: str) -> str:
+    prefix = entity_id.partition(":")[0]
+    return {"org": "organization"}.get(prefix, prefix)
+
+
+def gazetteer_entities() -> list[EntityInfo]:
+    """Entries of the project's gazetteer; empty when it cannot be loaded (a fresh clone
+    still shows names from the corpus itself)."""
+    try:
+        from flashpoint.nlp.gazetteer import Gazetteer
+    except ImportError:
+        return []
+    from flashpoint.config import GAZETTEER_DIR, user_gazetteer
+
+    try:
+        gazetteer: Any = Gazetteer.load(GAZETTEER_DIR, user_gazetteer())
+    except (OSError, ValueError):
+        return []
+    entries = getattr(gazetteer, "entries", gazetteer)
+    if isinstance(entries, Mapping):
+        entries = entries.values()
+    found: list[EntityInfo] = []
+    for entry in entries:
+        entity_id = getattr(entry, "entity_id", None)
+        if not entity_id:
+            continue
+        entity_type = getattr(entry, "entity_type", None) or _entity_type_from_id(entity_id)
+        found.append(
+            EntityInfo(
+                entity_id=str(entity_id),
+                name=str(getattr(entry, "name", None) or _name_from_id(entity_id)),
+                entity_type=str(entity_type),
+                klass=getattr(entry, "klass", None) or None,
+                country=str(entity_id)
+                if entity_type == "country"
+                else _country_id(getattr(entry, "country", None)),
+            )
+        )
+    return found
+
+
+class EntityCatalog:
+    """Names, types, weapon classes and home countries of entity ids.
+
+    Built from the gazetteer plus whatever the corpus mentions, so an entity the gazetteer
+    has since dropped still gets its name from the mention table.
+    """
+
+    def __init__(self, entities: Iterable[EntityInfo]) -> None:
+        rows = {entity.entity_id: entity for entity in entities}
+        self.frame = pd.DataFrame(
+            {
+                "name": [e.name for e in rows.values()],
+                "entity_type": [e.entity_type for e in rows.values()],
+                "klass": [e.klass for e in rows.values()],
+                "country": [e.country for e in rows.values()],
+            },
+            index=pd.Index(list(rows), name="entity_id", dtype="object"),
+            dtype="object",
+        )
+        self._names: dict[str, str] = dict(zip(self.frame.index, self.frame["name"], strict=True))
+        self._countries: dict[str, str | None] = dict(
+            zip(self.frame.index, self.frame["country"], strict=True)
+        )
+
+    @classmethod
+    def from_tables(
+        cls, mentions: pd.DataFrame | None, gazetteer: Iterable[EntityInfo] = ()
+    ) -> EntityCatalog:
+        entities: dict[str, EntityInfo] = {}
+        if mentions is not None and len(mentions):
+            named = mentions.dropna(subset=["entity_id"])
+            named = named.drop_duplicates("entity_id", keep="first")
+            for entity_id, name, entity_type in zip(
+                named["entity_id"], named["entity_name"], named["entity_type"], strict=True
+            ):
+                entity_id = str(entity_id)
+                kind = str(entity_type) if isinstance(entity_type, str) and entity_type else None
+                kind = kind or _entity_type_from_id(entity_id)
+                entities[entity_id] = EntityInfo(
+                    entity_id=entity_id,
+                    name=str(name) if isinstance(name, str) and name else _name_from_id(entity_id),
+                    entity_type=kind,
+                    country=entity_id if kind == "country" else None,
+                )
+        for entry in gazetteer:  # the gazetteer wins: it carries class and country
+            entities[entry.entity_id] = entry
+        return cls(entities.values())
+
+    @classmethod
+    def for_corpus(cls, corpus: Any) -> EntityCatalog:
+        return cls.from_tables(corpus.mentions, gazetteer_entities())
+
+    def name(self, entity_id: object) -> str:
+        key = str(entity_id)
+        return self._names.get(key) or _name_from_id(key)
+
+    def names(self, entity_ids: Iterable[object]) -> list[str]:
+        return [self.name(entity_id) for entity_id in entity_ids]
+
+    def country_of(self, entity_id: object) -> str | None:
+        """The country an entity acts for: itself for a country, else its gazetteer country."""
+        key = str(entity_id)
+        if key.startswith("country:"):
+            return key
+        country = self._countries.get(key)
+        return country if isinstance(country, str) and country else None
+
+    def ids_named(self, names: Iterable[str], entity_type: str | None = None) -> set[str]:
+        """Ids whose display name (or id) matches, case-insensitively."""
+        wanted = {name.casefold() for name in names}
+        if not wanted:
+            return set()
+        frame = self.frame
+        if entity_type:
+            frame = frame[frame["entity_type"] == entity_type]
+        by_name = frame.index[frame["name"].astype(str).str.casefold().isin(wanted)]
+        by_id = frame.index[pd.Index(frame.index.astype(str)).str.casefold().isin(wanted)]
+        found = set(by_name) | set(by_id)
+        if entity_type == "country":  # "PRK" works too
+            found |= {f"country:{name.upper()}" for name in wanted if len(name) == 3}
+        return found
+
+    def weapon_ids_in_classes(self, classes: Iterable[str]) -> set[str]:
+        wanted = {name.casefold() for name in classes}
+        if not wanted:
+            return set()
+        klass = self.frame["klass"].astype("object")
+        matches = klass.map(lambda value: isinstance(value, str) and value.casefold() in wanted)
+        return set(self.frame.index[matches.astype(bool)])
+
+    def weapon_class(self, entity_id: object) -> str | None:
+        key = str(entity_id)
+        if key not in self.frame.index:
+            return None
+        value = self.frame.at[key, "klass"]
+        return value if isinstance(value, str) else None
+
+
+# --------------------------------------------------------------------------------------
+# Applying filters
+
+
+@dataclass
+class FilteredView:
+    """The corpus as the current filters show it."""
+
+    articles: pd.DataFrame  # articles passing the article-level filters
+    events: pd.DataFrame  # events passing the event-level filters, with article columns
+    mentions: pd.DataFrame  # mentions inside ``articles``
+    catalog: EntityCatalog = field(repr=False, default_factory=lambda: EntityCatalog(()))
+
+    @property
+    def is_empty(self) -> bool:
+        return self.articles.empty and self.events.empty
+
+
+def as_list(value: object) -> list[str]:
+    """A list cell as Parquet gives it back (list, numpy array, None) → list of str."""
+    if value is None:
+        return []
+    if isinstance(value, float) and np.isnan(value):
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, Iterable):
+        return [str(item) for item in value if item is not None and str(item)]
+    return []
+
+
+def _published(articles: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(articles["published"], utc=True, errors="coerce")
+
+
+def _date_mask(stamps: pd.Series, filters: Filters) -> np.ndarray:
+    """Publication date inside the range (a missing date fails any date filter)."""
+    mask = np.ones(len(stamps), dtype=bool)
+    if filters.since is None and filters.until is None:
+        return mask
+    days = stamps.dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+    if filters.since is not None:
+        mask = mask & (days >= pd.Timestamp(filters.since)).fillna(False).to_numpy(dtype=bool)
+    if filters.until is not None:
+        mask = mask & (days <= pd.Timestamp(filters.until)).fillna(False).to_numpy(dtype=bool)
+    return mask
+
+
+def event_periods(event_dates: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """First and last day each ISO event date ("2017-08-29", "2017-08", "2017") covers."""
+    text = event_dates.astype("object").where(event_dates.notna(), None)
+    start = pd.Series(pd.NaT, index=event_dates.index, dtype="datetime64[s]")
+    end = start.copy()
+    as_str = text.map(lambda value: value if isinstance(value, str) else "")
+    for length, fmt, offset in (
+        (10, "%Y-%m-%d", pd.offsets.Day(0)),
+        (7, "%Y-%m", pd.offsets.MonthEnd(0)),
+        (4, "%Y", pd.offsets.YearEnd(0)),
+    ):
+        picked = as_str.str.len() == length
+        if picked.any():
+            parsed = pd.to_datetime(as_str[picked], format=fmt, errors="coerce")
+            start.loc[picked] = parsed
+            end.loc[picked] = parsed + offset
+    return start, end
+
+
+def _event_date_mask(events: pd.DataFrame, filters: Filters) -> np.ndarray:
+    """An event passes when its date's period overlaps the range; undated events use the
+    publication date of their article."""
+    if filters.since is None and filters.until is None:
+        return np.ones(len(events), dtype=bool)
+    start, end = event_periods(events["event_date"])
+    published = _published(events).dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+    start = start.fillna(published)
+    end = end.fillna(published)
+    mask = np.ones(len(events), dtype=bool)
+    if filters.since is not None:
+        mask = mask & (end >= pd.Timestamp(filters.since)).fillna(False).to_numpy(dtype=bool)
+    if filters.until is not None:
+        mask = mask & (start <= pd.Timestamp(filters.until)).fillna(False).to_numpy(dtype=bool)
+    return mask
+
+
+def _contains(series: pd.Series, query: str) -> np.ndarray:
+    return (
+        series.astype("string")
+        .str.contains(query, case=False, regex=False)
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
+
+
+def _list_members(frame: pd.DataFrame, key: str, column: str) -> pd.DataFrame:
+    """One row per (key, member) of a list column."""
+    pairs = frame[[key, column]].copy()
+    pairs[column] = pairs[column].map(as_list)
+    pairs = pairs.explode(column).dropna(subset=[column])
+    return pairs.rename(columns={column: "member"})
+
+
+def _events_with_countries(
+    events: pd.DataFrame, mentions: pd.DataFrame, catalog: EntityCatalog, country_ids: set[str]
+) -> np.ndarray:
+    """Events where one of the countries acts, takes part, or is named in the sentence."""
+    if events.empty:
+        return np.zeros(0, dtype=bool)
+    keyed = events.assign(_row=np.arange(len(events)))
+    hit_rows: set[int] = set()
+    for column in ("actors", "participants"):
+        if column in keyed.columns:
+            members = _list_members(keyed, "_row", column)
+            countries = members["member"].map(catalog.country_of)
+            hit_rows |= set(members.loc[countries.isin(country_ids), "_row"])
+    if len(mentions):
+        named = mentions.loc[
+            mentions["entity_id"].isin(country_ids), ["article_id", "sentence_idx"]
+        ].drop_duplicates()
+        joined = keyed[["_row", "article_id", "sentence_idx"]].merge(
+            named, on=["article_id", "sentence_idx"], how="inner"
+        )
+        hit_rows |= set(joined["_row"])
+    return np.isin(np.arange(len(events)), list(hit_rows))
+
+
+def _events_with_weapons(events: pd.DataFrame, weapon_ids: set[str]) -> np.ndarray:
+    if events.empty or "weapons" not in events.columns:
+        return np.zeros(len(events), dtype=bool)
+    keyed = events.assign(_row=np.arange(len(events)))
+    members = _list_members(keyed, "_row", "weapons")
+    rows = set(members.loc[members["member"].isin(weapon_ids), "_row"])
+    return np.isin(np.arange(len(events)), list(rows))
+
+
+def _weapon_ids(filters: Filters, catalog: EntityCatalog) -> set[str] | None:
+    if not filters.weapons and not filters.weapon_classes:
+        return None
+    return catalog.ids_named(filters.weapons, "weapon") | catalog.weapon_ids_in_classes(
+        filters.weapon_classes
+    )
+
+
+ARTICLE_CONTEXT_COLUMNS: tuple[str, ...] = ("source", "title", "url", "published")
+
+
+def events_with_articles(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Events with the source, title, url and publication time of their article."""
+    context = articles[["article_id", *ARTICLE_CONTEXT_COLUMNS]].drop_duplicates("article_id")
+    base = events.drop(columns=[c for c in ARTICLE_CONTEXT_COLUMNS if c in events.columns])
+    return base.merge(context, on="article_id", how="left")
+
+
+def evidence_sentences(events: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:
+    """The sentence each event was read from, cut from its article's text."""
+    if events.empty:
+        return pd.Series([], index=events.index, dtype="object")
+    texts = dict(zip(articles["article_id"], articles["text"], strict=False))
+    out = []
+    for article_id, start, end in zip(
+        events["article_id"], events["start_char"], events["end_char"], strict=True
+    ):
+        text = texts.get(article_id)
+        if not isinstance(text, str) or pd.isna(start) or pd.isna(end):
+            out.append("")
+        else:
+            out.append(" ".join(text[int(start) : int(end)].split()))
+    return pd.Series(out, index=events.index, dtype="object")
+
+
+def filter_events(
+    corpus: Any, filters: Filters, catalog: EntityCatalog | None = None
+) -> pd.DataFrame:
+    """Events matching the filters, with their article's source/title/url/published and
+    their evidence sentence (column ``evidence_text``)."""
+    catalog = catalog or EntityCatalog.for_corpus(corpus)
+    events = events_with_articles(corpus.events, corpus.articles)
+    if events.empty:
+        return events.assign(evidence_text=pd.Series([], dtype="object"))
+    allowed = {"asserted", *(UNASSERTED_MODALITIES if filters.include_unasserted else ())}
+    mask = events["modality"].isin(allowed).to_numpy(dtype=bool)
+    if filters.types:
+        mask = mask & events["event_type"].isin(filters.types).to_numpy(dtype=bool)
+    if filters.sources:
+        mask = mask & events["source"].isin(filters.sources).to_numpy(dtype=bool)
+    mask = mask & _event_date_mask(events, filters)
+    events = events[mask].reset_index(drop=True)
+    if filters.countries and len(events):
+        ids = catalog.ids_named(filters.countries, "country")
+        events = events[_events_with_countries(events, corpus.mentions, catalog, ids)]
+    weapon_ids = _weapon_ids(filters, catalog)
+    if weapon_ids is not None and len(events):
+        events = events[_events_with_weapons(events, weapon_ids)]
+    events = events.reset_index(drop=True)
+    events["evidence_text"] = evidence_sentences(events, corpus.articles)
+    if filters.query and len(events):
+        hit = _contains(events["evidence_text"], filters.query) | _contains(
+            events["title"], filters.query
+        )
+        events = events[hit].reset_index(drop=True)
+    return events
+
+
+def filter_articles(
+    corpus: Any, filters: Filters, catalog: EntityCatalog | None = None
+) -> pd.DataFrame:
+    """Articles matching the filters: published in the range, from the sources, mentioning
+    (or reporting an event with) the countries and weapons, reporting the event types,
+    containing the text."""
+    catalog = catalog or EntityCatalog.for_corpus(corpus)
+    articles = corpus.articles
+    if articles.empty:
+        return articles.copy()
+    mask = _date_mask(_published(articles), filters)
+    if filters.sources:
+        mask = mask & articles["source"].isin(filters.sources).to_numpy(dtype=bool)
+    if filters.query:
+        mask = mask & _contains(articles["title"], filters.query) | _contains(
+            articles["text"], filters.query
+        )
+    article_ids = articles["article_id"]
+    mentions = corpus.mentions
+    events = corpus.events
+    allowed = {"asserted", *(UNASSERTED_MODALITIES if filters.include_unasserted else ())}
+    if filters.types:
+        typed = events[events["event_type"].isin(filters.types) & events["modality"].isin(allowed)]
+        mask = mask & article_ids.isin(typed["article_id"]).to_numpy(dtype=bool)
+    if filters.countries:
+        ids = catalog.ids_named(filters.countries, "country")
+        mentioned = mentions.loc[mentions["entity_id"].isin(ids), "article_id"]
+        acting = events.loc[_events_with_countries(events, mentions.iloc[0:0], catalog, ids)]
+        mask = mask & (
+            article_ids.isin(mentioned) | article_ids.isin(acting["article_id"])
+        ).to_numpy(dtype=bool)
+    weapon_ids = _weapon_ids(filters, catalog)
+    if weapon_ids is not None:
+        mentioned = mentions.loc[mentions["entity_id"].isin(weapon_ids), "article_id"]
+        armed = events.loc[_events_with_weapons(events, weapon_ids), "article_id"]
+        mask = mask & (article_ids.isin(mentioned) | article_ids.isin(armed)).to_numpy(dtype=bool)
+    return articles[mask].reset_index(drop=True)
+
+
+def filter_mentions(corpus: Any, articles: pd.DataFrame) -> pd.DataFrame:
+    """Mentions inside the given (already filtered) articles."""
+    mentions = corpus.mentions
+    return mentions[mentions["article_id"].isin(articles["article_id"])].reset_index(drop=True)
+
+
+def apply_filters(
+    corpus: Any, filters: Filters, catalog: EntityCatalog | None = None
+) -> FilteredView:
+    """Everything a page needs, filtered once."""
+    catalog = catalog or EntityCatalog.for_corpus(corpus)
+    articles = filter_articles(corpus, filters, catalog)
+    return FilteredView(
+        articles=articles,
+        events=filter_events(corpus, filters, catalog),
+        mentions=filter_mentions(corpus, articles),
+        catalog=catalog,
+    )
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the sidebar offers: the values present in the corpus."""
+
+    countries: tuple[str, ...]
+    weapons: tuple[str, ...]
+    weapon_classes: tuple[str, ...]
+    sources: tuple[str, ...]
+    first_day: date | None
+    last_day: date | None
+
+
+def filter_options(corpus: Any, catalog: EntityCatalog) -> FilterOptions:
+    mentions = corpus.mentions
+    events = corpus.events
+    ids: set[str] = set(mentions["entity_id"].dropna().astype(str)) if len(mentions) else set()
+    for column in ("actors", "participants", "weapons"):
+        if column in events.columns and len(events):
+            ids |= set(_list_members(events, "event_id", column)["member"])
+    country_ids = {cid for cid in (catalog.country_of(i) for i in ids) if cid} | {
+        i for i in ids if i.startswith("country:")
+    }
+    weapon_ids = {i for i in ids if i.startswith("weapon:")}
+    if len(mentions):
+        typed = mentions.dropna(subset=["entity_id"])
+        weapon_ids |= set(typed.loc[typed["entity_type"] == "weapon", "entity_id"].astype(str))
+    classes = {catalog.weapon_class(i) for i in weapon_ids}
+    stamps = _published(corpus.articles).dropna()
+    sources = corpus.articles["source"].dropna().astype(str) if len(corpus.articles) else []
+    return FilterOptions(
+        countries=tuple(sorted({catalog.name(i) for i in country_ids}, key=str.casefold)),
+        weapons=tuple(sorted({catalog.name(i) for i in weapon_ids}, key=str.casefold)),
+        weapon_classes=tuple(sorted((c for c in classes if c), key=str.casefold)),
+        sources=tuple(sorted(set(sources), key=str.casefold)),
+        first_day=stamps.min().date() if len(stamps) else None,
+        last_day=stamps.max().date() if len(stamps) else None,
+    )
+
+
+def describe(filters: Filters) -> str:
+    """One line for captions and empty states: "North Korea · missile launch · 2017"."""
+    parts: list[str] = []
+    if filters.since or filters.until:
+        parts.append(
+            f"{filters.since.isoformat() if filters.since else '…'} – "
+            f"{filters.until.isoformat() if filters.until else '…'}"
+        )
+    for values in (filters.countries, filters.weapon_classes, filters.weapons, filters.sources):
+        if values:
+            parts.append(", ".join(values))
+    if filters.types:
+        parts.append(", ".join(t.replace("_", " ") for t in filters.types))
+    if filters.query:
+        parts.append(f'"{filters.query}"')
+    return " · ".join(parts) if parts else "no filters"

@@ -1,0 +1,141 @@
+"""The overview page's numbers: corpus size, coverage volume, most-mentioned entities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from flashpoint.analysis.filters import FilteredView
+from flashpoint.schema import EVENT_TYPES
+
+FREQUENCIES: dict[str, str] = {"day": "D", "week": "W-SUN", "month": "M"}  # weeks start on Monday
+ALL_ARTICLES = "All articles"
+VOLUME_COLUMNS: tuple[str, ...] = ("period", "series", "articles")
+TOP_COLUMNS: tuple[str, ...] = ("entity_id", "name", "articles", "mentions")
+
+
+@dataclass(frozen=True)
+class Headline:
+    articles: int
+    near_duplicates: int
+    sources: int
+    first_published: date | None
+    last_published: date | None
+    stories: int
+    events: int
+    events_by_type: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def date_span(self) -> str:
+        if self.first_published is None or self.last_published is None:
+            return "no dates"
+        if self.first_published == self.last_published:
+            return self.first_published.isoformat()
+        return f"{self.first_published.isoformat()} – {self.last_published.isoformat()}"
+
+
+def headline(view: FilteredView, n_stories: int) -> Headline:
+    articles = view.articles
+    stamps = pd.to_datetime(articles["published"], utc=True, errors="coerce").dropna()
+    by_type = view.events["event_type"].value_counts() if len(view.events) else pd.Series()
+    return Headline(
+        articles=len(articles),
+        near_duplicates=int(articles["duplicate_of"].notna().sum()) if len(articles) else 0,
+        sources=int(articles["source"].nunique()) if len(articles) else 0,
+        first_published=stamps.min().date() if len(stamps) else None,
+        last_published=stamps.max().date() if len(stamps) else None,
+        stories=n_stories,
+        events=len(view.events),
+        events_by_type={kind: int(by_type.get(kind, 0)) for kind in EVENT_TYPES},
+    )
+
+
+def events_by_type(view: FilteredView) -> pd.DataFrame:
+    """Events per type, in the schema's order (types with none included: a zero is news)."""
+    counts = view.events["event_type"].value_counts() if len(view.events) else pd.Series()
+    return pd.DataFrame(
+        {
+            "event_type": list(EVENT_TYPES),
+            "label": [kind.replace("_", " ") for kind in EVENT_TYPES],
+            "events": [int(counts.get(kind, 0)) for kind in EVENT_TYPES],
+        }
+    )
+
+
+def volume(view: FilteredView, *, freq: str = "week", top_countries: int = 6) -> pd.DataFrame:
+    """Articles per day/week/month: all articles, and per most-mentioned country.
+
+    An article naming two countries counts for each, so the country series are not meant
+    to be stacked; the "All articles" series counts each article once.
+    """
+    if freq not in FREQUENCIES:
+        raise ValueError(f"unknown frequency {freq!r} (use one of {', '.join(FREQUENCIES)})")
+    articles = view.articles
+    if articles.empty:
+        return pd.DataFrame({column: [] for column in VOLUME_COLUMNS})
+    stamps = pd.to_datetime(articles["published"], utc=True, errors="coerce")
+    dated = pd.DataFrame(
+        {
+            "article_id": articles["article_id"].to_numpy(),
+            "period": stamps.dt.tz_convert("UTC")
+            .dt.tz_localize(None)
+            .dt.to_period(FREQUENCIES[freq])
+            .dt.start_time.to_numpy(),
+        }
+    ).dropna(subset=["period"])
+    if dated.empty:
+        return pd.DataFrame({column: [] for column in VOLUME_COLUMNS})
+    # Every period in the range, so quiet weeks show as zero rather than vanishing.
+    periods = pd.period_range(
+        dated["period"].min(), dated["period"].max(), freq=FREQUENCIES[freq]
+    ).start_time
+    total = dated.groupby("period")["article_id"].nunique().reindex(periods, fill_value=0)
+    frames = [
+        pd.DataFrame({"period": periods, "series": ALL_ARTICLES, "articles": total.to_numpy()})
+    ]
+
+    mentions = view.mentions
+    countries = mentions[mentions["entity_type"] == "country"].dropna(subset=["entity_id"])
+    countries = countries[["article_id", "entity_id"]].drop_duplicates()
+    if len(countries):
+        top = countries["entity_id"].value_counts().head(top_countries).index
+        per = countries[countries["entity_id"].isin(top)].merge(dated, on="article_id")
+        grid = (
+            per.groupby(["entity_id", "period"])["article_id"]
+            .nunique()
+            .unstack("entity_id")
+            .reindex(index=periods, columns=top, fill_value=0)
+            .fillna(0)
+        )
+        for entity_id in top:
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "period": periods,
+                        "series": view.catalog.name(entity_id),
+                        "articles": grid[entity_id].astype(int).to_numpy(),
+                    }
+                )
+            )
+    frame = pd.concat(frames, ignore_index=True)
+    frame["articles"] = frame["articles"].astype(int)
+    return frame
+
+
+def top_entities(view: FilteredView, entity_type: str, n: int = 10) -> pd.DataFrame:
+    """The entities of one type named in the most articles (mention count breaks ties)."""
+    mentions = view.mentions
+    picked = mentions[(mentions["entity_type"] == entity_type) & mentions["entity_id"].notna()]
+    if picked.empty:
+        return pd.DataFrame({column: [] for column in TOP_COLUMNS})
+    grouped = picked.groupby("entity_id").agg(
+        articles=("article_id", "nunique"), mentions=("article_id", "size")
+    )
+    grouped = grouped.reset_index()
+    grouped["name"] = grouped["entity_id"].map(view.catalog.name)
+    grouped = grouped.sort_values(
+        ["articles", "mentions", "name"], ascending=[False, False, True]
+    ).head(n)
+    return grouped[list(TOP_COLUMNS)].reset_index(drop=True)

@@ -1,0 +1,212 @@
+"""Stories on a timeline: one row per real-world event, built from the filtered reports.
+
+A story is aggregated from the events that pass the filters, so a source filter shows
+how that source covered it (its reports, its sentences); the story table contributes the
+consensus date and headline that story linking chose.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from flashpoint.analysis.articles import safe_url
+from flashpoint.analysis.filters import FilteredView, as_list, event_periods
+
+TIMELINE_COLUMNS: tuple[str, ...] = (
+    "story_id",
+    "date",
+    "date_label",
+    "date_precision",
+    "uncertain",
+    "event_type",
+    "modality",
+    "asserted",
+    "actor",
+    "actor_country",
+    "actors",
+    "weapons",
+    "sources",
+    "n_reports",
+    "n_sources",
+    "headline",
+    "evidence",
+    "first_reported",
+    "article_ids",
+)
+REPORT_COLUMNS: tuple[str, ...] = (
+    "story_id",
+    "event_type",
+    "event_date",
+    "modality",
+    "published",
+    "source",
+    "title",
+    "evidence",
+    "url",
+    "article_id",
+)
+# Which report speaks for a story: what the text asserts first, then the likelier readings.
+_MODALITY_RANK = {"asserted": 0, "claimed": 1, "planned": 2, "possible": 3, "negated": 4}
+_CERTAIN_PRECISIONS = {"day", "datetime"}
+_UNCERTAIN_BASES = {"publication", "unknown"}
+UNKNOWN_ACTOR = "Unknown actor"
+UNKNOWN_COUNTRY = "Unknown"
+
+
+def empty_timeline() -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype="object") for column in TIMELINE_COLUMNS})
+
+
+def story_keys(events: pd.DataFrame) -> pd.Series:
+    """The story an event belongs to; an unlinked event is a story of its own."""
+    story = events["story_id"].astype("object") if "story_id" in events else None
+    fallback = "event:" + events["event_id"].astype(str)
+    if story is None:
+        return fallback
+    return story.where(story.notna() & (story.astype(str) != ""), fallback).astype(str)
+
+
+def _union_names(frame: pd.DataFrame, column: str, catalog: object, order: pd.Series) -> pd.Series:
+    """Per story, the names in a list column, most-mentioned first."""
+    members = frame[["story_key", column]].copy()
+    members[column] = members[column].map(as_list)
+    members = members.explode(column).dropna(subset=[column])
+    if members.empty:
+        return pd.Series("", index=order.index, dtype="object")
+    counts = members.groupby(["story_key", column]).size().rename("n").reset_index()
+    counts = counts.sort_values(["story_key", "n", column], ascending=[True, False, True])
+    counts["name"] = counts[column].map(catalog.name)  # type: ignore[attr-defined]
+    joined = counts.groupby("story_key")["name"].agg(lambda names: ", ".join(dict.fromkeys(names)))
+    return order.map(joined).fillna("")
+
+
+def timeline_frame(view: FilteredView, stories: pd.DataFrame) -> pd.DataFrame:
+    """One row per story with its date (and whether the date is uncertain), lane values,
+    size (reports), hover text and the articles behind it."""
+    events = view.events
+    if events.empty:
+        return empty_timeline()
+    catalog = view.catalog
+    events = events.assign(
+        story_key=story_keys(events),
+        _rank=events["modality"].map(_MODALITY_RANK).fillna(9),
+        _confidence=pd.to_numeric(events["confidence"], errors="coerce").fillna(0.0),
+    )
+    ordered = events.sort_values(
+        ["story_key", "_rank", "_confidence"], ascending=[True, True, False], kind="stable"
+    )
+    best = ordered.drop_duplicates("story_key", keep="first").set_index("story_key")
+    grouped = events.groupby("story_key")
+    keys = pd.Series(best.index, index=best.index)
+
+    story_table = (
+        stories.drop_duplicates("story_id").set_index("story_id") if len(stories) else None
+    )
+
+    def from_story(column: str, fallback: pd.Series) -> pd.Series:
+        if story_table is None or column not in story_table.columns:
+            return fallback
+        values = keys.map(story_table[column])
+        return values.where(values.notna() & (values.astype(str) != ""), fallback)
+
+    event_date = from_story("event_date", best["event_date"])
+    precision = from_story("date_precision", best["date_precision"]).fillna("unknown")
+    start, _end = event_periods(event_date)
+    published = pd.to_datetime(best["published"], utc=True, errors="coerce")
+    first_reported = grouped["published"].min()
+    first_reported = pd.to_datetime(first_reported, utc=True, errors="coerce").reindex(best.index)
+    fallback_day = first_reported.fillna(published).dt.tz_convert("UTC").dt.tz_localize(None)
+    dated = start.notna()
+    date = start.astype("datetime64[ns]").where(dated, fallback_day.dt.normalize())
+    precision = precision.where(dated, "unknown")
+    uncertain = (~precision.isin(_CERTAIN_PRECISIONS)) | best["date_basis"].isin(_UNCERTAIN_BASES)
+    date_label = event_date.where(dated, "date unknown, reported " + date.dt.strftime("%Y-%m-%d"))
+    date_label = date_label.astype(str).where(
+        precision.isin(_CERTAIN_PRECISIONS) | ~dated,
+        date_label.astype(str) + " (" + precision + ")",
+    )
+
+    first_actor = best["actors"].map(lambda value: next(iter(as_list(value)), ""))
+    actor = first_actor.map(lambda eid: catalog.name(eid) if eid else UNKNOWN_ACTOR)
+    country_id = first_actor.map(lambda eid: (catalog.country_of(eid) or "") if eid else "")
+    actor_country = country_id.map(lambda cid: catalog.name(cid) if cid else UNKNOWN_COUNTRY)
+
+    sources = grouped["source"].agg(
+        lambda values: ", ".join(sorted({str(v) for v in values if isinstance(v, str)}))
+    )
+    article_ids = grouped["article_id"].agg(lambda values: list(dict.fromkeys(values)))
+    headline = from_story("headline", best["title"]).fillna("")
+    evidence_best = best["evidence_text"] if "evidence_text" in best else pd.Series("", index=keys)
+    evidence = evidence_best.where(
+        evidence_best.astype(str) != "", from_story("evidence", evidence_best)
+    )
+    frame = pd.DataFrame(
+        {
+            "story_id": keys,
+            "date": date,
+            "date_label": date_label,
+            "date_precision": precision,
+            "uncertain": uncertain.astype(bool),
+            "event_type": best["event_type"],
+            "modality": best["modality"],
+            "asserted": best["modality"] == "asserted",
+            "actor": actor,
+            "actor_country": actor_country,
+            "actors": _union_names(events, "actors", catalog, keys),
+            "weapons": _union_names(events, "weapons", catalog, keys),
+            "sources": sources.reindex(keys.index).fillna(""),
+            "n_reports": grouped["article_id"].nunique().reindex(keys.index).astype(int),
+            "n_sources": grouped["source"].nunique().reindex(keys.index).astype(int),
+            "headline": headline.astype(str),
+            "evidence": evidence.fillna("").astype(str),
+            "first_reported": first_reported,
+            "article_ids": article_ids.reindex(keys.index),
+        }
+    )
+    frame = frame.dropna(subset=["date"])
+    return frame.sort_values(["date", "story_id"], kind="stable").reset_index(drop=True)
+
+
+def undated_stories(view: FilteredView, timeline: pd.DataFrame) -> int:
+    """Stories that cannot be placed: no event date and no publication date either."""
+    if view.events.empty:
+        return 0
+    return len(set(story_keys(view.events)) - set(timeline["story_id"]))
+
+
+def story_reports(view: FilteredView, story_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """Every filtered report of the chosen stories: source, article, evidence, link."""
+    events = view.events
+    if events.empty or not story_ids:
+        return pd.DataFrame({column: [] for column in REPORT_COLUMNS})
+    keyed = events.assign(story_id=story_keys(events))
+    picked = keyed[keyed["story_id"].isin(list(story_ids))]
+    frame = pd.DataFrame(
+        {
+            "story_id": picked["story_id"],
+            "event_type": picked["event_type"].str.replace("_", " "),
+            "event_date": picked["event_date"],
+            "modality": picked["modality"],
+            "published": pd.to_datetime(picked["published"], utc=True, errors="coerce"),
+            "source": picked["source"],
+            "title": picked["title"],
+            "evidence": picked["evidence_text"],
+            "url": picked["url"].map(safe_url),
+            "article_id": picked["article_id"],
+        }
+    )
+    order = {story: rank for rank, story in enumerate(story_ids)}
+    frame["_order"] = frame["story_id"].map(order)
+    frame = frame.sort_values(["_order", "published"], kind="stable").drop(columns="_order")
+    return frame.reset_index(drop=True)
+
+
+def latest_stories(timeline: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The most recent stories, for the overview."""
+    if timeline.empty:
+        return timeline
+    columns = ["date_label", "event_type", "actor", "weapons", "headline", "n_reports", "sources"]
+    latest = timeline.sort_values(["date", "n_reports"], ascending=[False, False]).head(n)
+    latest = latest[columns].copy()
+    latest["event_type"] = latest["event_type"].str.replace("_", " ")
+    return latest.rename(columns={"date_label": "date"}).reset_index(drop=True)

@@ -1,0 +1,571 @@
+"""Plotly figures: DataFrame in, ``go.Figure`` out.
+
+Every figure carries one explicit template, so the chart on screen (drawn with
+``st.plotly_chart(fig, theme=None)``) and the PNG rendered on the server look alike.
+Text from articles (headlines, sentences) goes into hover labels HTML-escaped: Plotly
+renders a subset of HTML there.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from flashpoint.analysis.cooccurrence import (
+    DEFAULT_ENTITY_TYPES,
+    METRIC_LABELS,
+    Cooccurrence,
+    cooccurrence,
+)
+from flashpoint.analysis.filters import EntityCatalog, Filters, apply_filters, describe
+from flashpoint.analysis.overview import ALL_ARTICLES, volume
+from flashpoint.analysis.timeline import TIMELINE_COLUMNS, timeline_frame
+from flashpoint.schema import EVENT_TYPES
+
+TEMPLATE = "plotly_white"
+FONT = {"family": "Arial, Helvetica, sans-serif", "size": 13, "color": "#1f2937"}
+CHART_KINDS: tuple[str, ...] = ("timeline", "cooccurrence", "volume")
+LANES: tuple[str, ...] = ("type", "actor")
+
+# Colours a reader of this beat expects; any other country gets the next palette colour.
+COUNTRY_COLOURS: dict[str, str] = {
+    "North Korea": "#d62728",
+    "South Korea": "#1f77b4",
+    "United States": "#17365d",
+    "China": "#ff7f0e",
+    "Russia": "#9467bd",
+    "Japan": "#e377c2",
+    "Unknown": "#9ca3af",
+}
+PALETTE: tuple[str, ...] = (
+    "#2ca02c",
+    "#8c564b",
+    "#bcbd22",
+    "#17becf",
+    "#7f7f7f",
+    "#aec7e8",
+    "#ffbb78",
+    "#98df8a",
+    "#c5b0d5",
+    "#c49c94",
+)
+TYPE_SYMBOLS: dict[str, str] = {
+    "missile_launch": "triangle-up",
+    "nuclear_test": "star",
+    "deployment": "square",
+    "meeting": "circle",
+    "exercise": "diamond",
+    "sanction": "x",
+}
+TYPE_COLOURS: dict[str, str] = {
+    "missile_launch": "#d62728",
+    "nuclear_test": "#7f1d1d",
+    "deployment": "#1f77b4",
+    "meeting": "#2ca02c",
+    "exercise": "#ff7f0e",
+    "sanction": "#6b7280",
+}
+UNASSERTED_OPACITY = 0.35
+
+
+def type_label(event_type: object) -> str:
+    return str(event_type).replace("_", " ")
+
+
+def country_colours(countries: Sequence[str]) -> dict[str, str]:
+    """Fixed colours for the usual countries, the palette in order for the rest."""
+    colours: dict[str, str] = {}
+    spare = iter(PALETTE * (1 + len(countries) // len(PALETTE)))
+    for country in countries:
+        colours[country] = COUNTRY_COLOURS.get(country) or next(spare)
+    return colours
+
+
+def _escape_wrapped(value: object, width: int = 80, limit: int = 400) -> str:
+    """Escaped for Plotly's hover HTML, wrapped to lines of ``width``."""
+    text = " ".join(str(value if isinstance(value, str) else "").split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or "–"
+
+
+def _base_layout(fig: go.Figure, *, title: str | None, height: int) -> None:
+    fig.update_layout(
+        template=TEMPLATE,
+        font=FONT,
+        height=height,
+        title={"text": html.escape(title), "x": 0.01, "xanchor": "left"} if title else None,
+        margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
+        hoverlabel={"align": "left", "font": {"family": FONT["family"], "size": 12}},
+    )
+
+
+def empty_figure(
+    message: str = "Nothing matches these filters", *, title: str | None = None
+) -> go.Figure:
+    fig = go.Figure()
+    _base_layout(fig, title=title, height=360)
+    fig.add_annotation(
+        text=html.escape(message),
+        showarrow=False,
+        font={"size": 16, "color": "#6b7280"},
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _marker_size(reports: pd.Series) -> list[float]:
+    return [min(9.0 + 5.0 * math.sqrt(max(int(n), 1) - 1), 36.0) for n in reports]
+
+
+def focus_range(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The reporting period (plus a margin) when some stories lie far before it.
+
+    Articles recall old events ("the 2006 test"); they are kept on the timeline but the
+    first view opens on the period the corpus covers. The range slider reaches the rest.
+    """
+    if frame.empty or "first_reported" not in frame:
+        return None
+    reported = pd.to_datetime(frame["first_reported"], utc=True, errors="coerce").dropna()
+    if reported.empty:
+        return None
+    dates = pd.to_datetime(frame["date"], errors="coerce").dropna()
+    start = reported.min().tz_localize(None).normalize() - pd.Timedelta(days=60)
+    if dates.empty or dates.min() >= start:
+        return None
+    end = max(dates.max(), reported.max().tz_localize(None)) + pd.Timedelta(days=15)
+    return start, end
+
+
+def timeline_figure(
+    frame: pd.DataFrame,
+    lanes: str = "type",
+    *,
+    title: str | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """Stories over time: lanes by event type or by actor, colour by actor country, marker
+    by type, size by reports, hollow for uncertain dates, faded for unasserted events.
+
+    Each point's ``customdata[0]`` is its story id (what a selection returns).
+    """
+    if lanes not in LANES:
+        raise ValueError(f"lanes must be one of {', '.join(LANES)}, not {lanes!r}")
+    if frame.empty:
+        return empty_figure("No stories match these filters", title=title)
+    frame = frame.copy()
+    if lanes == "type":
+        present = [t for t in EVENT_TYPES if t in set(frame["event_type"])]
+        frame["lane"] = frame["event_type"].map(type_label)
+        lane_order = [type_label(t) for t in present]
+    else:
+        frame["lane"] = frame["actor"].astype(str)
+        lane_order = list(
+            frame["lane"].value_counts().sort_index().sort_values(ascending=False).index
+        )
+    countries = list(frame["actor_country"].value_counts().index)
+    colours = country_colours(countries)
+    hover = (
+        "<b>%{customdata[1]}</b><br>"
+        "%{customdata[5]} · %{customdata[8]} · %{customdata[6]}<br>"
+        "<i>%{customdata[2]}</i><br>"
+        "Actors: %{customdata[9]}<br>"
+        "Weapons: %{customdata[3]}<br>"
+        "Sources (%{customdata[7]} reports): %{customdata[4]}"
+        "<extra>%{fullData.name}</extra>"
+    )
+    fig = go.Figure()
+    for country in countries:
+        for asserted in (True, False):
+            rows = frame[(frame["actor_country"] == country) & (frame["asserted"] == asserted)]
+            if rows.empty:
+                continue
+            symbols = [
+                TYPE_SYMBOLS.get(kind, "circle") + ("-open" if uncertain else "")
+                for kind, uncertain in zip(rows["event_type"], rows["uncertain"], strict=True)
+            ]
+            customdata = list(
+                zip(
+                    rows["story_id"],
+                    [_escape_wrapped(h, 70, 200) for h in rows["headline"]],
+                    [_escape_wrapped(e) for e in rows["evidence"]],
+                    [_escape_wrapped(w or "–", 70, 200) for w in rows["weapons"]],
+                    [_escape_wrapped(s or "–", 70, 200) for s in rows["sources"]],
+                    [html.escape(str(d)) for d in rows["date_label"]],
+                    rows["modality"].astype(str),
+                    rows["n_reports"].astype(int),
+                    rows["event_type"].map(type_label),
+                    [_escape_wrapped(a or "–", 70, 200) for a in rows["actors"]],
+                    strict=True,
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["date"],
+                    y=rows["lane"],
+                    mode="markers",
+                    name=html.escape(country if asserted else f"{country} (not asserted)"),
+                    legendgroup=country,
+                    showlegend=False,
+                    customdata=customdata,
+                    hovertemplate=hover,
+                    marker={
+                        "color": colours[country],
+                        "symbol": symbols,
+                        "size": _marker_size(rows["n_reports"]),
+                        "opacity": 0.9 if asserted else UNASSERTED_OPACITY,
+                        "line": {"width": 2, "color": colours[country]},
+                    },
+                )
+            )
+    # Legend keys: one plain dot per country (clicking it hides the country's points),
+    # and a second legend for what colour does not say: shape, hollow, faded.
+    for country in countries:
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=html.escape(country),
+                legendgroup=country,
+                marker={"symbol": "circle", "color": colours[country], "size": 10},
+                hoverinfo="skip",
+            )
+        )
+    for kind in EVENT_TYPES:
+        if kind in set(frame["event_type"]):
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=type_label(kind),
+                    legend="legend2",
+                    marker={"symbol": TYPE_SYMBOLS[kind], "color": "#6b7280", "size": 10},
+                    hoverinfo="skip",
+                )
+            )
+    if frame["uncertain"].any():
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="uncertain date (hollow)",
+                legend="legend2",
+                marker={
+                    "symbol": "circle-open",
+                    "color": "#6b7280",
+                    "size": 10,
+                    "line": {"width": 2},
+                },
+                hoverinfo="skip",
+            )
+        )
+    if not frame["asserted"].all():
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="planned / possible / claimed (faded)",
+                legend="legend2",
+                marker={
+                    "symbol": "circle",
+                    "color": "#6b7280",
+                    "size": 10,
+                    "opacity": UNASSERTED_OPACITY,
+                },
+                hoverinfo="skip",
+            )
+        )
+    n_lanes = max(len(lane_order), 1)
+    _base_layout(fig, title=title, height=height or max(380, 170 + 56 * n_lanes))
+    # dragmode and clickmode are left to Streamlit: with selection on it sets "pan" and
+    # "event+select", under which a click selects a point (with "select" as the drag
+    # mode, a click only clears the selection).
+    fig.update_layout(
+        hovermode="closest",
+        legend={"title": {"text": "Actor country"}, "groupclick": "togglegroup"},
+        legend2={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0.01,
+            "yanchor": "bottom",
+            "x": 0.0,
+            "xanchor": "left",
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
+        margin={"b": 50},
+    )
+    focus = focus_range(frame)
+    fig.update_xaxes(
+        type="date",
+        title=None,
+        range=[focus[0].isoformat(), focus[1].isoformat()] if focus else None,
+        rangeslider={"visible": True, "thickness": 0.07},
+        rangeselector={
+            "x": 1.0,
+            "xanchor": "right",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "buttons": [
+                {"count": 1, "label": "1m", "step": "month", "stepmode": "backward"},
+                {"count": 6, "label": "6m", "step": "month", "stepmode": "backward"},
+                {"count": 1, "label": "1y", "step": "year", "stepmode": "backward"},
+                {"step": "all", "label": "all"},
+            ],
+        },
+    )
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=list(reversed(lane_order)),
+        title=None,
+    )
+    return fig
+
+
+def cooccurrence_figure(
+    result: Cooccurrence, *, title: str | None = None, height: int | None = None
+) -> go.Figure:
+    """A cluster-ordered heatmap, with an invisible scatter of one point per cell on top:
+    Streamlit returns no selection from heatmap traces, but it does from scatter points,
+    so clicking a cell selects that pair (``customdata`` = the two labels)."""
+    if result.is_empty:
+        return empty_figure("No entities co-occur under these filters", title=title)
+    labels = list(result.matrix.index)
+    values = result.matrix.to_numpy()
+    counts = result.counts.to_numpy()
+    metric_label = METRIC_LABELS[result.metric]
+    unit = f"{result.scope}(s)"
+    if result.metric == "npmi":
+        scale: dict[str, Any] = {"colorscale": "RdBu_r", "zmin": -1, "zmax": 1, "zmid": 0}
+    elif result.metric == "jaccard":
+        scale = {
+            "colorscale": "Blues",
+            "zmin": 0,
+            "zmax": max(float(pd.DataFrame(values).max().max()), 0.05),
+        }
+    else:
+        scale = {"colorscale": "Blues", "zmin": 0}
+    # Pairs never seen together are left blank: for NPMI their −1 would paint most of
+    # the matrix as strong avoidance, which is not what "never together" means.
+    shown = np.where(counts > 0, values, np.nan) if result.metric == "npmi" else values
+    fig = go.Figure(
+        go.Heatmap(
+            z=shown,
+            x=labels,
+            y=labels,
+            hoverinfo="skip",
+            xgap=1,
+            ygap=1,
+            colorbar={"title": {"text": metric_label}, "thickness": 14},
+            name=metric_label,
+            **scale,
+        )
+    )
+    n = len(labels)
+    xs, ys, custom = [], [], []
+    for i, row_label in enumerate(labels):
+        for j, column_label in enumerate(labels):
+            if i == j:
+                continue
+            xs.append(column_label)
+            ys.append(row_label)
+            value = values[i, j]
+            custom.append(
+                (
+                    row_label,
+                    column_label,
+                    "–"
+                    if pd.isna(value)
+                    else f"{value:.3f}"
+                    if result.metric != "count"
+                    else f"{int(value)}",
+                    int(counts[i, j]),
+                )
+            )
+    plot_height = height or max(460, 200 + 20 * n)
+    cell = max(6.0, min(28.0, (plot_height - 200) / max(n, 1)))
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            name="pairs",
+            showlegend=False,
+            customdata=[[html.escape(a), html.escape(b), v, c] for a, b, v, c in custom],
+            marker={"symbol": "square", "size": cell, "opacity": 0, "color": "#000000"},
+            selected={"marker": {"opacity": 0}},
+            unselected={"marker": {"opacity": 0}},
+            hovertemplate=(
+                "<b>%{customdata[0]}</b> × <b>%{customdata[1]}</b><br>"
+                f"{metric_label}: %{{customdata[2]}}<br>"
+                f"together in %{{customdata[3]}} {unit}<extra></extra>"
+            ),
+        )
+    )
+    _base_layout(fig, title=title, height=plot_height)
+    fig.update_layout(
+        hovermode="closest",
+        plot_bgcolor="#eceff3",  # blank cells (never together) read as grey, not as 0
+    )
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=labels, tickangle=-45, showgrid=False
+    )
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=labels,
+        autorange="reversed",
+        showgrid=False,
+    )
+    return fig
+
+
+def volume_figure(
+    frame: pd.DataFrame, *, freq: str = "week", title: str | None = None, height: int = 420
+) -> go.Figure:
+    """All articles as bars; articles naming each top country as lines over them."""
+    if frame.empty:
+        return empty_figure("No dated articles match these filters", title=title)
+    fig = go.Figure()
+    total = frame[frame["series"] == ALL_ARTICLES]
+    fig.add_trace(
+        go.Bar(
+            x=total["period"],
+            y=total["articles"],
+            name=ALL_ARTICLES,
+            marker={"color": "#d1d5db"},
+            hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y}} articles<extra>{ALL_ARTICLES}</extra>",
+        )
+    )
+    countries = [s for s in dict.fromkeys(frame["series"]) if s != ALL_ARTICLES]
+    colours = country_colours(countries)
+    for country in countries:
+        rows = frame[frame["series"] == country]
+        fig.add_trace(
+            go.Scatter(
+                x=rows["period"],
+                y=rows["articles"],
+                name=html.escape(country),
+                mode="lines+markers" if len(rows) < 60 else "lines",
+                line={"color": colours[country], "width": 2},
+                marker={"size": 5},
+                hovertemplate="%{x|%Y-%m-%d}: %{y} articles<extra>%{fullData.name}</extra>",
+            )
+        )
+    _base_layout(fig, title=title, height=height)
+    fig.update_layout(
+        bargap=0.1,
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.12},
+    )
+    fig.update_xaxes(type="date", title=None)
+    fig.update_yaxes(title={"text": f"articles per {freq}"}, rangemode="tozero")
+    return fig
+
+
+def bar_figure(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    label: str,
+    title: str | None = None,
+    colour: str = "#1f77b4",
+    colours: Sequence[str] | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """Horizontal bars, largest on top (top countries/people/weapons, events by type)."""
+    if frame.empty:
+        return empty_figure("Nothing to count under these filters", title=title)
+    fig = go.Figure(
+        go.Bar(
+            x=frame[value],
+            y=[html.escape(str(name)) for name in frame[label]],
+            orientation="h",
+            marker={"color": list(colours) if colours is not None else colour},
+            hovertemplate=f"%{{y}}: %{{x}} {html.escape(value)}<extra></extra>",
+            name=value,
+        )
+    )
+    _base_layout(fig, title=title, height=height or max(260, 90 + 28 * len(frame)))
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(title={"text": value}, rangemode="tozero")
+    return fig
+
+
+def events_by_type_figure(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    return bar_figure(
+        frame,
+        value="events",
+        label="label",
+        title=title,
+        colours=[TYPE_COLOURS.get(kind, "#6b7280") for kind in frame["event_type"]],
+    )
+
+
+def chart_title(kind: str, filters: Filters) -> str:
+    names = {"timeline": "Timeline", "cooccurrence": "Co-occurrence", "volume": "Coverage volume"}
+    name = names.get(kind, kind)
+    return name if filters.is_empty else f"{name} — {describe(filters)}"
+
+
+def build_chart(
+    kind: str,
+    corpus: Any,
+    filters: Filters,
+    *,
+    catalog: EntityCatalog | None = None,
+    lanes: str = "type",
+    freq: str = "week",
+    scope: str = "sentence",
+    metric: str = "npmi",
+    entity_types: Sequence[str] = DEFAULT_ENTITY_TYPES,
+    top_n: int = 25,
+    title: str | None = None,
+) -> tuple[go.Figure, pd.DataFrame]:
+    """The figure for one view and the data behind it; the CLI and the pages share it."""
+    if kind not in CHART_KINDS:
+        raise ValueError(f"unknown chart {kind!r} (use one of {', '.join(CHART_KINDS)})")
+    view = apply_filters(corpus, filters, catalog)
+    title = title if title is not None else chart_title(kind, filters)
+    if kind == "timeline":
+        frame = timeline_frame(view, corpus.stories)
+        return timeline_figure(frame, lanes, title=title), timeline_csv_frame(frame)
+    if kind == "volume":
+        frame = volume(view, freq=freq)
+        return volume_figure(frame, freq=freq, title=title), frame
+    result = cooccurrence(
+        view.mentions,
+        scope=scope,
+        metric=metric,
+        entity_types=entity_types,
+        top_n=top_n,
+        catalog=view.catalog,
+    )
+    return cooccurrence_figure(result, title=title), result.long_form()
+
+
+def timeline_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The timeline's data as a flat table (article ids joined)."""
+    if frame.empty:
+        return pd.DataFrame(columns=list(TIMELINE_COLUMNS))
+    flat = frame.copy()
+    flat["article_ids"] = flat["article_ids"].map(lambda ids: "; ".join(map(str, ids)))
+    flat["date"] = pd.to_datetime(flat["date"]).dt.strftime("%Y-%m-%d")
+    return flat

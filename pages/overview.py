@@ -1,0 +1,91 @@
+"""Overview: how much there is, when it was published, who and what it is about."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import data, state
+from components.chart import render_chart
+from components.empty import no_results
+from flashpoint.analysis.filters import describe
+from flashpoint.analysis.overview import FREQUENCIES
+from flashpoint.analysis.timeline import latest_stories
+from flashpoint.charts import bar_figure, chart_title, events_by_type_figure, volume_figure
+
+state.require_app()
+filters = state.current_filters()
+key = state.current_corpus_key()
+
+st.title("Overview")
+st.text(describe(filters))
+
+head = data.headline(key, filters)
+columns = st.columns(5)
+columns[0].metric(
+    "Articles",
+    f"{head.articles:,}",
+    help=f"{head.near_duplicates} of them near-duplicates of another article",
+)
+columns[1].metric("Sources", f"{head.sources:,}")
+columns[2].metric("First published", str(head.first_published or "–"))
+columns[3].metric("Last published", str(head.last_published or "–"))
+columns[4].metric("Stories", f"{head.stories:,}", help=f"from {head.events:,} event reports")
+if head.events:
+    st.caption(
+        "Events by type: "
+        + ", ".join(
+            f"{kind.replace('_', ' ')} {count}" for kind, count in head.events_by_type.items()
+        )
+    )
+
+if head.articles == 0 and head.events == 0:
+    no_results(filters, key="overview_empty")
+    st.stop()
+
+st.subheader("Coverage volume")
+freq = state.url_choice("Articles per", "freq", tuple(FREQUENCIES), "week")
+volume = data.volume(key, filters, freq)
+render_chart(
+    volume_figure(volume, freq=freq, title=chart_title("volume", filters)),
+    volume,
+    view="volume",
+    filters=filters,
+    key="volume_chart",
+    extra=(f"per-{freq}",),
+)
+
+st.subheader("Events by type")
+by_type = data.events_by_type(key, filters)
+render_chart(
+    events_by_type_figure(
+        by_type,
+        title="Events by type" + ("" if filters.is_empty else f" — {describe(filters)}"),
+    ),
+    by_type,
+    view="events-by-type",
+    filters=filters,
+    key="types_chart",
+)
+
+st.subheader("Most mentioned")
+for column, (entity_type, label) in zip(
+    st.columns(3),
+    (("country", "Countries"), ("person", "People"), ("weapon", "Weapon systems")),
+    strict=True,
+):
+    with column:
+        top = data.top_entities(key, filters, entity_type, 10)
+        render_chart(
+            bar_figure(top, value="articles", label="name", title=label),
+            top,
+            view=f"top-{entity_type}",
+            filters=filters,
+            key=f"top_{entity_type}_chart",
+        )
+
+st.subheader("Latest stories")
+latest = latest_stories(data.timeline_frame(key, filters), 10)
+if latest.empty:
+    st.caption("No stories under these filters.")
+else:
+    st.dataframe(latest, hide_index=True, width="stretch", key="latest_stories")

@@ -1,0 +1,334 @@
+"""Figures: what a reader sees encoded in each chart, and the CLI/page entry point."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from flashpoint import store
+from flashpoint.analysis.cooccurrence import Cooccurrence
+from flashpoint.analysis.filters import Filters
+from flashpoint.analysis.overview import ALL_ARTICLES
+from flashpoint.charts import (
+    TEMPLATE,
+    bar_figure,
+    build_chart,
+    chart_title,
+    cooccurrence_figure,
+    focus_range,
+    timeline_csv_frame,
+    timeline_figure,
+    volume_figure,
+)
+
+
+def story(story_id: str, **values: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "story_id": story_id,
+        "date": pd.Timestamp("2017-07-04"),
+        "date_label": "2017-07-04",
+        "date_precision": "day",
+        "uncertain": False,
+        "event_type": "missile_launch",
+        "modality": "asserted",
+        "asserted": True,
+        "actor": "North Korea",
+        "actor_country": "North Korea",
+        "actors": "North Korea",
+        "weapons": "Hwasong-14",
+        "sources": "Wire A",
+        "n_reports": 1,
+        "n_sources": 1,
+        "headline": f"Headline {story_id}",
+        "evidence": f"Evidence {story_id}.",
+        "first_reported": pd.Timestamp("2017-07-04T09:00", tz="UTC"),
+        "article_ids": [f"article-{story_id}"],
+    }
+    row.update(values)
+    return row
+
+
+TIMELINE = pd.DataFrame(
+    [
+        story("s1", n_reports=6),
+        story("s2", event_type="nuclear_test", date=pd.Timestamp("2017-09-03")),
+        story(
+            "s3",
+            event_type="deployment",
+            actor="United States",
+            actor_country="United States",
+            uncertain=True,
+            date_precision="month",
+            date=pd.Timestamp("2017-08-01"),
+        ),
+        story(
+            "s4",
+            event_type="meeting",
+            actor="Sergey Lavrov",
+            actor_country="Russia",
+            modality="planned",
+            asserted=False,
+            headline="<script>alert('x')</script> & more",
+        ),
+    ]
+)
+
+
+def data_traces(fig: go.Figure) -> list[Any]:
+    """Traces that draw points (legend keys have x=[None])."""
+    return [t for t in fig.data if t.x is not None and any(v is not None for v in t.x)]
+
+
+def test_timeline_encodes_country_type_reports_uncertainty_and_modality() -> None:
+    fig = timeline_figure(TIMELINE, "type")
+    assert (
+        fig.layout.template.layout.to_plotly_json()
+        == go.Figure(layout={"template": TEMPLATE}).layout.template.layout.to_plotly_json()
+    )
+    traces = {t.name: t for t in data_traces(fig)}
+    assert set(traces) == {"North Korea", "United States", "Russia (not asserted)"}
+    korea = traces["North Korea"]
+    assert list(korea.y) == ["missile launch", "nuclear test"]
+    assert list(korea.marker.symbol) == ["triangle-up", "star"]
+    big, small = korea.marker.size
+    assert big > small  # six reports against one
+    assert [row[0] for row in korea.customdata] == ["s1", "s2"]
+    assert list(traces["United States"].marker.symbol) == ["square-open"]  # uncertain date
+    faded = traces["Russia (not asserted)"]
+    assert faded.marker.opacity < korea.marker.opacity
+    assert fig.layout.xaxis.rangeslider.visible
+    legend = {t.name for t in fig.data if t.x is not None and tuple(t.x) == (None,)}
+    assert {"North Korea", "missile launch", "uncertain date (hollow)"} <= legend
+
+
+def test_timeline_lanes_by_actor() -> None:
+    fig = timeline_figure(TIMELINE, "actor")
+    lanes = {lane for trace in data_traces(fig) for lane in trace.y}
+    assert lanes == {"North Korea", "United States", "Sergey Lavrov"}
+    assert list(fig.layout.yaxis.categoryarray)[-1] == "North Korea"  # busiest lane on top
+    with pytest.raises(ValueError, match="lanes"):
+        timeline_figure(TIMELINE, "source")
+
+
+def test_article_text_in_hover_is_escaped() -> None:
+    fig = timeline_figure(TIMELINE, "type")
+    assert "<script>" not in fig.to_json().replace("\\u002f", "/")
+    (faded,) = [t for t in data_traces(fig) if t.name == "Russia (not asserted)"]
+    assert faded.customdata[0][1] == "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more"
+
+
+def test_timeline_opens_on_the_reporting_period() -> None:
+    old = story("old", date=pd.Timestamp("2006-10-09"), event_type="nuclear_test")
+    recalled = pd.concat([TIMELINE, pd.DataFrame([old])], ignore_index=True)  # recalled in 2017
+    start, end = focus_range(recalled)
+    assert start == pd.Timestamp("2017-05-05") and end >= pd.Timestamp("2017-09-03")
+    fig = timeline_figure(recalled, "type")
+    assert fig.layout.xaxis.range[0].startswith("2017-05-05")
+    assert focus_range(TIMELINE) is None  # nothing far older: autorange
+
+
+def test_empty_frames_give_a_message_not_an_error() -> None:
+    for fig in (
+        timeline_figure(TIMELINE.iloc[0:0]),
+        volume_figure(pd.DataFrame(columns=["period", "series", "articles"])),
+        bar_figure(pd.DataFrame(columns=["name", "articles"]), value="articles", label="name"),
+    ):
+        assert not fig.data
+        assert (
+            "match" in fig.layout.annotations[0].text or "Nothing" in fig.layout.annotations[0].text
+        )
+
+
+def cooccurrence_result(metric: str = "npmi") -> Cooccurrence:
+    labels = ["North Korea", "Hwasong-14", "Japan"]
+    values = np.array([[np.nan, 0.8, -1.0], [0.8, np.nan, -1.0], [-1.0, -1.0, np.nan]])
+    counts = np.array([[5, 4, 0], [4, 4, 0], [0, 0, 2]])
+    return Cooccurrence(
+        matrix=pd.DataFrame(values, index=labels, columns=labels),
+        counts=pd.DataFrame(counts, index=labels, columns=labels),
+        entities=pd.DataFrame(
+            {
+                "label": labels,
+                "entity_id": ["c:1", "w:1", "c:2"],
+                "entity_type": ["country"] * 3,
+                "units": [5, 4, 2],
+            }
+        ),
+        scope="sentence",
+        metric=metric,
+        n_units=10,
+    )
+
+
+def test_cooccurrence_is_a_heatmap_with_clickable_cells() -> None:
+    fig = cooccurrence_figure(cooccurrence_result())
+    heatmap, cells = fig.data
+    assert heatmap.type == "heatmap" and cells.type == "scatter"
+    assert list(heatmap.x) == ["North Korea", "Hwasong-14", "Japan"]
+    z = np.array(heatmap.z, dtype=float)
+    assert z[0, 1] == pytest.approx(0.8)
+    assert np.isnan(z[0, 2])  # never together: blank, not "strongly avoided"
+    assert (heatmap.zmin, heatmap.zmax, heatmap.zmid) == (-1, 1, 0)
+    assert len(cells.x) == 6  # every off-diagonal cell can be clicked
+    assert ("North Korea", "Hwasong-14") in set(zip(cells.y, cells.x, strict=True))
+    assert fig.layout.yaxis.autorange == "reversed"
+
+
+def test_volume_bars_for_all_articles_lines_per_country() -> None:
+    periods = pd.to_datetime(["2017-07-03", "2017-07-10"])
+    frame = pd.DataFrame(
+        {
+            "period": list(periods) * 2,
+            "series": [ALL_ARTICLES, ALL_ARTICLES, "Japan", "Japan"],
+            "articles": [3, 1, 2, 0],
+        }
+    )
+    fig = volume_figure(frame, freq="week")
+    assert [t.type for t in fig.data] == ["bar", "scatter"]
+    assert list(fig.data[1].y) == [2, 0]
+    assert fig.layout.yaxis.title.text == "articles per week"
+
+
+def test_chart_title_names_the_filters() -> None:
+    assert chart_title("timeline", Filters()) == "Timeline"
+    assert chart_title("volume", Filters(countries=("Japan",))) == "Coverage volume — Japan"
+
+
+# --------------------------------------------------------------------------------------
+# build_chart: what `flashpoint chart` and the pages draw, from a corpus on disk
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    text = "North Korea launched a Hwasong-14 on Tuesday. Japan condemned the launch."
+    articles = pd.DataFrame(
+        [
+            {
+                "article_id": f"a{i}",
+                "external_id": None,
+                "source": "Wire",
+                "url": f"https://news.invalid/{i}",
+                "title": f"Launch report {i}",
+                "published": pd.Timestamp(f"2017-07-0{4 + i}T09:00", tz="UTC"),
+                "published_precision": "datetime",
+                "dateline": None,
+                "text": text,
+                "language": "en",
+                "word_count": 12,
+                "content_hash": f"hash{i}",
+                "duplicate_of": None,
+                "origin": "test",
+                "ingested_at": pd.Timestamp("2024-01-01", tz="UTC"),
+            }
+            for i in range(2)
+        ]
+    )
+    spans = [
+        ("North Korea", "country:PRK", "country", 0),
+        ("Hwasong-14", "weapon:hwasong-14", "weapon", 0),
+        ("Japan", "country:JPN", "country", 1),
+    ]
+    mentions = pd.DataFrame(
+        [
+            {
+                "article_id": f"a{i}",
+                "sentence_idx": sentence,
+                "start_char": text.index(surface),
+                "end_char": text.index(surface) + len(surface),
+                "text": surface,
+                "label": "GPE",
+                "entity_id": entity_id,
+                "entity_name": surface,
+                "entity_type": kind,
+            }
+            for i in range(2)
+            for surface, entity_id, kind, sentence in spans
+        ]
+    )
+    events = pd.DataFrame(
+        [
+            {
+                "event_id": f"e{i}",
+                "article_id": f"a{i}",
+                "sentence_idx": 0,
+                "start_char": 0,
+                "end_char": 45,
+                "event_type": "missile_launch",
+                "trigger": "launched",
+                "actors": ["country:PRK"],
+                "participants": [],
+                "weapons": ["weapon:hwasong-14"],
+                "location": None,
+                "event_date": "2017-07-04",
+                "date_precision": "day",
+                "date_basis": "relative",
+                "date_text": "Tuesday",
+                "modality": "asserted",
+                "confidence": 0.9,
+                "story_id": "s1",
+                "is_space_launch": False,
+            }
+            for i in range(2)
+        ]
+    )
+    sentences = pd.DataFrame(
+        [
+            {"article_id": f"a{i}", "sentence_idx": s, "start_char": start, "end_char": end}
+            for i in range(2)
+            for s, (start, end) in enumerate([(0, 45), (46, len(text))])
+        ]
+    )
+    path: Path = tmp_path_factory.mktemp("chart_corpus")
+    with store.writer_lock(path):
+        store.commit(
+            path,
+            replace={
+                "articles": articles,
+                "sentences": sentences,
+                "mentions": mentions,
+                "events": events,
+                "stories": store.empty_table("stories"),
+            },
+        )
+    return store.load_corpus(path)
+
+
+def test_build_chart_for_each_kind(corpus: Any) -> None:
+    timeline, timeline_data = build_chart("timeline", corpus, Filters())
+    (points,) = data_traces(timeline)
+    assert points.name == "North Korea" and [row[0] for row in points.customdata] == ["s1"]
+    assert timeline_data.loc[0, "n_reports"] == 2
+    assert timeline_data.loc[0, "article_ids"] == "a0; a1"
+
+    heatmap, pairs = build_chart("cooccurrence", corpus, Filters(), scope="article", metric="count")
+    assert heatmap.data[0].type == "heatmap"
+    assert set(heatmap.data[0].x) == {"North Korea", "Hwasong-14", "Japan"}
+    japan_korea = pairs[(pairs["entity_a"] + pairs["entity_b"]).str.contains("Japan")]
+    assert set(japan_korea["count"]) == {2}
+
+    volume, volume_data = build_chart("volume", corpus, Filters(), freq="day")
+    assert volume.data[0].name == ALL_ARTICLES
+    assert volume_data[volume_data["series"] == ALL_ARTICLES]["articles"].tolist() == [1, 1]
+    assert volume.layout.title.text == "Coverage volume"
+
+
+def test_build_chart_with_nothing_matching(corpus: Any) -> None:
+    nothing = Filters(since=date(1999, 1, 1), until=date(1999, 1, 2))
+    for kind in ("timeline", "cooccurrence", "volume"):
+        fig, frame = build_chart(kind, corpus, nothing)
+        assert not fig.data and frame.empty
+        assert "1999-01-01" in fig.layout.title.text
+    with pytest.raises(ValueError, match="unknown chart"):
+        build_chart("pie", corpus, Filters())
+
+
+def test_timeline_csv_frame_is_flat() -> None:
+    flat = timeline_csv_frame(TIMELINE)
+    assert flat.loc[0, "article_ids"] == "article-s1"
+    assert flat.loc[0, "date"] == "2017-07-04"
