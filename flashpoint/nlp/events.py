@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from spacy.tokens import Doc, Span, Token
 
 from flashpoint.config import REPO_ROOT
 from flashpoint.nlp.dates import (
+    NUMBER_WORDS,
     UNKNOWN_DATE,
     Direction,
     EventDate,
@@ -150,6 +151,13 @@ TEMPORAL_NOUNS = frozenset(
         "year",
     }
 )
+# Verbs that only say when the event named by their subject happened: "the launch came on
+# June 22", "the drills, which began on August 21".
+OCCURRENCE_VERBS = frozenset(
+    {"come", "occur", "happen", "take", "begin", "start", "end", "follow", "kick", "open"}
+)
+# Ongoing states whose "since" date is when they began: "deployed there since September".
+STATE_TYPES = frozenset({"deployment", "exercise"})
 # "UN resolutions ban North Korea from launching": not an event.
 PROHIBITING_VERBS = frozenset(
     {"ban", "prohibit", "bar", "forbid", "prevent", "stop", "restrain", "deter"}
@@ -245,6 +253,8 @@ HISTORY_ADVERBS = frozenset(
 SYMMETRIC_TYPES = frozenset({"meeting", "exercise"})
 # Where a launch or test happened is the launching country, not where the missile landed.
 LAUNCH_TYPES = frozenset({"missile_launch", "nuclear_test"})
+# UN sanctions can only be imposed by the Security Council (UN Charter, Chapter VII).
+SANCTIONING_BODIES = {"org:un": "org:unsc"}
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 PARTY_LABELS = frozenset({"GPE", "NORP", "PERSON", "ORG"})
 # An event in East Asia reported with a Western (or zone-less) publication date may fall on
@@ -304,6 +314,8 @@ class TriggerSpec:
     article_needs: frozenset[str] = frozenset()
     support_only: frozenset[str] = frozenset()
     modifier_needs: frozenset[str] = frozenset()
+    predicate: bool = False  # "the battery is operational", "a unit is on combat duty"
+    bare_without_clause: bool = False  # bare only without "to ..." ("a plan to expand trade")
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,9 +463,20 @@ def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
                     article_needs=_frozen(row.get("article_needs")),
                     support_only=_frozen(row.get("support_only")),
                     modifier_needs=_frozen(row.get("modifier_needs")),
+                    predicate=bool(row.get("predicate", False)),
+                    bare_without_clause=bool(row.get("bare_without_clause", False)),
                 )
-                if spec.pos not in ("VERB", "NOUN") or spec.role not in ("object", "subject"):
-                    raise ValueError(f"{where}: pos must be VERB or NOUN, role object or subject")
+                if spec.pos not in ("VERB", "NOUN", "ADJ") or spec.role not in (
+                    "object",
+                    "subject",
+                ):
+                    raise ValueError(
+                        f"{where}: pos must be VERB, NOUN or ADJ, role object or subject"
+                    )
+                if (spec.pos == "VERB" and spec.predicate) or (
+                    spec.pos == "ADJ" and not spec.predicate
+                ):
+                    raise ValueError(f"{where}: ADJ triggers are predicates, VERB triggers never")
                 if spec.bare - BARE_POLICIES:
                     raise ValueError(
                         f"{where}: unknown bare policy {sorted(spec.bare - BARE_POLICIES)}"
@@ -627,6 +650,8 @@ def _support_verb(token: Token, lexicon: Lexicon) -> Token | None:
         return None
     if token.dep_ == CONJ_DEP:
         return _support_verb(_conj_root(token), lexicon)
+    if token.dep_ in OBJECT_DEPS and any(c.dep_ == "oprd" for c in head.children):
+        return None  # "Abe called the launch a provocation": a judgement, not the act
     if head.pos_ in ("VERB", "AUX") and token.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {
         "attr",
         "nsubj",
@@ -771,6 +796,28 @@ def _pos_key(token: Token) -> str | None:
         return "VERB"
     if token.pos_ in ("NOUN", "PROPN"):
         return "NOUN"
+    if token.pos_ == "ADJ":
+        return "ADJ"
+    return None
+
+
+COPULAS = frozenset({"be", "remain", "become", "stay"})
+PREDICATE_PREPS = frozenset({"on", "in"})
+
+
+def _copula_of(token: Token) -> Token | None:
+    """The copula a predicate hangs on: "is" in "the battery is operational" or in "a unit
+    is on combat duty"; None when the word is not the predicate of a copula."""
+    head = token.head
+    if token.dep_ == "acomp" and head.lemma_.lower() in COPULAS:
+        return head
+    if (
+        token.dep_ == POBJ_DEP
+        and head.dep_ == PREP_DEP
+        and head.lower_ in PREDICATE_PREPS
+        and head.head.lemma_.lower() in COPULAS
+    ):
+        return head.head
     return None
 
 
@@ -815,10 +862,22 @@ def _check_spec(
         ):
             return None
     support = _support_verb(token, lexicon) if pos == "NOUN" else None
+    if spec.predicate:
+        # What the copula says it of is the evidence: "the *battery* is operational".
+        support = _copula_of(token)
+        if support is None:
+            return None
     if spec.support_only and (support is None or support.lemma_.lower() not in spec.support_only):
         return None
     pronoun_role = False
-    if pos == "VERB":
+    if spec.predicate and support is not None:
+        heads = _verb_subjects(support)
+        tokens = [t for h in heads for t in noun_phrase(h)]
+        pronoun_role = bool(heads) and all(
+            h.pos_ == "PRON" and entities.of(h) is None for h in heads
+        )
+        content = [h for h in heads if h.pos_ != "PRON"]
+    elif pos == "VERB":
         heads = _verb_subjects(token) if spec.role == "subject" else _verb_objects(token)
         tokens = [t for h in heads for t in noun_phrase(h)]
         pronoun_role = bool(heads) and all(
@@ -857,7 +916,12 @@ def _check_spec(
     else:
         bare = True
         accepted = False
-        for policy in spec.bare:
+        if spec.bare_without_clause and any(c.dep_ in ("acl", "relcl") for c in token.children):
+            return None  # "a plan to expand trade": its own clause says what it is about
+        # A mention of an event the article already reported needs no further context,
+        # whichever policy happens to accept it (set order must not decide).
+        via_coref = "coref" in spec.bare and state.has(spec.event_type)
+        for policy in sorted(spec.bare):
             if policy == "accept":
                 accepted = True
             elif policy == "sentence":
@@ -865,8 +929,7 @@ def _check_spec(
             elif policy == "article":
                 accepted = bool(state.doc_classes & spec.needs) or state.has(spec.event_type)
             elif policy == "coref":
-                accepted = state.has(spec.event_type)
-                via_coref = accepted
+                accepted = via_coref
             elif policy == "support":
                 accepted = support is not None
             elif policy == "party":
@@ -1235,6 +1298,12 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
         if current.i in other_ids:
             return None
         if current.dep_ == PREP_DEP and current.lower_ in BOUND_PREPS:
+            if (
+                current.lower_ == "since"
+                and trigger.event_type in STATE_TYPES
+                and current.head.i in anchors
+            ):
+                return 0  # "has been operational since May": the state began then
             return None
         if current.pos_ in ("VERB", "AUX") and current.i not in anchors:
             governing = current
@@ -1254,6 +1323,11 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
     if governing.i in {t.i for t in trigger.token.subtree}:
         return 0  # "launched a rocket carrying a satellite on Sunday": the same event
     if not trigger.is_verbal:
+        if governing.lemma_.lower() in OCCURRENCE_VERBS and (
+            (trigger.token.dep_ in SUBJECT_DEPS and trigger.token.head == governing)
+            or (governing.dep_ in ("relcl", "acl") and governing.head == trigger.token)
+        ):
+            return 0  # "the launch came on June 22", "the drills, which began on Aug. 21"
         return None
     path = _path_to(trigger.clause_verb, governing)
     if not path or path[-1].head != governing:
@@ -1439,6 +1513,7 @@ def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
     state = ArticleState(doc_classes=frozenset(classes_in(doc, lexicon, entities)))
     records: list[EventRecord] = []
     undated: list[EventRecord] = []
+    learned_by: dict[int, str] = {}  # id(record) -> how its actors were found
     for sentence_idx, sent in enumerate(doc.sents):
         triggers = list(find_triggers(sent, lexicon, entities, state))
         if triggers:
@@ -1464,6 +1539,7 @@ def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
             ]
             for record, trigger, learned in _merge_same_sentence(built):
                 records.append(record)
+                learned_by[id(record)] = learned
                 _remember(state, record, trigger, learned, context)
                 if _takes_article_date(record, trigger):
                     undated.append(record)
@@ -1475,7 +1551,69 @@ def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
         if known is not None and record.event_date is None:
             record.event_date, record.date_precision = known.value, known.precision
             record.date_basis, record.date_text = known.basis, known.text
+    _settle_launch_actors(records, learned_by)
+    _settle_sanction_sides(records, learned_by)
     return records
+
+
+def _settle_launch_actors(records: list[EventRecord], learned_by: dict[int, str]) -> None:
+    """A launch or test named without its agent ("Japan called the launch a threat to its
+    security") took the countries of its clause, which are mostly the ones reacting;
+    the country the article says did the launching (by syntax, anywhere) is the better
+    guess."""
+    for event_type in LAUNCH_TYPES:
+        agents = next(
+            (
+                r.actors
+                for r in records
+                if r.event_type == event_type
+                and r.actors
+                and learned_by.get(id(r)) in ("syntax", "inherited")
+                and r.modality in (ASSERTED, CLAIMED)
+            ),
+            None,
+        )
+        if not agents:
+            continue
+        for record in records:
+            if record.event_type == event_type and learned_by.get(id(record)) == "clause":
+                record.participants = [
+                    p for p in dict.fromkeys(record.participants + record.actors) if p not in agents
+                ]
+                record.actors = list(agents)
+
+
+def _settle_sanction_sides(records: list[EventRecord], learned_by: dict[int, str]) -> None:
+    """Sanctions have two sides: "UN sanctions" are the Security Council's, and a country
+    sanctions target somewhere in the article ("sanctions on North Korea") is not the one
+    imposing them in "the North Korea sanctions act" unless the syntax says so."""
+    sanctions = [r for r in records if r.event_type == "sanction"]
+    for record in sanctions:
+        record.actors = list(dict.fromkeys(SANCTIONING_BODIES.get(a, a) for a in record.actors))
+    targets = {p for r in sanctions for p in r.participants if p.startswith("country:")}
+    imposers = {
+        a for r in sanctions if learned_by.get(id(r)) in ("syntax", "inherited") for a in r.actors
+    }
+    wrong_side = targets - imposers
+    if not wrong_side:
+        return
+    fallback = next(
+        (
+            [a for a in r.actors if a not in wrong_side]
+            for r in sanctions
+            if learned_by.get(id(r)) in ("syntax", "inherited")
+            and any(a not in wrong_side for a in r.actors)
+        ),
+        [],
+    )
+    for record in sanctions:
+        moved = [a for a in record.actors if a in wrong_side]
+        if not moved:
+            continue
+        record.actors = [a for a in record.actors if a not in wrong_side] or list(fallback)
+        record.participants = [
+            p for p in dict.fromkeys(record.participants + moved) if p not in record.actors
+        ]
 
 
 def _takes_article_date(record: EventRecord, trigger: Trigger) -> bool:
@@ -1693,7 +1831,9 @@ def _resolve_date(
     scored.sort(key=lambda item: (item[0], item[1]))
     direction: Direction = "future" if modality == PLANNED else "past"
     lead = _lead_days(tz, context, zones)
-    for _, _, span in scored:
+    chosen: EventDate | None = None
+    chosen_rank = 0
+    for rank, _, span in scored:
         resolved = resolve_event_date(
             span.text,
             context.published,
@@ -1702,10 +1842,27 @@ def _resolve_date(
             direction=direction,
             lead_days=lead,
         )
-        if resolved.value is not None:
-            return resolved
+        if resolved.value is None:
+            continue
+        if chosen is None:
+            chosen, chosen_rank = resolved, rank
+        elif (
+            rank == chosen_rank
+            and chosen.value is not None
+            and len(resolved.value) > len(chosen.value)
+            and resolved.value.startswith(chosen.value)
+        ):
+            chosen = resolved  # "two years ago, in March 2014": the finer of two readings
+    offset = _offset_date(trigger, date_spans, context, tz, lead)
+    if offset is not None and modality in (ASSERTED, CLAIMED) and (chosen is None or chosen_rank):
+        return offset  # the governing clause's date is not this event's: it is days apart
+    if chosen is not None:
+        return chosen
     if modality not in (ASSERTED, CLAIMED) or _is_generic(trigger) or _historical(trigger):
         return UNKNOWN_DATE
+    past = _past_date_in_sentence(date_spans, trigger, trigger_tokens, context, tz)
+    if past is not None:
+        return past
     earlier = state.dated_by_type.get(trigger.event_type)
     if earlier is not None:
         return earlier
@@ -1722,6 +1879,117 @@ def _resolve_date(
         tz=tz,
         fallback_to_publication=True,
     )
+
+
+UNIT_DAYS = {"day": 1, "week": 7, "hour": 0, "minute": 0}
+
+
+def _offset_date(
+    trigger: Trigger,
+    date_spans: list[Span],
+    context: ArticleContext,
+    tz: str | None,
+    lead: int,
+) -> EventDate | None:
+    """ "Drills began on Tuesday, four days after North Korea's nuclear test": the test
+    is the dated event's date moved by the interval ("hours after": the same day)."""
+    verb = trigger.clause_verb
+    mark = next(
+        (c for c in verb.children if c.dep_ == "mark" and c.lower_ in ("after", "before")),
+        None,
+    )
+    if (
+        mark is None
+        and verb.dep_ in (POBJ_DEP, "pcomp")
+        and verb.head.lower_ in ("after", "before")
+    ):
+        mark = verb.head
+    if mark is None:
+        return None
+    unit = next(
+        (
+            t
+            for t in verb.doc[max(mark.i - 3, verb.sent.start) : mark.i]
+            if t.lemma_.lower() in UNIT_DAYS
+        ),
+        None,
+    )
+    if unit is None:
+        return None
+    count = 1
+    number = next((c for c in unit.children if c.dep_ == "nummod"), None)
+    if number is None and unit.i > 0 and unit.nbor(-1).lower_ in NUMBER_WORDS:
+        number = unit.nbor(-1)
+    if number is not None:
+        if number.lower_.isdigit():
+            count = int(number.lower_)
+        elif number.lower_ in NUMBER_WORDS:
+            count = NUMBER_WORDS[number.lower_]
+        else:
+            return None
+    days = count * UNIT_DAYS[unit.lemma_.lower()]
+    own_clause = mark.head == verb  # "..., five days after North Korea fired"
+    phrase = {t.i for t in (verb.subtree if own_clause else mark.subtree)} | {unit.i, mark.i}
+    governing = verb.head if own_clause else mark.head
+    for _ in range(6):
+        if governing.pos_ in ("VERB", "AUX") and governing.i not in phrase:
+            break
+        if governing.head == governing:
+            return None
+        governing = governing.head
+    else:
+        return None
+    for span in date_spans:
+        if span.root.i in phrase:
+            continue
+        path = _path_to(span.root, governing)
+        if not path or path[-1].head != governing:
+            continue
+        if any(t.pos_ in ("VERB", "AUX") for t in path[1:]):
+            continue
+        anchor = resolve_event_date(
+            span.text, context.published, context.published_precision, tz=tz, lead_days=lead
+        )
+        if anchor.value is None or anchor.precision != "day":
+            continue
+        shift = timedelta(days=-days if mark.lower_ == "after" else days)
+        day = date.fromisoformat(anchor.value) + shift
+        return EventDate(day.isoformat(), "day", "relative", span.text)
+    return None
+
+
+def _past_date_in_sentence(
+    date_spans: list[Span],
+    trigger: Trigger,
+    trigger_tokens: list[Token],
+    context: ArticleContext,
+    tz: str | None,
+) -> EventDate | None:
+    """An undated mention whose own phrase names a time well before publication is
+    about that time, not the article's news: "the North's previous test, conducted in
+    January", "the type the North used in December 2012". Bounds ("since 2009", "before
+    2020") say nothing about when the mention happened and are skipped."""
+    found: list[EventDate] = []
+    own = {t.i for t in trigger.token.subtree}
+    for span in date_spans:
+        if span.root.i not in own:
+            continue  # "the blast was bigger than the test in 2016": another noun's date
+        between = _path_to(span.root, trigger.token)[1:]
+        if any(t in trigger_tokens or t.lower_ in BOUND_PREPS for t in between):
+            continue  # a nested event's date ("drills ever held, after the test in
+            # January"), or a bound ("since 2009")
+        resolved = resolve_event_date(
+            span.text, context.published, context.published_precision, tz=tz
+        )
+        if resolved.value is None or _is_current(resolved.value, context):
+            continue
+        this_year = f"{context.published.year:04d}" if context.published else None
+        if resolved.precision == "year" and resolved.value == this_year:
+            continue  # "this year": the news is in it too
+        found.append(resolved)
+    if len({d.value for d in found}) != 1:
+        return None  # none, or several times: no way to tell which one is the event's
+    return found[0]
 
 
 def _nested(a: Trigger, b: Trigger) -> bool:

@@ -12,10 +12,14 @@ Modalities, by precedence: negated > possible > planned > claimed > asserted.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.tokens import Token
+
+from flashpoint.config import REPO_ROOT
 
 ASSERTED = "asserted"
 NEGATED = "negated"
@@ -50,211 +54,50 @@ CLAUSE_BOUNDARY_DEPS = frozenset({"relcl", "acl", "parataxis"})
 
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "’ll"})
 POSSIBLE_AUX = frozenset({"may", "might", "could", "can", "ca", "would", "should", "must"})
-NEGATING_VERBS = frozenset(
-    {
-        "deny",
-        "refute",
-        "cancel",
-        "scrap",
-        "halt",
-        "suspend",
-        "stop",
-        "abandon",
-        "freeze",
-        "refrain",
-        "avoid",
-        "fail",
-        "reject",
-        "rule",
-        "forgo",
-        "withdraw",
-        "block",
-        "prevent",
-        "oppose",
-        "delay",
-        "postpone",
-        "call",
-    }
-)  # "call off", "rule out": the particle is checked below
-NEGATING_NOUNS = frozenset(
-    {"denial", "cancellation", "suspension", "halt", "freeze", "absence", "moratorium", "lack"}
+MODALITY_LEXICON = REPO_ROOT / "data" / "lexicons" / "modality_cues.json"
+CUE_SETS = (
+    "negating_verbs",
+    "negating_nouns",
+    "planning_verbs",
+    "planning_adj",
+    "planning_nouns",
+    "possible_verbs",
+    "possible_adj",
+    "possible_nouns",
+    "reporting_verbs",
+    "doubting_verbs",
 )
-PLANNING_VERBS = frozenset(
-    {
-        "plan",
-        "agree",
-        "decide",
-        "intend",
-        "aim",
-        "schedule",
-        "prepare",
-        "expect",
-        "vow",
-        "pledge",
-        "promise",
-        "set",
-        "slate",
-        "arrange",
-        "resolve",
-        "seek",
-        "push",
-        "move",
-        "gear",
-        "begin",
-        "start",
-        "announce",
-        "order",
-        "approve",
-        "confirm",
-        "finalize",
-        "be",
-        "go",
-    }
-)
-PLANNING_ADJ = frozenset(
-    {
-        "due",
-        "set",
-        "scheduled",
-        "slated",
-        "poised",
-        "expected",
-        "planned",
-        "upcoming",
-        "likely",
-        "ready",
-    }
-)
-PLANNING_NOUNS = frozenset(
-    {
-        "plan",
-        "plans",
-        "decision",
-        "agreement",
-        "deal",
-        "preparation",
-        "preparations",
-        "schedule",
-        "proposal",
-        "intention",
-        "bid",
-        "push",
-    }
-)
-POSSIBLE_VERBS = frozenset(
-    {
-        "threaten",
-        "consider",
-        "weigh",
-        "mull",
-        "suggest",
-        "urge",
-        "ask",
-        "demand",
-        "want",
-        "hope",
-        "try",
-        "attempt",
-        "warn",
-        "fear",
-        "speculate",
-        "predict",
-        "anticipate",
-        "discuss",
-        "explore",
-        "study",
-        "review",
-        "request",
-        "propose",
-        "call",
-        "wish",
-        "need",
-        "could",
-        "seem",
-        "appear",
-    }
-)
-POSSIBLE_ADJ = frozenset(
-    {
-        "able",
-        "capable",
-        "possible",
-        "potential",
-        "likely",
-        "unlikely",
-        "imminent",
-        "ready",
-        "hypothetical",
-        "conceivable",
-        "probable",
-    }
-)
-POSSIBLE_NOUNS = frozenset(
-    {
-        "possibility",
-        "threat",
-        "risk",
-        "prospect",
-        "prospects",
-        "chance",
-        "chances",
-        "fear",
-        "fears",
-        "capability",
-        "capabilities",
-        "ability",
-        "option",
-        "options",
-        "potential",
-        "scenario",
-        "speculation",
-        "sign",
-        "signs",
-        "warning",
-        "warnings",
-        "need",
-        "call",
-        "calls",
-        "hope",
-        "hopes",
-        "proposal",
-        "idea",
-        "case",
-        "event",
-    }
-)
+
+
+def load_cues(path: Path = MODALITY_LEXICON) -> dict[str, frozenset[str]]:
+    """The cue word sets, read once at import: long word lists are data, not code.
+
+    A missing set or a non-string entry is an error naming the file, since a silently
+    empty set would turn every negated or planned event into an asserted one.
+    """
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    cues: dict[str, frozenset[str]] = {}
+    for name in CUE_SETS:
+        words = raw.get(name) if isinstance(raw, dict) else None
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise ValueError(f"{path}: '{name}' must be a list of words")
+        cues[name] = frozenset(w.lower() for w in words)
+    return cues
+
+
+_CUES = load_cues()
+# "call off", "rule out": the particle is checked in _negating
+NEGATING_VERBS = _CUES["negating_verbs"]
+NEGATING_NOUNS = _CUES["negating_nouns"]
+PLANNING_VERBS = _CUES["planning_verbs"]
+PLANNING_ADJ = _CUES["planning_adj"]
+PLANNING_NOUNS = _CUES["planning_nouns"]
+POSSIBLE_VERBS = _CUES["possible_verbs"]
+POSSIBLE_ADJ = _CUES["possible_adj"]
+POSSIBLE_NOUNS = _CUES["possible_nouns"]
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
-REPORTING_VERBS = frozenset(
-    {
-        "say",
-        "claim",
-        "report",
-        "announce",
-        "state",
-        "insist",
-        "allege",
-        "tell",
-        "boast",
-        "declare",
-        "add",
-        "note",
-        "assert",
-        "maintain",
-        "describe",
-        "quote",
-        "cite",
-        "reveal",
-        "publish",
-        "broadcast",
-        "acknowledge",
-        "admit",
-        "brag",
-        "trumpet",
-        "hail",
-        "tout",
-    }
-)
-DOUBTING_VERBS = frozenset({"claim", "allege", "insist", "boast", "brag", "trumpet", "tout"})
+REPORTING_VERBS = _CUES["reporting_verbs"]
+DOUBTING_VERBS = _CUES["doubting_verbs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +129,18 @@ def _aux_modality(verb: Token) -> str | None:
         if marks:
             result = result or PLANNED
     return result
+
+
+CAUSE_PREPS = frozenset({"over", "despite", "following"})
+CAUSE_NOUNS = frozenset({"response", "reaction", "retaliation", "reply", "protest"})
+
+
+def _is_cause(prep: Token) -> bool:
+    """A preposition that introduces what prompted the governing event ("over the launch",
+    "in response to the test"): that event is a given, not framed by the governor's
+    modality."""
+    lower = prep.lower_
+    return lower in CAUSE_PREPS or (lower in ("to", "for") and prep.head.lower_ in CAUSE_NOUNS)
 
 
 def _is_conditional(verb: Token) -> bool:
@@ -411,6 +266,8 @@ def event_modality(
             break
         if dep in CLAUSE_BOUNDARY_DEPS:
             break
+        if dep == "pobj" and _is_cause(head):
+            break  # "will impose sanctions in response to Sunday's launch": a given
         lemma = head.lemma_.lower()
         lower = head.lower_
         if _negating(head) and dep in (

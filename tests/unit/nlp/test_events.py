@@ -267,6 +267,19 @@ def test_the_lexicon_is_data_and_is_checked() -> None:
     }
 
 
+def test_an_adjective_trigger_must_be_a_predicate(tmp_path: Path) -> None:
+    """An ADJ row without ``predicate`` could never match; the file says so up front."""
+    bad = tmp_path / "triggers.jsonl"
+    bad.write_text(
+        '{"kind": "class", "name": "asset", "lemmas": ["battery"]}\n'
+        '{"kind": "trigger", "event_type": "deployment", "lemma": "operational", '
+        '"pos": "ADJ", "needs": ["asset"]}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"triggers\.jsonl:2"):
+        load_lexicon(bad)
+
+
 # -- the seed article (acceptance) ---------------------------------------------------------
 
 
@@ -355,3 +368,179 @@ def test_seed_russian_coastal_missile_deployment(
         if e.event_type == "deployment" and "coastal missile systems" in _sentence(text, e)
     )
     assert deployment.actors == ["country:RUS"]
+
+
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("Two Russian missile launchers are now operational on Iturup.", "asserted"),
+        ("The new interceptor battery should be operational by the end of the year.", "possible"),
+        ("A Russian coastal missile unit is on combat duty on Kunashir.", "asserted"),
+    ],
+)
+def test_a_weapon_said_to_be_operational_or_on_duty_is_deployed(
+    nlp: Language, text: str, modality: str
+) -> None:
+    deployment = only(events(nlp, text), "deployment")
+    assert deployment.modality == modality
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The new airport terminal is now operational.",
+        "The police officer was on duty in Seoul that night.",
+    ],
+)
+def test_operational_things_that_are_not_forces_are_not_deployments(
+    nlp: Language, text: str
+) -> None:
+    assert not [e for e in events(nlp, text) if e.event_type == "deployment"]
+
+
+def test_a_launch_named_by_its_critics_is_the_launchers(nlp: Language) -> None:
+    found = events(
+        nlp,
+        "Japan called the launch a grave threat to Japan's security. "
+        "North Korea fired the missile from a site near Pyongyang on Monday.",
+    )
+    launches = [e for e in found if e.event_type == "missile_launch"]
+    assert launches and all(e.actors == ["country:PRK"] for e in launches)
+
+
+def test_un_sanctions_are_the_security_councils(nlp: Language) -> None:
+    sanction = only(events(nlp, "Seoul will press for tougher UN sanctions."), "sanction")
+    assert sanction.actors == ["org:unsc"]
+
+
+def test_the_sanctioned_country_in_a_law_name_is_the_target(nlp: Language) -> None:
+    found = events(
+        nlp,
+        "The North Korea Sanctions Act became law in February. "
+        "The United States imposed new sanctions on North Korea on Friday.",
+    )
+    sanctions = [e for e in found if e.event_type == "sanction"]
+    assert sanctions
+    assert all("country:PRK" not in e.actors for e in sanctions)
+    assert sanctions[-1].actors == ["country:USA"]
+
+
+def test_who_calls_a_test_a_provocation_did_not_carry_it_out(nlp: Language) -> None:
+    test = only(
+        events(nlp, "South Korea called the nuclear test a grave provocation."), "nuclear_test"
+    )
+    assert "country:KOR" not in test.actors
+
+
+def test_a_launch_that_came_on_a_day_is_dated_by_it(nlp: Language) -> None:
+    launch = only(events(nlp, "The first Musudan launch came on June 22, 2016."), "missile_launch")
+    assert launch.event_date == "2016-06-22"
+
+
+def test_a_deployment_since_a_month_began_then(nlp: Language) -> None:
+    deployment = only(
+        events(nlp, "The THAAD battery has been deployed in Seongju since September 2016."),
+        "deployment",
+    )
+    assert deployment.event_date == "2016-09"
+
+
+def test_the_finer_of_two_readings_of_one_date(nlp: Language) -> None:
+    launch = only(
+        events(nlp, "The North last fired Nodong missiles two years ago, in March 2015."),
+        "missile_launch",
+    )
+    assert launch.event_date == "2015-03"
+
+
+def test_an_older_event_mentioned_with_its_month_takes_it_not_the_news_date(
+    nlp: Language,
+) -> None:
+    found = events(
+        nlp,
+        "North Korea fired a ballistic missile on Monday. "
+        "The yield was larger than that of the previous test, conducted in December 2016.",
+    )
+    dates = {e.trigger: e.event_date for e in found}
+    assert dates.get("fired") == "2017-03-20"
+    assert "2017-03-20" not in [e.event_date for e in found if e.trigger != "fired"]
+
+
+def test_a_date_of_another_noun_does_not_redate_the_news(nlp: Language) -> None:
+    found = events(
+        nlp,
+        "North Korea conducted a nuclear test on Monday. "
+        "The blast was larger than the previous test, conducted in September 2016.",
+    )
+    blast = next(e for e in found if e.trigger == "blast")
+    assert blast.event_date == "2017-03-20"
+
+
+def test_setting_off_a_bomb_is_a_nuclear_test_and_dates_later_mentions(
+    nlp: Language,
+) -> None:
+    found = events(
+        nlp,
+        "North Korea said on Monday that it had set off a hydrogen bomb. "
+        "South Korea called the test a grave provocation.",
+    )
+    tests = [e for e in found if e.event_type == "nuclear_test"]
+    assert len(tests) == 2
+    assert all(e.event_date == "2017-03-20" for e in tests)
+    assert all(e.actors == ["country:PRK"] for e in tests)
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "expected"),
+    [
+        (
+            "Allied forces began joint drills on Monday, four days after North Korea's "
+            "nuclear test.",
+            "nuclear_test",
+            "2017-03-16",
+        ),
+        (
+            "Japan protested on Monday, five days after North Korea fired an "
+            "intermediate-range missile over Hokkaido.",
+            "missile_launch",
+            "2017-03-15",
+        ),
+        (
+            "Japan protested on Monday, hours after North Korea fired a missile.",
+            "missile_launch",
+            "2017-03-20",
+        ),
+    ],
+)
+def test_days_after_an_event_count_back_from_the_dated_clause(
+    nlp: Language, text: str, event_type: str, expected: str
+) -> None:
+    assert only(events(nlp, text), event_type).event_date == expected
+
+
+def test_the_plan_after_a_deployment_is_that_deployment(nlp: Language) -> None:
+    found = events(
+        nlp,
+        "The United States will deploy a THAAD battery in South Korea. "
+        "China has demanded that the plan be dropped.",
+    )
+    assert [e.trigger for e in found if e.event_type == "deployment"] == ["deploy", "plan"]
+
+
+def test_a_plan_to_do_something_else_is_not_a_deployment(nlp: Language) -> None:
+    found = events(
+        nlp,
+        "The United States will deploy a THAAD battery in South Korea. "
+        "Japan has a plan to expand trade with China.",
+    )
+    assert [e.trigger for e in found if e.event_type == "deployment"] == ["deploy"]
+
+
+def test_a_later_bare_mention_of_a_resolution_is_the_sanction(nlp: Language) -> None:
+    """Coreference waives the sentence's context whatever order the policies are tried."""
+    found = events(
+        nlp,
+        "The UN Security Council adopted new sanctions against North Korea on Monday. "
+        "Resolution 2321 caps the North's coal sales abroad.",
+    )
+    assert len([e for e in found if e.event_type == "sanction"]) == 2

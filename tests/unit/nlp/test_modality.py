@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from spacy.language import Language
 from spacy.tokens import Token
 
 from flashpoint.nlp.events import EntityIndex, find_triggers, load_lexicon
-from flashpoint.nlp.modality import event_modality
+from flashpoint.nlp.modality import MODALITY_LEXICON, event_modality, load_cues
 
 
 def modality_of(nlp: Language, text: str, word: str, *, actor_media: bool = False) -> str:
@@ -29,6 +32,12 @@ def modality_of(nlp: Language, text: str, word: str, *, actor_media: bool = Fals
     [
         ("North Korea launched a ballistic missile on Sunday.", "launched", "asserted"),
         ("North Korea has fired a missile into the sea.", "fired", "asserted"),
+        (
+            "Japan will impose sanctions in response to the North's missile launch.",
+            "launch",
+            "asserted",
+        ),
+        ("Tokyo will lodge a protest over the missile launch.", "launch", "asserted"),
         ("North Korea did not launch a missile on Sunday.", "launch", "negated"),
         ("Pyongyang denied that it had fired a missile.", "fired", "negated"),
         ("There was no missile launch this week.", "launch", "negated"),
@@ -71,3 +80,20 @@ def test_a_doubting_report_verb_is_claimed_whoever_says_it(nlp: Language) -> Non
 def test_what_happened_beside_a_statement_is_not_the_statement(nlp: Language) -> None:
     text = "Lavrov declared on Monday after meeting with Japanese officials that THAAD is a risk."
     assert modality_of(nlp, text, "meeting", actor_media=True) == "asserted"
+
+
+def test_cue_lexicon_missing_set_is_a_clear_error(tmp_path: Path) -> None:
+    """A cue file without one of the sets fails loudly instead of asserting everything."""
+    broken = tmp_path / "cues.json"
+    broken.write_text(json.dumps({"negating_verbs": ["deny"]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="negating_nouns"):
+        load_cues(broken)
+
+
+def test_cue_lexicon_is_read_from_data() -> None:
+    """The shipped cue file carries the words the rules rely on."""
+    cues = load_cues(MODALITY_LEXICON)
+    assert "deny" in cues["negating_verbs"]
+    assert "plan" in cues["planning_nouns"]
+    assert "claim" in cues["doubting_verbs"]
+    assert cues["doubting_verbs"] <= cues["reporting_verbs"]
