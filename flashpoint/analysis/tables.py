@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from flashpoint.analysis.filters import EntityCatalog, Filters, filter_events
+from flashpoint.schema import STORY_COLUMNS
 
 EVENT_EXPORT_COLUMNS: tuple[str, ...] = (
     "event_id",
@@ -32,20 +33,8 @@ EVENT_EXPORT_COLUMNS: tuple[str, ...] = (
     "url",
     "evidence",
 )
-STORY_EXPORT_COLUMNS: tuple[str, ...] = (
-    "story_id",
-    "event_type",
-    "event_date",
-    "date_precision",
-    "actors",
-    "weapons",
-    "n_articles",
-    "n_sources",
-    "first_reported",
-    "last_reported",
-    "headline",
-    "evidence",
-)
+# A story row is already flat apart from its id lists, which become display names.
+STORY_EXPORT_COLUMNS: tuple[str, ...] = STORY_COLUMNS
 
 
 def _as_list(value: Any) -> list[str]:
