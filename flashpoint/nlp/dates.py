@@ -293,6 +293,25 @@ def _interval_for(
         except ValueError:
             return None
         return day, day, "explicit"
+    # A range of days names the day it starts: "September 12 to 19, 2016", "12-19 Sept."
+    m = re.fullmatch(
+        _MONTH_RE
+        + r" "
+        + _DAY_RE
+        + r" (?:to |through |and |– )?\d{1,2}(?:st|nd|rd|th)?(?P<rest> .+)?",
+        value,
+    ) or re.fullmatch(
+        _DAY_RE
+        + r" (?:to |through |and |– )?\d{1,2}(?:st|nd|rd|th)? "
+        + _MONTH_RE
+        + r"(?P<rest> .+)?",
+        value,
+    )
+    if m:
+        start = f"{m['month']} {m['day']}" + (m["rest"] or "")
+        found = _interval_for(start, anchor, direction, lead_days)
+        if found is not None and found[0] == found[1]:
+            return found
     # Month day[, year] / day month [year]
     for pattern in (
         _MONTH_RE + r" " + _DAY_RE + r"(?: " + _YEAR_RE + r")?(?P<rel> (?:last|this|next) year)?",

@@ -48,7 +48,7 @@ from flashpoint.nlp.dates import (
     load_timezones,
     resolve_event_date,
 )
-from flashpoint.nlp.modality import ASSERTED, CLAIMED, PLANNED, event_modality
+from flashpoint.nlp.modality import ASSERTED, CLAIMED, PLANNED, POSSIBLE, event_modality
 from flashpoint.schema import ArticleContext
 
 TRIGGER_LEXICON = REPO_ROOT / "data" / "lexicons" / "event_triggers.jsonl"
@@ -155,6 +155,13 @@ TEMPORAL_NOUNS = frozenset(
 # June 22", "the drills, which began on August 21".
 OCCURRENCE_VERBS = frozenset(
     {"come", "occur", "happen", "take", "begin", "start", "end", "follow", "kick", "open"}
+)
+# "the previous test": an older event than the article's news.
+EARLIER_MODIFIERS = frozenset({"previous", "prior", "earlier"})
+# Verbs that start or finish an event named by their object: "wrapped up the talks on
+# Friday" dates the talks.
+PHASE_VERBS = frozenset(
+    {"begin", "start", "open", "launch", "end", "wrap", "conclude", "finish", "complete", "close"}
 )
 # Ongoing states whose "since" date is when they began: "deployed there since September".
 STATE_TYPES = frozenset({"deployment", "exercise"})
@@ -1328,6 +1335,8 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
             or (governing.dep_ in ("relcl", "acl") and governing.head == trigger.token)
         ):
             return 0  # "the launch came on June 22", "the drills, which began on Aug. 21"
+        if governing.lemma_.lower() in PHASE_VERBS and _object_of(trigger.token, governing):
+            return 0  # "wrapped up two days of talks on Friday", "opened the drills Monday"
         return None
     path = _path_to(trigger.clause_verb, governing)
     if not path or path[-1].head != governing:
@@ -1344,11 +1353,33 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
     return None
 
 
+def _object_of(noun: Token, verb: Token) -> bool:
+    """``noun`` is the verb's direct object, or what its object counts ("two days of
+    talks")."""
+    if noun.dep_ == "dobj" and noun.head == verb:
+        return True
+    head = noun.head
+    return (
+        noun.dep_ == POBJ_DEP
+        and head.lower_ == "of"
+        and head.head.dep_ == "dobj"
+        and head.head.head == verb
+    )
+
+
 def _follows(date_span: Span, noun: Token) -> bool:
     """The date comes right after the noun ("the launch on Tuesday", "test — on Aug. 29")."""
     gap = date_span.doc[noun.i + 1 : date_span.start]
     return 0 < date_span.start - noun.i <= 3 and all(
         t.is_punct or t.lower_ in ("on", "in", "of", "early", "late") for t in gap
+    )
+
+
+def _is_perfect(verb: Token) -> bool:
+    """ "has deployed", "had been stationed": a state reached at some time before now,
+    not the day's news, so a deployment so reported gets no publication date."""
+    return any(
+        c.dep_ == "aux" and c.lemma_.lower() == "have" and c.i < verb.i for c in verb.children
     )
 
 
@@ -1391,6 +1422,34 @@ def _historical(trigger: Trigger) -> bool:
         if any(t.lemma_.lower() in INTERVAL_UNITS for t in before):
             return True
     return False
+
+
+UNREALISED_MODIFIERS = frozenset(
+    {"next", "upcoming", "planned", "proposed", "possible", "future", "potential", "further"}
+)
+
+
+def _refers_to_known(trigger: Trigger) -> bool:
+    """ "could never tolerate the test", "discussed the launches": a definite or possessed
+    event noun names an event that happened, whatever the clause around it hedges, so it
+    is dated like an asserted mention."""
+    token = trigger.token
+    if (
+        token.pos_ == "VERB"
+        and token.dep_ == "xcomp"
+        and token.head.lemma_.lower() in ("appear", "seem")
+        and any(c.dep_ == "aux" and c.lower_ == "have" for c in token.children)
+    ):
+        return True  # "the missile appeared to have fallen": what is hedged is the detail
+    if trigger.is_verbal or trigger.support is not None or token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    children = list(token.children)
+    if any(c.lower_ in UNREALISED_MODIFIERS for c in children if c.dep_ in ("amod", "det")):
+        return False
+    return any(
+        (c.dep_ == "det" and c.lower_ in DETERMINERS_DEFINITE) or c.dep_ == POSS_DEP
+        for c in children
+    )
 
 
 def _prohibited(trigger: Trigger) -> bool:
@@ -1537,7 +1596,9 @@ def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
                 )
                 is not None
             ]
-            for record, trigger, learned in _merge_same_sentence(built):
+            merged = list(_merge_same_sentence(built))
+            _date_from_sentence_events(merged)
+            for record, trigger, learned in merged:
                 records.append(record)
                 learned_by[id(record)] = learned
                 _remember(state, record, trigger, learned, context)
@@ -1551,9 +1612,87 @@ def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
         if known is not None and record.event_date is None:
             record.event_date, record.date_precision = known.value, known.precision
             record.date_basis, record.date_text = known.basis, known.text
+    _refine_coarse_dates(records)
     _settle_launch_actors(records, learned_by)
     _settle_sanction_sides(records, learned_by)
     return records
+
+
+COARSE_RELATIVE = re.compile(r"\b(?:week|month)\b", re.IGNORECASE)
+
+
+def _refine_coarse_dates(records: list[EventRecord]) -> None:
+    """ "The test earlier this month" in an article that gives the test's day elsewhere
+    ("conducted on Sept. 3") is that day: a week or month named relative to publication
+    takes the one day of the same event type the article dates inside it."""
+    days: dict[str, set[str]] = {}
+    for record in records:
+        if (
+            record.event_date is not None
+            and record.date_precision == "day"
+            and record.date_basis in ("explicit", "relative")
+            and record.modality in (ASSERTED, CLAIMED)
+        ):
+            days.setdefault(record.event_type, set()).add(record.event_date)
+    for record in records:
+        value = record.event_date
+        if (
+            value is None
+            or record.date_precision not in ("month", "year")
+            or record.date_basis != "relative"
+            or not COARSE_RELATIVE.search(record.date_text or "")
+        ):
+            continue
+        inside = [d for d in days.get(record.event_type, ()) if d.startswith(value)]
+        if len(inside) == 1:
+            record.event_date, record.date_precision = inside[0], "day"
+
+
+def _date_from_sentence_events(merged: list[tuple[EventRecord, Trigger, str]]) -> None:
+    """ "The test came five days after North Korea fired a missile": an undated event
+    placed by an interval from another event of its sentence takes that event's day,
+    moved by the interval."""
+    for record, trigger, _ in merged:
+        if record.event_date is not None or record.modality not in (ASSERTED, CLAIMED):
+            continue
+        found = _offset_phrase(trigger)
+        if found is None:
+            continue
+        shift_days, phrase, governing = found
+        clause = {t.i for t in governing.subtree} - phrase
+        for other, other_trigger, _ in merged:
+            if (
+                other is record
+                or other.date_precision != "day"
+                or other.event_date is None
+                or other_trigger.token.i not in clause
+            ):
+                continue
+            day = date.fromisoformat(other.event_date) + timedelta(days=shift_days)
+            record.event_date, record.date_precision = day.isoformat(), "day"
+            record.date_basis, record.date_text = "relative", other.date_text
+            break
+    # The other way round: "The test came four days after the North fired missiles on
+    # Monday" dates the test from the launch.
+    for other, other_trigger, _ in merged:
+        if other.event_date is None or other.date_precision != "day":
+            continue
+        found = _offset_phrase(other_trigger)
+        if found is None:
+            continue
+        shift_days, phrase, governing = found
+        clause = {t.i for t in governing.subtree} - phrase
+        for record, trigger, _ in merged:
+            if (
+                record is other
+                or record.event_date is not None
+                or record.modality not in (ASSERTED, CLAIMED)
+                or trigger.token.i not in clause
+            ):
+                continue
+            day = date.fromisoformat(other.event_date) - timedelta(days=shift_days)
+            record.event_date, record.date_precision = day.isoformat(), "day"
+            record.date_basis, record.date_text = "relative", other.date_text
 
 
 def _settle_launch_actors(records: list[EventRecord], learned_by: dict[int, str]) -> None:
@@ -1616,14 +1755,20 @@ def _settle_sanction_sides(records: list[EventRecord], learned_by: dict[int, str
         ]
 
 
+def _names_earlier(trigger: Trigger) -> bool:
+    """ "its previous test": an older event than the one the article reports."""
+    return any(c.dep_ == "amod" and c.lower_ in EARLIER_MODIFIERS for c in trigger.token.children)
+
+
 def _takes_article_date(record: EventRecord, trigger: Trigger) -> bool:
     """A specific, reported-as-real mention with no date of its own."""
     return (
         record.event_date is None
-        and record.modality in (ASSERTED, CLAIMED)
+        and (record.modality in (ASSERTED, CLAIMED) or _refers_to_known(trigger))
         and not _is_generic(trigger)
         and not _historical(trigger)
         and not _has_scope_marker(trigger, ordinal_only=True)
+        and not _names_earlier(trigger)
     )
 
 
@@ -1641,7 +1786,10 @@ def _remember(
     ):
         state.actors_by_type[record.event_type] = list(record.actors)
     if (
-        record.modality in (ASSERTED, CLAIMED)
+        (
+            record.modality in (ASSERTED, CLAIMED)
+            or (record.modality == POSSIBLE and _is_past_date(record.event_date, context))
+        )
         and record.event_date is not None
         and record.date_basis in ("explicit", "relative", "publication")
         and record.event_type not in state.dated_by_type
@@ -1651,6 +1799,15 @@ def _remember(
         state.dated_by_type[record.event_type] = EventDate(
             record.event_date, record.date_precision, record.date_basis, record.date_text
         )
+
+
+def _is_past_date(value: str | None, context: ArticleContext) -> bool:
+    """ "attempted to launch a missile on Thursday": a hedged event dated no later than
+    publication was reported as having happened, so later mentions take its date."""
+    published = context.published
+    if value is None or published is None:
+        return False
+    return value <= published.date().isoformat()
 
 
 def _is_current(value: str, context: ArticleContext) -> bool:
@@ -1825,8 +1982,12 @@ def _resolve_date(
         rank = _date_attachment(span, trigger, trigger_tokens)
         if rank is None:
             continue
-        if scope and re.search(r"\b(?:this|last) (?:year|month|week)\b", span.text, re.IGNORECASE):
-            continue
+        if (
+            scope
+            and re.search(r"\b(?:this|last) (?:year|month|week)\b", span.text, re.IGNORECASE)
+            and not re.search(r"\d|day\b", span.text, re.IGNORECASE)
+        ):
+            continue  # "the 15th test this year", but not "the fourth test on Wednesday last week"
         scored.append((rank, abs(span.start - trigger.token.i), span))
     scored.sort(key=lambda item: (item[0], item[1]))
     direction: Direction = "future" if modality == PLANNED else "past"
@@ -1858,17 +2019,23 @@ def _resolve_date(
         return offset  # the governing clause's date is not this event's: it is days apart
     if chosen is not None:
         return chosen
-    if modality not in (ASSERTED, CLAIMED) or _is_generic(trigger) or _historical(trigger):
+    real = modality in (ASSERTED, CLAIMED) or _refers_to_known(trigger)
+    if not real or _is_generic(trigger) or _historical(trigger):
         return UNKNOWN_DATE
     past = _past_date_in_sentence(date_spans, trigger, trigger_tokens, context, tz)
     if past is not None:
         return past
+    if _names_earlier(trigger):
+        return UNKNOWN_DATE
     earlier = state.dated_by_type.get(trigger.event_type)
     if earlier is not None:
         return earlier
     time_verb = trigger.time_verb
     just_happened = (
-        modality == ASSERTED and time_verb.pos_ in ("VERB", "AUX") and _is_past(time_verb)
+        modality == ASSERTED
+        and time_verb.pos_ in ("VERB", "AUX")
+        and _is_past(time_verb)
+        and not (trigger.event_type == "deployment" and _is_perfect(time_verb))
     )
     if not just_happened:
         return UNKNOWN_DATE
@@ -1884,15 +2051,9 @@ def _resolve_date(
 UNIT_DAYS = {"day": 1, "week": 7, "hour": 0, "minute": 0}
 
 
-def _offset_date(
-    trigger: Trigger,
-    date_spans: list[Span],
-    context: ArticleContext,
-    tz: str | None,
-    lead: int,
-) -> EventDate | None:
-    """ "Drills began on Tuesday, four days after North Korea's nuclear test": the test
-    is the dated event's date moved by the interval ("hours after": the same day)."""
+def _offset_phrase(trigger: Trigger) -> tuple[int, set[int], Token] | None:
+    """The signed day shift of "<N units> after/before <trigger clause>", the token
+    indices of that phrase, and the verb of the clause it modifies."""
     verb = trigger.clause_verb
     mark = next(
         (c for c in verb.children if c.dep_ == "mark" and c.lower_ in ("after", "before")),
@@ -1939,6 +2100,22 @@ def _offset_date(
         governing = governing.head
     else:
         return None
+    return (-days if mark.lower_ == "after" else days), phrase, governing
+
+
+def _offset_date(
+    trigger: Trigger,
+    date_spans: list[Span],
+    context: ArticleContext,
+    tz: str | None,
+    lead: int,
+) -> EventDate | None:
+    """ "Drills began on Tuesday, four days after North Korea's nuclear test": the test
+    is the dated event's date moved by the interval ("hours after": the same day)."""
+    found = _offset_phrase(trigger)
+    if found is None:
+        return None
+    shift_days, phrase, governing = found
     for span in date_spans:
         if span.root.i in phrase:
             continue
@@ -1952,8 +2129,7 @@ def _offset_date(
         )
         if anchor.value is None or anchor.precision != "day":
             continue
-        shift = timedelta(days=-days if mark.lower_ == "after" else days)
-        day = date.fromisoformat(anchor.value) + shift
+        day = date.fromisoformat(anchor.value) + timedelta(days=shift_days)
         return EventDate(day.isoformat(), "day", "relative", span.text)
     return None
 
@@ -2000,6 +2176,13 @@ def _nested(a: Trigger, b: Trigger) -> bool:
     }
 
 
+def _dates_nest(a: str | None, b: str | None) -> bool:
+    """The same date, or one inside the other ("2016-01" holds "2016-01-06")."""
+    if a is None or b is None:
+        return a == b
+    return a.startswith(b) or b.startswith(a)
+
+
 def _own_date(record: EventRecord) -> bool:
     """Dated by an expression of its own sentence (not by context or publication)."""
     return (
@@ -2032,7 +2215,7 @@ def _merge_same_sentence(
                             or set(item[0].actors) & set(record.actors)
                         )
                         and (
-                            item[0].event_date == record.event_date
+                            _dates_nest(item[0].event_date, record.event_date)
                             or not _own_date(item[0])
                             or not _own_date(record)
                         )

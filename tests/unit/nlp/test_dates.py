@@ -161,3 +161,11 @@ def test_time_zones_for_datelines_countries_and_sources() -> None:
     assert zones.for_entity("place:kuril-islands") is not None
     assert zones.for_source("The Korea Herald") == "Asia/Seoul"
     assert zones.for_name("Atlantis") is None
+
+
+@pytest.mark.parametrize(
+    "expr", ["from September 12 to 19, 2016", "Sept. 12-19, 2016", "12 to 19 September 2016"]
+)
+def test_a_range_of_days_is_dated_by_the_day_it_starts(expr: str) -> None:
+    found = resolve(expr, published=None, precision="unknown")
+    assert (found.value, found.precision) == ("2016-09-12", "day")

@@ -544,3 +544,118 @@ def test_a_later_bare_mention_of_a_resolution_is_the_sanction(nlp: Language) -> 
         "Resolution 2321 caps the North's coal sales abroad.",
     )
     assert len([e for e in found if e.event_type == "sanction"]) == 2
+
+
+def test_an_interval_after_another_event_of_the_sentence_counts_back_from_its_day(
+    nlp: Language,
+) -> None:
+    found = events(
+        nlp,
+        "North Korea conducted a nuclear test on Monday. "
+        "The test came three days after Pyongyang fired a missile over Japan.",
+    )
+    assert only(found, "missile_launch").event_date == "2017-03-17"
+
+
+def test_a_week_named_relative_to_publication_takes_the_day_the_article_gives(
+    nlp: Language,
+) -> None:
+    found = events(
+        nlp,
+        "Experts are still studying the nuclear test North Korea carried out last week. "
+        "Pyongyang conducted the test on March 15, state media said.",
+    )
+    dates = [e.event_date for e in found if e.event_type == "nuclear_test"]
+    assert dates == ["2017-03-15", "2017-03-15"]
+
+
+def test_a_definite_mention_under_a_hedging_verb_keeps_the_reported_date(
+    nlp: Language,
+) -> None:
+    found = events(
+        nlp,
+        "North Korea conducted a nuclear test on Monday. "
+        "Japan said it could never tolerate the test.",
+    )
+    assert [e.event_date for e in found if e.event_type == "nuclear_test"] == [
+        "2017-03-20",
+        "2017-03-20",
+    ]
+
+
+def test_a_hedged_indefinite_event_takes_no_date_from_the_article(nlp: Language) -> None:
+    found = events(
+        nlp,
+        "North Korea conducted a nuclear test on Monday. "
+        "Analysts said the North could conduct another test.",
+    )
+    assert [e.event_date for e in found if e.event_type == "nuclear_test"][1:] in ([], [None])
+
+
+def test_finishing_a_meeting_on_a_day_dates_the_meeting(nlp: Language) -> None:
+    found = events(nlp, "Putin and Abe wrapped up two days of talks in Tokyo on Friday.")
+    assert only(found, "meeting").event_date == "2017-03-17"
+
+
+def test_a_hedged_launch_on_a_past_day_dates_later_mentions(nlp: Language) -> None:
+    found = events(
+        nlp,
+        "North Korea attempted to launch a missile on Monday, officials said. "
+        "The military said it had detected the launch near Kusong.",
+    )
+    assert [e.event_date for e in found if e.event_type == "missile_launch"] == [
+        "2017-03-20",
+        "2017-03-20",
+    ]
+
+
+def test_a_deployment_reported_in_the_perfect_gets_no_publication_date(
+    nlp: Language,
+) -> None:
+    perfect = events(nlp, "Russia has deployed coastal missile systems on the Kuril Islands.")
+    assert only(perfect, "deployment").event_date is None
+    news = events(nlp, "Russia deployed coastal missile systems on the Kuril Islands.")
+    assert only(news, "deployment").event_date == "2017-03-21"
+
+
+def test_an_ordinal_test_on_a_weekday_last_week_is_dated_that_day(nlp: Language) -> None:
+    found = events(
+        nlp, "Tension rose after the North's fourth nuclear test on Wednesday last week."
+    )
+    assert only(found, "nuclear_test").event_date == "2017-03-15"
+
+
+def test_the_previous_test_does_not_take_the_reported_tests_date(nlp: Language) -> None:
+    found = events(
+        nlp,
+        "North Korea conducted a nuclear test on Monday. "
+        "Experts compared its yield with the previous test.",
+    )
+    assert [e.event_date for e in found if e.event_type == "nuclear_test"] == [
+        "2017-03-20",
+        None,
+    ]
+
+
+def test_an_event_days_after_a_dated_one_of_its_sentence_is_dated_forward(
+    nlp: Language,
+) -> None:
+    found = events(
+        nlp, "The nuclear test came four days after the North fired three missiles on Thursday."
+    )
+    assert only(found, "missile_launch").event_date == "2017-03-16"
+    assert only(found, "nuclear_test").event_date == "2017-03-20"
+
+
+def test_a_launch_that_appears_to_have_landed_keeps_the_reported_date(
+    nlp: Language,
+) -> None:
+    found = events(
+        nlp,
+        "North Korea fired a ballistic missile on Monday. "
+        "Japan said the missile appeared to have landed in its economic zone.",
+    )
+    assert [e.event_date for e in found if e.event_type == "missile_launch"] == [
+        "2017-03-20",
+        "2017-03-20",
+    ]
