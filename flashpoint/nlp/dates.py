@@ -266,6 +266,14 @@ def _relative_unit(
     return None
 
 
+def _calendar_day(year: int, month: int, day: int) -> date | None:
+    """The day, or None where the numbers name no day (a 31 June, a 13th month)."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _interval_for(
     text: str, anchor: Anchor | None, direction: Direction, lead_days: int = 0
 ) -> tuple[date, date, str] | None:
@@ -279,20 +287,10 @@ def _interval_for(
     value = clean_expression(text)
     if not value or is_duration(text):
         return None
-    m = iso
-    if m:
-        try:
-            day = date(int(m["year"]), int(m["month"]), int(m["day"]))
-        except ValueError:
-            return None
-        return day, day, "explicit"
-    m = re.fullmatch(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/" + _YEAR_RE, value)
-    if m:
-        try:
-            day = date(int(m["year"]), int(m["month"]), int(m["day"]))
-        except ValueError:
-            return None
-        return day, day, "explicit"
+    numeric = iso or re.fullmatch(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/" + _YEAR_RE, value)
+    if numeric:  # "2017-03-06", "3/6/2017"
+        exact = _calendar_day(int(numeric["year"]), int(numeric["month"]), int(numeric["day"]))
+        return (exact, exact, "explicit") if exact else None
     # A range of days names the day it starts: "September 12 to 19, 2016", "12-19 Sept."
     m = re.fullmatch(
         _MONTH_RE
@@ -336,11 +334,8 @@ def _interval_for(
                 return None
             year = _choose_year(month, day_number, anchor, direction)
             basis = "explicit"
-        try:
-            day = date(year, month, day_number)
-        except ValueError:
-            return None
-        return day, day, basis
+        exact = _calendar_day(year, month, day_number)
+        return (exact, exact, basis) if exact else None
     m = re.fullmatch(r"(?P<q>last|this|next) " + _MONTH_RE, value)
     if m:  # "last September": the latest September before publication
         if anchor is None:
