@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from flashpoint.analysis.filters import EntityCatalog, Filters, filter_events
+from flashpoint.analysis.filters import EntityCatalog, Filters, as_list, filter_events
 from flashpoint.schema import STORY_COLUMNS
 
 EVENT_EXPORT_COLUMNS: tuple[str, ...] = (
@@ -37,14 +37,6 @@ EVENT_EXPORT_COLUMNS: tuple[str, ...] = (
 STORY_EXPORT_COLUMNS: tuple[str, ...] = STORY_COLUMNS
 
 
-def _as_list(value: Any) -> list[str]:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value]
-
-
 def display_names(ids: Iterable[Any], catalog: EntityCatalog) -> str:
     return "; ".join(catalog.names(ids))
 
@@ -58,7 +50,7 @@ def events_export(corpus: Any, filters: Filters) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for column in EVENT_EXPORT_COLUMNS:
         if column in ("actors", "participants", "weapons"):
-            out[column] = [display_names(_as_list(v), catalog) for v in frame[column]]
+            out[column] = [display_names(as_list(v), catalog) for v in frame[column]]
         elif column == "location":
             out[column] = [
                 catalog.name(v) if isinstance(v, str) and ":" in v else v for v in frame["location"]
@@ -79,5 +71,5 @@ def stories_export(corpus: Any, filters: Filters) -> pd.DataFrame:
         return pd.DataFrame(columns=list(STORY_EXPORT_COLUMNS))
     out = stories.reindex(columns=list(STORY_EXPORT_COLUMNS)).copy()
     for column in ("actors", "weapons"):
-        out[column] = [display_names(_as_list(v), catalog) for v in stories[column]]
+        out[column] = [display_names(as_list(v), catalog) for v in stories[column]]
     return out.sort_values(["event_date", "event_type"], na_position="last").reset_index(drop=True)
