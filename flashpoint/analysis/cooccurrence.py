@@ -19,6 +19,7 @@ from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
 from scipy.spatial.distance import squareform
 
 from flashpoint.analysis.articles import safe_url
+from flashpoint.analysis.filters import span_text
 
 SCOPES: tuple[str, ...] = ("sentence", "article")
 METRICS: tuple[str, ...] = ("count", "npmi", "jaccard")
@@ -263,9 +264,7 @@ def pair_sentences(
     context = articles[["article_id", "published", "source", "title", "url", "text"]]
     hits = hits.merge(context, on="article_id", how="inner")
     hits["sentence"] = [
-        " ".join(text[int(start) : int(end)].split())
-        if isinstance(text, str) and pd.notna(start) and pd.notna(end)
-        else ""
+        span_text(text, start, end) or ""
         for text, start, end in zip(hits["text"], hits["start_char"], hits["end_char"], strict=True)
     ]
     hits["published"] = pd.to_datetime(hits["published"], utc=True, errors="coerce")

@@ -11,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from flashpoint.analysis.filters import span_text
+
 ENTITY_TABLE_COLUMNS: tuple[str, ...] = (
     "entity_id",
     "entity_name",
@@ -141,10 +143,9 @@ def _sentence_texts(
         on=["article_id", "sentence_idx"],
         how="left",
     ).merge(articles[["article_id", "text"]], on="article_id", how="left")
-    out: list[str | None] = []
-    for start, end, text in zip(spans["start_char"], spans["end_char"], spans["text"], strict=True):
-        if pd.isna(start) or not isinstance(text, str):
-            out.append(None)
-            continue
-        out.append(" ".join(text[int(start) : int(end)].split()))
-    return out
+    return [
+        span_text(text, start, end)
+        for start, end, text in zip(
+            spans["start_char"], spans["end_char"], spans["text"], strict=True
+        )
+    ]

@@ -12,7 +12,6 @@ import argparse
 import calendar
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from flashpoint.nlp.gazetteer import slugify
 from flashpoint.schema import EVENT_TYPES
 
 # Modalities a reader may ask to see besides what the text asserts. Negated events ("did
@@ -74,11 +74,6 @@ def _clean_names(values: Iterable[object]) -> tuple[str, ...]:
         if text and text not in seen:
             seen[text] = None
     return tuple(seen)
-
-
-def _slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
 
 
 @dataclass(frozen=True)
@@ -212,9 +207,9 @@ class Filters:
             self.types,
             self.sources,
         ):
-            parts.extend(_slugify(value) for value in values)
+            parts.extend(slugify(value) for value in values)
         if self.query:
-            parts.append("q-" + _slugify(self.query))
+            parts.append("q-" + slugify(self.query))
         if self.since and self.until:
             parts += [self.since.isoformat(), self.until.isoformat()]
         elif self.since:
@@ -598,20 +593,25 @@ def events_with_articles(events: pd.DataFrame, articles: pd.DataFrame) -> pd.Dat
     return base.merge(context, on="article_id", how="left")
 
 
+def span_text(text: object, start: object, end: object) -> str | None:
+    """A stretch of article text by character offsets, on one line; None where the
+    article or the offsets are missing."""
+    if not isinstance(text, str) or pd.isna(start) or pd.isna(end):  # type: ignore[call-overload]
+        return None
+    return " ".join(text[int(start) : int(end)].split())  # type: ignore[call-overload]
+
+
 def evidence_sentences(events: pd.DataFrame, articles: pd.DataFrame) -> pd.Series:
     """The sentence each event was read from, cut from its article's text."""
     if events.empty:
         return pd.Series([], index=events.index, dtype="object")
     texts = dict(zip(articles["article_id"], articles["text"], strict=False))
-    out = []
-    for article_id, start, end in zip(
-        events["article_id"], events["start_char"], events["end_char"], strict=True
-    ):
-        text = texts.get(article_id)
-        if not isinstance(text, str) or pd.isna(start) or pd.isna(end):
-            out.append("")
-        else:
-            out.append(" ".join(text[int(start) : int(end)].split()))
+    out = [
+        span_text(texts.get(article_id), start, end) or ""
+        for article_id, start, end in zip(
+            events["article_id"], events["start_char"], events["end_char"], strict=True
+        )
+    ]
     return pd.Series(out, index=events.index, dtype="object")
 
 
