@@ -448,6 +448,7 @@ def score_article(
                     {
                         "kind": "date",
                         "ref": ref,
+                        "where": gold_event.where,
                         "type": gold_event.event_type,
                         "gold": gold_event.event_date,
                         "predicted": event["event_date"],
@@ -460,6 +461,7 @@ def score_article(
                 {
                     "kind": "actors",
                     "ref": ref,
+                    "where": gold_event.where,
                     "type": gold_event.event_type,
                     "gold": list(gold_event.actors),
                     "predicted": list(actors),
@@ -472,6 +474,7 @@ def score_article(
                 {
                     "kind": "missed",
                     "ref": ref,
+                    "where": gold_event.where,
                     "type": gold_event.event_type,
                     "gold_evidence": gold_event.evidence[:160],
                     "located": gold_span is not None,
