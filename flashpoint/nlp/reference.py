@@ -1,0 +1,512 @@
+"""Reference events: well-known events whose day an article often leaves out.
+
+News names some events by their place in a series rather than by date: "North Korea's
+fourth nuclear test", "Resolution 2371", "its first ICBM launch", "last month's nuclear
+test". The extractor can date such a mention from a small catalogue of public facts
+(data/reference/events.jsonl, one event a line) grouped into series
+(data/reference/series.csv). This module reads both and answers four questions:
+
+* :meth:`ReferenceIndex.by_ordinal` -- the n-th event of a series ("the fourth test");
+* :meth:`ReferenceIndex.by_resolution` -- a Security Council resolution by number;
+* :meth:`ReferenceIndex.only_in` -- the single event of a kind in a date range, to refine
+  "in January" or "last month's test" to the day;
+* :meth:`ReferenceIndex.latest_on_or_before` -- the most recent event of a kind shortly
+  before a day ("the recent nuclear test" in an article of that day).
+
+The last two reason from absence ("no other test that month"), so they only use series
+that ``series.csv`` marks complete, and only for days inside the series' coverage.
+
+Series selection: every query takes ``series``, a series id ("prk-icbm-launches") or its
+qualifier ("icbm", "satellite"). ``None`` means the series that cover their event type as
+a whole for their actors (a blank qualifier: all nuclear tests, all UNSC sanctions
+resolutions on North Korea); series that cover only part of a type (ICBM launches among
+all missile launches) are used only when asked for by name, because "its third launch"
+does not mean "its third ICBM launch".
+
+Actors and participants: an empty list from the caller means "any". A caller that could
+not tell who tested or who sanctioned still gets the catalogue's answer, which is right
+as long as the catalogue's series are the only ones of that type in the news it reads
+(North Korea is the only country to test nuclear weapons since 1998). A caller that
+knows the actor should pass it: then a US sanction never matches a UN resolution.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from flashpoint.config import REPO_ROOT
+
+REFERENCE_DIR = REPO_ROOT / "data" / "reference"
+EVENTS_FILE = REFERENCE_DIR / "events.jsonl"
+SERIES_FILE = REFERENCE_DIR / "series.csv"
+ORDINALS_FILE = REFERENCE_DIR / "ordinals.csv"
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMERIC_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)")
+_REQUIRED_KEYS = frozenset({"id", "series", "event_type", "date", "actors", "label"})
+_OPTIONAL_KEYS = frozenset(
+    {
+        "participants",
+        "weapons",
+        "location",
+        "ordinal",
+        "resolution",
+        "is_space_launch",
+        "claimed_hydrogen",
+        "reached_orbit",
+    }
+)
+_SERIES_COLUMNS = (
+    "series",
+    "event_type",
+    "qualifier",
+    "actors",
+    "participants",
+    "complete",
+    "covers_from",
+    "covers_to",
+    "description",
+)
+
+
+class ReferenceDataError(ValueError):
+    """A reference file that cannot be used as it is: names the file, line and reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceEvent:
+    """One catalogued event. ``date`` is the local date where it happened (Pyongyang for a
+    test or launch, New York for a Security Council vote)."""
+
+    event_id: str
+    series: str
+    event_type: str
+    date: date
+    actors: tuple[str, ...]
+    label: str
+    participants: tuple[str, ...] = ()
+    weapons: tuple[str, ...] = ()
+    location: str | None = None
+    ordinal: int | None = None  # place in its series, where news counts that way
+    resolution: int | None = None  # UN Security Council resolution number
+    is_space_launch: bool = False
+    claimed_hydrogen: bool = False  # the actor called it a hydrogen-bomb test
+    reached_orbit: bool | None = None  # space launches only
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceSeries:
+    """A named group of catalogued events and what the catalogue promises about it.
+
+    ``complete`` means every event of ``event_type`` by one of ``actors`` (against one of
+    ``participants``, when given) that fits ``qualifier`` between ``covers_from`` and
+    ``covers_to`` is listed; an open end means "from the beginning" / "to date".
+    """
+
+    series_id: str
+    event_type: str
+    qualifier: str | None
+    actors: tuple[str, ...]
+    participants: tuple[str, ...]
+    complete: bool
+    covers_from: date | None
+    covers_to: date | None
+    description: str
+
+    def covers(self, lo: date, hi: date) -> bool:
+        """Whether the whole range [lo, hi] lies inside the series' coverage."""
+        if self.covers_from is not None and lo < self.covers_from:
+            return False
+        return self.covers_to is None or hi <= self.covers_to
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each JSON object of a file with its "file:line"; blank and "#" lines are skipped."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            where = f"{path.name}:{number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ReferenceDataError(f"{where}: not JSON ({error.msg})") from None
+            if not isinstance(record, dict):
+                raise ReferenceDataError(f"{where}: expected a JSON object")
+            yield where, record
+
+
+def _text(value: Any, where: str, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ReferenceDataError(f"{where}: {key!r} must be a non-empty string")
+    return value.strip()
+
+
+def _ids(value: Any, where: str, key: str) -> tuple[str, ...]:
+    """A list of entity ids ("country:PRK"); the gazetteer test checks they exist."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and ":" in v for v in value):
+        raise ReferenceDataError(f"{where}: {key!r} must be a list of ids like 'country:PRK'")
+    return tuple(v.strip() for v in value)
+
+
+def _iso_date(value: Any, where: str, key: str) -> date:
+    """A strict YYYY-MM-DD date (``fromisoformat`` alone would also take "20170805")."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        raise ReferenceDataError(f"{where}: {key!r} must be a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ReferenceDataError(f"{where}: {key!r} is not a calendar date: {value!r}") from None
+
+
+def _positive_int(value: Any, where: str, key: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ReferenceDataError(f"{where}: {key!r} must be a positive integer")
+    return value
+
+
+def _flag(value: Any, where: str, key: str, default: bool | None) -> bool | None:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise ReferenceDataError(f"{where}: {key!r} must be true or false")
+    return value
+
+
+def event_from_record(record: Mapping[str, Any], where: str) -> ReferenceEvent:
+    """Build one event from a JSON line; unknown keys are errors, to catch typos like
+    "ordnial" that would otherwise silently drop a fact."""
+    missing = sorted(_REQUIRED_KEYS - record.keys())
+    if missing:
+        raise ReferenceDataError(f"{where}: missing {', '.join(missing)}")
+    unknown = sorted(record.keys() - _REQUIRED_KEYS - _OPTIONAL_KEYS)
+    if unknown:
+        raise ReferenceDataError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    actors = _ids(record["actors"], where, "actors")
+    if not actors:
+        raise ReferenceDataError(f"{where}: 'actors' must name at least one actor")
+    location = record.get("location")
+    return ReferenceEvent(
+        event_id=_text(record["id"], where, "id"),
+        series=_text(record["series"], where, "series"),
+        event_type=_text(record["event_type"], where, "event_type"),
+        date=_iso_date(record["date"], where, "date"),
+        actors=actors,
+        label=_text(record["label"], where, "label"),
+        participants=_ids(record.get("participants"), where, "participants"),
+        weapons=_ids(record.get("weapons"), where, "weapons"),
+        location=None if location is None else _text(location, where, "location"),
+        ordinal=_positive_int(record.get("ordinal"), where, "ordinal"),
+        resolution=_positive_int(record.get("resolution"), where, "resolution"),
+        is_space_launch=bool(_flag(record.get("is_space_launch"), where, "is_space_launch", False)),
+        claimed_hydrogen=bool(
+            _flag(record.get("claimed_hydrogen"), where, "claimed_hydrogen", False)
+        ),
+        reached_orbit=_flag(record.get("reached_orbit"), where, "reached_orbit", None),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_reference_events(path: Path | str = EVENTS_FILE) -> tuple[ReferenceEvent, ...]:
+    """Every event of the catalogue, in file order. A malformed line raises
+    :class:`ReferenceDataError` (a ValueError) naming "file:line"; so does an id used twice."""
+    path = Path(path)
+    events: list[ReferenceEvent] = []
+    seen: dict[str, str] = {}
+    for where, record in _jsonl_records(path):
+        event = event_from_record(record, where)
+        if event.event_id in seen:
+            raise ReferenceDataError(
+                f"{where}: duplicate id {event.event_id!r} (first at {seen[event.event_id]})"
+            )
+        seen[event.event_id] = where
+        events.append(event)
+    return tuple(events)
+
+
+def _optional_date(value: str, where: str, key: str) -> date | None:
+    return _iso_date(value, where, key) if value.strip() else None
+
+
+def _series_from_row(row: Mapping[str, str], where: str) -> ReferenceSeries:
+    complete = row["complete"].strip().lower()
+    if complete not in ("true", "false"):
+        raise ReferenceDataError(f"{where}: 'complete' must be true or false")
+    actors = tuple(row["actors"].split())
+    if not actors:
+        raise ReferenceDataError(f"{where}: 'actors' must name at least one actor")
+    return ReferenceSeries(
+        series_id=_text(row["series"], where, "series"),
+        event_type=_text(row["event_type"], where, "event_type"),
+        qualifier=row["qualifier"].strip().casefold() or None,
+        actors=actors,
+        participants=tuple(row["participants"].split()),
+        complete=complete == "true",
+        covers_from=_optional_date(row["covers_from"], where, "covers_from"),
+        covers_to=_optional_date(row["covers_to"], where, "covers_to"),
+        description=row["description"].strip(),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_series(path: Path | str = SERIES_FILE) -> Mapping[str, ReferenceSeries]:
+    """The series table (series.csv), by id (read-only: the result is cached and shared).
+    Actors and participants are space-separated ids."""
+    path = Path(path)
+    out: dict[str, ReferenceSeries] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != _SERIES_COLUMNS:
+            raise ReferenceDataError(f"{path.name}:1: expected columns {','.join(_SERIES_COLUMNS)}")
+        for row in reader:
+            where = f"{path.name}:{reader.line_num}"
+            if None in row or any(value is None for value in row.values()):
+                raise ReferenceDataError(f"{where}: expected {len(_SERIES_COLUMNS)} columns")
+            series = _series_from_row(row, where)
+            if series.series_id in out:
+                raise ReferenceDataError(f"{where}: duplicate series {series.series_id!r}")
+            out[series.series_id] = series
+    return MappingProxyType(out)
+
+
+@lru_cache(maxsize=4)
+def load_ordinals(path: Path | str = ORDINALS_FILE) -> Mapping[str, int]:
+    """Ordinal words ("first" -> 1) from ordinals.csv (columns word,value)."""
+    path = Path(path)
+    out: dict[str, int] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        for row in reader:
+            where = f"{path.name}:{reader.line_num}"
+            word, value = (row.get("word") or "").strip(), (row.get("value") or "").strip()
+            if not word or not value.isdigit():
+                raise ReferenceDataError(f"{where}: expected a word and a positive integer")
+            out[word.casefold()] = int(value)
+    return MappingProxyType(out)
+
+
+def _numeric_suffix(number: int) -> str:
+    """The English suffix of a numeric ordinal: 1st, 2nd, 3rd, 4th, 11th-13th, 21st."""
+    if number % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+def ordinal_value(word: str) -> int | None:
+    """The number an ordinal names: "fourth" -> 4, "4th" -> 4, anything else -> None.
+
+    Words come from data (ordinals.csv: a list a translator or a new series may extend);
+    digit forms are derived, since their rule is arithmetic, and a wrong suffix ("4st")
+    is not an ordinal.
+    """
+    text = word.strip().casefold()
+    if text in load_ordinals():
+        return load_ordinals()[text]
+    match = _NUMERIC_ORDINAL.fullmatch(text)
+    if match is None:
+        return None
+    number = int(match[1])
+    if number < 1 or match[2] != _numeric_suffix(number):
+        return None
+    return number
+
+
+# -- queries -------------------------------------------------------------------------------
+
+
+def _overlaps(wanted: frozenset[str], have: Iterable[str]) -> bool:
+    """Empty ``wanted`` is "any"; otherwise one id in common."""
+    return not wanted or not wanted.isdisjoint(have)
+
+
+class ReferenceIndex:
+    """The catalogue, checked against its series table, with the date queries the event
+    extractor needs. Build it with :meth:`load` or :func:`default_reference_index`."""
+
+    def __init__(
+        self, events: Iterable[ReferenceEvent], series: Mapping[str, ReferenceSeries]
+    ) -> None:
+        self.events: tuple[ReferenceEvent, ...] = tuple(sorted(events, key=lambda e: e.date))
+        self.series: dict[str, ReferenceSeries] = dict(series)
+        self._by_resolution: dict[int, ReferenceEvent] = {}
+        self._check()
+
+    @classmethod
+    def load(
+        cls, events_path: Path | str = EVENTS_FILE, series_path: Path | str = SERIES_FILE
+    ) -> ReferenceIndex:
+        return cls(load_reference_events(events_path), load_series(series_path))
+
+    def _check(self) -> None:
+        """Cross-file consistency: the queries trust series membership, ordinals and
+        resolution numbers to be unambiguous, so a slip in the data fails loudly here."""
+        ordinals: set[tuple[str, int]] = set()
+        for event in self.events:
+            series = self.series.get(event.series)
+            if series is None:
+                raise ReferenceDataError(f"event {event.event_id}: unknown series {event.series!r}")
+            if event.event_type != series.event_type:
+                raise ReferenceDataError(
+                    f"event {event.event_id}: event_type {event.event_type!r} but series "
+                    f"{series.series_id} holds {series.event_type!r}"
+                )
+            if not series.covers(event.date, event.date):
+                raise ReferenceDataError(
+                    f"event {event.event_id}: {event.date} is outside the coverage of {series.series_id}"
+                )
+            if event.ordinal is not None:
+                if (event.series, event.ordinal) in ordinals:
+                    raise ReferenceDataError(
+                        f"event {event.event_id}: ordinal {event.ordinal} used twice in {event.series}"
+                    )
+                ordinals.add((event.series, event.ordinal))
+            if event.resolution is not None:
+                if event.resolution in self._by_resolution:
+                    raise ReferenceDataError(
+                        f"event {event.event_id}: resolution {event.resolution} listed twice"
+                    )
+                self._by_resolution[event.resolution] = event
+
+    @property
+    def qualifiers(self) -> frozenset[str]:
+        """The qualifiers a caller may pass as ``series`` ("icbm", "satellite")."""
+        return frozenset(s.qualifier for s in self.series.values() if s.qualifier)
+
+    def select_series(self, event_type: str, series: str | None = None) -> list[ReferenceSeries]:
+        """The series a query reads: by id or qualifier, or (None) those with no qualifier,
+        which hold every event of their type for their actors. Unknown names select nothing."""
+        if series is None:
+            return [
+                s for s in self.series.values() if s.event_type == event_type and not s.qualifier
+            ]
+        key = series.strip().casefold()
+        return [
+            s
+            for s in self.series.values()
+            if s.event_type == event_type and key in (s.series_id, s.qualifier)
+        ]
+
+    def _candidates(
+        self,
+        chosen: Iterable[ReferenceSeries],
+        actors: Iterable[str],
+        participants: Iterable[str],
+    ) -> list[ReferenceEvent]:
+        ids = {s.series_id for s in chosen}
+        wanted_actors, wanted_parties = frozenset(actors), frozenset(participants)
+        return [
+            e
+            for e in self.events
+            if e.series in ids
+            and _overlaps(wanted_actors, e.actors)
+            and (not e.participants or _overlaps(wanted_parties, e.participants))
+        ]
+
+    def _vouching(
+        self,
+        event_type: str,
+        series: str | None,
+        actors: Iterable[str],
+        participants: Iterable[str],
+        lo: date,
+        hi: date,
+    ) -> list[ReferenceSeries]:
+        """Selected series that are complete over [lo, hi] for these actors: only they can
+        say "this is the only one" or "there was none since"."""
+        wanted_actors, wanted_parties = frozenset(actors), frozenset(participants)
+        return [
+            s
+            for s in self.select_series(event_type, series)
+            if s.complete
+            and s.covers(lo, hi)
+            and _overlaps(wanted_actors, s.actors)
+            and (not s.participants or _overlaps(wanted_parties, s.participants))
+        ]
+
+    def by_ordinal(
+        self,
+        event_type: str,
+        actors: Iterable[str],
+        ordinal: int,
+        *,
+        series: str | None = None,
+        participants: Iterable[str] = (),
+    ) -> ReferenceEvent | None:
+        """The ``ordinal``-th event of a series ("the fourth nuclear test" of country:PRK;
+        "its first ICBM launch" with ``series="icbm"``); None when none or several match."""
+        chosen = self.select_series(event_type, series)
+        found = [e for e in self._candidates(chosen, actors, participants) if e.ordinal == ordinal]
+        return found[0] if len(found) == 1 else None
+
+    def by_resolution(self, number: int) -> ReferenceEvent | None:
+        """The Security Council resolution with this number, if catalogued."""
+        return self._by_resolution.get(number)
+
+    def only_in(
+        self,
+        event_type: str,
+        actors: Iterable[str],
+        lo: date,
+        hi: date,
+        *,
+        series: str | None = None,
+        participants: Iterable[str] = (),
+    ) -> ReferenceEvent | None:
+        """The single catalogued event of this type, with an actor in common, dated within
+        [lo, hi] (both included): "the nuclear test in January 2016" -> 2016-01-06. None
+        when there are none or several, or when no complete series covers the range (then
+        one catalogued event does not prove it was the only one)."""
+        if lo > hi:
+            raise ValueError(f"only_in: empty range {lo} > {hi}")
+        actors, participants = tuple(actors), tuple(participants)
+        chosen = self._vouching(event_type, series, actors, participants, lo, hi)
+        found = [e for e in self._candidates(chosen, actors, participants) if lo <= e.date <= hi]
+        return found[0] if len(found) == 1 else None
+
+    def latest_on_or_before(
+        self,
+        event_type: str,
+        actors: Iterable[str],
+        day: date,
+        *,
+        within_days: int,
+        series: str | None = None,
+        participants: Iterable[str] = (),
+    ) -> ReferenceEvent | None:
+        """The most recent catalogued event in (day - within_days, day], read only from
+        complete series that cover that window; None when there is none, or two on the
+        same latest day. For "the recent test" in an article published on ``day``."""
+        if within_days < 1:
+            raise ValueError("latest_on_or_before: within_days must be at least 1")
+        lo = day - timedelta(days=within_days - 1)
+        actors, participants = tuple(actors), tuple(participants)
+        chosen = self._vouching(event_type, series, actors, participants, lo, day)
+        found = [e for e in self._candidates(chosen, actors, participants) if lo <= e.date <= day]
+        if not found:
+            return None
+        latest = max(e.date for e in found)
+        last = [e for e in found if e.date == latest]
+        return last[0] if len(last) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def default_reference_index() -> ReferenceIndex:
+    """The shipped catalogue (data/reference), read once per process."""
+    return ReferenceIndex.load()
