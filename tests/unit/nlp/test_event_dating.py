@@ -1,0 +1,223 @@
+"""Which date an event takes: dates in the sentence the parser hangs elsewhere, times
+counted from another event ("the following month", "a week later"), and well-known
+events dated from data/reference. Every sentence here is written for the test."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from spacy.language import Language
+
+from flashpoint.nlp.dates import EventDate, sequence_shift, shift_event_date
+from flashpoint.nlp.events import EventRecord, extract_events
+from flashpoint.nlp.pipeline import LemmaFixes, load_lemma_fixes
+from flashpoint.schema import ArticleContext
+
+
+def events(nlp: Language, text: str, published: datetime | None) -> list[EventRecord]:
+    context = ArticleContext("article-1", published, "datetime" if published else "unknown")
+    return extract_events(nlp(text), context)
+
+
+def dated(nlp: Language, text: str, published: datetime | None, event_type: str) -> list[str]:
+    return [e.event_date or "-" for e in events(nlp, text, published) if e.event_type == event_type]
+
+
+WEDNESDAY = datetime(2017, 7, 5, 7, 50, tzinfo=UTC)
+
+
+# -- the pipeline's small repairs ------------------------------------------------------------
+
+
+def test_staged_is_lemmatised_as_stage_so_the_drill_has_its_light_verb(nlp: Language) -> None:
+    doc = nlp("The two navies staged a joint drill off the coast on Wednesday.")
+    assert [t.lemma_ for t in doc if t.lower_ == "staged"] == ["stage"]
+    drill = [e for e in events(nlp, doc.text, WEDNESDAY) if e.event_type == "exercise"]
+    assert [(e.trigger, e.event_date) for e in drill] == [("staged drill", "2017-07-05")]
+
+
+def test_lemma_fixes_are_data_and_a_bad_row_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert load_lemma_fixes()[("staged", "VERB")] == "stage"
+    bad = tmp_path / "fixes.csv"
+    bad.write_text("form,pos,lemma,why\nstaged,,stage,no pos\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"fixes\.csv:2"):
+        load_lemma_fixes(bad)
+    fixer = LemmaFixes({("staged", "VERB"): "stage"})
+    assert fixer.fixes == {("staged", "VERB"): "stage"}
+
+
+def test_a_named_exercise_with_its_year_is_split_so_exercise_stays_a_noun(nlp: Language) -> None:
+    text = (
+        "Chinese and Russian warships took part in the Joint Sea-2016 exercise "
+        "from September 12 to 19, 2016."
+    )
+    words = [t.text for t in nlp(text)]
+    assert "Sea-2016" not in words and words.count("2016") == 2
+    assert dated(nlp, text, None, "exercise") == ["2016-09-12"]
+
+
+def test_weapon_names_with_numbers_are_not_split(nlp: Language) -> None:
+    words = [t.text for t in nlp("China sold the FD-2000 system.")]
+    assert "FD-2000" in words
+
+
+# -- dates the parser attached elsewhere ----------------------------------------------------
+
+
+def test_a_bill_signed_on_a_day_dates_the_sanctions_it_carries(nlp: Language) -> None:
+    text = (
+        "President Barack Obama on Thursday signed into law a bill that broadens "
+        "U.S. sanctions against North Korea."
+    )
+    assert dated(nlp, text, datetime(2016, 2, 18, 23, 0, tzinfo=UTC), "sanction") == ["2016-02-18"]
+
+
+def test_a_reaction_on_a_day_does_not_date_the_sanctions_it_is_about(nlp: Language) -> None:
+    text = "Japan on Monday criticised the sanctions imposed by the council last year."
+    assert dated(nlp, text, datetime(2017, 9, 12, tzinfo=UTC), "sanction") == ["2016"]
+
+
+def test_a_date_opening_a_coordinated_clause_belongs_to_that_clause(nlp: Language) -> None:
+    text = (
+        "In August, a North Korean submarine-launched missile flew about 500 kilometres, "
+        "the longest flight of its kind, and on Sept. 9 the North conducted its fifth "
+        "nuclear test."
+    )
+    found = events(nlp, text, datetime(2016, 9, 30, 7, 0, tzinfo=UTC))
+    assert {e.event_type: e.event_date for e in found} == {
+        "missile_launch": "2016-08",
+        "nuclear_test": "2016-09-09",
+    }
+
+
+def test_a_when_clause_after_a_date_happened_then(nlp: Language) -> None:
+    text = (
+        "Officials said the rocket was the three-stage type the North used in December "
+        "2012, when it put its first satellite into orbit."
+    )
+    found = dated(nlp, text, datetime(2016, 2, 7, 2, 0, tzinfo=UTC), "missile_launch")
+    assert found == ["2012-12"]
+
+
+def test_the_same_day_as_a_dated_event_in_the_sentence_before(nlp: Language) -> None:
+    text = (
+        "The first launchers arrived at Osan Air Base on March 6. That was the same day "
+        "North Korea fired four ballistic missiles."
+    )
+    found = dated(nlp, text, datetime(2017, 3, 17, 10, 0, tzinfo=UTC), "missile_launch")
+    assert found == ["2017-03-06"]
+
+
+# -- times counted from another event -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shift"),
+    [
+        ("the following month", (1, "month")),
+        ("the next day", (1, "day")),
+        ("A week later", (1, "week")),
+        ("three days later", (3, "day")),
+        ("the same day", (0, "day")),
+        ("later that day", (0, "day")),
+        ("this week", None),
+        ("last month", None),
+    ],
+)
+def test_sequence_expressions(text: str, shift: tuple[int, str] | None) -> None:
+    assert sequence_shift(text) == shift
+
+
+def test_a_shift_is_no_finer_than_what_it_counts_from() -> None:
+    day = EventDate("2017-05-14", "day", "explicit", "May 14")
+    month = EventDate("2013-02", "month", "explicit", "February 2013")
+    assert shift_event_date(day, 1, "week", "a week later").value == "2017-05-21"
+    assert shift_event_date(month, 1, "month", "the following month").value == "2013-03"
+    assert shift_event_date(month, 1, "day", "the next day").value == "2013-02"
+
+
+def test_the_following_month_counts_from_the_date_before_it(nlp: Language) -> None:
+    text = (
+        "After the North's third nuclear test, in February 2013, Washington flew B-52 "
+        "bombers over the peninsula the following month."
+    )
+    found = dated(nlp, text, datetime(2016, 1, 10, tzinfo=UTC), "deployment")
+    assert found == ["2013-03"]
+
+
+def test_a_week_later_counts_from_the_last_dated_event(nlp: Language) -> None:
+    text = "On May 14, the North tested the Hwasong-12. A week later it tested a Pukguksong-2."
+    found = dated(nlp, text, datetime(2017, 5, 22, 3, 0, tzinfo=UTC), "missile_launch")
+    assert found == ["2017-05-14", "2017-05-21"]
+
+
+def test_the_following_day_after_a_stated_day(nlp: Language) -> None:
+    text = (
+        "North Korea held a military parade in Pyongyang on April 15 and launched a "
+        "missile the following day."
+    )
+    found = dated(nlp, text, datetime(2017, 4, 24, tzinfo=UTC), "missile_launch")
+    assert found == ["2017-04-16"]
+
+
+# -- well-known events (data/reference) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "expected"),
+    [
+        ("Seoul recalled North Korea's fourth nuclear test.", "nuclear_test", "2016-01-06"),
+        ("The council acted after its fifth nuclear test.", "nuclear_test", "2016-09-09"),
+        ("Resolution 2371 banned the North's coal exports.", "sanction", "2017-08-05"),
+        # One nuclear test that month: the day. Two that year: only the year.
+        ("Seoul recalled the North's nuclear test in January 2016.", "nuclear_test", "2016-01-06"),
+        ("Two nuclear tests were carried out by North Korea in 2016.", "nuclear_test", "2016"),
+    ],
+)
+def test_well_known_events_take_their_day(
+    nlp: Language, text: str, event_type: str, expected: str
+) -> None:
+    found = [e for e in events(nlp, text, datetime(2017, 12, 1, tzinfo=UTC))]
+    dates = [(e.event_date, e.date_basis) for e in found if e.event_type == event_type]
+    assert dates and dates[0][0] == expected, dates
+    if len(expected) == 10:
+        assert dates[0][1] == "reference"
+
+
+def test_a_day_the_article_states_wins_over_the_catalogue(nlp: Language) -> None:
+    # A made-up day: the article's own statement is what the timeline shows.
+    text = "On Sept. 10 the North conducted its fifth nuclear test."
+    found = dated(nlp, text, datetime(2016, 9, 30, tzinfo=UTC), "nuclear_test")
+    assert found == ["2016-09-10"]
+
+
+def test_the_latest_nuclear_test_is_the_last_one_before_publication(nlp: Language) -> None:
+    text = "The council condemned the latest nuclear test by North Korea."
+    found = dated(nlp, text, datetime(2017, 9, 20, tzinfo=UTC), "nuclear_test")
+    assert found == ["2017-09-03"]
+
+
+# -- what a sanction and an after-clause are --------------------------------------------------
+
+
+def test_sanction_verbs_with_plural_goods_are_not_generic(nlp: Language) -> None:
+    text = (
+        "The Security Council on Wednesday adopted new sanctions on North Korea. "
+        "It also bans exports of copper and nickel."
+    )
+    found = dated(nlp, text, datetime(2016, 11, 30, 22, 0, tzinfo=UTC), "sanction")
+    assert found == ["2016-11-30", "2016-11-30"]
+
+
+def test_a_past_after_clause_stays_asserted_under_an_order(nlp: Language) -> None:
+    text = (
+        "Moon ordered officials to speed up the installation of the launchers after "
+        "North Korea launched another missile late on Friday."
+    )
+    launch = [
+        e
+        for e in events(nlp, text, datetime(2017, 7, 29, 10, 0, tzinfo=UTC))
+        if e.event_type == "missile_launch"
+    ]
+    assert [(e.modality, e.event_date) for e in launch] == [("asserted", "2017-07-28")]
