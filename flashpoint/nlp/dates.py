@@ -529,7 +529,8 @@ _SEQUENCE = re.compile(
     r"|(?P<n>\d+|" + _NUMBER_ALT + r")\s+(?P<unit2>day|week|month|year)s?\s+later"
     r"|(?:later\s+)?(?:(?:that|the)\s+)?same\s+(?P<unit3>day|week|month|year)"
     r"|(?:later\s+)?that\s+(?P<unit4>day)"
-    r"|later\s+that\s+(?P<unit5>week|month|year)",
+    r"|later\s+that\s+(?P<unit5>week|month|year)"
+    r"|(?:at\s+)?(?:the|that)\s+(?P<unit6>time)",
     re.IGNORECASE,
 )
 
@@ -541,7 +542,7 @@ def sequence_shift(text: str) -> tuple[int, str] | None:
     # Not clean_expression: it drops "the", and "the next month" (after another event)
     # is not "next month" (after publication).
     cleaned = re.sub(r"\s+", " ", text.lower()).strip(" .,;:")
-    cleaned = re.sub(r"^(?:on|in|by|at|until|from)\s+", "", cleaned)
+    cleaned = re.sub(r"^(?:on|in|by|until|from)\s+", "", cleaned)
     m = _SEQUENCE.fullmatch(cleaned)
     if m is None:
         return None
@@ -550,6 +551,8 @@ def sequence_shift(text: str) -> tuple[int, str] | None:
     if m["unit2"]:
         n = m["n"].lower()
         return (int(n) if n.isdigit() else NUMBER_WORDS[n]), m["unit2"].lower()
+    if m["unit6"]:
+        return 0, "day"  # "at the time": when the event just told of happened
     return 0, (m["unit3"] or m["unit4"] or m["unit5"]).lower()
 
 
@@ -576,7 +579,7 @@ def shift_event_date(anchor: EventDate, count: int, unit: str, text: str) -> Eve
 
 _EXTRA_DATE_PATTERNS = re.compile(
     r"\b(?:(?:last|this|next|past)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-    r"|\b(?:later )?(?:that|the) same day\b|\blater that day\b"
+    r"|\b(?:later )?(?:that|the) same day\b|\blater that day\b|\bat (?:the|that) time\b(?! of)"
     r"|\b(?:the )?(?:following|subsequent) (?:day|week|month|year)\b|\bthe next (?:day|week)\b"
     r"|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?:day|week|month|year)s? later\b"
     r"|\b(?:yesterday|today|tonight|last night|over the weekend|last weekend|earlier this (?:week|month|year)|"

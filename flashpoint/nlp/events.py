@@ -50,7 +50,14 @@ from flashpoint.nlp.dates import (
     sequence_shift,
     shift_event_date,
 )
-from flashpoint.nlp.modality import ASSERTED, CLAIMED, PLANNED, POSSIBLE, event_modality
+from flashpoint.nlp.modality import (
+    ASSERTED,
+    CLAIMED,
+    PLANNED,
+    POSSIBLE,
+    ModalityResult,
+    event_modality,
+)
 from flashpoint.nlp.reference import ReferenceEvent, default_reference_index, ordinal_value
 from flashpoint.schema import ArticleContext
 
@@ -998,9 +1005,25 @@ def _foreign_destination(token: Token, entities: EntityIndex) -> bool:
     return bool(hosts - visitors) and bool(hosts)
 
 
+@lru_cache(maxsize=1)
+def _news_media() -> frozenset[str]:
+    """News agencies and outlets that speak for no government ("(Reuters)" in a photo
+    credit): where they stand in a sentence says nothing about who acted."""
+    from flashpoint.nlp.gazetteer import Gazetteer
+
+    return frozenset(
+        e.entity_id
+        for e in Gazetteer.load().entries.values()
+        if e.kind == "media" and not e.metonym_of
+    )
+
+
 def _np_countries(token: Token, entities: EntityIndex) -> list[str]:
     out: list[str] = []
+    media = _news_media()
     for ent in entities.in_tokens(noun_phrase(token)):
+        if _ext(ent, "entity_id") in media:
+            continue
         country = entity_country(ent)
         if country and country not in out:
             out.append(country)
@@ -1310,6 +1333,8 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
         return 0  # "the launch on Tuesday", whichever way the parser attached the phrase
     if _fronted_before_subject(date_span, trigger.clause_verb):
         return 0  # ", and on Sept. 9 the North conducted": however the parser hung "on"
+    if _adverbial_np_of(date_span) in anchors:
+        return 0  # "flew bombers over the peninsula the following month"
     verb = trigger.clause_verb
     if verb.dep_ in ("relcl", "acl") and date_span.start <= verb.head.i < date_span.end:
         return 0  # "the same day North Korea fired", "the day the talks began"
@@ -1339,6 +1364,7 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
             and current.i not in inside
             and current.lower_ not in TEMPORAL_NOUNS
             and current.ent_type_ not in ("TIME", "DATE")
+            and not _names_same_event(current, trigger)
         ):
             return None  # the date belongs to another noun: "three other ones in 2006"
         if current.head == current:
@@ -1374,6 +1400,33 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
     ):
         return 1  # "declared on Monday after meeting Japanese officials"
     return None
+
+
+def _adverbial_np_of(date_span: Span) -> int | None:
+    """A time noun phrase the parser hung on a noun ("over the peninsula the following
+    month"): the index of the verb whose clause it ends, which is where it belongs."""
+    root = date_span.root
+    if root.dep_ != "npadvmod" or root.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    current = root.head
+    for _ in range(6):
+        if current.pos_ in ("VERB", "AUX"):
+            return current.i
+        if current.head == current:
+            return None
+        current = current.head
+    return None
+
+
+def _names_same_event(noun: Token, trigger: Trigger) -> bool:
+    """ "blew up on its test launch on Sunday": a noun of the trigger's own event type in
+    the trigger's clause is the same event, so its date is the trigger's."""
+    if noun.i == trigger.token.i or trigger.clause_verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if noun.i not in {t.i for t in trigger.clause_verb.subtree}:
+        return False
+    specs = load_lexicon().triggers.get((noun.lemma_.lower(), "NOUN"), ())
+    return any(spec.event_type == trigger.event_type for spec in specs)
 
 
 def _fronted_before_subject(date_span: Span, verb: Token) -> bool:
@@ -1473,8 +1526,8 @@ def _is_past(verb: Token) -> bool:
             return True
         if "had" in lowers:
             return _reporting_source(current) is not None  # backshift under "said"
-        if auxes:
-            return False
+        if auxes and not (lowers == {"to"} and current.dep_ == "xcomp"):
+            return False  # "agreed to strengthen ...": the tense is the governing verb's
         if current.dep_ in ("xcomp", "pcomp", "advcl", "conj", "acomp") and current.head != current:
             current = current.head if current.head.pos_ != "ADP" else current.head.head
             continue
@@ -1557,6 +1610,9 @@ def _is_generic(trigger: Trigger) -> bool:
         dets = [c for c in token.children if c.dep_ in ("det", POSS_DEP, "amod", "nummod")]
         if any(d.lower_ in GENERIC_DETERMINERS for d in dets):
             return True
+        if token.dep_ == POBJ_DEP and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN":
+            # "the flurry of military drills", "the latest round of sanctions"
+            dets += [c for c in token.head.head.children if c.dep_ in ("det", POSS_DEP)]
         return not any(
             d.lower_ in DETERMINERS_DEFINITE or d.dep_ in (POSS_DEP, "nummod") for d in dets
         )
@@ -1939,6 +1995,9 @@ def _build_event(
             actors = _countries([source], entities)
         if not actors:
             actors = _countries(_governing_subjects(trigger.clause_verb), entities)
+            if event_type in LAUNCH_TYPES:
+                # "the Security Council acted over its nuclear test": bodies do not test
+                actors = [a for a in actors if a.startswith("country:")]
         if not actors and state.actors_by_type.get(event_type):
             actors = list(state.actors_by_type[event_type])
         if not actors and state.subject_country:
@@ -2001,6 +2060,8 @@ def _build_event(
         return bool(countries) and bool(actors) and countries[0] in actors
 
     modality = event_modality(trigger.token, trigger.support, speaks_for_actor=speaks_for_actor)
+    if modality.modality in (PLANNED, POSSIBLE) and _setting_of_past_act(trigger):
+        modality = ModalityResult(ASSERTED, None, modality.source)
     tz = _event_tz(event_type, actors, location, context, zones)
     event_date = _resolve_date(
         trigger, context, date_spans, trigger_tokens, tz, modality.modality, state, zones
@@ -2156,6 +2217,8 @@ def _previous_date(
 
 
 LATEST_MODIFIERS = frozenset({"latest", "recent", "last", "newest", "most"})
+# An undated nuclear test or UN sanctions reported as news: the last one this recent.
+NEWS_WINDOW_DAYS = 31
 RESOLUTION_NUMBER = re.compile(r"\bresolutions?\s+(?:no\.\s*)?(\d{3,4})\b", re.IGNORECASE)
 
 
@@ -2168,9 +2231,10 @@ def _reference_date(
 ) -> EventDate:
     """The day of a well-known event the mention identifies (data/reference): "its fourth
     nuclear test", "Resolution 2371", "its first ICBM", "last month's nuclear test" (one
-    test that month), "its latest nuclear test". A day the article states itself wins."""
-    if current.precision == "day" and current.basis in ("explicit", "relative"):
-        return current
+    test that month), "its latest nuclear test", or an undated report of a nuclear test or
+    Security Council sanctions shortly after the last one. A day the article states itself
+    wins, and so does a weekday within a week of the catalogue's day; a weekday further
+    off belongs to another clause than the event named by number."""
     index = default_reference_index()
     event_type = trigger.event_type
     wanted = [SANCTIONING_BODIES.get(a, a) for a in actors]
@@ -2182,24 +2246,86 @@ def _reference_date(
         found = index.by_ordinal(event_type, wanted, ordinal, series="icbm")
     elif event_type == "sanction" and (number := _resolution_number(trigger)) is not None:
         found = index.by_resolution(number)
-    if found is None and current.value is not None and current.precision in ("month", "year"):
+    if found is not None and _after_publication(found.date, context):
+        found = None  # "its sixth test" in an article older than the sixth test: not it
+    if found is not None:
+        if current.precision == "day" and (
+            current.basis == "explicit"
+            or (current.basis == "relative" and _days_apart(current.value, found.date) <= 7)
+        ):
+            return current  # the article's own day (a weekday agrees give or take a zone)
+        return _from_reference(found)  # a weekday weeks away is some other clause's
+    if current.precision == "day" and current.basis in ("explicit", "relative"):
+        return current
+    if current.value is not None and current.precision in ("month", "year"):
         lo, hi = _interval_of(current.value)
-        found = index.only_in(event_type, wanted, lo, hi)
-    if (
-        found is None
-        and current.value is None
-        and event_type == "nuclear_test"
+        found = index.only_in(event_type, wanted, lo, hi, series=_series_of(trigger))
+    elif (
+        (current.value is None or current.basis == "publication")
         and modality in (ASSERTED, CLAIMED)
         and context.published is not None
         and context.published_precision in ("day", "datetime")
-        and any(c.lower_ in LATEST_MODIFIERS for c in trigger.token.children if c.dep_ == "amod")
+        and not _is_generic(trigger)
+        and not _names_earlier(trigger)
     ):
-        found = index.latest_on_or_before(
-            event_type, wanted, context.published.date(), within_days=366
-        )
-    if found is None:
-        return current
+        window = _latest_window(trigger, wanted)
+        if window:
+            found = index.latest_on_or_before(
+                event_type, wanted, context.published.date(), within_days=window
+            )
+    return current if found is None else _from_reference(found)
+
+
+def _after_publication(day: date, context: ArticleContext) -> bool:
+    published = context.published
+    if published is None or context.published_precision in ("unknown", "year"):
+        return False
+    if context.published_precision == "month":
+        return (day.year, day.month) > (published.year, published.month)
+    return day > published.date() + timedelta(days=1)
+
+
+def _days_apart(value: str | None, day: date) -> int:
+    return abs((date.fromisoformat(value) - day).days) if value and len(value) == 10 else 9999
+
+
+def _series_of(trigger: Trigger) -> str | None:
+    """The catalogue series a launch mention belongs to, if it says: satellite, ICBM."""
+    if trigger.event_type != "missile_launch":
+        return None
+    if trigger.is_space:
+        return "satellite"
+    return "icbm" if _says_icbm(trigger.token) else None
+
+
+def _latest_window(trigger: Trigger, actors: list[str]) -> int:
+    """How far back an undated report of a complete series' event may reach: "its
+    latest nuclear test" any time in the past year; an undated test or Security Council
+    sanctions reported as news, a few weeks (the last one before publication)."""
+    latest = any(c.lower_ in LATEST_MODIFIERS for c in trigger.token.children if c.dep_ == "amod")
+    if trigger.event_type == "nuclear_test":
+        return 366 if latest else NEWS_WINDOW_DAYS
+    if trigger.event_type == "sanction" and "org:unsc" in actors:
+        return NEWS_WINDOW_DAYS
+    return 0
+
+
+def _from_reference(found: ReferenceEvent) -> EventDate:
     return EventDate(found.date.isoformat(), "day", "reference", found.label)
+
+
+def _setting_of_past_act(trigger: Trigger) -> bool:
+    """ "agreed to strengthen ties during a call with Moon", "urged others to act, in a
+    phone call with Merkel": the call is where a past act happened, so it happened,
+    whatever the infinitive after the act plans."""
+    verb = trigger.time_verb
+    if trigger.event_type != "meeting" or verb is trigger.clause_verb:
+        return False
+    for _ in range(4):
+        if verb.dep_ != "xcomp" or verb.head == verb:
+            break
+        verb = verb.head
+    return verb.tag_ == "VBD" and not any(c.dep_ == "neg" for c in verb.children)
 
 
 def _ordinal(token: Token) -> int | None:

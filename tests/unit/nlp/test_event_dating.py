@@ -97,7 +97,8 @@ def test_a_when_clause_after_a_date_happened_then(nlp: Language) -> None:
         "2012, when it put its first satellite into orbit."
     )
     found = dated(nlp, text, datetime(2016, 2, 7, 2, 0, tzinfo=UTC), "missile_launch")
-    assert found == ["2012-12"]
+    # December 2012 from the when-clause; the one satellite launch that month makes it a day.
+    assert found == ["2012-12-12"]
 
 
 def test_the_same_day_as_a_dated_event_in_the_sentence_before(nlp: Language) -> None:
@@ -221,3 +222,19 @@ def test_a_past_after_clause_stays_asserted_under_an_order(nlp: Language) -> Non
         if e.event_type == "missile_launch"
     ]
     assert [(e.modality, e.event_date) for e in launch] == [("asserted", "2017-07-28")]
+
+
+def test_a_weekday_that_agrees_with_the_catalogue_is_kept(nlp: Language) -> None:
+    text = "On Sunday the North conducted its sixth nuclear test."
+    found = [
+        (e.event_date, e.date_basis)
+        for e in events(nlp, text, datetime(2017, 9, 4, 3, 0, tzinfo=UTC))
+        if e.event_type == "nuclear_test"
+    ]
+    assert found == [("2017-09-03", "relative")]
+
+
+def test_a_catalogue_event_after_publication_is_never_the_one_meant(nlp: Language) -> None:
+    text = "Analysts said the North conducted its sixth nuclear test."
+    found = dated(nlp, text, datetime(2017, 3, 21, 3, 0, tzinfo=UTC), "nuclear_test")
+    assert "2017-09-03" not in found
