@@ -85,6 +85,7 @@ else:
             "article_id": None,
             "event_type": "type",
             "event_date": "date",
+            "dated_by": st.column_config.TextColumn("dated by", width="medium"),
             "published": st.column_config.DatetimeColumn("published", format="YYYY-MM-DD"),
             "evidence": st.column_config.TextColumn("evidence sentence", width="large"),
             "url": st.column_config.LinkColumn("article", display_text="open"),

@@ -37,6 +37,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "story_id",
     "event_type",
     "event_date",
+    "dated_by",
     "modality",
     "published",
     "source",
@@ -174,6 +175,20 @@ def undated_stories(view: FilteredView, timeline: pd.DataFrame) -> int:
     return len(set(story_keys(view.events)) - set(timeline["story_id"]))
 
 
+def describe_date_basis(basis: object, text: object) -> str:
+    """How an event's date was found, in words an analyst can check against the sentence."""
+    quoted = f"“{text}”" if isinstance(text, str) and text else ""
+    if basis == "explicit":
+        return f"stated: {quoted}" if quoted else "stated in the text"
+    if basis == "relative":
+        return f"counted from publication or an earlier date: {quoted}" if quoted else "relative"
+    if basis == "reference":
+        return f"known event: {text}" if quoted else "known event (data/reference)"
+    if basis == "publication":
+        return "publication date (reported as just happened)"
+    return "no date in the text"
+
+
 def story_reports(view: FilteredView, story_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
     """Every filtered report of the chosen stories: source, article, evidence, link."""
     events = view.events
@@ -186,6 +201,10 @@ def story_reports(view: FilteredView, story_ids: list[str] | tuple[str, ...]) ->
             "story_id": picked["story_id"],
             "event_type": picked["event_type"].str.replace("_", " "),
             "event_date": picked["event_date"],
+            "dated_by": [
+                describe_date_basis(basis, text)
+                for basis, text in zip(picked["date_basis"], picked["date_text"], strict=True)
+            ],
             "modality": picked["modality"],
             "published": pd.to_datetime(picked["published"], utc=True, errors="coerce"),
             "source": picked["source"],

@@ -181,6 +181,20 @@ def test_story_reports_list_each_report_with_a_safe_link() -> None:
     assert story_reports(current, ()).empty
 
 
+def test_story_reports_say_how_each_date_was_found() -> None:
+    current = view(
+        report("e1", story_id="s1"),
+        report("e2", story_id="s1", date_basis="reference", date_text="the fourth test"),
+        report("e3", story_id="s1", date_basis="publication", date_text=None),
+    )
+    dated_by = story_reports(current, ("s1",))["dated_by"].tolist()
+    assert dated_by == [
+        "stated: “July 4”",
+        "known event: the fourth test",
+        "publication date (reported as just happened)",
+    ]
+
+
 def test_latest_stories_newest_first() -> None:
     frame = timeline_frame(
         view(report("old", event_date="2016-01-01"), report("new", event_date="2017-12-01")),
