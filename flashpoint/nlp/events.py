@@ -195,6 +195,7 @@ COINCIDE_PREPS = frozenset({"in", "during", "at", "into", "on"})
 # "five days after", "a month before": the event is dated relative to another one.
 INTERVAL_MARKS = frozenset({"after", "before", "since", "until", "till"})
 INTERVAL_UNITS = frozenset({"day", "week", "month", "year", "hour", "minute"})
+SAME_DAY_UNITS = frozenset({"hour", "minute"})
 SCOPE_MARKERS = frozenset(
     {
         "first",
@@ -1340,6 +1341,10 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
         return 0  # "the same day North Korea fired", "the day the talks began"
     if _when_clause_of(date_span, trigger.clause_verb):
         return 0  # "in December 2012, when it put its first satellite into orbit"
+    if _fronted_before_subject_of_noun(date_span, trigger):
+        return 0  # "On Aug. 24, a missile launched from a submarine entered the zone"
+    if _set_off_after(date_span, trigger):
+        return 0  # "the North's previous test, conducted in January"
     inside = set(range(date_span.start, date_span.end))
     current = date_span.root
     governing: Token | None = None
@@ -1347,7 +1352,7 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
         if current.i in anchors:
             return 0
         if current.i in other_ids:
-            return None
+            return 1 if _simultaneous_with(trigger, current) else None
         if current.dep_ == PREP_DEP and current.lower_ in BOUND_PREPS:
             if (
                 current.lower_ == "since"
@@ -1377,29 +1382,50 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
             return None  # "flew 500 km in August, and on Sept. 9 the North conducted a test"
         return 0  # "launched a rocket carrying a satellite on Sunday": the same event
     if not trigger.is_verbal:
+        noun = _np_head(trigger.token)
         if governing.lemma_.lower() in OCCURRENCE_VERBS and (
-            (trigger.token.dep_ in SUBJECT_DEPS and trigger.token.head == governing)
-            or (governing.dep_ in ("relcl", "acl") and governing.head == trigger.token)
+            (noun.dep_ in SUBJECT_DEPS and noun.head == governing)
+            or (
+                governing.dep_ in ("relcl", "acl")
+                and (governing.head == noun or _part_of(governing.head, noun))
+            )
         ):
-            return 0  # "the launch came on June 22", "the drills, which began on Aug. 21"
+            return 0  # "the launch attempt came on June 22", "the drills, which began on Aug. 21"
         if governing.lemma_.lower() in PHASE_VERBS and _object_of(trigger.token, governing):
             return 0  # "wrapped up two days of talks on Friday", "opened the drills Monday"
         if _carried_by_instrument(trigger, governing):
             return 0  # "signed on Thursday a bill that broadens sanctions"
+        if noun.dep_ == POBJ_DEP and noun.head.lower_ == "with" and noun.head.head == governing:
+            return 0  # "responded on Saturday with a live-fire drill": the drill is the act
         return None
     path = _path_to(trigger.clause_verb, governing)
     if not path or path[-1].head != governing:
         return None
     if governing.lemma_.lower() in REPORTING_LEMMAS and path[-1].dep_ in ("ccomp", "parataxis"):
         return 1
-    if all(t.dep_ in ("conj", "xcomp", "advcl") for t in path) and path[-1].dep_ != "advcl":
-        return 0  # "fired ... and flew over Japan on Tuesday"
+    if all(t.dep_ in ("conj", "xcomp", "advcl") for t in path) and (
+        path[-1].dep_ != "advcl" or _elaborating_participle(path[-1])
+    ):
+        return 0  # "fired ... and flew over Japan on Tuesday", "tightened ..., banning ..."
     if all(t.dep_ in ("pcomp", "prep", "advcl") for t in path) and any(
         t.lower_ in SAME_TIME_MARKERS
         for t in [*path, *(c for t in path for c in t.children if c.dep_ == "mark")]
     ):
         return 1  # "declared on Monday after meeting Japanese officials"
     return None
+
+
+def _state_reached_before(trigger: Trigger) -> bool:
+    """A deployment reported in the perfect ("has deployed", "had been stationed") is a
+    state reached at some earlier time: the day it was reported is not when it happened.
+    A phase verb's perfect ("had been completed") is the news itself, so it is not one."""
+    verb = trigger.time_verb
+    return (
+        trigger.event_type == "deployment"
+        and trigger.support is None
+        and verb.pos_ in ("VERB", "AUX")
+        and _is_perfect(verb)
+    )
 
 
 def _adverbial_np_of(date_span: Span) -> int | None:
@@ -1463,12 +1489,94 @@ def _own_clause_below(verb: Token, trigger: Token) -> bool:
     for _ in range(12):
         if current == trigger or current.head == current:
             return False
-        if current.dep_ == CONJ_DEP and any(
-            c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in current.children
+        has_subject = any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in current.children)
+        if has_subject and (
+            current.dep_ == CONJ_DEP
+            or (
+                current.dep_ == "advcl"
+                and any(c.dep_ == "mark" and c.lower_ in INTERVAL_MARKS for c in current.children)
+            )
         ):
-            return True
+            return True  # "meeting Xi for the first time since Seoul agreed in July"
         current = current.head
     return False
+
+
+SIMULTANEITY_MARKS = frozenset({"as", "while", "when"})
+
+
+def _simultaneous_with(trigger: Trigger, verb: Token) -> bool:
+    """The trigger's clause is an "as/while/when" clause of ``verb`` ("fired missiles on
+    Monday, as world leaders met in China"): it happened at the time ``verb`` did, so the
+    other event's date is this one's too, if less directly."""
+    clause = trigger.clause_verb
+    return (
+        trigger.is_verbal
+        and clause.tag_ not in ("VBP", "VBZ")  # "as troops stage drills": began before
+        and clause.dep_ == "advcl"
+        and clause.head == verb
+        and any(c.dep_ == "mark" and c.lower_ in SIMULTANEITY_MARKS for c in clause.children)
+    )
+
+
+def _elaborating_participle(verb: Token) -> bool:
+    """A bare participle clause ("tightened sanctions on Monday, capping oil imports")
+    spells out what its governing verb did, at the same time; a clause with a
+    subordinator ("after", "before") places another event."""
+    return verb.tag_ == "VBG" and not any(c.dep_ == "mark" for c in verb.children)
+
+
+def _np_head(token: Token) -> Token:
+    """The head of the noun phrase a compound modifier sits in: "launch" in "the launch
+    attempt" stands for the whole phrase."""
+    current = token
+    for _ in range(4):
+        if current.dep_ != "compound" or current.head == current:
+            break
+        current = current.head
+    return current
+
+
+def _part_of(noun: Token, trigger_noun: Token) -> bool:
+    """ "the middle of the exercise, which began ...": a part noun whose "of" object is
+    the trigger, where a relative clause after the trigger often lands."""
+    return (
+        trigger_noun.dep_ == POBJ_DEP
+        and trigger_noun.head.lower_ == "of"
+        and trigger_noun.head.head == noun
+    )
+
+
+def _fronted_before_subject_of_noun(date_span: Span, trigger: Trigger) -> bool:
+    """A participle trigger modifying the subject of a clause ("On Aug. 24, a missile
+    launched from a submarine entered the zone"): a date opening that clause is the
+    participle's too, since the clause reports what the launched missile did then."""
+    verb = trigger.clause_verb
+    if not trigger.is_verbal or verb.dep_ != "acl" or verb.tag_ != "VBN":
+        return False
+    noun = verb.head
+    if noun.dep_ not in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
+        return False
+    return _fronted_before_subject(date_span, noun.head)
+
+
+def _set_off_after(date_span: Span, trigger: Trigger) -> bool:
+    """A participle clause set off by a comma right after a nominal trigger ("the
+    previous test, conducted in January") describes that event, whatever noun the parser
+    hung it on; the date is in the clause itself."""
+    token = trigger.token
+    if trigger.is_verbal or token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    doc = token.doc
+    end = max(t.i for t in token.subtree) + 1
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    verb = doc[end + 1]
+    if verb.dep_ != "acl" or verb.tag_ != "VBN":
+        return False
+    return date_span.root.i in {t.i for t in verb.subtree} and not any(
+        t.pos_ in ("VERB", "AUX") and t.i != verb.i for t in _path_to(date_span.root, verb)
+    )
 
 
 def _carried_by_instrument(trigger: Trigger, verb: Token) -> bool:
@@ -1498,9 +1606,24 @@ def _object_of(noun: Token, verb: Token) -> bool:
 
 def _follows(date_span: Span, noun: Token) -> bool:
     """The date comes right after the noun ("the launch on Tuesday", "test — on Aug. 29")."""
-    gap = date_span.doc[noun.i + 1 : date_span.start]
-    return 0 < date_span.start - noun.i <= 3 and all(
-        t.is_punct or t.lower_ in ("on", "in", "of", "early", "late") for t in gap
+
+    def quiet(tokens: Span) -> bool:
+        return all(t.is_punct or t.lower_ in ("on", "in", "of", "early", "late") for t in tokens)
+
+    if 0 < date_span.start - noun.i <= 3 and quiet(date_span.doc[noun.i + 1 : date_span.start]):
+        return True
+    # "launches of intercontinental ballistic missiles last month": right after the whole
+    # phrase, whatever the parser made of the time noun phrase
+    end = max(t.i for t in noun.subtree) + 1
+    rights = list(noun.rights)
+    return (
+        noun.pos_ in ("NOUN", "PROPN")
+        and bool(rights)
+        and rights[-1].dep_ == PREP_DEP
+        and rights[-1].lower_ == "of"
+        and 0 <= date_span.start - end <= 1
+        and date_span.root.dep_ == "npadvmod"
+        and quiet(date_span.doc[end : date_span.start])
     )
 
 
@@ -1520,6 +1643,8 @@ def _is_past(verb: Token) -> bool:
         lowers = {a.lower_ for a in auxes}
         if current.tag_ == "VBD" and not auxes:
             return True
+        if current.tag_ in ("VBP", "VBZ") and not auxes:
+            return False  # "as troops stage drills": going on, whatever the main clause's tense
         if lowers & {"has", "have", "'ve", "’ve"} and current.tag_ == "VBN":
             return True
         if lowers & {"was", "were"}:
@@ -1548,7 +1673,9 @@ def _historical(trigger: Trigger) -> bool:
     doc = verb.doc
     for mark in marks:
         before = doc[max(mark.i - 3, verb.sent.start) : mark.i]
-        if any(t.lemma_.lower() in INTERVAL_UNITS for t in before):
+        # "37 minutes after it lifted off", "hours after the test": the same news, not an
+        # older event
+        if any(t.lemma_.lower() in INTERVAL_UNITS - SAME_DAY_UNITS for t in before):
             return True
     return False
 
@@ -1746,7 +1873,7 @@ def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
         if known is not None and record.event_date is None:
             record.event_date, record.date_precision = known.value, known.precision
             record.date_basis, record.date_text = known.basis, known.text
-    _refine_coarse_dates(records)
+    _refine_coarse_dates(records, doc.text)
     _settle_launch_actors(records, learned_by)
     _settle_sanction_sides(records, learned_by)
     return records
@@ -1755,19 +1882,21 @@ def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
 COARSE_RELATIVE = re.compile(r"\b(?:week|month)\b", re.IGNORECASE)
 
 
-def _refine_coarse_dates(records: list[EventRecord]) -> None:
+def _refine_coarse_dates(records: list[EventRecord], text: str) -> None:
     """ "The test earlier this month" in an article that gives the test's day elsewhere
     ("conducted on Sept. 3") is that day: a week or month named relative to publication
     takes the one day of the same event type the article dates inside it."""
-    days: dict[str, set[str]] = {}
+    days: dict[str, list[tuple[str, set[str]]]] = {}
     for record in records:
         if (
             record.event_date is not None
             and record.date_precision == "day"
             and record.date_basis in ("explicit", "relative")
             and record.modality in (ASSERTED, CLAIMED)
+            # stated in the event's own sentence, not taken over from an earlier mention
+            and (record.date_text or "") in text[record.start_char : record.end_char]
         ):
-            days.setdefault(record.event_type, set()).add(record.event_date)
+            days.setdefault(record.event_type, []).append((record.event_date, set(record.actors)))
     for record in records:
         value = record.event_date
         if (
@@ -1777,9 +1906,16 @@ def _refine_coarse_dates(records: list[EventRecord]) -> None:
             or not COARSE_RELATIVE.search(record.date_text or "")
         ):
             continue
-        inside = [d for d in days.get(record.event_type, ()) if d.startswith(value)]
+        # Only a day of the same actors' event: "Japan and South Korea have also tightened
+        # their measures this month" is not the U.S. law signed on Thursday.
+        inside = {
+            d
+            for d, actors in days.get(record.event_type, ())
+            if d.startswith(value)
+            and (not record.actors or not actors or actors & set(record.actors))
+        }
         if len(inside) == 1:
-            record.event_date, record.date_precision = inside[0], "day"
+            record.event_date, record.date_precision = inside.pop(), "day"
 
 
 def _date_from_sentence_events(merged: list[tuple[EventRecord, Trigger, str]]) -> None:
@@ -1901,8 +2037,17 @@ def _takes_article_date(record: EventRecord, trigger: Trigger) -> bool:
         and (record.modality in (ASSERTED, CLAIMED) or _refers_to_known(trigger))
         and not _is_generic(trigger)
         and not _historical(trigger)
-        and not _has_scope_marker(trigger, ordinal_only=True)
+        and not (_has_scope_marker(trigger, ordinal_only=True) and not _first_meeting(trigger))
         and not _names_earlier(trigger)
+    )
+
+
+def _first_meeting(trigger: Trigger) -> bool:
+    """ "for his first summit with Trump": meetings are counted per pair of leaders, so an
+    undated first meeting is the one the article reports, not an older one (unlike "the
+    first successful launch", which counts a country's whole series)."""
+    return trigger.event_type == "meeting" and any(
+        c.lower_ == "first" for c in trigger.token.children if c.dep_ in ("amod", "nummod")
     )
 
 
@@ -1931,7 +2076,9 @@ def _remember(
         and record.event_date is not None
         and record.date_basis in ("explicit", "relative", "reference", "publication")
         and record.event_type not in state.dated_by_type
-        and not _is_generic(trigger)
+        # "agreed at talks in Beijing on Thursday": a bare plural with a day of its own is
+        # one particular event, not a kind
+        and (not _is_generic(trigger) or (_own_date(record) and record.date_precision == "day"))
         and _is_current(record.event_date, context)
     ):
         state.dated_by_type[record.event_type] = EventDate(
@@ -2133,6 +2280,8 @@ def _resolve_date(
             and not re.search(r"\d|day\b", span.text, re.IGNORECASE)
         ):
             continue  # "the 15th test this year", but not "the fourth test on Wednesday last week"
+        if rank and _state_reached_before(trigger):
+            continue  # "the paper reported on Tuesday that Russia has deployed missiles"
         scored.append((rank, abs(span.start - trigger.token.i), span))
     # "after the test in February 2013, ... flew bombers the following month": the
     # sequence expression is this event's; the date it counts from is the other event's.
@@ -2144,7 +2293,11 @@ def _resolve_date(
     for rank, _, span in scored:
         shift = sequence_shift(span.text)
         if shift is not None:
-            previous = _previous_date(span, date_spans, context, tz, lead) or state.last_dated
+            previous = (
+                _previous_date(span, date_spans, context, tz, lead)
+                or _previous_sentence_date(span, context, tz, lead)
+                or state.last_dated
+            )
             resolved = shift_event_date(previous, *shift, span.text) if previous else UNKNOWN_DATE
         else:
             resolved = resolve_event_date(
@@ -2167,6 +2320,8 @@ def _resolve_date(
         ):
             chosen = resolved  # "two years ago, in March 2014": the finer of two readings
     offset = _offset_date(trigger, date_spans, context, tz, lead)
+    if offset is None and chosen is None:
+        offset = _offset_from_last_dated(trigger, trigger_tokens, state)
     if offset is not None and modality in (ASSERTED, CLAIMED) and (chosen is None or chosen_rank):
         return offset  # the governing clause's date is not this event's: it is days apart
     if chosen is not None:
@@ -2214,6 +2369,19 @@ def _previous_date(
         if resolved.value is not None:
             return resolved
     return None
+
+
+def _previous_sentence_date(
+    span: Span, context: ArticleContext, tz: str | None, lead: int
+) -> EventDate | None:
+    """The last date stated in the sentence before: "The format was first used in November
+    2013. It was shelved after Japan joined sanctions the following year" counts from 2013,
+    whether or not that sentence reported an event the extractor keeps."""
+    sent = span.sent
+    if sent.start == 0:
+        return None
+    previous = span.doc[sent.start - 1].sent
+    return _previous_date(previous[-1:], find_date_spans(previous), context, tz, lead)
 
 
 LATEST_MODIFIERS = frozenset({"latest", "recent", "last", "newest", "most"})
@@ -2358,10 +2526,13 @@ def _interval_of(value: str) -> tuple[date, date]:
 UNIT_DAYS = {"day": 1, "week": 7, "hour": 0, "minute": 0}
 
 
-def _offset_phrase(trigger: Trigger) -> tuple[int, set[int], Token] | None:
+def _offset_phrase(
+    trigger: Trigger, verb: Token | None = None
+) -> tuple[int, set[int], Token] | None:
     """The signed day shift of "<N units> after/before <trigger clause>", the token
-    indices of that phrase, and the verb of the clause it modifies."""
-    verb = trigger.clause_verb
+    indices of that phrase, and the verb of the clause it modifies (``verb``: the clause
+    verb to start from, if not the trigger's)."""
+    verb = verb or trigger.clause_verb
     mark = next(
         (c for c in verb.children if c.dep_ == "mark" and c.lower_ in ("after", "before")),
         None,
@@ -2441,6 +2612,30 @@ def _offset_date(
     return None
 
 
+def _offset_from_last_dated(
+    trigger: Trigger, trigger_tokens: list[Token], state: ArticleState
+) -> EventDate | None:
+    """ "It also came two days after the allies began their exercise", "The move came a
+    day after ...": an occurrence verb whose subject names no event of its own here refers
+    back to the event the article dated last, and the interval counts from that day."""
+    token = trigger.token
+    act = None
+    if not trigger.is_verbal and token.dep_ == POBJ_DEP and token.head.lower_ == "with":
+        act = token.head.head  # "marked the anniversary with a drill": the drill is the act
+    found = _offset_phrase(trigger, act if act is not None and act.pos_ == "VERB" else None)
+    last = state.last_dated
+    if found is None or last is None or last.precision != "day" or last.value is None:
+        return None
+    shift_days, _, governing = found
+    if governing.lemma_.lower() not in OCCURRENCE_VERBS:
+        return None
+    subjects = [c for c in governing.children if c.dep_ in SUBJECT_DEPS]
+    if not subjects or any(t in trigger_tokens for subject in subjects for t in subject.subtree):
+        return None  # "The launch came ...": that event's own record dates it
+    day = date.fromisoformat(last.value) + timedelta(days=shift_days)
+    return EventDate(day.isoformat(), "day", "relative", last.text)
+
+
 def _past_date_in_sentence(
     date_spans: list[Span],
     trigger: Trigger,
@@ -2461,6 +2656,8 @@ def _past_date_in_sentence(
         if any(t in trigger_tokens or t.lower_ in BOUND_PREPS for t in between):
             continue  # a nested event's date ("drills ever held, after the test in
             # January"), or a bound ("since 2009")
+        if any(c.dep_ == "mark" and c.lower_ in BOUND_PREPS for t in between for c in t.children):
+            continue  # a bounding clause's own date: "the first time since Seoul agreed in July"
         resolved = resolve_event_date(
             span.text, context.published, context.published_precision, tz=tz
         )
@@ -2488,6 +2685,12 @@ def _dates_nest(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return a == b
     return a.startswith(b) or b.startswith(a)
+
+
+def _finer_inside(value: str, coarse: str | None) -> bool:
+    """ "2017-05-29" inside "2017": the same event named twice ("launches this year, most
+    recently one on Monday") is best dated by the finer reading."""
+    return coarse is not None and len(value) > len(coarse) and value.startswith(coarse)
 
 
 def _own_date(record: EventRecord) -> bool:
@@ -2546,6 +2749,8 @@ def _merge_same_sentence(
         if record.event_date is not None and (
             other.event_date is None
             or (other.date_basis not in ("explicit",) and record.date_basis == "explicit")
+            or (_own_date(record) and not _own_date(other))
+            or (_own_date(record) and _finer_inside(record.event_date, other.event_date))
         ):
             other.event_date, other.date_precision = record.event_date, record.date_precision
             other.date_basis, other.date_text = record.date_basis, record.date_text

@@ -238,3 +238,138 @@ def test_a_catalogue_event_after_publication_is_never_the_one_meant(nlp: Languag
     text = "Analysts said the North conducted its sixth nuclear test."
     found = dated(nlp, text, datetime(2017, 3, 21, 3, 0, tzinfo=UTC), "nuclear_test")
     assert "2017-09-03" not in found
+
+
+# -- h1: dates of participles, bounding clauses, anaphoric intervals and merged mentions -------
+
+
+def _at(day: int, month: int = 11) -> datetime:
+    return datetime(2018, month, day, 6, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "event_type", "expected"),
+    [
+        # a participle on the subject takes the date opening its clause
+        (
+            "On March 3, a rocket launched from a coastal site also crossed over the island.",
+            _at(20, 3),
+            "missile_launch",
+            ["2018-03-03"],
+        ),
+        # a perfect deployment is not dated by the day it was reported
+        (
+            "The navy said China has deployed new anti-ship missiles on the reef, a state "
+            "newspaper reported on Monday.",
+            _at(16),
+            "deployment",
+            ["-"],
+        ),
+        # "the following year" counts from the date of the sentence before
+        (
+            "The agreement was signed in April 2011. It collapsed after Japan joined sanctions "
+            "against Iran the following year.",
+            _at(16),
+            "sanction",
+            ["2012"],
+        ),
+        # "It came three days after ...": counted from the event dated last
+        (
+            "North Korea fired a missile on Tuesday. It came three days after the allies began "
+            "their spring drills.",
+            _at(14),
+            "exercise",
+            ["2018-11-10"],
+        ),
+        # "responded with a drill": the drill is the response
+        (
+            "Late on Sunday, Japanese and U.S. forces responded with a joint naval drill.",
+            _at(12),
+            "exercise",
+            ["2018-11-11"],
+        ),
+        # a bare participle clause spells out its verb's act, the same day
+        (
+            "The council tightened sanctions on Monday, capping fuel imports and banning seafood "
+            "exports.",
+            _at(16),
+            "sanction",
+            ["2018-11-12"],
+        ),
+        # minutes after another event is the same news, not history
+        (
+            "Radar tracked the rocket for 12 minutes after it lifted off from the coast. North "
+            "Korea fired the rocket on Wednesday.",
+            _at(16),
+            "missile_launch",
+            ["2018-11-14"],
+        ),
+        # a first summit between two leaders is the one the article reports
+        (
+            "The launch came while Moon was in Washington for his first summit with Trump. The "
+            "two leaders had met on Thursday.",
+            _at(17),
+            "meeting",
+            ["2018-11-15", "2018-11-15"],
+        ),
+        # an exercise going on at publication takes the day the article says it began
+        (
+            "North Korea fired a missile on Friday as the allies stage their annual drills. The "
+            "allies began the drills on Monday.",
+            _at(17),
+            "exercise",
+            ["2018-11-12", "2018-11-12"],
+        ),
+        # "talks in Beijing on Friday" is one event that later mentions refer to
+        (
+            "Moon and Xi agreed at talks in Beijing on Friday to keep in touch. The visit is "
+            "Moon's second to China.",
+            _at(17),
+            "meeting",
+            ["2018-11-16", "2018-11-16"],
+        ),
+        # "this month" is refined only by a day of the same actors' event
+        (
+            "The Security Council on Monday imposed sanctions on Pyongyang. Japan has also "
+            "tightened its own measures against the North this month.",
+            _at(20),
+            "sanction",
+            ["2018-11-19", "2018-11"],
+        ),
+        # two mentions of one launch merged: the finer date wins
+        (
+            "The resolution follows several North Korean missile launches this year, most "
+            "recently a missile that landed off Japan on Tuesday.",
+            _at(17),
+            "missile_launch",
+            ["2018-11-13"],
+        ),
+        # a relative clause the parser hung on "the middle of" the exercise
+        (
+            "The ministers met in the middle of the annual Iron Shield exercise, which began on "
+            "October 8.",
+            _at(17, 10),
+            "exercise",
+            ["2018-10-08"],
+        ),
+        # a time noun phrase right after "launches of ..." dates the launches
+        (
+            "The senators condemned the North's three launches of cruise missiles last month.",
+            _at(17, 10),
+            "missile_launch",
+            ["2018-09"],
+        ),
+    ],
+)
+def test_h1_dating_rules(
+    nlp: Language, text: str, published: datetime, event_type: str, expected: list[str]
+) -> None:
+    assert dated(nlp, text, published, event_type) == expected
+
+
+def test_h1_a_date_in_a_since_clause_is_not_the_meeting_s(nlp: Language) -> None:
+    text = (
+        "Lee, meeting Abe for the first time since Tokyo agreed in May to build the radar, "
+        "said ties were strong."
+    )
+    assert "2018-05" not in dated(nlp, text, _at(12, 9), "meeting")
