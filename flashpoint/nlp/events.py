@@ -142,6 +142,8 @@ GENERIC_DETERMINERS = frozenset(
         "new",
     }
 )
+# "these"/"those" point back at events just named when the clause reports them as done.
+DEMONSTRATIVES = frozenset({"these", "those"})
 VAGUE_QUANTITIES = frozenset({"dozens", "hundreds", "scores", "many", "numerous", "series"})
 TEMPORAL_NOUNS = frozenset(
     {
@@ -166,8 +168,23 @@ TEMPORAL_NOUNS = frozenset(
 OCCURRENCE_VERBS = frozenset(
     {"come", "occur", "happen", "take", "begin", "start", "end", "follow", "kick", "open"}
 )
-# "the previous test": an older event than the article's news.
-EARLIER_MODIFIERS = frozenset({"previous", "prior", "earlier"})
+# "the previous test", "past sanctions": an older event than the article's news.
+EARLIER_MODIFIERS = frozenset({"previous", "prior", "earlier", "past"})
+# "conducted regularly", "held two to three times a month", "after each test": a habit,
+# not one event, so no particular date (tests/data/README.md: habitual events are null).
+HABITUAL_ADVERBS = frozenset(
+    {"regularly", "routinely", "usually", "often", "frequently", "habitually", "nowadays"}
+)
+FREQUENCY_HEADS = frozenset({"times", "once", "twice", "thrice", "per"})
+DISTRIBUTIVE_DETERMINERS = frozenset({"each", "every"})
+DISTRIBUTIVE_PREPS = frozenset({"after", "following", "before", "with", "during", "upon"})
+# A caption's picture: "In this undated photo, ...", "This photo, taken Sept. 12, shows ...".
+PICTURE_NOUNS = frozenset({"photo", "photograph", "picture", "image", "footage", "video"})
+PICTURE_VERBS = frozenset({"show", "depict", "capture"})
+# Dependencies through which adverbials of the clause hang on its verb or on the trigger.
+ADJUNCT_DEPS = frozenset(
+    {"advmod", "npadvmod", "prep", "pobj", "quantmod", "nummod", "det", "tmod", "obl"}
+)
 # Verbs that start or finish an event named by their object: "wrapped up the talks on
 # Friday" dates the talks.
 PHASE_VERBS = frozenset(
@@ -183,6 +200,8 @@ INSTRUMENT_NOUNS = frozenset(
 )
 # Ongoing states whose "since" date is when they began: "deployed there since September".
 STATE_TYPES = frozenset({"deployment", "exercise"})
+# "under sanctions": the trigger names a state its subject is in.
+STATE_PREPS = frozenset({"under"})
 # "UN resolutions ban North Korea from launching": not an event.
 PROHIBITING_VERBS = frozenset(
     {"ban", "prohibit", "bar", "forbid", "prevent", "stop", "restrain", "deter"}
@@ -679,6 +698,8 @@ def _support_verb(token: Token, lexicon: Lexicon) -> Token | None:
         return _support_verb(_conj_root(token), lexicon)
     if token.dep_ in OBJECT_DEPS and any(c.dep_ == "oprd" for c in head.children):
         return None  # "Abe called the launch a provocation": a judgement, not the act
+    if token.dep_ in OBJECT_DEPS and _judged_as(token):
+        return None  # the same when the parser missed the second noun phrase
     if head.pos_ in ("VERB", "AUX") and token.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {
         "attr",
         "nsubj",
@@ -706,6 +727,22 @@ def _support_verb(token: Token, lexicon: Lexicon) -> Token | None:
         ) and head.lower_ in ("in", "into", "with", "for", "on"):
             return verb
     return None
+
+
+def _judged_as(obj: Token) -> bool:
+    """ "called the resolution the most vicious act": "call" with an object directly
+    followed by a second noun phrase names or judges the object; it does not convene or
+    carry out anything, even when the parser hung the second phrase elsewhere."""
+    verb = obj.head
+    if verb.lemma_.lower() != "call" or obj.i < verb.i:
+        return False
+    end = max(t.i for t in obj.subtree) + 1
+    if end >= len(obj.doc):
+        return False
+    following = obj.doc[end]
+    return following.pos_ in ("DET", "ADJ") or (
+        following.pos_ == "NOUN" and following.ent_type_ not in ("DATE", "TIME")
+    )
 
 
 def _conj_root(token: Token) -> Token:
@@ -1354,11 +1391,7 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
         if current.i in other_ids:
             return 1 if _simultaneous_with(trigger, current) else None
         if current.dep_ == PREP_DEP and current.lower_ in BOUND_PREPS:
-            if (
-                current.lower_ == "since"
-                and trigger.event_type in STATE_TYPES
-                and current.head.i in anchors
-            ):
+            if current.lower_ == "since" and _since_dates_state(current, trigger, anchors):
                 return 0  # "has been operational since May": the state began then
             return None
         if current.pos_ in ("VERB", "AUX") and current.i not in anchors:
@@ -1426,6 +1459,29 @@ def _state_reached_before(trigger: Trigger) -> bool:
         and verb.pos_ in ("VERB", "AUX")
         and _is_perfect(verb)
     )
+
+
+def _since_dates_state(since: Token, trigger: Trigger, anchors: set[int]) -> bool:
+    """ "has been operational since May", "has been under U.N. sanctions since 2006": a
+    "since" phrase on the verb of a state (a deployment, an exercise, being under
+    sanctions) says when the state began, which is the event's date. "Since" needs a
+    perfect verb, so a phrase the parser hung on a participle inside the noun phrase
+    ("sanctions aimed at impeding its programs since 2006") belongs to the nearest verb
+    above it that can take it."""
+    state_verbs = set(anchors)
+    token = trigger.token
+    if token.dep_ == POBJ_DEP and token.head.lower_ in STATE_PREPS:
+        state_verbs.add(token.head.head.i)  # "has been under sanctions"
+    elif trigger.event_type not in STATE_TYPES:
+        return False
+    head = since.head
+    for _ in range(8):
+        if head.i in state_verbs:
+            return True
+        if _is_perfect(head) or head.head == head:
+            return False
+        head = head.head
+    return False
 
 
 def _adverbial_np_of(date_span: Span) -> int | None:
@@ -1665,8 +1721,12 @@ def _historical(trigger: Trigger) -> bool:
     Korea fired a missile", "two months before staging its third nuclear test"."""
     verb = trigger.clause_verb
     for child in verb.children:
-        if child.dep_ == "advmod" and child.lower_ in HISTORY_ADVERBS:
-            return True
+        if (
+            child.dep_ == "advmod"
+            and child.lower_ in HISTORY_ADVERBS
+            and not any(c.lower_ == "than" for c in child.children)
+        ):
+            return True  # but "two weeks earlier than last year" only compares the timing
     marks = [c for c in verb.children if c.dep_ == "mark" and c.lower_ in INTERVAL_MARKS]
     if verb.dep_ in (POBJ_DEP, "pcomp") and verb.head.lower_ in INTERVAL_MARKS:
         marks.append(verb.head)
@@ -1677,6 +1737,48 @@ def _historical(trigger: Trigger) -> bool:
         # older event
         if any(t.lemma_.lower() in INTERVAL_UNITS - SAME_DAY_UNITS for t in before):
             return True
+    return False
+
+
+def _adjuncts(anchor: Token) -> Iterator[Token]:
+    """Words of the adverbials and prepositional phrases hanging on ``anchor``, without
+    entering clauses below them: where a frequency or "in the past" would be."""
+    stack = [c for c in anchor.children if c.dep_ in ADJUNCT_DEPS]
+    while stack:
+        token = stack.pop()
+        yield token
+        stack.extend(
+            c for c in token.children if c.dep_ in ADJUNCT_DEPS and c.pos_ not in ("VERB", "AUX")
+        )
+
+
+def _no_particular_time(trigger: Trigger) -> bool:
+    """A habit ("conducted two to three times a month", "regularly holds drills",
+    "strengthened sanctions following each test", "these days") or history in general
+    ("has been linked to its tests in the past"): no one event, so no date at all, not
+    even the publication date or an earlier mention's (the labelling guide's null)."""
+    anchors = {trigger.token, trigger.clause_verb, trigger.time_verb, _clause_head(trigger.token)}
+    for anchor in anchors:
+        for token in _adjuncts(anchor):
+            lower = token.lower_
+            dets = {c.lower_ for c in token.children if c.dep_ == "det"}
+            if token.dep_ == "advmod" and lower in HABITUAL_ADVERBS:
+                return True
+            if lower == "past" and token.dep_ == POBJ_DEP and token.head.lower_ == "in":
+                return True  # "in the past"
+            if token.lemma_.lower() in INTERVAL_UNITS and (
+                token.head.lower_ in FREQUENCY_HEADS
+                or any(c.lower_ in FREQUENCY_HEADS for c in token.children)
+                or dets & DISTRIBUTIVE_DETERMINERS
+                or (lower == "days" and "these" in dets)
+            ):
+                return True  # "three times a month", "every year", "these days"
+            if (
+                token.dep_ == POBJ_DEP
+                and token.head.lower_ in DISTRIBUTIVE_PREPS
+                and (lower in DISTRIBUTIVE_DETERMINERS or dets & DISTRIBUTIVE_DETERMINERS)
+            ):
+                return True  # "following each of its tests", "after every launch"
     return False
 
 
@@ -1729,11 +1831,10 @@ def _is_generic(trigger: Trigger) -> bool:
     token = trigger.token
     if token.pos_ != "VERB" or trigger.support is not None:
         if trigger.support is not None or token.tag_ not in ("NNS", "NNPS"):
-            return any(
-                c.lower_ in GENERIC_DETERMINERS - {"new"}
-                for c in token.children
-                if c.dep_ in ("det", "amod")
-            )
+            generic = GENERIC_DETERMINERS - {"new"}
+            if trigger.support is not None and _is_past(trigger.support):
+                generic -= DEMONSTRATIVES  # "those drills were being conducted": the ones named
+            return any(c.lower_ in generic for c in token.children if c.dep_ in ("det", "amod"))
         dets = [c for c in token.children if c.dep_ in ("det", POSS_DEP, "amod", "nummod")]
         if any(d.lower_ in GENERIC_DETERMINERS for d in dets):
             return True
@@ -1832,7 +1933,7 @@ def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
     entities = EntityIndex(doc)
     state = ArticleState(doc_classes=frozenset(classes_in(doc, lexicon, entities)))
     records: list[EventRecord] = []
-    undated: list[EventRecord] = []
+    undated: list[tuple[EventRecord, Trigger]] = []
     learned_by: dict[int, str] = {}  # id(record) -> how its actors were found
     for sentence_idx, sent in enumerate(doc.sents):
         triggers = list(find_triggers(sent, lexicon, entities, state))
@@ -1864,13 +1965,17 @@ def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
                 learned_by[id(record)] = learned
                 _remember(state, record, trigger, learned, context)
                 if _takes_article_date(record, trigger):
-                    undated.append(record)
+                    undated.append((record, trigger))
         _remember_subject(sent, entities, state)
     # A mention before the dated report of the same event ("Moon warned after the North's
     # test. Pyongyang fired missiles on Thursday ...") takes its date too.
-    for record in undated:
+    for record, trigger in undated:
         known = state.dated_by_type.get(record.event_type)
         if known is not None and record.event_date is None:
+            if _is_progressive(trigger):
+                # "were discussing ..." before "met on Monday": what was going on before the
+                # dated event did not begin that day, so only its month is known
+                known = _ongoing_month(known)
             record.event_date, record.date_precision = known.value, known.precision
             record.date_basis, record.date_text = known.basis, known.text
     _refine_coarse_dates(records, doc.text)
@@ -2039,6 +2144,9 @@ def _takes_article_date(record: EventRecord, trigger: Trigger) -> bool:
         and not _historical(trigger)
         and not (_has_scope_marker(trigger, ordinal_only=True) and not _first_meeting(trigger))
         and not _names_earlier(trigger)
+        and not _no_particular_time(trigger)
+        and not _unreported_act(trigger)
+        and not _in_undated_picture(trigger)
     )
 
 
@@ -2210,11 +2318,17 @@ def _build_event(
     if modality.modality in (PLANNED, POSSIBLE) and _setting_of_past_act(trigger):
         modality = ModalityResult(ASSERTED, None, modality.source)
     tz = _event_tz(event_type, actors, location, context, zones)
-    event_date = _resolve_date(
-        trigger, context, date_spans, trigger_tokens, tz, modality.modality, state, zones
-    )
-    known_actors = actors if agent_from in ("syntax", "inherited", "pronoun") else []
-    event_date = _reference_date(trigger, known_actors, event_date, context, modality.modality)
+    caption_date = _caption_date(trigger, date_spans, context, tz)
+    if caption_date is not None:
+        event_date = caption_date
+    elif _no_particular_time(trigger):
+        event_date = UNKNOWN_DATE
+    else:
+        event_date = _resolve_date(
+            trigger, context, date_spans, trigger_tokens, tz, modality.modality, state, zones
+        )
+        known_actors = actors if agent_from in ("syntax", "inherited", "pronoun") else []
+        event_date = _reference_date(trigger, known_actors, event_date, context, modality.modality)
 
     confidence = 0.6 if trigger.token.pos_ == "VERB" else 0.45
     if trigger.support is not None:
@@ -2325,7 +2439,7 @@ def _resolve_date(
     if offset is not None and modality in (ASSERTED, CLAIMED) and (chosen is None or chosen_rank):
         return offset  # the governing clause's date is not this event's: it is days apart
     if chosen is not None:
-        return chosen
+        return _ongoing_month(chosen) if chosen_rank and _is_progressive(trigger) else chosen
     real = modality in (ASSERTED, CLAIMED) or _refers_to_known(trigger)
     if not real or _is_generic(trigger) or _historical(trigger):
         return UNKNOWN_DATE
@@ -2335,9 +2449,9 @@ def _resolve_date(
     if _names_earlier(trigger):
         return UNKNOWN_DATE
     earlier = state.dated_by_type.get(trigger.event_type)
-    if earlier is not None:
-        return earlier
     time_verb = trigger.time_verb
+    if earlier is not None and not _unreported_act(trigger):
+        return earlier
     just_happened = (
         modality == ASSERTED
         and time_verb.pos_ in ("VERB", "AUX")
@@ -2346,13 +2460,100 @@ def _resolve_date(
     )
     if not just_happened:
         return UNKNOWN_DATE
-    return resolve_event_date(
+    published = resolve_event_date(
         None,
         context.published,
         context.published_precision,
         tz=tz,
         fallback_to_publication=True,
     )
+    return _ongoing_month(published) if _is_progressive(trigger) else published
+
+
+def _is_progressive(trigger: Trigger) -> bool:
+    """ "were discussing a resolution", "has been moving airplanes", "were being
+    conducted": the event was going on at the time, not done that day."""
+    verb = trigger.clause_verb
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+    if any(a.tag_ == "MD" for a in auxes):
+        return False  # "should not be taking place": what is wanted, not what goes on
+    if verb.tag_ == "VBG":
+        return any(a.lemma_.lower() == "be" for a in auxes)
+    return any(a.lower_ == "being" for a in auxes)
+
+
+def _ongoing_month(found: EventDate) -> EventDate:
+    """An event going on when a dated clause (its reporting verb, the publication) speaks
+    of it began at a day the article does not give: the labelling guide dates it to the
+    month."""
+    if found.value is None or found.precision != "day":
+        return found
+    return EventDate(found.value[:7], "month", found.basis, found.text)
+
+
+def _caption_picture(trigger: Trigger) -> Token | None:
+    """The picture a photo caption describes the trigger in: "In this photo ..., a missile
+    is launched", "This file photo ... shows a launcher being positioned"."""
+    current = trigger.token
+    for _ in range(10):
+        for child in current.children:
+            if child.dep_ == PREP_DEP and child.lower_ == "in":
+                for obj in child.children:
+                    if obj.dep_ == POBJ_DEP and obj.lemma_.lower() in PICTURE_NOUNS:
+                        return obj
+            if (
+                current.lemma_.lower() in PICTURE_VERBS
+                and child.dep_ in SUBJECT_DEPS
+                and child.lemma_.lower() in PICTURE_NOUNS
+            ):
+                return child
+        if current.head == current:
+            return None
+        current = current.head
+    return None
+
+
+def _in_undated_picture(trigger: Trigger) -> bool:
+    """ "In this undated photo released on Saturday, a missile is launched": the caption
+    says the picture's event has no known date; the release date is not the event's."""
+    picture = _caption_picture(trigger)
+    return picture is not None and any(
+        c.dep_ == "amod" and c.lower_ == "undated" for c in picture.children
+    )
+
+
+def _caption_date(
+    trigger: Trigger, date_spans: list[Span], context: ArticleContext, tz: str | None
+) -> EventDate | None:
+    """What a photo caption says of the date of the event it shows: none for an undated
+    picture, the day it was taken for "This photo, taken Sept. 12, shows ..." (the
+    picture's date is the date of what it shows); None when the caption does not say."""
+    picture = _caption_picture(trigger)
+    if picture is None:
+        return None
+    if _in_undated_picture(trigger):
+        return UNKNOWN_DATE
+    taken = [c for c in picture.children if c.dep_ == "acl" and c.lemma_.lower() == "take"]
+    for span in date_spans:
+        if any(span.root.i in {t.i for t in verb.subtree} for verb in taken):
+            found = resolve_event_date(
+                span.text, context.published, context.published_precision, tz=tz
+            )
+            if found.value is not None:
+                return found
+    return None
+
+
+def _unreported_act(trigger: Trigger) -> bool:
+    """ "must enforce sanctions", "moves to impose sanctions": an act put as a duty or an
+    aim, by a verb in its base form (an infinitive, or after a modal), is not a report of
+    the one event the article dated earlier, so it does not take that event's date."""
+    verb = trigger.clause_verb
+    if verb.pos_ not in ("VERB", "AUX") or verb.tag_ != "VB" or _is_past(verb):
+        return False
+    return not _refers_to_known(trigger)
 
 
 def _previous_date(

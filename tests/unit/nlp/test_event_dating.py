@@ -373,3 +373,91 @@ def test_h1_a_date_in_a_since_clause_is_not_the_meeting_s(nlp: Language) -> None
         "said ties were strong."
     )
     assert "2018-05" not in dated(nlp, text, _at(12, 9), "meeting")
+
+
+# -- h3: habits, history, captions, states and ongoing events -------------------------------
+
+TUESDAY = datetime(2017, 7, 4, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The navy staged a drill on Monday. The drills are held twice a year, "
+        "an officer told reporters on Tuesday.",
+        "The navy staged a drill on Monday. The drills are held two or three times a year, "
+        "an officer told reporters on Tuesday.",
+    ],
+)
+def test_a_habit_has_no_date(nlp: Language, text: str) -> None:
+    assert dated(nlp, text, TUESDAY, "exercise") == ["2017-07-03", "-"]
+
+
+def test_acting_after_each_event_is_a_habit(nlp: Language) -> None:
+    text = "Japan imposed sanctions on Monday. Washington has tightened sanctions after every test."
+    assert dated(nlp, text, TUESDAY, "sanction") == ["2017-07-03", "-"]
+
+
+def test_in_the_past_and_past_events_take_no_date(nlp: Language) -> None:
+    text = (
+        "The North conducted a nuclear test on Sunday. "
+        "The gas has been tied to its nuclear tests in the past."
+    )
+    assert dated(nlp, text, TUESDAY, "nuclear_test") == ["2017-07-02", "-"]
+    text = "The Security Council adopted sanctions on Monday. Critics say past sanctions failed."
+    assert dated(nlp, text, TUESDAY, "sanction") == ["2017-07-03", "-"]
+
+
+def test_step_up_carries_sanctions_for_the_body_it_is_asked_of(nlp: Language) -> None:
+    text = "The test on Sunday led the Security Council to step up sanctions against the North."
+    found = [e for e in events(nlp, text, TUESDAY) if e.event_type == "sanction"]
+    assert [(e.trigger, e.actors) for e in found] == [("step sanctions", ["org:unsc"])]
+
+
+def test_since_dates_being_under_sanctions_however_the_phrase_is_hung(nlp: Language) -> None:
+    text = "Cuba has been under U.S. sanctions aimed at squeezing its leaders since 1962."
+    assert dated(nlp, text, TUESDAY, "sanction") == ["1962"]
+
+
+def test_an_aim_in_the_infinitive_does_not_take_an_earlier_events_date(nlp: Language) -> None:
+    text = (
+        "The Security Council adopted sanctions on Monday. "
+        "The minister denounced the attempts by Washington to impose sanctions on Pyongyang."
+    )
+    assert dated(nlp, text, TUESDAY, "sanction") == ["2017-07-03", "-"]
+
+
+def test_an_event_going_on_when_reported_gets_the_month(nlp: Language) -> None:
+    text = "The officials said on Tuesday that the two armies were holding drills near the border."
+    assert dated(nlp, text, TUESDAY, "exercise") == ["2017-07"]
+
+
+def test_photo_captions_date_what_they_show(nlp: Language) -> None:
+    text = (
+        "In this undated picture released by state media on Tuesday, "
+        "a rocket is launched from a mobile launcher."
+    )
+    assert dated(nlp, text, TUESDAY, "missile_launch") == ["-"]
+    text = "This picture, taken June 20, 2017, shows an interceptor battery being deployed."
+    assert dated(nlp, text, TUESDAY, "deployment") == ["2017-06-20"]
+
+
+def test_calling_a_resolution_names_it_and_does_not_date_it(nlp: Language) -> None:
+    text = (
+        "The Security Council adopted a resolution a week ago. "
+        "North Korea on Tuesday called the resolution a brutal act of war."
+    )
+    assert dated(nlp, text, TUESDAY, "sanction") == ["2017-06-27", "2017-06-27"]
+
+
+def test_those_drills_reported_as_done_are_the_ones_named(nlp: Language) -> None:
+    text = (
+        "The two navies began joint drills on Monday. "
+        "Those drills were being held in the Yellow Sea, the ministry said."
+    )
+    assert dated(nlp, text, TUESDAY, "exercise") == ["2017-07-03", "2017-07-03"]
+
+
+def test_earlier_than_only_compares_timing(nlp: Language) -> None:
+    text = "The army started its winter drills three weeks earlier than last year, an officer said."
+    assert dated(nlp, text, TUESDAY, "exercise") == ["2017-07-04"]
