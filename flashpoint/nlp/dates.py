@@ -392,6 +392,11 @@ def _relative_interval(
     if m:
         weekday = WEEKDAYS[m["weekday"][:3]]
         return _weekday_interval(weekday, m["q"] or "", anchor, direction, lead_days)
+    m = re.fullmatch(r"(?P<part>earlier|later) " + _WEEKDAY_RE, value)
+    if m:  # "a meeting for later Sunday": that day still to come; "earlier Sunday": gone by
+        weekday = WEEKDAYS[m["weekday"][:3]]
+        toward: Direction = "future" if m["part"] == "later" else "past"
+        return _weekday_interval(weekday, "", anchor, toward, lead_days)
     m = re.fullmatch(_WEEKDAY_RE + r" (?P<q>last|this|next) week", value)
     if m:  # "Wednesday last week"
         if anchor.precision != "day":

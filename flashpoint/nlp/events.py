@@ -45,6 +45,7 @@ from flashpoint.nlp.dates import (
     TimezoneIndex,
     as_tzinfo,
     find_date_spans,
+    interval_to_date,
     load_timezones,
     resolve_event_date,
     sequence_shift,
@@ -144,6 +145,9 @@ GENERIC_DETERMINERS = frozenset(
 )
 # "these"/"those" point back at events just named when the clause reports them as done.
 DEMONSTRATIVES = frozenset({"these", "those"})
+# "these sanctions" points back at the sanctions just reported: sanctions are one event
+# named in the plural, where "these launches" are several events, a kind.
+ANAPHORIC_PLURALS = DEMONSTRATIVES
 VAGUE_QUANTITIES = frozenset({"dozens", "hundreds", "scores", "many", "numerous", "series"})
 TEMPORAL_NOUNS = frozenset(
     {
@@ -292,6 +296,11 @@ REPORTING_LEMMAS = frozenset(
         "declare",
     }
 )
+# Verbs that take notice of an event as it happens ("officials confirmed a missile test on
+# Friday", "radars detected a launch Monday"): their date is, like a reporting clause's, the
+# event's unless the event's own phrase says otherwise. Not "announce": what is announced is
+# often still to come.
+DETECTION_VERBS = frozenset({"confirm", "report", "detect", "spot", "track", "observe"})
 HISTORY_ADVERBS = frozenset(
     {"previously", "earlier", "already", "before", "ever", "once", "formerly"}
 )
@@ -1068,6 +1077,17 @@ def _np_countries(token: Token, entities: EntityIndex) -> list[str]:
     return out
 
 
+def _hyphenated_modifier(token: Token) -> bool:
+    """ "liquid-launched rockets", "submarine-launched missiles": a participle joined by a
+    hyphen into an adjective names a kind of weapon, not an event."""
+    return (
+        token.dep_ == "amod"
+        and token.tag_ in ("VBN", "VBG")
+        and token.i > token.sent.start
+        and token.nbor(-1).tag_ == "HYPH"
+    )
+
+
 def find_triggers(
     sent: Span, lexicon: Lexicon, entities: EntityIndex, state: ArticleState | None = None
 ) -> Iterator[Trigger]:
@@ -1076,7 +1096,7 @@ def find_triggers(
     sentence_classes: set[str] | None = None
     for token in sent:
         pos = _pos_key(token)
-        if pos is None:
+        if pos is None or _hyphenated_modifier(token):
             continue
         specs: list[TriggerSpec] = []
         for key in dict.fromkeys((token.lemma_.lower(), token.lower_)):
@@ -1145,6 +1165,10 @@ def _subject_of(verb: Token) -> tuple[list[Token], str]:
             return expand_conjuncts([subject]), how
         if current.dep_ == "relcl" and not passive:
             return [current.head], how
+        if current.dep_ == "acl" and not passive:
+            enactor = _enacting_verb(current.head)
+            if enactor is not None:
+                return _subject_of(enactor)
         if passive or current.dep_ in ("relcl", "acl"):
             break
         dep = current.dep_
@@ -1164,6 +1188,26 @@ def _subject_of(verb: Token) -> tuple[list[Token], str]:
         current = head
         how = "inherited"
     return [], "none"
+
+
+INSTRUMENT_PATH_DEPS = frozenset({"dobj", POBJ_DEP, PREP_DEP, "nsubjpass", "conj", "appos"})
+
+
+def _enacting_verb(noun: Token) -> Token | None:
+    """The verb that enacts a bill or resolution ("the council voted in favor of a
+    resolution toughening sanctions", "adopted a resolution imposing sanctions"): whoever
+    enacts the instrument is who imposes what it carries, so its subject is the agent of
+    the instrument's own verb."""
+    if noun.lemma_.lower() not in INSTRUMENT_NOUNS or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    current = noun
+    for _ in range(6):
+        if current.dep_ not in INSTRUMENT_PATH_DEPS or current.head == current:
+            return None
+        current = current.head
+        if current.pos_ in ("VERB", "AUX"):
+            return current if current.lemma_.lower() in ENACTMENT_VERBS else None
+    return None
 
 
 def trigger_roles(trigger: Trigger, entities: EntityIndex) -> Roles:
@@ -1413,6 +1457,8 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
     if governing.i in {t.i for t in trigger.token.subtree}:
         if _own_clause_below(governing, trigger.token):
             return None  # "flew 500 km in August, and on Sept. 9 the North conducted a test"
+        if _other_event_modifier(governing, trigger):
+            return None  # "fired a satellite, newer than the one launched three years ago"
         return 0  # "launched a rocket carrying a satellite on Sunday": the same event
     if not trigger.is_verbal:
         noun = _np_head(trigger.token)
@@ -1430,6 +1476,8 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
             return 0  # "signed on Thursday a bill that broadens sanctions"
         if noun.dep_ == POBJ_DEP and noun.head.lower_ == "with" and noun.head.head == governing:
             return 0  # "responded on Saturday with a live-fire drill": the drill is the act
+        if governing.lemma_.lower() in DETECTION_VERBS and _object_of(trigger.token, governing):
+            return 1  # "officials confirmed another missile test Friday morning"
         return None
     path = _path_to(trigger.clause_verb, governing)
     if not path or path[-1].head != governing:
@@ -1635,6 +1683,30 @@ def _set_off_after(date_span: Span, trigger: Trigger) -> bool:
     )
 
 
+# "newer than the one launched in 2013", "as far as the one tested in June", "unlike those
+# fired last year": words that bring in another thing of the same kind to compare with.
+COMPARISON_WORDS = frozenset({"than", "as", "like", "unlike"})
+OTHER_INSTANCE_NOUNS = frozenset({"one", "ones", "those", "that"})
+
+
+def _other_event_modifier(verb: Token, trigger: Trigger) -> bool:
+    """``verb`` is a participle or relative clause on another thing compared with the
+    trigger's ("a newer satellite than the one launched three years ago") and names an
+    event of the trigger's type itself: a date in it is that other event's. A clause that
+    is no event ("a rocket carrying a satellite on Sunday"), or that tells about the
+    trigger's own things ("THAAD, whose first parts arrived this month"), still dates it."""
+    head = verb.head
+    if verb.dep_ not in ("acl", "relcl") or head.i in (trigger.token.i, trigger.time_verb.i):
+        return False
+    specs = load_lexicon().triggers.get((verb.lemma_.lower(), "VERB"), ())
+    if not any(spec.event_type == trigger.event_type for spec in specs):
+        return False
+    compared = head.lower_ in OTHER_INSTANCE_NOUNS or (
+        head.dep_ == POBJ_DEP and head.head.lower_ in COMPARISON_WORDS
+    )
+    return compared
+
+
 def _carried_by_instrument(trigger: Trigger, verb: Token) -> bool:
     """Sanctions inside the bill or resolution that ``verb`` enacts ("signed a bill that
     broadens sanctions", "voted in favor of a resolution toughening sanctions")."""
@@ -1829,15 +1901,21 @@ def _is_generic(trigger: Trigger) -> bool:
     """A kind of event rather than one event: "missile launches", "such tests", "has
     launched dozens of missiles". Generic mentions take no date from context."""
     token = trigger.token
-    if token.pos_ != "VERB" or trigger.support is not None:
-        if trigger.support is not None or token.tag_ not in ("NNS", "NNPS"):
+    if _pos_key(token) != "VERB" or trigger.support is not None:
+        if trigger.support is not None or not _plural_noun(token):
             generic = GENERIC_DETERMINERS - {"new"}
             if trigger.support is not None and _is_past(trigger.support):
                 generic -= DEMONSTRATIVES  # "those drills were being conducted": the ones named
             return any(c.lower_ in generic for c in token.children if c.dep_ in ("det", "amod"))
         dets = [c for c in token.children if c.dep_ in ("det", POSS_DEP, "amod", "nummod")]
+        if token.pos_ == "VERB":
+            dets += _left_determiners(token)
+        if trigger.event_type == "sanction" and any(d.lower_ in ANAPHORIC_PLURALS for d in dets):
+            return False  # "retaliation for these sanctions": one package, named in plural
         if any(d.lower_ in GENERIC_DETERMINERS for d in dets):
             return True
+        if _partitive_of(token):
+            return True  # "most of North Korea's missile tests": a share of a set of events
         if token.dep_ == POBJ_DEP and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN":
             # "the flurry of military drills", "the latest round of sanctions"
             dets += [c for c in token.head.head.children if c.dep_ in ("det", POSS_DEP)]
@@ -1859,6 +1937,47 @@ def _is_generic(trigger: Trigger) -> bool:
         if obj.lower_ in VAGUE_QUANTITIES:
             return True
     return False
+
+
+def _plural_noun(token: Token) -> bool:
+    """A plural noun, also where the tagger read it as a verb the parse uses as a noun
+    ("opposes missile launches" with "launches" tagged VBZ but attached as the object)."""
+    return token.tag_ in ("NNS", "NNPS") or (token.tag_ == "VBZ" and _pos_key(token) == "NOUN")
+
+
+# "most of its tests", "some of the drills": a quantity taken from a set of events.
+PARTITIVE_QUANTITIES = frozenset(
+    {"most", "many", "some", "all", "several", "few", "dozens", "hundreds", "scores", "majority"}
+)
+
+
+def _partitive_of(token: Token) -> bool:
+    """A plural event noun counted by a vague quantity through "of" ("most of North
+    Korea's tests had failed"): the mention is about a share of many events, however
+    definite the set's own determiner, so it has no one date."""
+    head = token.head
+    return (
+        _plural_noun(token)
+        and token.dep_ == POBJ_DEP
+        and head.lower_ == "of"
+        and head.head.lower_ in PARTITIVE_QUANTITIES
+    )
+
+
+def _left_determiners(token: Token) -> list[Token]:
+    """The determiner opening the noun phrase that ends in ``token``, found by reading
+    leftwards over its modifiers: a noun the tagger took for a verb ("the bomber drills"
+    with "drills" as VBZ) has its "the" hung on the word before it."""
+    found: list[Token] = []
+    for i in range(token.i - 1, max(token.sent.start, token.i - 5) - 1, -1):
+        word = token.doc[i]
+        if word.tag_ in ("DT", "PRP$", "POS", "CD") or word.dep_ == POSS_DEP:
+            found.append(word)
+            if word.tag_ in ("DT", "PRP$"):
+                break
+        elif word.pos_ not in ("NOUN", "PROPN", "ADJ") and word.tag_ != "HYPH":
+            break
+    return found
 
 
 def _has_scope_marker(trigger: Trigger, *, ordinal_only: bool = False) -> bool:
@@ -1890,10 +2009,26 @@ def _event_tz(
         candidates.append(zones.for_entity(location))
         if location and ":" not in location:
             candidates.append(zones.for_name(location))
+        candidates.append(_shared_home_zone(actors, context, zones))
     candidates += [zones.for_name(context.dateline), zones.for_source(context.source)]
     if event_type not in LAUNCH_TYPES:
         candidates += [zones.for_entity(a) for a in actors[:1]]
     return next((zone for zone in candidates if zone), None)
+
+
+def _shared_home_zone(
+    actors: list[str], context: ArticleContext, zones: TimezoneIndex
+) -> str | None:
+    """ "Park and Abe called emergency meetings", "South Korea held a drill": with no place
+    named, actors who all keep one clock (Seoul and Tokyo alike) acted at home, so their
+    zone dates the event rather than the reporter's. None when they differ or are unknown."""
+    homes = [zones.for_entity(a) for a in actors]
+    if not homes or None in homes:
+        return None
+    at = context.published or datetime(2000, 1, 1, tzinfo=UTC)
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    offsets = {_utc_offset(zone, at) for zone in homes}
+    return homes[0] if len(offsets) == 1 else None
 
 
 def _utc_offset(zone: str | None, at: datetime) -> timedelta | None:
@@ -2425,7 +2560,10 @@ def _resolve_date(
         if resolved.value is None:
             continue
         if chosen is None:
-            chosen, chosen_rank = resolved, rank
+            joined = _with_coordinated(span, resolved, date_spans, context, tz, direction, lead)
+            chosen, chosen_rank = joined, rank
+            if joined is not resolved:
+                break  # both coordinated dates are read: no finer reading of one of them
         elif (
             rank == chosen_rank
             and chosen.value is not None
@@ -2554,6 +2692,48 @@ def _unreported_act(trigger: Trigger) -> bool:
     if verb.pos_ not in ("VERB", "AUX") or verb.tag_ != "VB" or _is_past(verb):
         return False
     return not _refers_to_known(trigger)
+
+
+def _with_coordinated(
+    span: Span,
+    resolved: EventDate,
+    date_spans: list[Span],
+    context: ArticleContext,
+    tz: str | None,
+    direction: Direction,
+    lead: int,
+) -> EventDate:
+    """ "the launches in August and September": a date coordinated with another one dates
+    the mention by both, so the event gets what covers the two (here the year; "on Monday
+    and Tuesday", the first day, as for any event of several days)."""
+    doc = span.doc
+    partner = next(
+        (
+            other
+            for other in date_spans
+            if (other.start == span.end + 1 and doc[span.end].lower_ in ("and", "or"))
+            or (other.end + 1 == span.start and doc[other.end].lower_ in ("and", "or"))
+        ),
+        None,
+    )
+    if partner is None or resolved.value is None or sequence_shift(partner.text) is not None:
+        return resolved
+    other = resolve_event_date(
+        partner.text,
+        context.published,
+        context.published_precision,
+        tz=tz,
+        direction=direction,
+        lead_days=lead,
+    )
+    if other.value is None:
+        return resolved
+    (lo1, hi1), (lo2, hi2) = _interval_of(resolved.value), _interval_of(other.value)
+    value, precision = interval_to_date(min(lo1, lo2), max(hi1, hi2))
+    if value is None:
+        return resolved
+    first, last = sorted((span, partner), key=lambda s: s.start)
+    return EventDate(value, precision, resolved.basis, doc[first.start : last.end].text)
 
 
 def _previous_date(
@@ -2717,6 +2897,8 @@ def _resolution_number(trigger: Trigger) -> int | None:
 
 
 def _interval_of(value: str) -> tuple[date, date]:
+    if len(value) == 10:
+        return date.fromisoformat(value), date.fromisoformat(value)
     if len(value) == 4:
         return date(int(value), 1, 1), date(int(value), 12, 31)
     first = date.fromisoformat(value + "-01")
@@ -2854,7 +3036,12 @@ def _past_date_in_sentence(
         if span.root.i not in own:
             continue  # "the blast was bigger than the test in 2016": another noun's date
         between = _path_to(span.root, trigger.token)[1:]
-        if any(t in trigger_tokens or t.lower_ in BOUND_PREPS for t in between):
+        if any(
+            t in trigger_tokens
+            or t.lower_ in BOUND_PREPS
+            or (t.pos_ == "VERB" and _other_event_modifier(t, trigger))
+            for t in between
+        ):
             continue  # a nested event's date ("drills ever held, after the test in
             # January"), or a bound ("since 2009")
         if any(c.dep_ == "mark" and c.lower_ in BOUND_PREPS for t in between for c in t.children):

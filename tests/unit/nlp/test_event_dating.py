@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from spacy.language import Language
 
-from flashpoint.nlp.dates import EventDate, sequence_shift, shift_event_date
+from flashpoint.nlp.dates import EventDate, resolve_event_date, sequence_shift, shift_event_date
 from flashpoint.nlp.events import EventRecord, extract_events
 from flashpoint.nlp.pipeline import LemmaFixes, load_lemma_fixes
 from flashpoint.schema import ArticleContext
@@ -461,3 +461,90 @@ def test_those_drills_reported_as_done_are_the_ones_named(nlp: Language) -> None
 def test_earlier_than_only_compares_timing(nlp: Language) -> None:
     text = "The army started its winter drills three weeks earlier than last year, an officer said."
     assert dated(nlp, text, TUESDAY, "exercise") == ["2017-07-04"]
+
+
+# -- h2: actors of enacted instruments, generic plurals, coordinated dates, other instances,
+# -- detection verbs, anaphoric sanctions, home zones, "later Sunday" ----------------------
+
+
+def test_sanctions_in_a_resolution_are_imposed_by_whoever_votes_it(nlp: Language) -> None:
+    text = (
+        "The launch came days after the Security Council voted in favour of a resolution "
+        "toughening sanctions on North Korea."
+    )
+    sanction = [
+        e
+        for e in events(nlp, text, datetime(2017, 9, 15, 1, 0, tzinfo=UTC))
+        if e.event_type == "sanction"
+    ]
+    assert [(e.actors[:1], e.event_date) for e in sanction] == [(["org:unsc"], "2017-09-11")]
+
+
+def test_a_plural_noun_tagged_as_a_verb_is_still_a_generic_mention(nlp: Language) -> None:
+    text = (
+        "North Korea fired a missile on Friday. "
+        "Beijing opposes DPRK ballistic missile launches against the resolutions, the minister said."
+    )
+    assert dated(nlp, text, datetime(2017, 9, 15, 1, 0, tzinfo=UTC), "missile_launch") == [
+        "2017-09-15",
+        "-",
+    ]
+
+
+def test_a_share_of_many_tests_has_no_date(nlp: Language) -> None:
+    text = (
+        "North Korea fired a rocket on Sunday. "
+        "An analyst said that most of the country's rocket and missile tests had been failures."
+    )
+    assert dated(nlp, text, datetime(2016, 2, 7, 9, 0, tzinfo=UTC), "missile_launch") == [
+        "2016-02-07",
+        "-",
+    ]
+
+
+def test_a_hyphenated_participle_is_a_kind_of_weapon_not_a_launch(nlp: Language) -> None:
+    text = "The country still relies on liquid-launched rockets, a dated technology."
+    assert dated(nlp, text, datetime(2016, 2, 7, 9, 0, tzinfo=UTC), "missile_launch") == []
+
+
+def test_coordinated_months_date_the_mention_by_both(nlp: Language) -> None:
+    text = (
+        "Residents were worried about the missile launches that took place in August and September."
+    )
+    assert dated(nlp, text, datetime(2017, 11, 6, 4, 0, tzinfo=UTC), "missile_launch") == ["2017"]
+
+
+def test_a_date_of_the_one_compared_with_is_not_the_trigger_s(nlp: Language) -> None:
+    text = "It said that it had fired a Kwangmyongsong-4, a newer satellite than the one launched three years ago."
+    found = dated(nlp, text, datetime(2016, 2, 7, 9, 0, tzinfo=UTC), "missile_launch")
+    assert found and "2013" not in found
+
+
+def test_a_test_confirmed_on_a_day_took_place_that_day(nlp: Language) -> None:
+    text = "Officials have confirmed another missile test by North Korea on Friday morning."
+    thursday_evening_in_america = datetime(2017, 9, 14, 0, 0, tzinfo=UTC)
+    assert dated(nlp, text, thursday_evening_in_america, "missile_launch") == ["2017-09-15"]
+
+
+def test_these_sanctions_are_the_ones_just_reported(nlp: Language) -> None:
+    text = (
+        "The council passed new sanctions on Pyongyang on Monday. "
+        "The North has warned of retaliation for these sanctions."
+    )
+    found = dated(nlp, text, datetime(2017, 9, 14, 12, 0, tzinfo=UTC), "sanction")
+    assert found == ["2017-09-11", "2017-09-11"]
+
+
+def test_leaders_meeting_at_home_are_dated_by_their_clock(nlp: Language) -> None:
+    text = "Seoul and Tokyo held emergency security meetings after the launch."
+    context = ArticleContext(
+        "article-1", datetime(2016, 2, 5, 22, 0, tzinfo=UTC), "datetime", dateline="Washington"
+    )
+    meetings = [e for e in extract_events(nlp(text), context) if e.event_type == "meeting"]
+    assert [e.event_date for e in meetings] == ["2016-02-06"]
+
+
+def test_later_and_earlier_with_a_weekday_point_forward_and_back() -> None:
+    saturday = datetime(2016, 2, 6, 12, 0, tzinfo=UTC)
+    assert resolve_event_date("later Sunday", saturday, "datetime").value == "2016-02-07"
+    assert resolve_event_date("earlier Friday", saturday, "datetime").value == "2016-02-05"
