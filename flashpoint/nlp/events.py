@@ -438,6 +438,7 @@ class ArticleState:
     actors_by_type: dict[str, list[str]] = field(default_factory=dict)
     dated_by_type: dict[str, EventDate] = field(default_factory=dict)
     last_dated: EventDate | None = None  # the latest stated date, for "a week later"
+    dated_actors: dict[str, frozenset[str]] = field(default_factory=dict)  # of dated_by_type
     subject_country: str | None = None
 
     def has(self, event_type: str) -> bool:
@@ -588,6 +589,8 @@ def entity_country(span: Span) -> str | None:
     if country:
         return country
     if kind == "organization" and entity_id and span.ent_id_:
+        if _ext(span, "sector") == "government":
+            return None  # a national organ of no stated country ("a National Security Council")
         return entity_id  # a gazetteer organisation (UN Security Council), not a guess
     return None
 
@@ -1627,7 +1630,17 @@ def _elaborating_participle(verb: Token) -> bool:
     """A bare participle clause ("tightened sanctions on Monday, capping oil imports")
     spells out what its governing verb did, at the same time; a clause with a
     subordinator ("after", "before") places another event."""
-    return verb.tag_ == "VBG" and not any(c.dep_ == "mark" for c in verb.children)
+    return (
+        verb.tag_ == "VBG"
+        and verb.lemma_.lower() not in CONSEQUENCE_VERBS
+        and not any(c.dep_ == "mark" for c in verb.children)
+    )
+
+
+# "..., prompting the council to tighten sanctions": what followed, not the same act.
+CONSEQUENCE_VERBS = frozenset(
+    {"prompt", "lead", "cause", "force", "trigger", "spark", "push", "spur", "provoke", "draw"}
+)
 
 
 def _np_head(token: Token) -> Token:
@@ -2327,6 +2340,7 @@ def _remember(
         state.dated_by_type[record.event_type] = EventDate(
             record.event_date, record.date_precision, record.date_basis, record.date_text
         )
+        state.dated_actors[record.event_type] = frozenset(record.actors)
 
 
 def _is_past_date(value: str | None, context: ArticleContext) -> bool:
@@ -2459,10 +2473,18 @@ def _build_event(
     elif _no_particular_time(trigger):
         event_date = UNKNOWN_DATE
     else:
-        event_date = _resolve_date(
-            trigger, context, date_spans, trigger_tokens, tz, modality.modality, state, zones
-        )
         known_actors = actors if agent_from in ("syntax", "inherited", "pronoun") else []
+        event_date = _resolve_date(
+            trigger,
+            context,
+            date_spans,
+            trigger_tokens,
+            tz,
+            modality.modality,
+            state,
+            zones,
+            [SANCTIONING_BODIES.get(a, a) for a in known_actors],
+        )
         event_date = _reference_date(trigger, known_actors, event_date, context, modality.modality)
 
     confidence = 0.6 if trigger.token.pos_ == "VERB" else 0.45
@@ -2513,6 +2535,7 @@ def _resolve_date(
     modality: str,
     state: ArticleState,
     zones: TimezoneIndex,
+    actors: list[str] | None = None,
 ) -> EventDate:
     """The trigger's own date expression; else the date of an earlier report of the same
     event in this article; else, for an event reported as just happened, the publication
@@ -2588,7 +2611,11 @@ def _resolve_date(
         return UNKNOWN_DATE
     earlier = state.dated_by_type.get(trigger.event_type)
     time_verb = trigger.time_verb
-    if earlier is not None and not _unreported_act(trigger):
+    if (
+        earlier is not None
+        and not _unreported_act(trigger)
+        and not _other_sanctioner(trigger, actors, state)
+    ):
         return earlier
     just_happened = (
         modality == ASSERTED
@@ -2793,6 +2820,11 @@ def _reference_date(
         found = index.by_ordinal(event_type, wanted, ordinal)
     elif ordinal is not None and event_type == "missile_launch" and _says_icbm(trigger.token):
         found = index.by_ordinal(event_type, wanted, ordinal, series="icbm")
+    elif ordinal is not None and event_type == "missile_launch" and trigger.is_space:
+        successful = any(c.lower_ == "successful" for c in trigger.token.children)
+        found = index.by_ordinal(
+            event_type, wanted, ordinal, series="satellite", successful=successful
+        )
     elif event_type == "sanction" and (number := _resolution_number(trigger)) is not None:
         found = index.by_resolution(number)
     if found is not None and _after_publication(found.date, context):
@@ -2906,6 +2938,16 @@ def _interval_of(value: str) -> tuple[date, date]:
     return first, following - timedelta(days=1)
 
 
+def _other_sanctioner(trigger: Trigger, actors: list[str] | None, state: ArticleState) -> bool:
+    """ "Seoul and Tokyo announced sanctions on Friday. ... the UN resolution": each
+    sanctioning party's measures are their own event, so the UN's do not take the date of
+    the ones the article dated first when those were another party's."""
+    if trigger.event_type != "sanction" or not actors:
+        return False
+    remembered = state.dated_actors.get("sanction", frozenset())
+    return bool(remembered) and not remembered & set(actors)
+
+
 UNIT_DAYS = {"day": 1, "week": 7, "hour": 0, "minute": 0}
 
 
@@ -2949,6 +2991,8 @@ def _offset_phrase(
             count = NUMBER_WORDS[number.lower_]
         else:
             return None
+    elif unit.tag_ == "NNS" and not any(c.lower_ in ("a", "an", "one") for c in unit.children):
+        return None  # "just days after", "weeks before": no count to move a date by
     days = count * UNIT_DAYS[unit.lemma_.lower()]
     own_clause = mark.head == verb  # "..., five days after North Korea fired"
     phrase = {t.i for t in (verb.subtree if own_clause else mark.subtree)} | {unit.i, mark.i}

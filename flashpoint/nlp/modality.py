@@ -151,6 +151,10 @@ def _has_particle(verb: Token, particles: set[str]) -> bool:
     return any(c.dep_ == "prt" and c.lower_ in particles for c in verb.children)
 
 
+def lemma_of(word: Token) -> str:
+    return word.lemma_.lower()
+
+
 def _negating(word: Token) -> bool:
     lemma = word.lemma_.lower()
     if lemma == "call":
@@ -272,6 +276,12 @@ def event_modality(
             break  # "will impose sanctions in response to Sunday's launch": a given
         lemma = head.lemma_.lower()
         lower = head.lower_
+        if (
+            lemma_of(head) == "reject"
+            and dep == "dobj"
+            and any(c.dep_ in ("det", "poss") and c.lower_ != "a" for c in current.children)
+        ):
+            break  # "rejected the UN resolution": it was adopted; rejecting is a reaction
         if _negating(head) and dep in (
             "xcomp",
             "ccomp",

@@ -448,11 +448,20 @@ class ReferenceIndex:
         *,
         series: str | None = None,
         participants: Iterable[str] = (),
+        successful: bool = False,
     ) -> ReferenceEvent | None:
         """The ``ordinal``-th event of a series ("the fourth nuclear test" of country:PRK;
-        "its first ICBM launch" with ``series="icbm"``); None when none or several match."""
+        "its first ICBM launch" with ``series="icbm"``); None when none or several match.
+        ``successful``: count only launches known to have reached orbit ("the first
+        successful satellite launch"); None for series that do not record it."""
         chosen = self.select_series(event_type, series)
-        found = [e for e in self._candidates(chosen, actors, participants) if e.ordinal == ordinal]
+        candidates = list(self._candidates(chosen, actors, participants))
+        if successful:
+            if any(e.reached_orbit is None for e in candidates) or len(chosen) != 1:
+                return None
+            reached = sorted((e for e in candidates if e.reached_orbit), key=lambda e: e.date)
+            return reached[ordinal - 1] if 0 < ordinal <= len(reached) else None
+        found = [e for e in candidates if e.ordinal == ordinal]
         return found[0] if len(found) == 1 else None
 
     def by_resolution(self, number: int) -> ReferenceEvent | None:

@@ -548,3 +548,54 @@ def test_later_and_earlier_with_a_weekday_point_forward_and_back() -> None:
     saturday = datetime(2016, 2, 6, 12, 0, tzinfo=UTC)
     assert resolve_event_date("later Sunday", saturday, "datetime").value == "2016-02-07"
     assert resolve_event_date("earlier Friday", saturday, "datetime").value == "2016-02-05"
+
+
+# -- lead: last round ------------------------------------------------------------------------
+
+
+def test_days_after_without_a_count_moves_no_date(nlp: Language) -> None:
+    text = (
+        "North Korea fired a missile on Friday. It comes just days after the United "
+        "Nations Security Council passed sanctions on Pyongyang."
+    )
+    found = dated(nlp, text, datetime(2017, 9, 15, 3, 0, tzinfo=UTC), "sanction")
+    assert found != ["2017-09-14"]
+
+
+def test_a_prompted_consequence_does_not_share_the_cause_s_date(nlp: Language) -> None:
+    text = (
+        "North Korea conducted its sixth nuclear test on Sept. 3, prompting the U.N. "
+        "Security Council to step up sanctions."
+    )
+    found = dated(nlp, text, datetime(2017, 9, 13, tzinfo=UTC), "sanction")
+    assert "2017-09-03" not in found
+
+
+def test_a_rejected_resolution_still_happened(nlp: Language) -> None:
+    text = "North Korea has rejected the UN resolution as a plot led by the United States."
+    found = [e for e in events(nlp, text, datetime(2016, 12, 2, tzinfo=UTC))]
+    assert [e.modality for e in found if e.event_type == "sanction"] == ["asserted"]
+
+
+def test_the_un_resolution_is_not_dated_like_another_party_s_sanctions(nlp: Language) -> None:
+    text = (
+        "South Korea and Japan announced new unilateral sanctions on North Korea on Friday. "
+        "North Korea has rejected the UN resolution as a plot."
+    )
+    found = dated(nlp, text, datetime(2016, 12, 2, 9, 0, tzinfo=UTC), "sanction")
+    assert found[0] == "2016-12-02" and found[-1] != "2016-12-02"
+
+
+def test_the_first_successful_satellite_launch_is_the_first_to_reach_orbit(
+    nlp: Language,
+) -> None:
+    text = "Experts said it was the first successful satellite launch by North Korea."
+    found = dated(nlp, text, datetime(2016, 2, 7, tzinfo=UTC), "missile_launch")
+    assert found == ["2012-12-12"]
+
+
+def test_a_national_security_council_is_not_the_un_security_council(nlp: Language) -> None:
+    text = "Seoul held a National Security Council meeting on Friday."
+    found = [e for e in events(nlp, text, datetime(2017, 11, 2, tzinfo=UTC))]
+    meeting = [e for e in found if e.event_type == "meeting"]
+    assert meeting and "org:unsc" not in meeting[0].actors

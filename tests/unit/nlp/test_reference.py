@@ -340,3 +340,15 @@ def test_malformed_series_row_names_file_and_line(tmp_path: Path) -> None:
     path = _write(tmp_path / "series.csv", header, "s,nuclear_test,,country:PRK,,maybe,,,x")
     with pytest.raises(ReferenceDataError, match=r"series\.csv:2: 'complete'"):
         load_series(path)
+
+
+def test_the_first_successful_satellite_launch_counts_only_launches_that_reached_orbit() -> None:
+    index = ReferenceIndex.load()
+    first = index.by_ordinal("missile_launch", ["country:PRK"], 1, series="satellite")
+    first_successful = index.by_ordinal(
+        "missile_launch", ["country:PRK"], 1, series="satellite", successful=True
+    )
+    assert first is not None and first.date.isoformat() == "1998-08-31"
+    assert first_successful is not None and first_successful.date.isoformat() == "2012-12-12"
+    # Nuclear tests record no success flag: "successful" cannot be counted there.
+    assert index.by_ordinal("nuclear_test", ["country:PRK"], 1, successful=True) is None
