@@ -37,12 +37,12 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "story_id",
     "event_type",
     "event_date",
-    "dated_by",
     "modality",
     "published",
     "source",
     "title",
     "evidence",
+    "dated_by",
     "url",
     "article_id",
 )
@@ -201,15 +201,15 @@ def story_reports(view: FilteredView, story_ids: list[str] | tuple[str, ...]) ->
             "story_id": picked["story_id"],
             "event_type": picked["event_type"].str.replace("_", " "),
             "event_date": picked["event_date"],
-            "dated_by": [
-                describe_date_basis(basis, text)
-                for basis, text in zip(picked["date_basis"], picked["date_text"], strict=True)
-            ],
             "modality": picked["modality"],
             "published": pd.to_datetime(picked["published"], utc=True, errors="coerce"),
             "source": picked["source"],
             "title": picked["title"],
             "evidence": picked["evidence_text"],
+            "dated_by": [
+                describe_date_basis(basis, text)
+                for basis, text in zip(picked["date_basis"], picked["date_text"], strict=True)
+            ],
             "url": picked["url"].map(safe_url),
             "article_id": picked["article_id"],
         }
