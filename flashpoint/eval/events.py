@@ -37,6 +37,7 @@ import numpy as np
 
 from flashpoint.config import REPO_ROOT, SAMPLE_DIR
 from flashpoint.eval import DEFAULT_SHARED_DIR, TextLocator, read_csv_rows
+from flashpoint.jsonl import jsonl_lines
 from flashpoint.schema import EVENT_TYPES, ArticleContext
 
 GOLD_DIR = REPO_ROOT / "tests" / "data"
@@ -85,26 +86,20 @@ def read_gold(path: Path) -> tuple[list[GoldArticle], list[str]]:
     notes: list[str] = []
     if not path.is_file():
         return articles, [f"{path.name}: not found, skipped"]
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            where = f"{path.name}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                notes.append(f"{where}: not JSON ({error.msg})")
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get("ref"), str):
-                notes.append(f"{where}: needs a 'ref'")
-                continue
-            events = record.get("events")
-            if not isinstance(events, list):
-                notes.append(f"{where}: needs an 'events' list")
-                continue
-            corpus = record.get("corpus") or SAMPLE
-            articles.append(GoldArticle(str(corpus), record["ref"], events, where))
+    for line in jsonl_lines(path):
+        where, record = line.where, line.record
+        if line.error is not None:
+            notes.append(f"{where}: {line.error}")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("ref"), str):
+            notes.append(f"{where}: needs a 'ref'")
+            continue
+        events = record.get("events")
+        if not isinstance(events, list):
+            notes.append(f"{where}: needs an 'events' list")
+            continue
+        corpus = record.get("corpus") or SAMPLE
+        articles.append(GoldArticle(str(corpus), record["ref"], events, where))
     return articles, notes
 
 

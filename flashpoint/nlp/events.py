@@ -26,7 +26,6 @@ article so far (what was launched, by whom, when):
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from flashpoint.config import REPO_ROOT
+from flashpoint.jsonl import jsonl_objects
 from flashpoint.nlp.dates import (
     NUMBER_WORDS,
     UNKNOWN_DATE,
@@ -481,65 +481,54 @@ def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
     triggers: dict[tuple[str, str], list[TriggerSpec]] = {}
     classes: dict[str, frozenset[str]] = {}
     support: frozenset[str] = frozenset()
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            line = line.strip()
-            if not line or line.startswith("//"):
-                continue
-            where = f"{path.name}:{number}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{where}: not JSON ({error.msg})") from error
-            kind = row.get("kind")
-            if kind == "class":
-                classes[str(row["name"])] = _frozen(row.get("lemmas"))
-            elif kind == "support":
-                support = support | _frozen(row.get("lemmas"))
-            elif kind == "trigger":
-                spec = TriggerSpec(
-                    event_type=str(row["event_type"]),
-                    lemma=str(row["lemma"]).lower(),
-                    pos=str(row.get("pos", "VERB")).upper(),
-                    needs=_frozen(row.get("needs")),
-                    bare=_frozen(row.get("bare", "reject")),
-                    role=str(row.get("role", "object")),
-                    space=_frozen(row.get("space")),
-                    prt=_frozen(row.get("prt")),
-                    not_prt=_frozen(row.get("not_prt")),
-                    preps=_frozen(row.get("preps")),
-                    party_preps=_frozen(row.get("party_preps")),
-                    object_words=_frozen(row.get("object_words")),
-                    requires_destination=bool(row.get("requires_destination", False)),
-                    requires_weapon=bool(row.get("requires_weapon", False)),
-                    requires_object_head=bool(row.get("requires_object_head", False)),
-                    plural_only=bool(row.get("plural_only", False)),
-                    not_passive=bool(row.get("not_passive", False)),
-                    sentence_needs=_frozen(row.get("sentence_needs")),
-                    article_needs=_frozen(row.get("article_needs")),
-                    support_only=_frozen(row.get("support_only")),
-                    modifier_needs=_frozen(row.get("modifier_needs")),
-                    predicate=bool(row.get("predicate", False)),
-                    bare_without_clause=bool(row.get("bare_without_clause", False)),
+    for where, row in jsonl_objects(path):
+        kind = row.get("kind")
+        if kind == "class":
+            classes[str(row["name"])] = _frozen(row.get("lemmas"))
+        elif kind == "support":
+            support = support | _frozen(row.get("lemmas"))
+        elif kind == "trigger":
+            spec = TriggerSpec(
+                event_type=str(row["event_type"]),
+                lemma=str(row["lemma"]).lower(),
+                pos=str(row.get("pos", "VERB")).upper(),
+                needs=_frozen(row.get("needs")),
+                bare=_frozen(row.get("bare", "reject")),
+                role=str(row.get("role", "object")),
+                space=_frozen(row.get("space")),
+                prt=_frozen(row.get("prt")),
+                not_prt=_frozen(row.get("not_prt")),
+                preps=_frozen(row.get("preps")),
+                party_preps=_frozen(row.get("party_preps")),
+                object_words=_frozen(row.get("object_words")),
+                requires_destination=bool(row.get("requires_destination", False)),
+                requires_weapon=bool(row.get("requires_weapon", False)),
+                requires_object_head=bool(row.get("requires_object_head", False)),
+                plural_only=bool(row.get("plural_only", False)),
+                not_passive=bool(row.get("not_passive", False)),
+                sentence_needs=_frozen(row.get("sentence_needs")),
+                article_needs=_frozen(row.get("article_needs")),
+                support_only=_frozen(row.get("support_only")),
+                modifier_needs=_frozen(row.get("modifier_needs")),
+                predicate=bool(row.get("predicate", False)),
+                bare_without_clause=bool(row.get("bare_without_clause", False)),
+            )
+            if spec.pos not in ("VERB", "NOUN", "ADJ") or spec.role not in (
+                "object",
+                "subject",
+            ):
+                raise ValueError(f"{where}: pos must be VERB, NOUN or ADJ, role object or subject")
+            if (spec.pos == "VERB" and spec.predicate) or (
+                spec.pos == "ADJ" and not spec.predicate
+            ):
+                raise ValueError(f"{where}: ADJ triggers are predicates, VERB triggers never")
+            if spec.bare - BARE_POLICIES:
+                raise ValueError(
+                    f"{where}: unknown bare policy {sorted(spec.bare - BARE_POLICIES)}"
                 )
-                if spec.pos not in ("VERB", "NOUN", "ADJ") or spec.role not in (
-                    "object",
-                    "subject",
-                ):
-                    raise ValueError(
-                        f"{where}: pos must be VERB, NOUN or ADJ, role object or subject"
-                    )
-                if (spec.pos == "VERB" and spec.predicate) or (
-                    spec.pos == "ADJ" and not spec.predicate
-                ):
-                    raise ValueError(f"{where}: ADJ triggers are predicates, VERB triggers never")
-                if spec.bare - BARE_POLICIES:
-                    raise ValueError(
-                        f"{where}: unknown bare policy {sorted(spec.bare - BARE_POLICIES)}"
-                    )
-                triggers.setdefault((spec.lemma, spec.pos), []).append(spec)
-            else:
-                raise ValueError(f"{where}: unknown kind {kind!r}")
+            triggers.setdefault((spec.lemma, spec.pos), []).append(spec)
+        else:
+            raise ValueError(f"{where}: unknown kind {kind!r}")
     unknown = {
         name
         for specs in triggers.values()

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from flashpoint.config import GAZETTEER_DIR
+from flashpoint.jsonl import jsonl_objects
 
 # File name -> entity type of its lines. Order matters: on an alias shared by two entities
 # of equal rank, the earlier file wins (a country before an organisation before a place).
@@ -252,21 +253,6 @@ def entry_from_record(record: Mapping[str, Any], entity_type: str, where: str) -
     )
 
 
-def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise GazetteerError(f"{path.name}:{number}: not JSON ({error.msg})") from None
-            if not isinstance(record, dict):
-                raise GazetteerError(f"{path.name}:{number}: expected a JSON object")
-            yield number, record
-
-
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -352,8 +338,7 @@ class Gazetteer:
             if not path.is_file():
                 continue
             checksums[file_name] = _sha256(path)
-            for number, record in _read_jsonl(path):
-                where = f"{file_name}:{number}"
+            for where, record in jsonl_objects(path, GazetteerError):
                 entry = entry_from_record(record, entity_type, where)
                 if entry.entity_id in seen:
                     raise GazetteerError(
@@ -589,8 +574,7 @@ def _read_timezones(path: Path) -> dict[str, str]:
 
 def _read_user_file(path: Path) -> list[Entry]:
     entries = []
-    for number, record in _read_jsonl(path):
-        where = f"{path.name}:{number}"
+    for where, record in jsonl_objects(path, GazetteerError):
         declared = record.get("type")
         if not isinstance(declared, str):
             raise GazetteerError(

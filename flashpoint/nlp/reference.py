@@ -33,9 +33,8 @@ knows the actor should pass it: then a US sanction never matches a UN resolution
 from __future__ import annotations
 
 import csv
-import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -44,6 +43,7 @@ from types import MappingProxyType
 from typing import Any
 
 from flashpoint.config import REPO_ROOT
+from flashpoint.jsonl import jsonl_objects
 
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
 EVENTS_FILE = REFERENCE_DIR / "events.jsonl"
@@ -132,23 +132,6 @@ class ReferenceSeries:
 # -- reading -------------------------------------------------------------------------------
 
 
-def _jsonl_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Each JSON object of a file with its "file:line"; blank and "#" lines are skipped."""
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            where = f"{path.name}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ReferenceDataError(f"{where}: not JSON ({error.msg})") from None
-            if not isinstance(record, dict):
-                raise ReferenceDataError(f"{where}: expected a JSON object")
-            yield where, record
-
-
 def _text(value: Any, where: str, key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ReferenceDataError(f"{where}: {key!r} must be a non-empty string")
@@ -230,7 +213,7 @@ def load_reference_events(path: Path | str = EVENTS_FILE) -> tuple[ReferenceEven
     path = Path(path)
     events: list[ReferenceEvent] = []
     seen: dict[str, str] = {}
-    for where, record in _jsonl_records(path):
+    for where, record in jsonl_objects(path, ReferenceDataError):
         event = event_from_record(record, where)
         if event.event_id in seen:
             raise ReferenceDataError(
