@@ -602,11 +602,18 @@ def regressions(
     report: EventReport, baseline_path: Path | str, tolerance: float = REGRESSION_TOLERANCE
 ) -> list[str]:
     """Event types whose F1 fell more than ``tolerance`` below the baseline recorded for
-    the same scope (no baseline for this scope: nothing to compare)."""
+    the same scope, and date accuracy (within one day) if it fell as far (no baseline for
+    this scope: nothing to compare)."""
     baseline = json.loads(Path(baseline_path).read_text(encoding="utf-8"))
-    recorded: dict[str, float] = baseline.get("events", {}).get(scope_of(report), {}).get("f1", {})
+    scope: dict[str, Any] = baseline.get("events", {}).get(scope_of(report), {})
+    recorded: dict[str, float] = scope.get("f1", {})
     current = report.f1_by_type()
     problems = []
+    dates_before, dates_now = scope.get("date_within_day"), report.date_within_day.value
+    if dates_before is not None and dates_now is not None and dates_now < dates_before - tolerance:
+        problems.append(
+            f"dates within one day: {dates_now:.3f} < baseline {dates_before:.3f} - {tolerance}"
+        )
     for event_type, before in sorted(recorded.items()):
         now = current.get(event_type)
         if now is None:

@@ -187,6 +187,19 @@ def test_the_baseline_gate_fails_on_a_drop_of_more_than_five_points(tmp_path: Pa
     assert [p.split(":")[0] for p in regressions(missing, path)] == ["meeting"]
 
 
+def test_the_baseline_gate_holds_date_accuracy_too(tmp_path: Path) -> None:
+    path = tmp_path / "baseline.json"
+    before = _report({"missile_launch": (9, 10, 10)}, {"sample"})
+    for hit in [True] * 9 + [False]:
+        before.date_within_day.add(hit)
+    write_baseline(before, path)
+    worse = _report({"missile_launch": (9, 10, 10)}, {"sample"})
+    for hit in [True] * 8 + [False] * 2:
+        worse.date_within_day.add(hit)
+    problems = regressions(worse, path)
+    assert len(problems) == 1 and problems[0].startswith("dates within one day")
+
+
 def test_baselines_are_kept_per_scope(tmp_path: Path) -> None:
     path = tmp_path / "baseline.json"
     write_baseline(_report({"missile_launch": (9, 10, 10)}, {"sample", "x.csv"}), path)
