@@ -1287,6 +1287,17 @@ def _is_pronoun_like(token: Token, entities: EntityIndex) -> bool:
     )
 
 
+SINGULAR_NEUTER_PRONOUNS = frozenset({"it", "its"})
+
+
+def _agrees_in_number(pronouns: list[Token], antecedent: Token) -> bool:
+    """ "officials said ... when it put its first satellite into orbit": "it" cannot stand
+    for a plural noun phrase, so a plural reporter is not the antecedent of a singular
+    pronoun; the pronoun is left to the clauses above it and the article's memory."""
+    singular = all(p.lower_ in SINGULAR_NEUTER_PRONOUNS for p in pronouns)
+    return not (singular and antecedent.tag_ in ("NNS", "NNPS"))
+
+
 def _reporting_source(token: Token) -> Token | None:
     """The subject of the reporting verb whose complement holds ``token``."""
     current = token
@@ -1418,6 +1429,8 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
         return 0  # "On Aug. 24, a missile launched from a submarine entered the zone"
     if _set_off_after(date_span, trigger):
         return 0  # "the North's previous test, conducted in January"
+    if _names_argument_by_day(date_span, anchors):
+        return 0  # "whether Monday's missile fell into that category"
     inside = set(range(date_span.start, date_span.end))
     current = date_span.root
     governing: Token | None = None
@@ -1425,7 +1438,8 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
         if current.i in anchors:
             return 0
         if current.i in other_ids:
-            return 1 if _simultaneous_with(trigger, current) else None
+            shared = _shares_trailing_date(trigger, current)
+            return 1 if shared or _simultaneous_with(trigger, current) else None
         if current.dep_ == PREP_DEP and current.lower_ in BOUND_PREPS:
             if current.lower_ == "since" and _since_dates_state(current, trigger, anchors):
                 return 0  # "has been operational since May": the state began then
@@ -1464,6 +1478,8 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
             return 0  # "the launch attempt came on June 22", "the drills, which began on Aug. 21"
         if governing.lemma_.lower() in PHASE_VERBS and _object_of(trigger.token, governing):
             return 0  # "wrapped up two days of talks on Friday", "opened the drills Monday"
+        if _counted_by_support(trigger.token, governing):
+            return 0  # "held a round of drills in August 2015": holding the round is the act
         if _carried_by_instrument(trigger, governing):
             return 0  # "signed on Thursday a bill that broadens sanctions"
         if noun.dep_ == POBJ_DEP and noun.head.lower_ == "with" and noun.head.head == governing:
@@ -1524,6 +1540,21 @@ def _since_dates_state(since: Token, trigger: Trigger, anchors: set[int]) -> boo
     return False
 
 
+def _names_argument_by_day(date_span: Span, anchors: set[int]) -> bool:
+    """A possessive date on the subject or object of the trigger's verb ("Monday's missile
+    flew 900 km", "condemned Sunday's rocket"): the thing is named by the day of the act it
+    took part in, which is the trigger's own act."""
+    root = date_span.root
+    noun = root.head
+    return (
+        root.dep_ == POSS_DEP
+        and root.ent_type_ in ("DATE", "TIME")
+        and noun.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS | OBJECT_DEPS
+        and noun.head.i in anchors
+        and noun.head.pos_ in ("VERB", "AUX")
+    )
+
+
 def _adverbial_np_of(date_span: Span) -> int | None:
     """A time noun phrase the parser hung on a noun ("over the peninsula the following
     month"): the index of the verb whose clause it ends, which is where it belongs."""
@@ -1561,9 +1592,13 @@ def _fronted_before_subject(date_span: Span, verb: Token) -> bool:
     if not 0 <= subject_start - date_span.end <= 1 or subject_start > verb.i:
         return False
     gap = date_span.doc[date_span.end : subject_start]
+    # The sentence may open with the date itself ("Earlier this month, a missile ..."): the
+    # token before it then ends the previous sentence, so it says nothing either way.
+    opens_sentence = date_span.start == date_span[0].sent.start
     before = date_span.doc[date_span.start - 1] if date_span.start > 0 else None
     return all(t.is_punct for t in gap) and (
         before is None
+        or opens_sentence
         or before.lower_ in ("on", "in", "by", "and", ",")
         or bool(before.is_sent_start)
     )
@@ -1596,6 +1631,20 @@ def _own_clause_below(verb: Token, trigger: Token) -> bool:
             return True  # "meeting Xi for the first time since Seoul agreed in July"
         current = current.head
     return False
+
+
+def _shares_trailing_date(trigger: Trigger, verb: Token) -> bool:
+    """ "had carried out two nuclear tests and launched 20 missiles this year": a later
+    verb coordinated with the trigger's, with no subject of its own, shares its subject and,
+    when the trigger's conjunct has no date of its own, the date that closes the pair. It
+    ranks below a date in the trigger's own conjunct, which wins where there is one."""
+    clause = trigger.clause_verb
+    return (
+        verb.dep_ == CONJ_DEP
+        and verb.head == clause
+        and verb.i > clause.i
+        and not any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in verb.children)
+    )
 
 
 SIMULTANEITY_MARKS = frozenset({"as", "while", "when"})
@@ -1720,6 +1769,22 @@ def _carried_by_instrument(trigger: Trigger, verb: Token) -> bool:
     return any(t.lemma_.lower() in INSTRUMENT_NOUNS and t.pos_ in ("NOUN", "PROPN") for t in path)
 
 
+# "a round of talks", "a series of tests", "a wave of sanctions": nouns that only count or
+# group the events named by their "of" object.
+MEASURE_NOUNS = frozenset(
+    {"round", "series", "wave", "set", "salvo", "volley", "batch", "spate", "string", "day"}
+)
+
+
+def _counted_by_support(noun: Token, verb: Token) -> bool:
+    """The event noun is counted by a measure noun that a support verb takes as its object
+    ("held an earlier round of drills", "conducted a series of tests"): the verb carries
+    the events as it would carry the noun itself, so a date on the verb is theirs."""
+    if verb.lemma_.lower() not in load_lexicon().support or not _object_of(noun, verb):
+        return False
+    return noun.head.head.lemma_.lower() in MEASURE_NOUNS
+
+
 def _object_of(noun: Token, verb: Token) -> bool:
     """``noun`` is the verb's direct object, or what its object counts ("two days of
     talks")."""
@@ -1832,6 +1897,8 @@ def _no_particular_time(trigger: Trigger) -> bool:
     ("has been linked to its tests in the past"): no one event, so no date at all, not
     even the publication date or an earlier mention's (the labelling guide's null)."""
     anchors = {trigger.token, trigger.clause_verb, trigger.time_verb, _clause_head(trigger.token)}
+    if _up_to_now(trigger.time_verb):
+        return True
     for anchor in anchors:
         for token in _adjuncts(anchor):
             lower = token.lower_
@@ -1853,6 +1920,24 @@ def _no_particular_time(trigger: Trigger) -> bool:
                 and (lower in DISTRIBUTIVE_DETERMINERS or dets & DISTRIBUTIVE_DETERMINERS)
             ):
                 return True  # "following each of its tests", "after every launch"
+    return False
+
+
+def _up_to_now(verb: Token) -> bool:
+    """ "had until now been tested from Wonsan", "has so far tested five missiles": a
+    perfect verb with "until now" / "so far" sums up every such event before the time of
+    speaking, which is a history, not one event with a date."""
+    if verb.pos_ not in ("VERB", "AUX") or not _is_perfect(verb):
+        return False
+    doc = verb.doc
+    for child in verb.children:
+        if child.dep_ != "advmod" or child.i == 0:
+            continue
+        before = doc[child.i - 1].lower_
+        if (child.lower_ == "now" and before in ("until", "till")) or (
+            child.lower_ == "far" and before == "so"
+        ):
+            return True
     return False
 
 
@@ -2384,7 +2469,7 @@ def _build_event(
     agent_from = roles.agent_from if actors else "none"
     if not actors and roles.agents and all(_is_pronoun_like(a, entities) for a in roles.agents):
         source = _reporting_source(trigger.clause_verb)
-        if source is not None:
+        if source is not None and _agrees_in_number(roles.agents, source):
             actors = _countries([source], entities)
         if not actors:
             actors = _countries(_governing_subjects(trigger.clause_verb), entities)

@@ -274,6 +274,8 @@ def event_modality(
             break
         if dep == "pobj" and _is_cause(head):
             break  # "will impose sanctions in response to Sunday's launch": a given
+        if _presupposed_topic(current, trigger):
+            break  # "warned that holding the drills would be like throwing fuel on a fire"
         lemma = head.lemma_.lower()
         lower = head.lower_
         if (
@@ -439,6 +441,36 @@ def event_modality(
     ):
         return ModalityResult(CLAIMED, claimed_cue or source.text, source)
     return ModalityResult(ASSERTED, None, source)
+
+
+# Verbs whose subject is the event itself happening: "the drills would go ahead", "whether
+# the talks will take place" keep the complement's modality.
+HAPPENING_VERBS = frozenset(
+    {"come", "occur", "happen", "take", "begin", "start", "end", "go", "proceed", "resume"}
+)
+DEFINITE_MARKERS = frozenset({"the", "this", "that", "these", "those"})
+
+
+def _definite(noun: Token) -> bool:
+    return any(
+        (c.dep_ == "det" and c.lower_ in DEFINITE_MARKERS) or c.dep_ == "poss"
+        for c in noun.children
+    )
+
+
+def _presupposed_topic(current: Token, trigger: Token) -> bool:
+    """A definite event that is the subject of a complement clause ("warned that holding
+    the drills would be like ...", "asked whether the launch was a success"): the report,
+    warning or question is about what is said of it, while the definite phrase takes the
+    event as known. So the verbs above do not frame it, unless the complement's verb is
+    the event happening ("warned that the drills would go ahead")."""
+    if current.dep_ not in ("nsubj", "csubj") or current.head.dep_ != "ccomp":
+        return False
+    if current.head.lemma_.lower() in HAPPENING_VERBS:
+        return False
+    if current.dep_ == "csubj":
+        return current.tag_ == "VBG" and trigger.head == current and _definite(trigger)
+    return current == trigger and trigger.pos_ in ("NOUN", "PROPN") and _definite(trigger)
 
 
 def _past_time_clause(verb: Token) -> bool:

@@ -599,3 +599,63 @@ def test_a_national_security_council_is_not_the_un_security_council(nlp: Languag
     found = [e for e in events(nlp, text, datetime(2017, 11, 2, tzinfo=UTC))]
     meeting = [e for e in found if e.event_type == "meeting"]
     assert meeting and "org:unsc" not in meeting[0].actors
+
+
+# -- h4: pronoun number, sentence-opening dates, counted events, presupposed topics -----------
+
+
+def test_a_singular_pronoun_does_not_take_a_plural_reporter_as_antecedent(nlp: Language) -> None:
+    text = (
+        "North Korea launched a rocket on Sunday. Japanese experts said the rocket resembled "
+        "the model the North flew in December 2012, when it put its first satellite into orbit."
+    )
+    found = [e for e in events(nlp, text, datetime(2016, 2, 8, tzinfo=UTC))]
+    orbit = [e for e in found if e.trigger == "put"]
+    assert [(e.actors, e.event_date) for e in orbit] == [(["country:PRK"], "2012-12-12")]
+
+
+def test_a_date_opening_the_sentence_dates_a_participle_on_its_subject(nlp: Language) -> None:
+    text = (
+        "The talks ended on Friday. Late last month, a rocket fired by the North splashed "
+        "down near the coast."
+    )
+    found = dated(nlp, text, datetime(2016, 9, 10, tzinfo=UTC), "missile_launch")
+    assert found == ["2016-08"]
+
+
+def test_a_support_verb_carries_the_events_its_measure_noun_counts(nlp: Language) -> None:
+    text = "The two armies held a second round of joint drills near the border in May 2014."
+    assert dated(nlp, text, None, "exercise") == ["2014-05"]
+
+
+def test_a_day_possessive_on_the_subject_dates_the_verb_s_event(nlp: Language) -> None:
+    text = "Analysts are still debating whether Tuesday's missile flew on a lofted path."
+    found = dated(nlp, text, datetime(2017, 5, 18, 6, 0, tzinfo=UTC), "missile_launch")
+    assert found == ["2017-05-16"]
+
+
+def test_a_trailing_date_is_shared_by_a_coordinated_verb_with_no_date(nlp: Language) -> None:
+    text = (
+        "The minister said Pyongyang had conducted a nuclear test and fired 15 missiles this year."
+    )
+    found = [e for e in events(nlp, text, datetime(2016, 10, 3, tzinfo=UTC))]
+    assert [e.event_date for e in found if e.event_type == "nuclear_test"] == ["2016"]
+
+
+def test_a_perfect_with_until_now_is_a_history_with_no_date(nlp: Language) -> None:
+    text = (
+        "North Korea fired a missile on Monday. The site is unusual, as the army had "
+        "until now tested its rockets near the capital."
+    )
+    found = dated(nlp, text, datetime(2016, 6, 21, tzinfo=UTC), "missile_launch")
+    assert found == ["2016-06-20", "-"]
+
+
+def test_a_definite_event_as_topic_of_a_warning_is_not_framed_by_it(nlp: Language) -> None:
+    text = (
+        "The allies started their spring exercise on Tuesday. Pyongyang warned that staging "
+        "the exercise would be an act of war."
+    )
+    found = [e for e in events(nlp, text, datetime(2017, 3, 8, tzinfo=UTC))]
+    drills = [(e.modality, e.event_date) for e in found if e.event_type == "exercise"]
+    assert drills == [("asserted", "2017-03-07"), ("asserted", "2017-03-07")]
