@@ -204,6 +204,9 @@ INSTRUMENT_NOUNS = frozenset(
 )
 # Ongoing states whose "since" date is when they began: "deployed there since September".
 STATE_TYPES = frozenset({"deployment", "exercise"})
+# Event nouns that name a state, not an act: "the presence of the carriers" goes on at the
+# time the article speaks of it, so it began at a day the clause's date does not give.
+STATE_NOUNS = frozenset({"presence"})
 # "under sanctions": the trigger names a state its subject is in.
 STATE_PREPS = frozenset({"under"})
 # "UN resolutions ban North Korea from launching": not an event.
@@ -440,6 +443,9 @@ class ArticleState:
     last_dated: EventDate | None = None  # the latest stated date, for "a week later"
     dated_actors: dict[str, frozenset[str]] = field(default_factory=dict)  # of dated_by_type
     subject_country: str | None = None
+    # The last sentence with events: its end offset and the stated dates of its events
+    previous_end: int = -1
+    previous_dates: dict[str, list[EventDate | None]] = field(default_factory=dict)
 
     def has(self, event_type: str) -> bool:
         return event_type in self.seen
@@ -1989,6 +1995,8 @@ def _is_generic(trigger: Trigger) -> bool:
     launched dozens of missiles". Generic mentions take no date from context."""
     token = trigger.token
     if _pos_key(token) != "VERB" or trigger.support is not None:
+        if trigger.support is not None and _habitual_bare_plural(trigger.support, token):
+            return True
         if trigger.support is not None or not _plural_noun(token):
             generic = GENERIC_DETERMINERS - {"new"}
             if trigger.support is not None and _is_past(trigger.support):
@@ -2024,6 +2032,17 @@ def _is_generic(trigger: Trigger) -> bool:
         if obj.lower_ in VAGUE_QUANTITIES:
             return True
     return False
+
+
+def _habitual_bare_plural(support: Token, noun: Token) -> bool:
+    """ "where you have nuclear tests", "countries that hold drills": a support verb in
+    the simple present with a bare plural object states what happens in general, not one
+    event ("held drills on Monday", "holds its drills" are particular)."""
+    if support.tag_ not in ("VBP", "VBZ") or not _plural_noun(noun):
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in support.children):
+        return False
+    return not any(c.dep_ in ("det", POSS_DEP, "nummod") for c in noun.children)
 
 
 def _plural_noun(token: Token) -> bool:
@@ -2073,6 +2092,19 @@ def _has_scope_marker(trigger: Trigger, *, ordinal_only: bool = False) -> bool:
     older event than the latest one."""
     markers = SCOPE_MARKERS - {"latest", "last", "next"} if ordinal_only else SCOPE_MARKERS
     return any(c.lower_ in markers for c in trigger.token.children if c.dep_ in ("amod", "nummod"))
+
+
+def _counted_part_of(trigger: Trigger) -> bool:
+    """ "the second part of naval exercises this year", "the third round of talks this
+    month": the ordinal counts parts of a run of events, so the period is the count's
+    scope, as in "the 15th test this year", not when this part happened."""
+    token = trigger.token
+    head = token.head
+    if trigger.is_verbal or token.dep_ != POBJ_DEP or head.lower_ != "of":
+        return False
+    return any(
+        c.lower_ in SCOPE_MARKERS for c in head.head.children if c.dep_ in ("amod", "nummod")
+    )
 
 
 def _event_id(article_id: str, sent_start: int, event_type: str, trigger_offset: int) -> str:
@@ -2188,6 +2220,7 @@ def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
                 _remember(state, record, trigger, learned, context)
                 if _takes_article_date(record, trigger):
                     undated.append((record, trigger))
+            _remember_sentence(state, sent, [record for record, _, _ in merged])
         _remember_subject(sent, entities, state)
     # A mention before the dated report of the same event ("Moon warned after the North's
     # test. Pyongyang fired missiles on Thursday ...") takes its date too.
@@ -2417,6 +2450,24 @@ def _remember(
         state.dated_actors[record.event_type] = frozenset(record.actors)
 
 
+def _remember_sentence(state: ArticleState, sent: Span, records: list[EventRecord]) -> None:
+    """The events of the sentence just read, each with the date it states itself (None
+    if it states none), for a definite mention in the next sentence (_previous_mention)."""
+    dates: dict[str, list[EventDate | None]] = {}
+    for record in records:
+        own = (
+            EventDate(record.event_date, record.date_precision, record.date_basis, record.date_text)
+            if _own_date(record)
+            and record.event_date is not None
+            and (record.date_text or "") in sent.text
+            else None
+        )
+        dates.setdefault(record.event_type, []).append(own)
+    # the end of its last word: the parser keeps a paragraph break inside the sentence before
+    state.previous_end = sent.start_char + len(sent.text.rstrip())
+    state.previous_dates = dates
+
+
 def _is_past_date(value: str | None, context: ArticleContext) -> bool:
     """ "attempted to launch a missile on Thursday": a hedged event dated no later than
     publication was reported as having happened, so later mentions take its date."""
@@ -2615,7 +2666,7 @@ def _resolve_date(
     event in this article; else, for an event reported as just happened, the publication
     date; else unknown."""
     scored: list[tuple[int, int, Span]] = []
-    scope = _has_scope_marker(trigger)
+    scope = _has_scope_marker(trigger) or _counted_part_of(trigger)
     for span in date_spans:
         rank = _date_attachment(span, trigger, trigger_tokens)
         if rank is None:
@@ -2673,6 +2724,10 @@ def _resolve_date(
         offset = _offset_from_last_dated(trigger, trigger_tokens, state)
     if offset is not None and modality in (ASSERTED, CLAIMED) and (chosen is None or chosen_rank):
         return offset  # the governing clause's date is not this event's: it is days apart
+    if chosen is not None and chosen_rank and offset is None and _historical(trigger):
+        # "began on Monday, just days after North Korea fired": the governing clause's
+        # day is not the launch's, and a vague interval gives no count to move it by
+        chosen = None
     if chosen is not None:
         return _ongoing_month(chosen) if chosen_rank and _is_progressive(trigger) else chosen
     real = modality in (ASSERTED, CLAIMED) or _refers_to_known(trigger)
@@ -2681,6 +2736,9 @@ def _resolve_date(
     past = _past_date_in_sentence(date_spans, trigger, trigger_tokens, context, tz)
     if past is not None:
         return past
+    mentioned = _previous_mention(trigger, state, context)
+    if mentioned is not None:
+        return mentioned
     if _names_earlier(trigger):
         return UNKNOWN_DATE
     earlier = state.dated_by_type.get(trigger.event_type)
@@ -2690,6 +2748,10 @@ def _resolve_date(
         and not _unreported_act(trigger)
         and not _other_sanctioner(trigger, actors, state)
     ):
+        if earlier.basis == "publication" and _is_state_noun(trigger):
+            # "the presence of the carriers" after a mention dated only by publication:
+            # that was the news day, not the day the state began
+            return _ongoing_month(earlier)
         return earlier
     just_happened = (
         modality == ASSERTED
@@ -2709,9 +2771,39 @@ def _resolve_date(
     return _ongoing_month(published) if _is_progressive(trigger) else published
 
 
+def _previous_mention(
+    trigger: Trigger, state: ArticleState, context: ArticleContext
+) -> EventDate | None:
+    """ "On April 5, 2009, it conducted a similar launch. But others said the launch was a
+    failure": a definite mention with no date of its own, right after a sentence of the same
+    paragraph whose only event of that type is an older one with a stated date, is that
+    older event (the nearest antecedent), not the article's news."""
+    token = trigger.token
+    if trigger.is_verbal or not any(
+        c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS for c in token.children
+    ):
+        return None  # "this launch", "its launch": the article's own news
+    if any(c.lower_ in LATEST_MODIFIERS for c in token.children):
+        return None  # "the latest launch": the newest, not the one just named
+    sent = token.sent
+    gap = sent.doc.text[max(state.previous_end, 0) : sent.start_char]
+    if state.previous_end < 0 or "\n" in gap:
+        return None  # a new paragraph turns to something else
+    dates = state.previous_dates.get(trigger.event_type, [])
+    found = dates[0] if len(dates) == 1 else None
+    if found is None or found.value is None or found.basis != "explicit":
+        return None
+    if _is_current(found.value, context):
+        return None  # the news itself is dated from the article's first dated mention
+    return found
+
+
 def _is_progressive(trigger: Trigger) -> bool:
     """ "were discussing a resolution", "has been moving airplanes", "were being
-    conducted": the event was going on at the time, not done that day."""
+    conducted": the event was going on at the time, not done that day. A noun that names
+    a state ("the presence of the carrier groups") is going on in the same way."""
+    if _is_state_noun(trigger):
+        return True
     verb = trigger.clause_verb
     if verb.pos_ not in ("VERB", "AUX"):
         return False
@@ -2721,6 +2813,10 @@ def _is_progressive(trigger: Trigger) -> bool:
     if verb.tag_ == "VBG":
         return any(a.lemma_.lower() == "be" for a in auxes)
     return any(a.lower_ == "being" for a in auxes)
+
+
+def _is_state_noun(trigger: Trigger) -> bool:
+    return not trigger.is_verbal and trigger.token.lemma_.lower() in STATE_NOUNS
 
 
 def _ongoing_month(found: EventDate) -> EventDate:
@@ -2867,6 +2963,8 @@ def _previous_sentence_date(
 
 
 LATEST_MODIFIERS = frozenset({"latest", "recent", "last", "newest", "most"})
+# Determiners that point back to something already named ("the launch", "those tests").
+ANAPHORIC_DETERMINERS = frozenset({"the", "that", "these", "those"})
 # An undated nuclear test or UN sanctions reported as news: the last one this recent.
 NEWS_WINDOW_DAYS = 31
 RESOLUTION_NUMBER = re.compile(r"\bresolutions?\s+(?:no\.\s*)?(\d{3,4})\b", re.IGNORECASE)

@@ -659,3 +659,65 @@ def test_a_definite_event_as_topic_of_a_warning_is_not_framed_by_it(nlp: Languag
     found = [e for e in events(nlp, text, datetime(2017, 3, 8, tzinfo=UTC))]
     drills = [(e.modality, e.event_date) for e in found if e.event_type == "exercise"]
     assert drills == [("asserted", "2017-03-07"), ("asserted", "2017-03-07")]
+
+
+# -- h5: states, habits in the simple present, counted parts, the nearest antecedent -----------
+
+
+def test_the_presence_of_forces_dated_only_by_the_news_day_gets_the_month(
+    nlp: Language,
+) -> None:
+    text = (
+        "Two American jets flew over the border area, the air force said. "
+        "Pyongyang said the presence of the carrier groups raised tension."
+    )
+    found = dated(nlp, text, datetime(2018, 3, 14, tzinfo=UTC), "deployment")
+    assert found[-1] == "2018-03"
+
+
+def test_a_support_verb_in_the_simple_present_with_a_bare_plural_is_generic(
+    nlp: Language,
+) -> None:
+    text = (
+        "North Korea carried out a nuclear test on Tuesday. "
+        "The region stays unstable wherever you have nuclear tests, the envoy said."
+    )
+    found = dated(nlp, text, datetime(2019, 5, 9, tzinfo=UTC), "nuclear_test")
+    assert found == ["2019-05-07", "-"]
+
+
+def test_a_period_after_an_ordinal_part_of_a_series_is_the_count_s_scope(
+    nlp: Language,
+) -> None:
+    text = (
+        "Russia and China held naval drills on Tuesday. "
+        "Those drills are the second part of joint naval exercises this year."
+    )
+    found = dated(nlp, text, datetime(2019, 5, 9, tzinfo=UTC), "exercise")
+    assert found == ["2019-05-07", "2019-05-07"]
+
+
+def test_the_launch_right_after_an_older_dated_launch_is_that_launch(nlp: Language) -> None:
+    text = (
+        "North Korea launched a rocket on Sunday. "
+        "On March 3, 2011, it conducted a similar launch that it called a success. "
+        "But foreign governments said the launch was a failure."
+    )
+    found = dated(nlp, text, datetime(2019, 2, 10, tzinfo=UTC), "missile_launch")
+    assert found[-1] == "2011-03-03"
+
+
+def test_a_new_paragraph_or_the_latest_launch_goes_back_to_the_news(nlp: Language) -> None:
+    older = "North Korea launched a rocket on Sunday. In April 2011 it made a similar launch."
+    published = datetime(2019, 2, 10, tzinfo=UTC)
+    after_break = dated(nlp, older + "\n\nThe launch was condemned.", published, "missile_launch")
+    latest = dated(nlp, older + " The latest launch was condemned.", published, "missile_launch")
+    assert after_break[-1] == "2019-02-10" and latest[-1] == "2019-02-10"
+
+
+def test_an_event_vaguely_days_before_a_dated_clause_does_not_take_its_day(
+    nlp: Language,
+) -> None:
+    text = "The allies opened their drills on Tuesday, only days after Pyongyang fired a rocket."
+    found = dated(nlp, text, datetime(2019, 5, 9, tzinfo=UTC), "missile_launch")
+    assert found == ["-"]
