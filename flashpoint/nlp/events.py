@@ -3010,6 +3010,8 @@ def _reference_date(
         return _from_reference(found)  # a weekday weeks away is some other clause's
     if current.precision == "day" and current.basis in ("explicit", "relative"):
         return current
+    if event_type == "sanction" and wanted and "org:unsc" not in wanted:
+        return current  # the catalogue holds the UN's sanctions, not a party's of its own
     if current.value is not None and current.precision in ("month", "year"):
         lo, hi = _interval_of(current.value)
         found = index.only_in(event_type, wanted, lo, hi, series=_series_of(trigger))

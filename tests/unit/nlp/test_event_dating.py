@@ -721,3 +721,9 @@ def test_an_event_vaguely_days_before_a_dated_clause_does_not_take_its_day(
     text = "The allies opened their drills on Tuesday, only days after Pyongyang fired a rocket."
     found = dated(nlp, text, datetime(2019, 5, 9, tzinfo=UTC), "missile_launch")
     assert found == ["-"]
+
+
+def test_a_country_s_own_sanctions_are_not_dated_from_the_un_catalogue(nlp: Language) -> None:
+    text = "The United States imposed new sanctions on North Korea in September."
+    found = dated(nlp, text, datetime(2017, 11, 1, tzinfo=UTC), "sanction")
+    assert found == ["2017-09"]  # not 2017-09-11, the Security Council's resolution 2375
