@@ -2697,14 +2697,7 @@ def _resolve_date(
             )
             resolved = shift_event_date(previous, *shift, span.text) if previous else UNKNOWN_DATE
         else:
-            resolved = resolve_event_date(
-                span.text,
-                context.published,
-                context.published_precision,
-                tz=tz,
-                direction=direction,
-                lead_days=lead,
-            )
+            resolved = _resolve_in_article(span.text, context, tz, direction=direction, lead=lead)
         if resolved.value is None:
             continue
         if chosen is None:
@@ -2873,9 +2866,7 @@ def _caption_date(
     taken = [c for c in picture.children if c.dep_ == "acl" and c.lemma_.lower() == "take"]
     for span in date_spans:
         if any(span.root.i in {t.i for t in verb.subtree} for verb in taken):
-            found = resolve_event_date(
-                span.text, context.published, context.published_precision, tz=tz
-            )
+            found = _resolve_in_article(span.text, context, tz)
             if found.value is not None:
                 return found
     return None
@@ -2915,14 +2906,7 @@ def _with_coordinated(
     )
     if partner is None or resolved.value is None or sequence_shift(partner.text) is not None:
         return resolved
-    other = resolve_event_date(
-        partner.text,
-        context.published,
-        context.published_precision,
-        tz=tz,
-        direction=direction,
-        lead_days=lead,
-    )
+    other = _resolve_in_article(partner.text, context, tz, direction=direction, lead=lead)
     if other.value is None:
         return resolved
     (lo1, hi1), (lo2, hi2) = _interval_of(resolved.value), _interval_of(other.value)
@@ -2933,6 +2917,25 @@ def _with_coordinated(
     return EventDate(value, precision, resolved.basis, doc[first.start : last.end].text)
 
 
+def _resolve_in_article(
+    text: str,
+    context: ArticleContext,
+    tz: str | None,
+    *,
+    direction: Direction = "past",
+    lead: int = 0,
+) -> EventDate:
+    """A date expression of this article, against its publication date in ``tz``."""
+    return resolve_event_date(
+        text,
+        context.published,
+        context.published_precision,
+        tz=tz,
+        direction=direction,
+        lead_days=lead,
+    )
+
+
 def _previous_date(
     span: Span, date_spans: list[Span], context: ArticleContext, tz: str | None, lead: int
 ) -> EventDate | None:
@@ -2941,9 +2944,7 @@ def _previous_date(
     for other in reversed([s for s in date_spans if s.end <= span.start]):
         if sequence_shift(other.text) is not None:
             continue
-        resolved = resolve_event_date(
-            other.text, context.published, context.published_precision, tz=tz, lead_days=lead
-        )
+        resolved = _resolve_in_article(other.text, context, tz, lead=lead)
         if resolved.value is not None:
             return resolved
     return None
@@ -3203,9 +3204,7 @@ def _offset_date(
             continue
         if any(t.pos_ in ("VERB", "AUX") for t in path[1:]):
             continue
-        anchor = resolve_event_date(
-            span.text, context.published, context.published_precision, tz=tz, lead_days=lead
-        )
+        anchor = _resolve_in_article(span.text, context, tz, lead=lead)
         if anchor.value is None or anchor.precision != "day":
             continue
         day = date.fromisoformat(anchor.value) + timedelta(days=shift_days)
@@ -3264,9 +3263,7 @@ def _past_date_in_sentence(
             # January"), or a bound ("since 2009")
         if any(c.dep_ == "mark" and c.lower_ in BOUND_PREPS for t in between for c in t.children):
             continue  # a bounding clause's own date: "the first time since Seoul agreed in July"
-        resolved = resolve_event_date(
-            span.text, context.published, context.published_precision, tz=tz
-        )
+        resolved = _resolve_in_article(span.text, context, tz)
         if resolved.value is None or _is_current(resolved.value, context):
             continue
         this_year = f"{context.published.year:04d}" if context.published else None
