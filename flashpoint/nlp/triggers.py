@@ -1,0 +1,631 @@
+"""Trigger words: the words of a sentence that name an event of a known type.
+
+The trigger lexicon (data/lexicons/event_triggers.jsonl) lists lemmas (``fire``,
+``launch``, ``deployment``, ``talks`` ...), the word classes their object, subject or
+modifiers must show ("fired four *missiles*", not "fired the minister"; "the *missile* flew
+over Japan") and what may stand in for that evidence when it is missing. A nominal trigger
+picks up its support verb ("*held* talks", "*imposed* sanctions"). A bare "the launch" or
+"the test" counts when the article is about launches, and takes the type of the last launch
+or test. :func:`find_triggers` yields one :class:`~flashpoint.nlp.event_syntax.Trigger` per
+accepted word.
+
+Also here: :class:`EntityIndex` (which entity each token belongs to) and the entity
+extensions the normaliser sets (``entity_id``, ``entity_type``, ``entity_country``), which
+trigger checks and role filling both read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from flashpoint.config import REPO_ROOT
+from flashpoint.jsonl import jsonl_objects
+from flashpoint.nlp.event_syntax import (
+    CONJ_DEP,
+    OBJECT_DEPS,
+    PASSIVE_SUBJECT_DEPS,
+    POBJ_DEP,
+    POSS_DEP,
+    PREP_DEP,
+    ArticleState,
+    Trigger,
+    TriggerSpec,
+    _conj_root,
+    _is_passive,
+    _pos_key,
+    _verb_objects,
+    _verb_subjects,
+    noun_phrase,
+    prep_objects,
+)
+
+TRIGGER_LEXICON = REPO_ROOT / "data" / "lexicons" / "event_triggers.jsonl"
+DESTINATION_PREPS = frozenset({"to", "into", "in", "onto", "on", "near", "at", "inside"})
+PARTY_PREPS = frozenset({"with", "between", "among"})
+PARTY_LABELS = frozenset({"GPE", "NORP", "PERSON", "ORG"})
+
+
+# --- Lexicon ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    triggers: dict[tuple[str, str], tuple[TriggerSpec, ...]]
+    classes: dict[str, frozenset[str]]
+    support: frozenset[str]
+
+
+def _frozen(value: object) -> frozenset[str]:
+    if isinstance(value, list):
+        return frozenset(str(v).lower() for v in value)
+    if isinstance(value, str):
+        return frozenset({value.lower()})
+    return frozenset()
+
+
+BARE_POLICIES = frozenset(
+    {
+        "accept",
+        "reject",
+        "sentence",
+        "article",
+        "coref",
+        "support",
+        "party",
+        "multi_agent",
+        "foreign_party",
+    }
+)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
+    """Trigger lemmas, word classes and support verbs from the JSONL lexicon."""
+    triggers: dict[tuple[str, str], list[TriggerSpec]] = {}
+    classes: dict[str, frozenset[str]] = {}
+    support: frozenset[str] = frozenset()
+    for where, row in jsonl_objects(path):
+        kind = row.get("kind")
+        if kind == "class":
+            classes[str(row["name"])] = _frozen(row.get("lemmas"))
+        elif kind == "support":
+            support = support | _frozen(row.get("lemmas"))
+        elif kind == "trigger":
+            spec = TriggerSpec(
+                event_type=str(row["event_type"]),
+                lemma=str(row["lemma"]).lower(),
+                pos=str(row.get("pos", "VERB")).upper(),
+                needs=_frozen(row.get("needs")),
+                bare=_frozen(row.get("bare", "reject")),
+                role=str(row.get("role", "object")),
+                space=_frozen(row.get("space")),
+                prt=_frozen(row.get("prt")),
+                not_prt=_frozen(row.get("not_prt")),
+                preps=_frozen(row.get("preps")),
+                party_preps=_frozen(row.get("party_preps")),
+                object_words=_frozen(row.get("object_words")),
+                requires_destination=bool(row.get("requires_destination", False)),
+                requires_weapon=bool(row.get("requires_weapon", False)),
+                requires_object_head=bool(row.get("requires_object_head", False)),
+                plural_only=bool(row.get("plural_only", False)),
+                not_passive=bool(row.get("not_passive", False)),
+                sentence_needs=_frozen(row.get("sentence_needs")),
+                article_needs=_frozen(row.get("article_needs")),
+                support_only=_frozen(row.get("support_only")),
+                modifier_needs=_frozen(row.get("modifier_needs")),
+                predicate=bool(row.get("predicate", False)),
+                bare_without_clause=bool(row.get("bare_without_clause", False)),
+            )
+            if spec.pos not in ("VERB", "NOUN", "ADJ") or spec.role not in (
+                "object",
+                "subject",
+            ):
+                raise ValueError(f"{where}: pos must be VERB, NOUN or ADJ, role object or subject")
+            if (spec.pos == "VERB" and spec.predicate) or (
+                spec.pos == "ADJ" and not spec.predicate
+            ):
+                raise ValueError(f"{where}: ADJ triggers are predicates, VERB triggers never")
+            if spec.bare - BARE_POLICIES:
+                raise ValueError(
+                    f"{where}: unknown bare policy {sorted(spec.bare - BARE_POLICIES)}"
+                )
+            triggers.setdefault((spec.lemma, spec.pos), []).append(spec)
+        else:
+            raise ValueError(f"{where}: unknown kind {kind!r}")
+    unknown = {
+        name
+        for specs in triggers.values()
+        for spec in specs
+        for name in spec.needs
+        | spec.space
+        | spec.sentence_needs
+        | spec.modifier_needs
+        | spec.article_needs
+        if name not in classes
+    }
+    if unknown:
+        raise ValueError(f"{path}: triggers need undefined classes {sorted(unknown)}")
+    return Lexicon(
+        triggers={key: tuple(specs) for key, specs in triggers.items()},
+        classes=classes,
+        support=support,
+    )
+
+
+# --- Entities ---------------------------------------------------------------------------------
+
+
+def _ext(span: Span, name: str) -> str | None:
+    if not Span.has_extension(name):
+        return None
+    value = getattr(span._, name)
+    return str(value) if value else None
+
+
+def entity_type(span: Span) -> str | None:
+    kind = _ext(span, "entity_type")
+    if kind:
+        return kind
+    return "weapon" if span.label_ == "WEAPON" else None
+
+
+def entity_country(span: Span) -> str | None:
+    """The country an entity stands for: itself for a country, its country for a person,
+    weapon, place or metonym; an organisation the gazetteer knows but that belongs to no
+    country (the UN Security Council) stands for itself."""
+    kind = entity_type(span)
+    entity_id = _ext(span, "entity_id")
+    if kind == "country":
+        return entity_id
+    country = _ext(span, "entity_country")
+    if country:
+        return country
+    if kind == "organization" and entity_id and span.ent_id_:
+        if _ext(span, "sector") == "government":
+            return None  # a national organ of no stated country ("a National Security Council")
+        return entity_id  # a gazetteer organisation (UN Security Council), not a guess
+    return None
+
+
+class EntityIndex:
+    """Which entity each token belongs to, for one Doc."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.by_token: dict[int, Span] = {}
+        for ent in doc.ents:
+            for i in range(ent.start, ent.end):
+                self.by_token[i] = ent
+
+    def of(self, token: Token) -> Span | None:
+        return self.by_token.get(token.i)
+
+    def in_tokens(self, tokens: Iterable[Token]) -> list[Span]:
+        seen: dict[int, Span] = {}
+        for token in tokens:
+            ent = self.by_token.get(token.i)
+            if ent is not None:
+                seen.setdefault(ent.start, ent)
+        return [seen[k] for k in sorted(seen)]
+
+
+# --- Word classes -----------------------------------------------------------------------------
+
+
+def _keys(token: Token) -> set[str]:
+    lower = token.lower_
+    keys = {lower, token.lemma_.lower()}
+    base = re.sub(r"[-\s]?\d+[a-z]?$", "", lower)
+    if base:
+        keys.add(base)
+    return keys
+
+
+def classes_in(tokens: Iterable[Token], lexicon: Lexicon, entities: EntityIndex) -> set[str]:
+    """Word classes present among ``tokens`` (bigrams too); a WEAPON entity is a projectile
+    and an asset."""
+    found: set[str] = set()
+    seq = sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i)
+    words: set[str] = set()
+    for index, token in enumerate(seq):
+        words |= _keys(token)
+        if index + 1 < len(seq) and seq[index + 1].i == token.i + 1:
+            nxt = seq[index + 1]
+            words.add(f"{token.lower_} {nxt.lower_}")
+            words.add(f"{token.lemma_.lower()} {nxt.lemma_.lower()}")
+        ent = entities.of(token)
+        if ent is not None and entity_type(ent) == "weapon":
+            found |= {"projectile", "asset"}
+    for name, lemmas in lexicon.classes.items():
+        if words & lemmas:
+            found.add(name)
+    return found
+
+
+# --- Triggers ---------------------------------------------------------------------------------
+
+
+def _support_verb(token: Token, lexicon: Lexicon) -> Token | None:
+    """The light verb carrying a nominal trigger: "held talks", "talks were held",
+    "imposed sanctions", "took part in drills"."""
+    head = token.head
+    if head == token:
+        return None
+    if token.dep_ == CONJ_DEP:
+        return _support_verb(_conj_root(token), lexicon)
+    if token.dep_ in OBJECT_DEPS and any(c.dep_ == "oprd" for c in head.children):
+        return None  # "Abe called the launch a provocation": a judgement, not the act
+    if token.dep_ in OBJECT_DEPS and _judged_as(token):
+        return None  # the same when the parser missed the second noun phrase
+    if head.pos_ in ("VERB", "AUX") and token.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {
+        "attr",
+        "nsubj",
+    }:
+        lemma = head.lemma_.lower()
+        if lemma in lexicon.support and (
+            token.dep_ != "nsubj"
+            or lemma in ("begin", "start", "end", "continue", "resume", "open", "go", "take")
+        ):
+            return head
+    if (
+        token.dep_ == POBJ_DEP
+        and head.dep_ in (PREP_DEP, "dative")
+        and head.head.pos_ in ("VERB", "AUX")
+    ):
+        verb = head.head
+        if verb.lemma_.lower() in (
+            "participate",
+            "engage",
+            "join",
+            "take",
+            "enter",
+            "proceed",
+            "vote",
+        ) and head.lower_ in ("in", "into", "with", "for", "on"):
+            return verb
+    return None
+
+
+def _judged_as(obj: Token) -> bool:
+    """ "called the resolution the most vicious act": "call" with an object directly
+    followed by a second noun phrase names or judges the object; it does not convene or
+    carry out anything, even when the parser hung the second phrase elsewhere."""
+    verb = obj.head
+    if verb.lemma_.lower() != "call" or obj.i < verb.i:
+        return False
+    end = max(t.i for t in obj.subtree) + 1
+    if end >= len(obj.doc):
+        return False
+    following = obj.doc[end]
+    return following.pos_ in ("DET", "ADJ") or (
+        following.pos_ == "NOUN" and following.ent_type_ not in ("DATE", "TIME")
+    )
+
+
+def _noun_modifiers(noun: Token, entities: EntityIndex) -> tuple[list[Token], list[Token]]:
+    """(content modifiers, all modifier tokens) of a nominal trigger. Content modifiers
+    are non-entity compounds and "of" objects: they say what kind of launch/test it is."""
+    content: list[Token] = []
+    tokens: list[Token] = []
+    for child in noun.children:
+        if child.dep_ in ("compound", "nmod"):
+            tokens.extend(noun_phrase(child, follow_of=False))
+            ent = entities.of(child)
+            if ent is None or entity_type(ent) == "weapon":
+                content.append(child)
+        elif child.dep_ in ("amod", "npadvmod"):
+            tokens.extend(noun_phrase(child, follow_of=False))
+        elif child.dep_ == PREP_DEP and child.lower_ == "of":
+            for obj in child.children:
+                if obj.dep_ == POBJ_DEP:
+                    tokens.extend(noun_phrase(obj))
+                    ent = entities.of(obj)
+                    if ent is None or entity_type(ent) == "weapon":
+                        content.append(obj)
+    if noun.dep_ == CONJ_DEP or any(c.dep_ == CONJ_DEP for c in noun.children):
+        # "nuclear and missile tests", "missile and nuclear tests": modifiers are shared.
+        first = _conj_root(noun)
+        if first != noun:
+            more, more_tokens = _noun_modifiers(first, entities)
+            content += more
+            tokens += more_tokens
+    for child in noun.children:
+        if child.dep_ == "amod":
+            for inner in child.children:
+                if inner.dep_ == CONJ_DEP:
+                    tokens.extend(noun_phrase(inner, follow_of=False))
+    return content, tokens
+
+
+def _destination(token: Token) -> bool:
+    return bool(prep_objects(token, DESTINATION_PREPS)) or any(
+        c.dep_ == "advmod" and c.lower_ in ("there", "here", "abroad", "overseas")
+        for c in token.children
+    )
+
+
+def _party_tokens(token: Token, preps: frozenset[str], entities: EntityIndex) -> list[Token]:
+    """Objects of "with"/"between" (or ``preps``) that name a party: a country, person or
+    organisation."""
+    found = []
+    for _, obj in prep_objects(token, preps):
+        for inner in noun_phrase(obj):
+            ent = entities.of(inner)
+            if ent is not None and (entity_country(ent) or ent.label_ in PARTY_LABELS):
+                found.append(obj)
+                break
+    return found
+
+
+COPULAS = frozenset({"be", "remain", "become", "stay"})
+PREDICATE_PREPS = frozenset({"on", "in"})
+
+
+def _copula_of(token: Token) -> Token | None:
+    """The copula a predicate hangs on: "is" in "the battery is operational" or in "a unit
+    is on combat duty"; None when the word is not the predicate of a copula."""
+    head = token.head
+    if token.dep_ == "acomp" and head.lemma_.lower() in COPULAS:
+        return head
+    if (
+        token.dep_ == POBJ_DEP
+        and head.dep_ == PREP_DEP
+        and head.lower_ in PREDICATE_PREPS
+        and head.head.lemma_.lower() in COPULAS
+    ):
+        return head.head
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    spec: TriggerSpec
+    support: Token | None
+    evidence: frozenset[str]
+    bare: bool
+    via_coref: bool
+
+
+def _check_spec(
+    spec: TriggerSpec,
+    token: Token,
+    pos: str,
+    sent: Span,
+    lexicon: Lexicon,
+    entities: EntityIndex,
+    state: ArticleState,
+    sentence_classes: set[str],
+) -> _Candidate | None:
+    """Does ``token`` name an event of ``spec``'s kind here?"""
+    if (
+        spec.plural_only
+        and token.tag_ not in ("NNS", "NNPS")
+        and token.lower_ == token.lemma_.lower()
+    ):
+        return None
+    if pos == "VERB":
+        if spec.not_passive and _is_passive(token):
+            return None
+        particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
+        if spec.prt and not particles & spec.prt:
+            return None
+        if particles & spec.not_prt:
+            return None
+        if (
+            spec.preps
+            and not spec.needs
+            and not any(c.dep_ == PREP_DEP and c.lower_ in spec.preps for c in token.children)
+        ):
+            return None
+    support = _support_verb(token, lexicon) if pos == "NOUN" else None
+    if spec.predicate:
+        # What the copula says it of is the evidence: "the *battery* is operational".
+        support = _copula_of(token)
+        if support is None:
+            return None
+    if spec.support_only and (support is None or support.lemma_.lower() not in spec.support_only):
+        return None
+    pronoun_role = False
+    if spec.predicate and support is not None:
+        heads = _verb_subjects(support)
+        tokens = [t for h in heads for t in noun_phrase(h)]
+        pronoun_role = bool(heads) and all(
+            h.pos_ == "PRON" and entities.of(h) is None for h in heads
+        )
+        content = [h for h in heads if h.pos_ != "PRON"]
+    elif pos == "VERB":
+        heads = _verb_subjects(token) if spec.role == "subject" else _verb_objects(token)
+        tokens = [t for h in heads for t in noun_phrase(h)]
+        pronoun_role = bool(heads) and all(
+            h.pos_ == "PRON" and entities.of(h) is None for h in heads
+        )
+        if spec.preps:
+            tokens += [
+                t
+                for c in token.children
+                if c.dep_ == PREP_DEP and c.lower_ in spec.preps
+                for t in c.subtree
+            ]
+        content = [h for h in heads if h.pos_ != "PRON"]
+        if spec.object_words:
+            objects = _verb_objects(token) + [
+                o for _, o in prep_objects(token, frozenset({"into", "to"}))
+            ]
+            if not any(o.lemma_.lower() in spec.object_words for o in objects):
+                return None
+    else:
+        content, tokens = _noun_modifiers(token, entities)
+    if spec.requires_object_head and not content:
+        return None
+    evidence = frozenset(classes_in(tokens, lexicon, entities))
+    if spec.event_type == "deployment" and "space" in evidence:
+        return None  # a satellite put into orbit is a launch, not a deployment
+    bare = False
+    via_coref = False
+    if spec.modifier_needs and pos == "VERB":
+        if not (evidence & spec.modifier_needs and evidence & spec.needs):
+            return None
+    elif (spec.needs and evidence & spec.needs) or (not spec.needs and "accept" in spec.bare):
+        pass
+    elif content and spec.needs and not pronoun_role:
+        return None  # an object or modifier of the wrong kind: "launched an investigation"
+    else:
+        bare = True
+        accepted = False
+        if spec.bare_without_clause and any(c.dep_ in ("acl", "relcl") for c in token.children):
+            return None  # "a plan to expand trade": its own clause says what it is about
+        # A mention of an event the article already reported needs no further context,
+        # whichever policy happens to accept it (set order must not decide).
+        via_coref = "coref" in spec.bare and state.has(spec.event_type)
+        for policy in sorted(spec.bare):
+            if policy == "accept":
+                accepted = True
+            elif policy == "sentence":
+                accepted = bool(sentence_classes & spec.needs)
+            elif policy == "article":
+                accepted = bool(state.doc_classes & spec.needs) or state.has(spec.event_type)
+            elif policy == "coref":
+                accepted = via_coref
+            elif policy == "support":
+                accepted = support is not None
+            elif policy == "party":
+                preps = spec.party_preps or PARTY_PREPS
+                accepted = bool(_party_tokens(token, preps, entities)) or (
+                    support is not None and bool(_party_tokens(support, preps, entities))
+                )
+            elif policy == "multi_agent":
+                subjects = _verb_subjects(token) if pos == "VERB" else []
+                accepted = len(subjects) > 1 or any(s.lower_ in ("both", "two") for s in subjects)
+            elif policy == "foreign_party":
+                accepted = _foreign_destination(token, entities)
+            if accepted:
+                break
+        if not accepted:
+            return None
+    if spec.sentence_needs and not sentence_classes & spec.sentence_needs and not via_coref:
+        return None
+    if spec.article_needs and not state.doc_classes & spec.article_needs:
+        return None
+    if spec.requires_destination and not (
+        _destination(token) or (support is not None and _destination(support))
+    ):
+        return None
+    if spec.requires_weapon and not any(
+        entity_type(ent) == "weapon" for ent in entities.in_tokens(tokens)
+    ):
+        return None
+    return _Candidate(spec, support, evidence, bare, via_coref)
+
+
+def _foreign_destination(token: Token, entities: EntityIndex) -> bool:
+    """A visit or arrival whose destination is a country other than the visitor's."""
+    destinations = [o for _, o in prep_objects(token, frozenset({"in", "to", "at"}))]
+    hosts = {c for o in destinations for c in _np_countries(o, entities)}
+    visitors = (
+        {c for s in _verb_subjects(token) for c in _np_countries(s, entities)}
+        if token.pos_ == "VERB"
+        else set()
+    )
+    visitors |= {
+        c
+        for child in token.children
+        if child.dep_ == POSS_DEP
+        for c in _np_countries(child, entities)
+    }
+    return bool(hosts - visitors) and bool(hosts)
+
+
+@lru_cache(maxsize=1)
+def _news_media() -> frozenset[str]:
+    """News agencies and outlets that speak for no government ("(Reuters)" in a photo
+    credit): where they stand in a sentence says nothing about who acted."""
+    from flashpoint.nlp.gazetteer import Gazetteer
+
+    return frozenset(
+        e.entity_id
+        for e in Gazetteer.load().entries.values()
+        if e.kind == "media" and not e.metonym_of
+    )
+
+
+def _np_countries(token: Token, entities: EntityIndex) -> list[str]:
+    out: list[str] = []
+    media = _news_media()
+    for ent in entities.in_tokens(noun_phrase(token)):
+        if _ext(ent, "entity_id") in media:
+            continue
+        country = entity_country(ent)
+        if country and country not in out:
+            out.append(country)
+    return out
+
+
+def _hyphenated_modifier(token: Token) -> bool:
+    """ "liquid-launched rockets", "submarine-launched missiles": a participle joined by a
+    hyphen into an adjective names a kind of weapon, not an event."""
+    return (
+        token.dep_ == "amod"
+        and token.tag_ in ("VBN", "VBG")
+        and token.i > token.sent.start
+        and token.nbor(-1).tag_ == "HYPH"
+    )
+
+
+def find_triggers(
+    sent: Span, lexicon: Lexicon, entities: EntityIndex, state: ArticleState | None = None
+) -> Iterator[Trigger]:
+    """Trigger words in a sentence whose objects, subjects or modifiers fit their type."""
+    state = state or ArticleState()
+    sentence_classes: set[str] | None = None
+    for token in sent:
+        pos = _pos_key(token)
+        if pos is None or _hyphenated_modifier(token):
+            continue
+        specs: list[TriggerSpec] = []
+        for key in dict.fromkeys((token.lemma_.lower(), token.lower_)):
+            specs.extend(lexicon.triggers.get((key, pos), ()))
+        if not specs:
+            continue
+        if sentence_classes is None:
+            sentence_classes = classes_in(sent, lexicon, entities)
+        candidates = [
+            c
+            for spec in dict.fromkeys(specs)
+            if (
+                c := _check_spec(spec, token, pos, sent, lexicon, entities, state, sentence_classes)
+            )
+            is not None
+        ]
+        if not candidates:
+            continue
+        # Evidence beats context: "nuclear test" is a nuclear test even in a launch story.
+        grounded = [c for c in candidates if not c.bare]
+        if grounded:
+            chosen = list({c.spec.event_type: c for c in reversed(grounded)}.values())
+        else:
+            types = [c.spec.event_type for c in candidates]
+            latest = state.latest_of(types)
+            if latest is None:
+                by_article = [c for c in candidates if state.doc_classes & c.spec.needs]
+                chosen = by_article[:1] or candidates[:1]
+            else:
+                chosen = [next(c for c in candidates if c.spec.event_type == latest)]
+        for candidate in chosen:
+            spec = candidate.spec
+            is_space = bool(spec.space and candidate.evidence & spec.space)
+            if spec.space and not is_space and pos == "VERB":
+                # "a rocket carrying a satellite": the payload is in the object's clause.
+                carried = [t for o in _verb_objects(token) for t in o.subtree]
+                is_space = bool(classes_in(carried, lexicon, entities) & spec.space)
+            if spec.space and not is_space and "projectile" not in candidate.evidence:
+                is_space = (
+                    bool(sentence_classes & spec.space) and "projectile" not in sentence_classes
+                )
+            yield Trigger(
+                token, spec, candidate.support, candidate.evidence, candidate.bare, is_space
+            )
