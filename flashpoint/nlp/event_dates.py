@@ -1279,11 +1279,10 @@ def _date_from_sentence_events(merged: list[tuple[EventRecord, Trigger, str]]) -
     for record, trigger, _ in merged:
         if record.event_date is not None or record.modality not in (ASSERTED, CLAIMED):
             continue
-        found = _offset_phrase(trigger)
+        found = _interval_clause(trigger)
         if found is None:
             continue
-        shift_days, phrase, governing = found
-        clause = {t.i for t in governing.subtree} - phrase
+        shift_days, clause = found
         for other, other_trigger, _ in merged:
             if (
                 other is record
@@ -1292,20 +1291,17 @@ def _date_from_sentence_events(merged: list[tuple[EventRecord, Trigger, str]]) -
                 or other_trigger.token.i not in clause
             ):
                 continue
-            day = date.fromisoformat(other.event_date) + timedelta(days=shift_days)
-            record.event_date, record.date_precision = day.isoformat(), "day"
-            record.date_basis, record.date_text = "relative", other.date_text
+            _date_by_interval(record, other, shift_days)
             break
     # The other way round: "The test came four days after the North fired missiles on
     # Monday" dates the test from the launch.
     for other, other_trigger, _ in merged:
         if other.event_date is None or other.date_precision != "day":
             continue
-        found = _offset_phrase(other_trigger)
+        found = _interval_clause(other_trigger)
         if found is None:
             continue
-        shift_days, phrase, governing = found
-        clause = {t.i for t in governing.subtree} - phrase
+        shift_days, clause = found
         for record, trigger, _ in merged:
             if (
                 record is other
@@ -1314,9 +1310,25 @@ def _date_from_sentence_events(merged: list[tuple[EventRecord, Trigger, str]]) -
                 or trigger.token.i not in clause
             ):
                 continue
-            day = date.fromisoformat(other.event_date) - timedelta(days=shift_days)
-            record.event_date, record.date_precision = day.isoformat(), "day"
-            record.date_basis, record.date_text = "relative", other.date_text
+            _date_by_interval(record, other, -shift_days)
+
+
+def _interval_clause(trigger: Trigger) -> tuple[int, set[int]] | None:
+    """The day shift of "<N units> after/before ..." on the trigger's clause, and the token
+    indices of the clause it is measured from."""
+    found = _offset_phrase(trigger)
+    if found is None:
+        return None
+    shift_days, phrase, governing = found
+    return shift_days, {t.i for t in governing.subtree} - phrase
+
+
+def _date_by_interval(record: EventRecord, other: EventRecord, shift_days: int) -> None:
+    """Date ``record`` on ``other``'s day moved by ``shift_days``."""
+    assert other.event_date is not None
+    day = date.fromisoformat(other.event_date) + timedelta(days=shift_days)
+    record.event_date, record.date_precision = day.isoformat(), "day"
+    record.date_basis, record.date_text = "relative", other.date_text
 
 
 # --- Well-known events (data/reference) -------------------------------------------------------
