@@ -11,12 +11,44 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flashpoint.config import REPO_ROOT
 
 DEFAULT_SHARED_DIR = REPO_ROOT.parent / "shared"
+
+
+@dataclass
+class Score:
+    """Precision, recall and F1 of one label (an entity type, an event type, "all")."""
+
+    label: str
+    true_positives: int = 0
+    predicted: int = 0  # what the system produced with this label
+    gold: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.true_positives / self.predicted if self.predicted else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.true_positives / self.gold if self.gold else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: Score) -> None:
+        self.true_positives += other.true_positives
+        self.predicted += other.predicted
+        self.gold += other.gold
+
 
 _FOLD = str.maketrans(
     {

@@ -32,7 +32,7 @@ from typing import Any
 import pandas as pd
 
 from flashpoint.config import REPO_ROOT, SAMPLE_DIR
-from flashpoint.eval import DEFAULT_SHARED_DIR, TextLocator, read_csv_rows
+from flashpoint.eval import DEFAULT_SHARED_DIR, Score, TextLocator, read_csv_rows
 from flashpoint.schema import ENTITY_TYPES
 
 DEFAULT_GOLD = REPO_ROOT / "tests" / "data" / "gold_mentions.jsonl"
@@ -42,50 +42,26 @@ SAMPLE = "sample"
 REMOVED_BY_CLEANING = " is in text cleaning removed"
 
 
-@dataclass
-class TypeScore:
-    entity_type: str
-    true_positives: int = 0
-    system: int = 0  # system mentions with an id of this type in labelled sentences
-    gold: int = 0
-
-    @property
-    def precision(self) -> float | None:
-        return self.true_positives / self.system if self.system else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.true_positives / self.gold if self.gold else None
-
-    @property
-    def f1(self) -> float | None:
-        p, r = self.precision, self.recall
-        if p is None or r is None or p + r == 0:
-            return None
-        return 2 * p * r / (p + r)
-
-    def meets_target(self) -> bool | None:
-        target = TARGETS.get(self.entity_type)
-        if target is None or self.precision is None or self.recall is None:
-            return None
-        return self.precision >= target and self.recall >= target
+def meets_target(score: Score) -> bool | None:
+    target = TARGETS.get(score.label)
+    if target is None or score.precision is None or score.recall is None:
+        return None
+    return score.precision >= target and score.recall >= target
 
 
 @dataclass
 class EntityReport:
-    scores: dict[str, TypeScore]
+    scores: dict[str, Score]
     sentences: int = 0
     articles: int = 0
     notes: list[str] = field(default_factory=list)  # what was skipped, and why
     errors: list[dict[str, Any]] = field(default_factory=list)  # misses and false alarms
 
     @property
-    def overall(self) -> TypeScore:
-        total = TypeScore("overall")
+    def overall(self) -> Score:
+        total = Score("overall")
         for score in self.scores.values():
-            total.true_positives += score.true_positives
-            total.system += score.system
-            total.gold += score.gold
+            total.add(score)
         return total
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,9 +70,9 @@ class EntityReport:
             "sentences": self.sentences,
             "articles": self.articles,
             "scores": {
-                s.entity_type: {
+                s.label: {
                     "tp": s.true_positives,
-                    "system": s.system,
+                    "system": s.predicted,
                     "gold": s.gold,
                     "precision": s.precision,
                     "recall": s.recall,
@@ -118,10 +94,10 @@ class EntityReport:
             f"{'type':<13}{'gold':>6}{'system':>8}{'tp':>6}  {'precision':>9}  {'recall':>7}  {'f1':>6}  target",
         ]
         for score in [*self.scores.values(), self.overall]:
-            target = TARGETS.get(score.entity_type)
-            verdict = {True: "ok", False: "BELOW", None: ""}[score.meets_target()]
+            target = TARGETS.get(score.label)
+            verdict = {True: "ok", False: "BELOW", None: ""}[meets_target(score)]
             lines.append(
-                f"{score.entity_type:<13}{score.gold:>6}{score.system:>8}{score.true_positives:>6}"
+                f"{score.label:<13}{score.gold:>6}{score.predicted:>8}{score.true_positives:>6}"
                 f"  {pct(score.precision):>9}  {pct(score.recall):>7}  {pct(score.f1):>6}"
                 + (f"  >= {target:.0%} {verdict}" if target else "")
             )
@@ -230,7 +206,7 @@ def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 def _score_sentence(
     gold: list[dict[str, Any]],
     system: list[dict[str, Any]],
-    scores: dict[str, TypeScore],
+    scores: dict[str, Score],
     errors: list[dict[str, Any]],
     ref: str,
 ) -> None:
@@ -246,7 +222,7 @@ def _score_sentence(
     matched_system: set[int] = set()
     for g in gold:
         entity_type = str(g.get("entity_type") or g["entity_id"].partition(":")[0])
-        score = scores.setdefault(entity_type, TypeScore(entity_type))
+        score = scores.setdefault(entity_type, Score(entity_type))
         score.gold += 1
         hit = next(
             (
@@ -278,8 +254,8 @@ def _score_sentence(
             )
     for i, s in enumerate(system):
         entity_type = str(s.get("entity_type") or "unknown")
-        score = scores.setdefault(entity_type, TypeScore(entity_type))
-        score.system += 1
+        score = scores.setdefault(entity_type, Score(entity_type))
+        score.predicted += 1
         if i in matched_system:
             continue
         near = [
@@ -408,7 +384,7 @@ def evaluate_entities(
                 articles[(corpus, ref)] = article
 
     system = _system_mentions(articles, corpus_or_nlp) if articles else {}
-    scores: dict[str, TypeScore] = {t: TypeScore(t) for t in ENTITY_TYPES}
+    scores: dict[str, Score] = {t: Score(t) for t in ENTITY_TYPES}
     errors: list[dict[str, Any]] = []
     counted_sentences = 0
     for sentence in usable:
@@ -464,7 +440,7 @@ def evaluate_entities(
         ]
         notes.append("recall on gold ids the gazetteer has: " + ", ".join(known))
     return EntityReport(
-        scores={k: v for k, v in scores.items() if v.gold or v.system or k in ENTITY_TYPES},
+        scores={k: v for k, v in scores.items() if v.gold or v.predicted or k in ENTITY_TYPES},
         sentences=counted_sentences,
         articles=len({(s.corpus, s.ref) for s in usable if (s.corpus, s.ref) in articles}),
         notes=notes,

@@ -99,10 +99,10 @@ def test_scores_per_type_by_overlap_and_id(rules: Language, gold: Path, shared: 
         report.scores["weapon"],
         report.scores["organization"],
     )
-    assert (country.gold, country.system, country.true_positives) == (2, 3, 2)
+    assert (country.gold, country.predicted, country.true_positives) == (2, 3, 2)
     assert country.precision == pytest.approx(2 / 3) and country.recall == 1.0
     assert (weapon.precision, weapon.recall) == (1.0, 1.0)
-    assert (organization.gold, organization.system, organization.recall) == (1, 0, 0.0)
+    assert (organization.gold, organization.predicted, organization.recall) == (1, 0, 0.0)
     assert organization.precision is None
     assert report.sentences == 3
     kinds = sorted((e["kind"], e["text"]) for e in report.errors)

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from flashpoint.eval import Score
 from flashpoint.eval.events import (
     EventReport,
     GoldEvent,
-    TypeScore,
     dates_agree,
     read_gold,
     regressions,
@@ -60,7 +60,7 @@ def gold(quote: str, event_type: str, **fields: Any) -> GoldEvent:
 
 
 def empty_report() -> EventReport:
-    return EventReport(scores={t: TypeScore(t) for t in EVENT_TYPES})
+    return EventReport(scores={t: Score(t) for t in EVENT_TYPES})
 
 
 def test_a_prediction_matches_gold_quoted_inside_its_sentence() -> None:
@@ -97,6 +97,42 @@ def test_a_prediction_matches_gold_quoted_inside_its_sentence() -> None:
     assert (report.date_exact.hits, report.date_within_day.hits) == (1, 2)
     kinds = sorted(error["kind"] for error in report.errors)
     assert kinds == ["actors", "missed", "spurious"]  # a date within a day is no error
+
+
+def test_strict_scores_need_a_shared_actor_and_count_only_what_happened() -> None:
+    report = empty_report()
+    launch = "North Korea fired four missiles toward Japan on Monday."
+    talks = "Russia and Japan held talks in Tokyo."
+    score_article(
+        report,
+        [
+            # Same sentence and type, but the actor is the country the missiles flew at.
+            predicted(launch, "missile_launch", actors=["country:JPN"], event_date="2017-03-20"),
+            predicted(talks, "meeting", actors=["country:RUS"], event_date="2017-03-20"),
+            predicted("The launch drew protests.", "missile_launch", modality="planned"),
+        ],
+        [
+            gold("fired four missiles", "missile_launch", actors=("country:PRK",)),
+            gold(
+                "held talks in Tokyo",
+                "meeting",
+                actors=("country:JPN", "country:RUS"),
+                event_date="2017-03-21",
+            ),
+            gold("The launch drew protests", "missile_launch", modality="possible"),
+        ],
+        TEXT,
+        "ref",
+    )
+    # Any-modality scoring matches all three; strict scoring only the meeting.
+    assert report.overall.true_positives == 3
+    launches, meetings = report.strict["missile_launch"], report.strict["meeting"]
+    assert (launches.true_positives, launches.predicted, launches.gold) == (0, 1, 1)
+    assert (meetings.true_positives, meetings.predicted, meetings.gold) == (1, 1, 1)
+    # One of two actors: a match, but not exact; the day-precise date is a day off.
+    assert (report.strict_actor_exact.hits, report.strict_actor_exact.total) == (0, 1)
+    assert (report.strict_day_dates.hits, report.strict_day_dates.total) == (1, 1)
+    assert "Strict" in report.table()
 
 
 def test_each_gold_event_is_matched_once_per_sentence() -> None:
@@ -164,7 +200,7 @@ def test_gold_files_with_bad_lines_give_notes(tmp_path: Path) -> None:
 def _report(f1s: dict[str, tuple[int, int, int]], corpora: set[str]) -> EventReport:
     report = empty_report()
     for event_type, (tp, pred, gold_count) in f1s.items():
-        report.scores[event_type] = TypeScore(event_type, tp, pred, gold_count)
+        report.scores[event_type] = Score(event_type, tp, pred, gold_count)
     report.corpora = corpora
     report.articles = 3
     return report
@@ -176,15 +212,15 @@ def test_the_baseline_gate_fails_on_a_drop_of_more_than_five_points(tmp_path: Pa
         _report({"missile_launch": (9, 10, 10), "meeting": (8, 10, 10)}, {"sample"}), path
     )
     recorded = json.loads(path.read_text(encoding="utf-8"))
-    assert recorded["events"]["sample"]["f1"] == {"meeting": 0.8, "missile_launch": 0.9}
+    assert recorded["events"]["dev"]["sample"]["f1"] == {"meeting": 0.8, "missile_launch": 0.9}
 
     small_drop = _report({"missile_launch": (86, 100, 100), "meeting": (8, 10, 10)}, {"sample"})
     assert regressions(small_drop, path) == []
     big_drop = _report({"missile_launch": (8, 10, 10), "meeting": (8, 10, 10)}, {"sample"})
     problems = regressions(big_drop, path)
-    assert len(problems) == 1 and problems[0].startswith("missile_launch")
+    assert len(problems) == 1 and problems[0].startswith("dev: missile_launch: F1")
     missing = _report({"missile_launch": (9, 10, 10)}, {"sample"})
-    assert [p.split(":")[0] for p in regressions(missing, path)] == ["meeting"]
+    assert [p.split(":")[1].strip() for p in regressions(missing, path)] == ["meeting"]
 
 
 def test_the_baseline_gate_holds_date_accuracy_too(tmp_path: Path) -> None:
@@ -197,14 +233,31 @@ def test_the_baseline_gate_holds_date_accuracy_too(tmp_path: Path) -> None:
     for hit in [True] * 8 + [False] * 2:
         worse.date_within_day.add(hit)
     problems = regressions(worse, path)
-    assert len(problems) == 1 and problems[0].startswith("dates within one day")
+    assert len(problems) == 1 and problems[0].startswith("dev: dates within one day")
+
+
+def test_the_baseline_gate_holds_strict_scores_per_split(tmp_path: Path) -> None:
+    path = tmp_path / "baseline.json"
+    dev = _report({"missile_launch": (9, 10, 10)}, {"x.csv"})
+    test = _report({"missile_launch": (9, 10, 10)}, {"x.csv"})
+    test.split = "test"
+    test.strict["missile_launch"] = Score("missile_launch", 9, 10, 10)
+    write_baseline(dev, path)
+    write_baseline(test, path)
+    assert set(json.loads(path.read_text(encoding="utf-8"))["events"]) == {"dev", "test"}
+    worse = _report({"missile_launch": (9, 10, 10)}, {"x.csv"})
+    worse.split = "test"
+    worse.strict["missile_launch"] = Score("missile_launch", 6, 10, 10)
+    assert regressions(dev, path) == []
+    problems = regressions(worse, path)
+    assert len(problems) == 1 and problems[0].startswith("test: missile_launch: strict F1")
 
 
 def test_baselines_are_kept_per_scope(tmp_path: Path) -> None:
     path = tmp_path / "baseline.json"
     write_baseline(_report({"missile_launch": (9, 10, 10)}, {"sample", "x.csv"}), path)
     write_baseline(_report({"missile_launch": (5, 10, 10)}, {"sample"}), path)
-    scopes = json.loads(path.read_text(encoding="utf-8"))["events"]
+    scopes = json.loads(path.read_text(encoding="utf-8"))["events"]["dev"]
     assert set(scopes) == {"sample", "sample+x.csv"}
     # Without ../shared only the demo-corpus line is held.
     assert regressions(_report({"missile_launch": (5, 10, 10)}, {"sample"}), path) == []

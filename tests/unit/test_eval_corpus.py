@@ -1,0 +1,88 @@
+"""Corpus-wide eval measures: undated share, lead stories and their agreement with labels."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from flashpoint.eval.corpus import lead_stories, news_cycles, story_agreement, undated_share
+
+
+def events_frame(rows: list[tuple[str, str, str, int, str | None]]) -> pd.DataFrame:
+    """(article_id, story_id, modality, start_char, event_date) rows."""
+    return pd.DataFrame(
+        rows, columns=["article_id", "story_id", "modality", "start_char", "event_date"]
+    )
+
+
+def test_undated_share_counts_asserted_events_only() -> None:
+    events = events_frame(
+        [
+            ("a", "s1", "asserted", 0, "2017-08-29"),
+            ("a", "s2", "asserted", 10, None),
+            ("b", "s3", "planned", 0, None),
+        ]
+    )
+    share = undated_share(events)
+    assert (share.undated, share.asserted, share.value) == (1, 2, 0.5)
+
+
+def test_lead_story_is_the_most_reported_then_the_first_mentioned() -> None:
+    events = events_frame(
+        [
+            ("a", "old-test", "asserted", 0, None),
+            ("a", "launch", "asserted", 50, None),
+            ("a", "launch", "claimed", 90, None),
+            ("b", "talks", "asserted", 80, None),
+            ("b", "launch", "asserted", 20, None),
+            ("c", "plan", "planned", 0, None),  # nothing that happened: no lead story
+        ]
+    )
+    assert lead_stories(events) == {"a": "launch", "b": "launch"}
+
+
+def test_news_cycles_split_one_label_by_publication_gaps() -> None:
+    published = {
+        "a": pd.Timestamp("2017-08-29", tz="UTC"),
+        "b": pd.Timestamp("2017-08-31", tz="UTC"),
+        "c": pd.Timestamp("2017-09-15", tz="UTC"),
+    }
+    cycles = news_cycles(published, {"a": "hokkaido", "b": "hokkaido", "c": "hokkaido"})
+    assert cycles["a"] == cycles["b"] != cycles["c"]
+
+
+def test_story_agreement_penalises_mixed_and_split_stories() -> None:
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c", "d"],
+            "external_id": ["x1", "x2", "x3", "x4"],
+            "published": pd.to_datetime(
+                ["2017-08-29", "2017-08-29", "2017-08-30", "2016-02-07"], utc=True
+            ),
+        }
+    )
+    labels = {"x1": "hokkaido", "x2": "hokkaido", "x3": "hokkaido", "x4": "satellite"}
+    # a and b share a story; c's report of the same launch is split off; d is alone.
+    perfect_split = events_frame(
+        [
+            ("a", "s1", "asserted", 0, None),
+            ("b", "s1", "asserted", 0, None),
+            ("c", "s2", "asserted", 0, None),
+            ("d", "s3", "asserted", 0, None),
+        ]
+    )
+    agreement = story_agreement(perfect_split, articles, labels)
+    assert agreement.purity == 1.0
+    assert agreement.completeness == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1) / 4)
+    # Merging the satellite launch into the Hokkaido story makes it impure.
+    mixed = events_frame(
+        [
+            ("a", "s1", "asserted", 0, None),
+            ("b", "s1", "asserted", 0, None),
+            ("c", "s1", "asserted", 0, None),
+            ("d", "s1", "asserted", 0, None),
+        ]
+    )
+    merged = story_agreement(mixed, articles, labels)
+    assert merged.completeness == 1.0
+    assert merged.purity == pytest.approx((3 / 4 * 3 + 1 / 4) / 4)
