@@ -64,6 +64,7 @@ from flashpoint.nlp.event_syntax import (
     SUBJECT_DEPS,
     ArticleState,
     EventRecord,
+    Lexicon,
     Trigger,
     _clause_head,
     _is_generic,
@@ -73,7 +74,6 @@ from flashpoint.nlp.event_syntax import (
 )
 from flashpoint.nlp.modality import ASSERTED, CLAIMED, PLANNED
 from flashpoint.nlp.reference import ReferenceEvent, default_reference_index, ordinal_value
-from flashpoint.nlp.triggers import load_lexicon
 from flashpoint.schema import ArticleContext
 
 TEMPORAL_NOUNS = frozenset(
@@ -594,7 +594,7 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
             return 0  # "the launch attempt came on June 22", "the drills, which began on Aug. 21"
         if governing.lemma_.lower() in PHASE_VERBS and _object_of(trigger.token, governing):
             return 0  # "wrapped up two days of talks on Friday", "opened the drills Monday"
-        if _counted_by_support(trigger.token, governing):
+        if _counted_by_support(trigger.token, governing, trigger.lexicon):
             return 0  # "held a round of drills in August 2015": holding the round is the act
         if _carried_by_instrument(trigger, governing):
             return 0  # "signed on Thursday a bill that broadens sanctions"
@@ -681,7 +681,7 @@ def _names_same_event(noun: Token, trigger: Trigger) -> bool:
         return False
     if noun.i not in {t.i for t in trigger.clause_verb.subtree}:
         return False
-    specs = load_lexicon().triggers.get((noun.lemma_.lower(), "NOUN"), ())
+    specs = trigger.lexicon.triggers.get((noun.lemma_.lower(), "NOUN"), ())
     return any(spec.event_type == trigger.event_type for spec in specs)
 
 
@@ -852,7 +852,7 @@ def _other_event_modifier(verb: Token, trigger: Trigger) -> bool:
     head = verb.head
     if verb.dep_ not in ("acl", "relcl") or head.i in (trigger.token.i, trigger.time_verb.i):
         return False
-    specs = load_lexicon().triggers.get((verb.lemma_.lower(), "VERB"), ())
+    specs = trigger.lexicon.triggers.get((verb.lemma_.lower(), "VERB"), ())
     if not any(spec.event_type == trigger.event_type for spec in specs):
         return False
     compared = head.lower_ in OTHER_INSTANCE_NOUNS or (
@@ -879,11 +879,11 @@ MEASURE_NOUNS = frozenset(
 )
 
 
-def _counted_by_support(noun: Token, verb: Token) -> bool:
+def _counted_by_support(noun: Token, verb: Token, lexicon: Lexicon) -> bool:
     """The event noun is counted by a measure noun that a support verb takes as its object
     ("held an earlier round of drills", "conducted a series of tests"): the verb carries
     the events as it would carry the noun itself, so a date on the verb is theirs."""
-    if verb.lemma_.lower() not in load_lexicon().support or not _object_of(noun, verb):
+    if verb.lemma_.lower() not in lexicon.support or not _object_of(noun, verb):
         return False
     return noun.head.head.lemma_.lower() in MEASURE_NOUNS
 

@@ -155,6 +155,16 @@ class TriggerSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The trigger lexicon (data/lexicons/event_triggers.jsonl): specs by (lemma, POS), word
+    classes by name, light verbs."""
+
+    triggers: dict[tuple[str, str], tuple[TriggerSpec, ...]]
+    classes: dict[str, frozenset[str]]
+    support: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Trigger:
     """A trigger word found in a sentence, with the evidence that made it count."""
 
@@ -164,6 +174,8 @@ class Trigger:
     evidence: frozenset[str]  # classes found in the object/subject/modifiers
     bare: bool  # accepted on context, without an object or modifier of the needed kind
     is_space: bool
+    # the lexicon the trigger was found with: later steps ask it about other words
+    lexicon: Lexicon = field(compare=False, repr=False)
 
     @property
     def event_type(self) -> str:

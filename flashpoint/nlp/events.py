@@ -29,7 +29,7 @@ The records and syntax helpers all steps share are in :mod:`flashpoint.nlp.event
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -87,6 +87,7 @@ from flashpoint.nlp.modality import (
     PLANNED,
     POSSIBLE,
     ModalityResult,
+    default_cues,
     event_modality,
 )
 from flashpoint.nlp.triggers import (
@@ -454,9 +455,22 @@ def _event_id(article_id: str, sent_start: int, event_type: str, trigger_offset:
 # --- Extraction -------------------------------------------------------------------------------
 
 
-def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
-    """Events stated in ``doc``, one record per event mention, in reading order."""
-    lexicon = load_lexicon()
+def extract_events(
+    doc: Doc,
+    context: ArticleContext,
+    *,
+    lexicon: Lexicon | None = None,
+    cues: Mapping[str, frozenset[str]] | None = None,
+) -> list[EventRecord]:
+    """Events stated in ``doc``, one record per event mention, in reading order.
+
+    ``lexicon`` (trigger rules) and ``cues`` (modality cue words) default to the shipped
+    data files; the ``flashpoint_events`` component passes the ones it was initialised with.
+    """
+    if lexicon is None:
+        lexicon = load_lexicon()
+    if cues is None:
+        cues = default_cues()
     zones = load_timezones()
     entities = EntityIndex(doc)
     state = ArticleState(doc_classes=frozenset(classes_in(doc, lexicon, entities)))
@@ -482,6 +496,7 @@ def extract_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
                         zones,
                         date_spans,
                         trigger_tokens,
+                        cues,
                     )
                 )
                 is not None
@@ -656,6 +671,7 @@ def _build_event(
     zones: TimezoneIndex,
     date_spans: list[Span],
     trigger_tokens: list[Token],
+    cues: Mapping[str, frozenset[str]],
 ) -> tuple[EventRecord, str] | None:
     if _prohibited(trigger):
         return None
@@ -734,7 +750,9 @@ def _build_event(
         countries = _countries([source], entities)
         return bool(countries) and bool(actors) and countries[0] in actors
 
-    modality = event_modality(trigger.token, trigger.support, speaks_for_actor=speaks_for_actor)
+    modality = event_modality(
+        trigger.token, trigger.support, speaks_for_actor=speaks_for_actor, cues=cues
+    )
     if modality.modality in (PLANNED, POSSIBLE) and _setting_of_past_act(trigger):
         modality = ModalityResult(ASSERTED, None, modality.source)
     tz = _event_tz(event_type, actors, location, context, zones)

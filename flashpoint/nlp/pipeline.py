@@ -3,12 +3,13 @@
 ``load_pipeline()`` = the model's components (all kept: event extraction reads the parse
 and lemmas, the parser gives sentences) → ``flashpoint_entity_ruler`` (after ``ner``: the
 gazetteer overrides what the model got wrong, e.g. "Lavrov" as ORG, "THAAD" missed) →
-``flashpoint_normalizer`` (canonical ids on every entity span, see normalize.py), and, where
-the model lemmatises, ``flashpoint_lemma_fixes`` (the few lemmas the small model gets wrong and
-the event rules depend on, from data/lexicons/lemma_fixes.csv).
+``flashpoint_normalizer`` (canonical ids on every entity span, see normalize.py) →
+``flashpoint_events`` (``doc._.events``, see event_component.py), and, where the model
+lemmatises, ``flashpoint_lemma_fixes`` (the few lemmas the small model gets wrong and the
+event rules depend on, from data/lexicons/lemma_fixes.csv).
 
-``blank_pipeline()`` puts the same rules on ``spacy.blank("en")`` with a sentencizer, so
-unit tests of the rules need no trained model.
+``blank_pipeline()`` puts the same entity rules on ``spacy.blank("en")`` with a sentencizer,
+so unit tests of the rules need no trained model; it has no parser, so no event extractor.
 
 Importing this module registers the component factories and span extensions, which is
 what a worker process of ``nlp.pipe(n_process=N)`` needs.
@@ -33,6 +34,7 @@ from spacy.util import compile_infix_regex
 
 from flashpoint import config
 from flashpoint.nlp import extensions, normalize  # noqa: F401  (registers the normalizer)
+from flashpoint.nlp.event_component import EVENTS, EventExtractor
 from flashpoint.nlp.gazetteer import Gazetteer, gazetteer_for_config, register_gazetteer
 
 RULER = "flashpoint_entity_ruler"
@@ -247,6 +249,15 @@ def add_flashpoint_components(nlp: Language, gazetteer: Gazetteer) -> Language:
     return nlp
 
 
+def add_event_extractor(nlp: Language) -> EventExtractor:
+    """``flashpoint_events`` at the end of ``nlp``, initialised with the shipped rule data
+    (the component alone, not ``nlp.initialize()``, which would reset the trained model)."""
+    extractor = nlp.add_pipe(EVENTS)
+    assert isinstance(extractor, EventExtractor)
+    extractor.initialize(nlp=nlp)
+    return extractor
+
+
 # -- loading -------------------------------------------------------------------------------
 
 
@@ -308,6 +319,8 @@ def load_pipeline(
         elif "lemmatizer" in base.pipe_names:
             base.add_pipe(LEMMA_FIXER, after="lemmatizer")
         nlp = add_flashpoint_components(base, gazetteer)
+        if not exclude_events:
+            add_event_extractor(nlp)
         _CACHE[key] = nlp
         return nlp
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -34,6 +35,7 @@ from flashpoint.nlp.event_syntax import (
     POSS_DEP,
     PREP_DEP,
     ArticleState,
+    Lexicon,
     Trigger,
     TriggerSpec,
     _conj_root,
@@ -52,13 +54,6 @@ PARTY_LABELS = frozenset({"GPE", "NORP", "PERSON", "ORG"})
 
 
 # --- Lexicon ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Lexicon:
-    triggers: dict[tuple[str, str], tuple[TriggerSpec, ...]]
-    classes: dict[str, frozenset[str]]
-    support: frozenset[str]
 
 
 def _frozen(value: object) -> frozenset[str]:
@@ -87,10 +82,16 @@ BARE_POLICIES = frozenset(
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
     """Trigger lemmas, word classes and support verbs from the JSONL lexicon."""
+    return build_lexicon(jsonl_objects(path), source=str(path))
+
+
+def build_lexicon(rows: Iterable[tuple[str, dict[str, Any]]], source: str) -> Lexicon:
+    """The lexicon from its rows, each as (where it was read, object): kind ``class``,
+    ``support`` or ``trigger``. Errors name the row; ``source`` names the whole."""
     triggers: dict[tuple[str, str], list[TriggerSpec]] = {}
     classes: dict[str, frozenset[str]] = {}
     support: frozenset[str] = frozenset()
-    for where, row in jsonl_objects(path):
+    for where, row in rows:
         kind = row.get("kind")
         if kind == "class":
             classes[str(row["name"])] = _frozen(row.get("lemmas"))
@@ -150,7 +151,7 @@ def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
         if name not in classes
     }
     if unknown:
-        raise ValueError(f"{path}: triggers need undefined classes {sorted(unknown)}")
+        raise ValueError(f"{source}: triggers need undefined classes {sorted(unknown)}")
     return Lexicon(
         triggers={key: tuple(specs) for key, specs in triggers.items()},
         classes=classes,
@@ -627,5 +628,11 @@ def find_triggers(
                     bool(sentence_classes & spec.space) and "projectile" not in sentence_classes
                 )
             yield Trigger(
-                token, spec, candidate.support, candidate.evidence, candidate.bare, is_space
+                token,
+                spec,
+                candidate.support,
+                candidate.evidence,
+                candidate.bare,
+                is_space,
+                lexicon,
             )
