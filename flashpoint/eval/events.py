@@ -491,7 +491,7 @@ def score_article(
 def _predict(
     articles: dict[tuple[str, str], dict[str, Any]], nlp: Any
 ) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    from flashpoint.nlp.event_component import set_article
+    from flashpoint.nlp.events.component import set_article
 
     keys = list(articles)
     docs = []

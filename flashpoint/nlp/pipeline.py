@@ -4,7 +4,7 @@
 and lemmas, the parser gives sentences) → ``flashpoint_entity_ruler`` (after ``ner``: the
 gazetteer overrides what the model got wrong, e.g. "Lavrov" as ORG, "THAAD" missed) →
 ``flashpoint_normalizer`` (canonical ids on every entity span, see normalize.py) →
-``flashpoint_events`` (``doc._.events``, see event_component.py), and, where the model
+``flashpoint_events`` (``doc._.events``, see events/component.py), and, where the model
 lemmatises, ``flashpoint_lemma_fixes`` (the few lemmas the small model gets wrong and the
 event rules depend on, from data/lexicons/lemma_fixes.csv).
 
@@ -34,7 +34,7 @@ from spacy.util import compile_infix_regex
 
 from flashpoint import config
 from flashpoint.nlp import extensions, normalize  # noqa: F401  (registers the normalizer)
-from flashpoint.nlp.event_component import EVENTS, EventExtractor
+from flashpoint.nlp.events.component import EVENTS, EventExtractor
 from flashpoint.nlp.gazetteer import Gazetteer, gazetteer_for_config, register_gazetteer
 
 RULER = "flashpoint_entity_ruler"

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from flashpoint.nlp import pipeline as _pipeline  # noqa: F401  (components and extensions)
-from flashpoint.nlp.event_component import article_of, set_article
+from flashpoint.nlp.events.component import article_of, set_article
 from flashpoint.nlp.normalize import is_mention
 from flashpoint.schema import (
     EVENT_COLUMNS,

@@ -14,10 +14,10 @@ import spacy
 from spacy.language import Language
 
 from flashpoint.jsonl import jsonl_objects
-from flashpoint.nlp.event_component import EVENTS, EventExtractor, article_of, set_article
-from flashpoint.nlp.modality import MODALITY_LEXICON
+from flashpoint.nlp.events.component import EVENTS, EventExtractor, article_of, set_article
+from flashpoint.nlp.events.modality import MODALITY_LEXICON
+from flashpoint.nlp.events.triggers import TRIGGER_LEXICON
 from flashpoint.nlp.process import process_batch
-from flashpoint.nlp.triggers import TRIGGER_LEXICON
 from flashpoint.schema import ArticleContext
 from flashpoint.store import load_corpus
 

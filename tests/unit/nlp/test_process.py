@@ -13,8 +13,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from flashpoint.nlp.event_component import article_of
 from flashpoint.nlp.events import EventRecord
+from flashpoint.nlp.events.component import article_of
 from flashpoint.nlp.gazetteer import Gazetteer
 from flashpoint.nlp.pipeline import add_flashpoint_components, blank_pipeline
 from flashpoint.nlp.process import NlpTables, process_batch

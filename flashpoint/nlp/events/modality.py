@@ -23,13 +23,26 @@ from spacy.tokens import Token
 from flashpoint.config import REPO_ROOT
 
 ASSERTED = "asserted"
+
+
 NEGATED = "negated"
+
+
 PLANNED = "planned"
+
+
 POSSIBLE = "possible"
+
+
 CLAIMED = "claimed"
 
+
 NEG_DEPS = frozenset({"neg"})
+
+
 AUX_DEPS = frozenset({"aux", "auxpass"})
+
+
 # Dependencies through which a governing word frames the event below it.
 FRAMING_DEPS = frozenset(
     {
@@ -51,11 +64,20 @@ FRAMING_DEPS = frozenset(
         "amod",
     }
 )
+
+
 CLAUSE_BOUNDARY_DEPS = frozenset({"relcl", "acl", "parataxis"})
 
+
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "’ll"})
+
+
 POSSIBLE_AUX = frozenset({"may", "might", "could", "can", "ca", "would", "should", "must"})
+
+
 MODALITY_LEXICON = REPO_ROOT / "data" / "lexicons" / "modality_cues.json"
+
+
 CUE_SETS = (
     "negating_verbs",
     "negating_nouns",
@@ -132,6 +154,8 @@ def _aux_modality(verb: Token) -> str | None:
 
 
 CAUSE_PREPS = frozenset({"over", "despite", "following"})
+
+
 CAUSE_NOUNS = frozenset({"response", "reaction", "retaliation", "reply", "protest"})
 
 
@@ -453,6 +477,8 @@ def event_modality(
 HAPPENING_VERBS = frozenset(
     {"come", "occur", "happen", "take", "begin", "start", "end", "go", "proceed", "resume"}
 )
+
+
 DEFINITE_MARKERS = frozenset({"the", "this", "that", "these", "those"})
 
 

@@ -16,7 +16,7 @@ which keeps ``doc.user_data`` only if msgpack can encode it. spaCy's own ``as_tu
 context is not visible to components, so it cannot carry this. A Doc without an article
 (``nlp("some text")``) is read as an article with no id and no publication date.
 
-The result is ``doc._.events``: a list of :class:`~flashpoint.nlp.event_syntax.EventRecord`,
+The result is ``doc._.events``: a list of :class:`~flashpoint.nlp.events.records.EventRecord`,
 stored as plain dicts in ``doc._.event_rows`` for the same reason.
 """
 
@@ -35,18 +35,31 @@ from spacy.training import Example
 from spacy.util import SimpleFrozenList
 
 from flashpoint.jsonl import jsonl_objects
-from flashpoint.nlp.event_syntax import EventRecord, Lexicon
-from flashpoint.nlp.events import extract_events
-from flashpoint.nlp.modality import CUE_SETS, MODALITY_LEXICON, build_cues
-from flashpoint.nlp.triggers import TRIGGER_LEXICON, build_lexicon
+from flashpoint.nlp.events.extract import (
+    extract_events,
+)
+from flashpoint.nlp.events.modality import (
+    CUE_SETS,
+    MODALITY_LEXICON,
+    build_cues,
+)
+from flashpoint.nlp.events.records import (
+    EventRecord,
+    Lexicon,
+)
+from flashpoint.nlp.events.triggers import (
+    TRIGGER_LEXICON,
+    build_lexicon,
+)
 from flashpoint.schema import ArticleContext
 
 EVENTS = "flashpoint_events"
+
+
 TRIGGERS_FILE = "event_triggers.jsonl"
+
+
 CUES_FILE = "modality_cues.json"
-
-
-# -- Doc extensions ----------------------------------------------------------------------------
 
 
 def _get_events(doc: Doc) -> list[EventRecord]:
@@ -86,9 +99,6 @@ def article_of(doc: Doc) -> ArticleContext:
     return ArticleContext(
         **{**raw, "published": datetime.fromisoformat(published) if published else None}
     )
-
-
-# -- the component -----------------------------------------------------------------------------
 
 
 class EventExtractor:
