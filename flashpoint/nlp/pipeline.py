@@ -204,24 +204,21 @@ def load_lemma_fixes(path: Path | str = LEMMA_FIXES) -> dict[tuple[str, str], st
     return fixes
 
 
-class LemmaFixes:
-    """Overwrite the lemmas the trained lemmatiser is known to get wrong ("staged" ->
-    "stag"): trigger and light-verb rules match on lemmas."""
-
-    def __init__(self, fixes: dict[tuple[str, str], str]) -> None:
-        self.fixes = fixes
-
-    def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            lemma = self.fixes.get((token.lower_, token.pos_))
-            if lemma is not None:
-                token.lemma_ = lemma
-        return doc
+def lemma_fix_patterns(path: Path | str = LEMMA_FIXES) -> list[dict[str, Any]]:
+    """The lemma fixes as spaCy ``attribute_ruler`` patterns: a word of that form and
+    coarse POS gets that lemma ("staged" as a VERB -> "stage", not "stag")."""
+    return [
+        {"patterns": [[{"LOWER": form, "POS": pos}]], "attrs": {"LEMMA": lemma}}
+        for (form, pos), lemma in load_lemma_fixes(path).items()
+    ]
 
 
-@Language.factory(LEMMA_FIXER, assigns=["token.lemma"], default_config={"path": None})
-def make_lemma_fixes(nlp: Language, name: str, path: str | None) -> LemmaFixes:
-    return LemmaFixes(load_lemma_fixes(path or LEMMA_FIXES))
+def add_lemma_fixes(nlp: Language, path: Path | str = LEMMA_FIXES) -> None:
+    """``flashpoint_lemma_fixes``: an ``attribute_ruler`` right after the lemmatiser with
+    the patterns of :func:`lemma_fix_patterns` (trigger and light-verb rules match on
+    lemmas); saved and loaded with the pipeline like any attribute ruler."""
+    fixer = nlp.add_pipe("attribute_ruler", name=LEMMA_FIXER, after="lemmatizer")
+    fixer.add_patterns(lemma_fix_patterns(path))  # type: ignore[attr-defined]
 
 
 def split_hyphen_after_abbreviation(nlp: Language) -> None:
@@ -317,7 +314,7 @@ def load_pipeline(
         if exclude_events:
             base.add_pipe("sentencizer", first=True)
         elif "lemmatizer" in base.pipe_names:
-            base.add_pipe(LEMMA_FIXER, after="lemmatizer")
+            add_lemma_fixes(base)
         nlp = add_flashpoint_components(base, gazetteer)
         if not exclude_events:
             add_event_extractor(nlp)
