@@ -292,9 +292,10 @@ def load_pipeline(
     *,
     exclude_events: bool = False,
 ) -> Language:
-    """The trained pipeline with Flashpoint's rules; loaded once per (model, gazetteer).
+    """The trained pipeline with Flashpoint's rules, ``flashpoint_events`` last; loaded once
+    per (model, gazetteer).
 
-    ``exclude_events=True`` drops what only event extraction needs (tagger, parser,
+    ``exclude_events=True`` drops event extraction and what only it needs (tagger, parser,
     lemmatizer and their shared tok2vec; the NER has its own) and splits sentences with
     the rule-based sentencizer instead: entities only, several times faster.
     """
