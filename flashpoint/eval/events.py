@@ -607,12 +607,11 @@ def _strict_errors(
 def _predict(
     articles: dict[tuple[str, str], dict[str, Any]], nlp: Any
 ) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    from flashpoint.nlp.events import extract_events
+    from flashpoint.nlp.events.component import set_article
 
     keys = list(articles)
-    texts = [articles[key]["text"] for key in keys]
-    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for key, doc in zip(keys, nlp.pipe(texts, batch_size=16), strict=True):
+    docs = []
+    for key in keys:
         article = articles[key]
         context = ArticleContext(
             article_id=f"{key[0]}:{key[1]}",
@@ -622,7 +621,10 @@ def _predict(
             title=article.get("title"),
             source=article.get("source"),
         )
-        out[key] = [asdict(event) for event in extract_events(doc, context)]
+        docs.append(set_article(nlp.make_doc(article["text"]), context))
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for key, doc in zip(keys, nlp.pipe(docs, batch_size=16), strict=True):
+        out[key] = [asdict(event) for event in doc._.events]
     return out
 
 

@@ -11,7 +11,7 @@ from spacy.language import Language
 
 from flashpoint.nlp.dates import EventDate, resolve_event_date, sequence_shift, shift_event_date
 from flashpoint.nlp.events import EventRecord, extract_events
-from flashpoint.nlp.pipeline import LemmaFixes, load_lemma_fixes
+from flashpoint.nlp.pipeline import LEMMA_FIXER, lemma_fix_patterns, load_lemma_fixes
 from flashpoint.schema import ArticleContext
 
 
@@ -37,14 +37,19 @@ def test_staged_is_lemmatised_as_stage_so_the_drill_has_its_light_verb(nlp: Lang
     assert [(e.trigger, e.event_date) for e in drill] == [("staged drill", "2017-07-05")]
 
 
-def test_lemma_fixes_are_data_and_a_bad_row_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_lemma_fixes_are_data_and_a_bad_row_is_named(tmp_path, nlp: Language) -> None:  # type: ignore[no-untyped-def]
     assert load_lemma_fixes()[("staged", "VERB")] == "stage"
+    assert {"patterns": [[{"LOWER": "staged", "POS": "VERB"}]], "attrs": {"LEMMA": "stage"}} in (
+        lemma_fix_patterns()
+    )
+    # an attribute ruler right after the lemmatiser
+    names = nlp.pipe_names
+    assert nlp.get_pipe_meta(LEMMA_FIXER).factory == "attribute_ruler"
+    assert names.index(LEMMA_FIXER) == names.index("lemmatizer") + 1
     bad = tmp_path / "fixes.csv"
     bad.write_text("form,pos,lemma,why\nstaged,,stage,no pos\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"fixes\.csv:2"):
         load_lemma_fixes(bad)
-    fixer = LemmaFixes({("staged", "VERB"): "stage"})
-    assert fixer.fixes == {("staged", "VERB"): "stage"}
 
 
 def test_a_named_exercise_with_its_year_is_split_so_exercise_stays_a_noun(nlp: Language) -> None:

@@ -6,12 +6,8 @@ modifiers must show ("fired four *missiles*", not "fired the minister"; "the *mi
 over Japan") and what may stand in for that evidence when it is missing. A nominal trigger
 picks up its support verb ("*held* talks", "*imposed* sanctions"). A bare "the launch" or
 "the test" counts when the article is about launches, and takes the type of the last launch
-or test. :func:`find_triggers` yields one :class:`~flashpoint.nlp.event_syntax.Trigger` per
+or test. :func:`find_triggers` yields one :class:`~flashpoint.nlp.events.records.Trigger` per
 accepted word.
-
-Also here: :class:`EntityIndex` (which entity each token belongs to) and the entity
-extensions the normaliser sets (``entity_id``, ``entity_type``, ``entity_country``), which
-trigger checks and role filling both read.
 """
 
 from __future__ import annotations
@@ -21,44 +17,50 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from flashpoint.config import REPO_ROOT
 from flashpoint.jsonl import jsonl_objects
-from flashpoint.nlp.event_syntax import (
+from flashpoint.nlp.events.entities import (
+    EntityIndex,
+    entity_country,
+    entity_type,
+    np_countries,
+)
+from flashpoint.nlp.events.records import (
+    ArticleState,
+    Lexicon,
+    Trigger,
+    TriggerSpec,
+)
+from flashpoint.nlp.events.syntax import (
     CONJ_DEP,
     OBJECT_DEPS,
     PASSIVE_SUBJECT_DEPS,
     POBJ_DEP,
     POSS_DEP,
     PREP_DEP,
-    ArticleState,
-    Trigger,
-    TriggerSpec,
-    _conj_root,
-    _is_passive,
-    _pos_key,
-    _verb_objects,
-    _verb_subjects,
+    conj_root,
+    is_passive,
     noun_phrase,
+    pos_key,
     prep_objects,
+    verb_objects,
+    verb_subjects,
 )
 
 TRIGGER_LEXICON = REPO_ROOT / "data" / "lexicons" / "event_triggers.jsonl"
+
+
 DESTINATION_PREPS = frozenset({"to", "into", "in", "onto", "on", "near", "at", "inside"})
+
+
 PARTY_PREPS = frozenset({"with", "between", "among"})
+
+
 PARTY_LABELS = frozenset({"GPE", "NORP", "PERSON", "ORG"})
-
-
-# --- Lexicon ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Lexicon:
-    triggers: dict[tuple[str, str], tuple[TriggerSpec, ...]]
-    classes: dict[str, frozenset[str]]
-    support: frozenset[str]
 
 
 def _frozen(value: object) -> frozenset[str]:
@@ -87,10 +89,16 @@ BARE_POLICIES = frozenset(
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
     """Trigger lemmas, word classes and support verbs from the JSONL lexicon."""
+    return build_lexicon(jsonl_objects(path), source=str(path))
+
+
+def build_lexicon(rows: Iterable[tuple[str, dict[str, Any]]], source: str) -> Lexicon:
+    """The lexicon from its rows, each as (where it was read, object): kind ``class``,
+    ``support`` or ``trigger``. Errors name the row; ``source`` names the whole."""
     triggers: dict[tuple[str, str], list[TriggerSpec]] = {}
     classes: dict[str, frozenset[str]] = {}
     support: frozenset[str] = frozenset()
-    for where, row in jsonl_objects(path):
+    for where, row in rows:
         kind = row.get("kind")
         if kind == "class":
             classes[str(row["name"])] = _frozen(row.get("lemmas"))
@@ -150,71 +158,12 @@ def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
         if name not in classes
     }
     if unknown:
-        raise ValueError(f"{path}: triggers need undefined classes {sorted(unknown)}")
+        raise ValueError(f"{source}: triggers need undefined classes {sorted(unknown)}")
     return Lexicon(
         triggers={key: tuple(specs) for key, specs in triggers.items()},
         classes=classes,
         support=support,
     )
-
-
-# --- Entities ---------------------------------------------------------------------------------
-
-
-def _ext(span: Span, name: str) -> str | None:
-    if not Span.has_extension(name):
-        return None
-    value = getattr(span._, name)
-    return str(value) if value else None
-
-
-def entity_type(span: Span) -> str | None:
-    kind = _ext(span, "entity_type")
-    if kind:
-        return kind
-    return "weapon" if span.label_ == "WEAPON" else None
-
-
-def entity_country(span: Span) -> str | None:
-    """The country an entity stands for: itself for a country, its country for a person,
-    weapon, place or metonym; an organisation the gazetteer knows but that belongs to no
-    country (the UN Security Council) stands for itself."""
-    kind = entity_type(span)
-    entity_id = _ext(span, "entity_id")
-    if kind == "country":
-        return entity_id
-    country = _ext(span, "entity_country")
-    if country:
-        return country
-    if kind == "organization" and entity_id and span.ent_id_:
-        if _ext(span, "sector") == "government":
-            return None  # a national organ of no stated country ("a National Security Council")
-        return entity_id  # a gazetteer organisation (UN Security Council), not a guess
-    return None
-
-
-class EntityIndex:
-    """Which entity each token belongs to, for one Doc."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.by_token: dict[int, Span] = {}
-        for ent in doc.ents:
-            for i in range(ent.start, ent.end):
-                self.by_token[i] = ent
-
-    def of(self, token: Token) -> Span | None:
-        return self.by_token.get(token.i)
-
-    def in_tokens(self, tokens: Iterable[Token]) -> list[Span]:
-        seen: dict[int, Span] = {}
-        for token in tokens:
-            ent = self.by_token.get(token.i)
-            if ent is not None:
-                seen.setdefault(ent.start, ent)
-        return [seen[k] for k in sorted(seen)]
-
-
-# --- Word classes -----------------------------------------------------------------------------
 
 
 def _keys(token: Token) -> set[str]:
@@ -247,9 +196,6 @@ def classes_in(tokens: Iterable[Token], lexicon: Lexicon, entities: EntityIndex)
     return found
 
 
-# --- Triggers ---------------------------------------------------------------------------------
-
-
 def _support_verb(token: Token, lexicon: Lexicon) -> Token | None:
     """The light verb carrying a nominal trigger: "held talks", "talks were held",
     "imposed sanctions", "took part in drills"."""
@@ -257,7 +203,7 @@ def _support_verb(token: Token, lexicon: Lexicon) -> Token | None:
     if head == token:
         return None
     if token.dep_ == CONJ_DEP:
-        return _support_verb(_conj_root(token), lexicon)
+        return _support_verb(conj_root(token), lexicon)
     if token.dep_ in OBJECT_DEPS and any(c.dep_ == "oprd" for c in head.children):
         return None  # "Abe called the launch a provocation": a judgement, not the act
     if token.dep_ in OBJECT_DEPS and _judged_as(token):
@@ -329,7 +275,7 @@ def _noun_modifiers(noun: Token, entities: EntityIndex) -> tuple[list[Token], li
                         content.append(obj)
     if noun.dep_ == CONJ_DEP or any(c.dep_ == CONJ_DEP for c in noun.children):
         # "nuclear and missile tests", "missile and nuclear tests": modifiers are shared.
-        first = _conj_root(noun)
+        first = conj_root(noun)
         if first != noun:
             more, more_tokens = _noun_modifiers(first, entities)
             content += more
@@ -363,6 +309,8 @@ def _party_tokens(token: Token, preps: frozenset[str], entities: EntityIndex) ->
 
 
 COPULAS = frozenset({"be", "remain", "become", "stay"})
+
+
 PREDICATE_PREPS = frozenset({"on", "in"})
 
 
@@ -409,7 +357,7 @@ def _check_spec(
     ):
         return None
     if pos == "VERB":
-        if spec.not_passive and _is_passive(token):
+        if spec.not_passive and is_passive(token):
             return None
         particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
         if spec.prt and not particles & spec.prt:
@@ -432,14 +380,14 @@ def _check_spec(
         return None
     pronoun_role = False
     if spec.predicate and support is not None:
-        heads = _verb_subjects(support)
+        heads = verb_subjects(support)
         tokens = [t for h in heads for t in noun_phrase(h)]
         pronoun_role = bool(heads) and all(
             h.pos_ == "PRON" and entities.of(h) is None for h in heads
         )
         content = [h for h in heads if h.pos_ != "PRON"]
     elif pos == "VERB":
-        heads = _verb_subjects(token) if spec.role == "subject" else _verb_objects(token)
+        heads = verb_subjects(token) if spec.role == "subject" else verb_objects(token)
         tokens = [t for h in heads for t in noun_phrase(h)]
         pronoun_role = bool(heads) and all(
             h.pos_ == "PRON" and entities.of(h) is None for h in heads
@@ -453,7 +401,7 @@ def _check_spec(
             ]
         content = [h for h in heads if h.pos_ != "PRON"]
         if spec.object_words:
-            objects = _verb_objects(token) + [
+            objects = verb_objects(token) + [
                 o for _, o in prep_objects(token, frozenset({"into", "to"}))
             ]
             if not any(o.lemma_.lower() in spec.object_words for o in objects):
@@ -499,7 +447,7 @@ def _check_spec(
                     support is not None and bool(_party_tokens(support, preps, entities))
                 )
             elif policy == "multi_agent":
-                subjects = _verb_subjects(token) if pos == "VERB" else []
+                subjects = verb_subjects(token) if pos == "VERB" else []
                 accepted = len(subjects) > 1 or any(s.lower_ in ("both", "two") for s in subjects)
             elif policy == "foreign_party":
                 accepted = _foreign_destination(token, entities)
@@ -525,9 +473,9 @@ def _check_spec(
 def _foreign_destination(token: Token, entities: EntityIndex) -> bool:
     """A visit or arrival whose destination is a country other than the visitor's."""
     destinations = [o for _, o in prep_objects(token, frozenset({"in", "to", "at"}))]
-    hosts = {c for o in destinations for c in _np_countries(o, entities)}
+    hosts = {c for o in destinations for c in np_countries(o, entities)}
     visitors = (
-        {c for s in _verb_subjects(token) for c in _np_countries(s, entities)}
+        {c for s in verb_subjects(token) for c in np_countries(s, entities)}
         if token.pos_ == "VERB"
         else set()
     )
@@ -535,34 +483,9 @@ def _foreign_destination(token: Token, entities: EntityIndex) -> bool:
         c
         for child in token.children
         if child.dep_ == POSS_DEP
-        for c in _np_countries(child, entities)
+        for c in np_countries(child, entities)
     }
     return bool(hosts - visitors) and bool(hosts)
-
-
-@lru_cache(maxsize=1)
-def _news_media() -> frozenset[str]:
-    """News agencies and outlets that speak for no government ("(Reuters)" in a photo
-    credit): where they stand in a sentence says nothing about who acted."""
-    from flashpoint.nlp.gazetteer import Gazetteer
-
-    return frozenset(
-        e.entity_id
-        for e in Gazetteer.load().entries.values()
-        if e.kind == "media" and not e.metonym_of
-    )
-
-
-def _np_countries(token: Token, entities: EntityIndex) -> list[str]:
-    out: list[str] = []
-    media = _news_media()
-    for ent in entities.in_tokens(noun_phrase(token)):
-        if _ext(ent, "entity_id") in media:
-            continue
-        country = entity_country(ent)
-        if country and country not in out:
-            out.append(country)
-    return out
 
 
 def _hyphenated_modifier(token: Token) -> bool:
@@ -583,7 +506,7 @@ def find_triggers(
     state = state or ArticleState()
     sentence_classes: set[str] | None = None
     for token in sent:
-        pos = _pos_key(token)
+        pos = pos_key(token)
         if pos is None or _hyphenated_modifier(token):
             continue
         specs: list[TriggerSpec] = []
@@ -620,12 +543,18 @@ def find_triggers(
             is_space = bool(spec.space and candidate.evidence & spec.space)
             if spec.space and not is_space and pos == "VERB":
                 # "a rocket carrying a satellite": the payload is in the object's clause.
-                carried = [t for o in _verb_objects(token) for t in o.subtree]
+                carried = [t for o in verb_objects(token) for t in o.subtree]
                 is_space = bool(classes_in(carried, lexicon, entities) & spec.space)
             if spec.space and not is_space and "projectile" not in candidate.evidence:
                 is_space = (
                     bool(sentence_classes & spec.space) and "projectile" not in sentence_classes
                 )
             yield Trigger(
-                token, spec, candidate.support, candidate.evidence, candidate.bare, is_space
+                token,
+                spec,
+                candidate.support,
+                candidate.evidence,
+                candidate.bare,
+                is_space,
+                lexicon,
             )

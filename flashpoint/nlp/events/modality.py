@@ -13,8 +13,9 @@ Modalities, by precedence: negated > possible > planned > claimed > asserted.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.tokens import Token
@@ -22,13 +23,26 @@ from spacy.tokens import Token
 from flashpoint.config import REPO_ROOT
 
 ASSERTED = "asserted"
+
+
 NEGATED = "negated"
+
+
 PLANNED = "planned"
+
+
 POSSIBLE = "possible"
+
+
 CLAIMED = "claimed"
 
+
 NEG_DEPS = frozenset({"neg"})
+
+
 AUX_DEPS = frozenset({"aux", "auxpass"})
+
+
 # Dependencies through which a governing word frames the event below it.
 FRAMING_DEPS = frozenset(
     {
@@ -50,11 +64,20 @@ FRAMING_DEPS = frozenset(
         "amod",
     }
 )
+
+
 CLAUSE_BOUNDARY_DEPS = frozenset({"relcl", "acl", "parataxis"})
 
+
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "’ll"})
+
+
 POSSIBLE_AUX = frozenset({"may", "might", "could", "can", "ca", "would", "should", "must"})
+
+
 MODALITY_LEXICON = REPO_ROOT / "data" / "lexicons" / "modality_cues.json"
+
+
 CUE_SETS = (
     "negating_verbs",
     "negating_nouns",
@@ -70,34 +93,33 @@ CUE_SETS = (
 
 
 def load_cues(path: Path = MODALITY_LEXICON) -> dict[str, frozenset[str]]:
-    """The cue word sets, read once at import: long word lists are data, not code.
+    """The cue word sets: long word lists are data, not code.
 
     A missing set or a non-string entry is an error naming the file, since a silently
     empty set would turn every negated or planned event into an asserted one.
     """
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    return build_cues(json.loads(path.read_text(encoding="utf-8")), source=str(path))
+
+
+def build_cues(raw: object, source: str) -> dict[str, frozenset[str]]:
+    """The cue sets from the parsed cue file (an object of word lists, one per CUE_SETS
+    name); ``source`` names it in errors."""
     cues: dict[str, frozenset[str]] = {}
     for name in CUE_SETS:
         words = raw.get(name) if isinstance(raw, dict) else None
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise ValueError(f"{path}: '{name}' must be a list of words")
+            raise ValueError(f"{source}: '{name}' must be a list of words")
         cues[name] = frozenset(w.lower() for w in words)
     return cues
 
 
-_CUES = load_cues()
-# "call off", "rule out": the particle is checked in _negating
-NEGATING_VERBS = _CUES["negating_verbs"]
-NEGATING_NOUNS = _CUES["negating_nouns"]
-PLANNING_VERBS = _CUES["planning_verbs"]
-PLANNING_ADJ = _CUES["planning_adj"]
-PLANNING_NOUNS = _CUES["planning_nouns"]
-POSSIBLE_VERBS = _CUES["possible_verbs"]
-POSSIBLE_ADJ = _CUES["possible_adj"]
-POSSIBLE_NOUNS = _CUES["possible_nouns"]
+@lru_cache(maxsize=1)
+def default_cues() -> dict[str, frozenset[str]]:
+    """The cue sets of the shipped cue file, read once."""
+    return load_cues()
+
+
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
-REPORTING_VERBS = _CUES["reporting_verbs"]
-DOUBTING_VERBS = _CUES["doubting_verbs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +154,8 @@ def _aux_modality(verb: Token) -> str | None:
 
 
 CAUSE_PREPS = frozenset({"over", "despite", "following"})
+
+
 CAUSE_NOUNS = frozenset({"response", "reaction", "retaliation", "reply", "protest"})
 
 
@@ -155,7 +179,8 @@ def lemma_of(word: Token) -> str:
     return word.lemma_.lower()
 
 
-def _negating(word: Token) -> bool:
+def _negating(word: Token, cues: Mapping[str, frozenset[str]]) -> bool:
+    """A word that negates the event ("call off", "rule out": the particle is checked)."""
     lemma = word.lemma_.lower()
     if lemma == "call":
         return _has_particle(word, {"off"})
@@ -163,8 +188,8 @@ def _negating(word: Token) -> bool:
         return _has_particle(word, {"out"})
     if lemma in ("delay", "postpone", "oppose"):
         return False  # delayed or opposed events are still planned, handled below
-    return (word.pos_ in ("VERB", "AUX") and lemma in NEGATING_VERBS) or (
-        word.pos_ in ("NOUN", "PROPN") and lemma in NEGATING_NOUNS
+    return (word.pos_ in ("VERB", "AUX") and lemma in cues["negating_verbs"]) or (
+        word.pos_ in ("NOUN", "PROPN") and lemma in cues["negating_nouns"]
     )
 
 
@@ -198,6 +223,7 @@ def event_modality(
     support: Token | None = None,
     *,
     speaks_for_actor: Callable[[Token], bool] | None = None,
+    cues: Mapping[str, frozenset[str]] | None = None,
 ) -> ModalityResult:
     """The modality of the event whose trigger word is ``trigger``.
 
@@ -205,7 +231,10 @@ def event_modality(
     ``speaks_for_actor(source)`` says whether a reporting source is the actor itself or
     its mouthpiece ("KCNA said it had launched"): such reports are ``claimed``; a third
     party's report ("Seoul's military said the North fired") stays ``asserted``.
+    ``cues`` are the word sets of :func:`load_cues` (None: the shipped cue file).
     """
+    if cues is None:
+        cues = default_cues()
     found: list[tuple[str, str]] = []  # (modality, cue)
     source: Token | None = None
     claimed_cue: str | None = None
@@ -265,9 +294,9 @@ def event_modality(
             break  # "will install ... after North Korea launched a missile": that happened
         if dep == "acl" and head.pos_ in ("NOUN", "PROPN"):
             # "its plan to launch", "the possibility of a test", "a decision to deploy"
-            if head.lower_ in POSSIBLE_NOUNS:
+            if head.lower_ in cues["possible_nouns"]:
                 note(POSSIBLE, head)
-            elif head.lower_ in PLANNING_NOUNS:
+            elif head.lower_ in cues["planning_nouns"]:
                 note(PLANNED, head)
             break
         if dep in CLAUSE_BOUNDARY_DEPS:
@@ -284,7 +313,7 @@ def event_modality(
             and any(c.dep_ in ("det", "poss") and c.lower_ != "a" for c in current.children)
         ):
             break  # "rejected the UN resolution": it was adopted; rejecting is a reaction
-        if _negating(head) and dep in (
+        if _negating(head, cues) and dep in (
             "xcomp",
             "ccomp",
             "pcomp",
@@ -300,22 +329,22 @@ def event_modality(
         if (
             head.pos_ in ("NOUN", "PROPN")
             and dep in ("pobj", "prep", "acl", "compound", "xcomp")
-            and lower in POSSIBLE_NOUNS
+            and lower in cues["possible_nouns"]
         ):
             note(POSSIBLE, head)
         elif (
             head.pos_ in ("NOUN", "PROPN")
             and dep in ("pobj", "prep", "acl", "xcomp", "compound")
-            and lower in PLANNING_NOUNS
+            and lower in cues["planning_nouns"]
         ):
             note(PLANNED, head)
         elif (
             head.pos_ == "ADJ"
-            and lower in POSSIBLE_ADJ
+            and lower in cues["possible_adj"]
             and dep in ("xcomp", "prep", "pcomp", "pobj")
         ):
             note(POSSIBLE, head)
-        elif head.pos_ == "ADJ" and lower in PLANNING_ADJ and dep in ("xcomp", "prep"):
+        elif head.pos_ == "ADJ" and lower in cues["planning_adj"] and dep in ("xcomp", "prep"):
             note(PLANNED, head)
         elif head.pos_ in ("VERB", "AUX") and dep in (
             "xcomp",
@@ -329,7 +358,7 @@ def event_modality(
         ):
             if (
                 dep in ("xcomp", "dobj", "pcomp", "nsubjpass")
-                and lemma in PLANNING_VERBS
+                and lemma in cues["planning_verbs"]
                 and lemma
                 not in (
                     "be",
@@ -374,15 +403,15 @@ def event_modality(
                 note(PLANNED, head)
             elif (
                 dep in ("xcomp", "dobj", "ccomp", "pcomp", "prep", "pobj")
-                and lemma in POSSIBLE_VERBS
+                and lemma in cues["possible_verbs"]
             ):
                 if lemma == "call" and not _has_particle(head, {"for"}) and dep != "prep":
                     pass
                 else:
                     note(POSSIBLE, head)
-            if lemma in REPORTING_VERBS and dep in ("ccomp",):
+            if lemma in cues["reporting_verbs"] and dep in ("ccomp",):
                 source = source or _subject(head)
-                if lemma in DOUBTING_VERBS:
+                if lemma in cues["doubting_verbs"]:
                     claimed_cue = head.text
             # Aux of a governing verb carries over through xcomp ("will try to", "may be able to")
             # and to events framed as its complement or adjunct ("will hold talks after meeting").
@@ -414,7 +443,7 @@ def event_modality(
     root = trigger.sent.root
     if (
         source is None
-        and root.lemma_.lower() in REPORTING_VERBS
+        and root.lemma_.lower() in cues["reporting_verbs"]
         and root != trigger
         and root != support
     ):
@@ -428,7 +457,7 @@ def event_modality(
             and not any(t.dep_ in CLAUSE_BOUNDARY_DEPS - {"parataxis"} for t in path)
         ):
             source = _subject(root)
-            if root.lemma_.lower() in DOUBTING_VERBS:
+            if root.lemma_.lower() in cues["doubting_verbs"]:
                 claimed_cue = root.text
 
     kinds = {modality for modality, _ in found}
@@ -448,6 +477,8 @@ def event_modality(
 HAPPENING_VERBS = frozenset(
     {"come", "occur", "happen", "take", "begin", "start", "end", "go", "proceed", "resume"}
 )
+
+
 DEFINITE_MARKERS = frozenset({"the", "this", "that", "these", "those"})
 
 

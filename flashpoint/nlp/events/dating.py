@@ -1,16 +1,16 @@
 """The date of an event mention: which date expression is the trigger's, and what it means.
 
-:func:`flashpoint.nlp.events.extract_events` asks this module, per trigger and then per
+:func:`flashpoint.nlp.events.extract.extract_events` asks this module, per trigger and then per
 sentence and article:
 
-1. :func:`_caption_date` -- a photo caption's picture dates what it shows ("This photo,
+1. :func:`date_from_caption` -- a photo caption's picture dates what it shows ("This photo,
    taken Sept. 12, shows ..."; "In this undated photo ..." gives no date at all).
-2. :func:`_no_particular_time` -- a habit ("three times a month", "after each test") or
+2. :func:`no_particular_time` -- a habit ("three times a month", "after each test") or
    history in general has no date.
-3. :func:`_resolve_date` -- the trigger's own date expression, ranked by
+3. :func:`resolve_date` -- the trigger's own date expression, ranked by
    :func:`_date_attachment` (its own phrase or clause before a reporting clause that governs
    it; bounds like "since 2009" never), resolved by :mod:`flashpoint.nlp.dates` in the time
-   zone of the place the event happened (:func:`_event_tz`, :func:`_lead_days`). Sequence
+   zone of the place the event happened (:func:`event_timezone`, :func:`_lead_days`). Sequence
    expressions ("the following month") count from the date stated before them; "five days
    after <dated event>" moves that date. With no expression of its own, a mention may take
    a past time its phrase names, the older event of the sentence before ("the launch" after
@@ -18,12 +18,12 @@ sentence and article:
    the same event type in the article, or -- reported as just happened -- the publication
    date. Generic, historical, earlier ("its previous test") and merely planned events take
    none of these.
-4. :func:`_reference_date` -- the day of a well-known event the mention identifies
+4. :func:`reference_date` -- the day of a well-known event the mention identifies
    (data/reference): "its fourth nuclear test", "Resolution 2371".
-5. After a sentence, :func:`_date_from_sentence_events` dates an event by an interval from
+5. After a sentence, :func:`date_from_sentence_events` dates an event by an interval from
    another of the sentence ("came five days after North Korea fired ..."); after the
    article, a mention before the dated report of the same event takes its date
-   (:func:`_takes_article_date`) and :func:`_refine_coarse_dates` narrows "earlier this
+   (:func:`takes_article_date`) and :func:`refine_coarse_dates` narrows "earlier this
    month" to the one day the article gives for that event.
 """
 
@@ -48,7 +48,18 @@ from flashpoint.nlp.dates import (
     sequence_shift,
     shift_event_date,
 )
-from flashpoint.nlp.event_syntax import (
+from flashpoint.nlp.events.modality import (
+    ASSERTED,
+    CLAIMED,
+    PLANNED,
+)
+from flashpoint.nlp.events.records import (
+    ArticleState,
+    EventRecord,
+    Lexicon,
+    Trigger,
+)
+from flashpoint.nlp.events.syntax import (
     CONJ_DEP,
     DETERMINERS_DEFINITE,
     ENACTMENT_VERBS,
@@ -62,18 +73,13 @@ from flashpoint.nlp.event_syntax import (
     REPORTING_LEMMAS,
     SANCTIONING_BODIES,
     SUBJECT_DEPS,
-    ArticleState,
-    EventRecord,
-    Trigger,
-    _clause_head,
-    _is_generic,
-    _is_past,
-    _is_perfect,
-    _path_to,
+    clause_head,
+    is_generic,
+    is_past,
+    is_perfect,
+    path_to,
 )
-from flashpoint.nlp.modality import ASSERTED, CLAIMED, PLANNED
 from flashpoint.nlp.reference import ReferenceEvent, default_reference_index, ordinal_value
-from flashpoint.nlp.triggers import load_lexicon
 from flashpoint.schema import ArticleContext
 
 TEMPORAL_NOUNS = frozenset(
@@ -94,68 +100,86 @@ TEMPORAL_NOUNS = frozenset(
         "year",
     }
 )
+
+
 # Verbs that only say when the event named by their subject happened: "the launch came on
 # June 22", "the drills, which began on August 21".
 OCCURRENCE_VERBS = frozenset(
     {"come", "occur", "happen", "take", "begin", "start", "end", "follow", "kick", "open"}
 )
+
+
 # "the previous test", "past sanctions": an older event than the article's news.
 EARLIER_MODIFIERS = frozenset({"previous", "prior", "earlier", "past"})
+
+
 # "conducted regularly", "held two to three times a month", "after each test": a habit,
 # not one event, so no particular date (tests/data/README.md: habitual events are null).
 HABITUAL_ADVERBS = frozenset(
     {"regularly", "routinely", "usually", "often", "frequently", "habitually", "nowadays"}
 )
+
+
 FREQUENCY_HEADS = frozenset({"times", "once", "twice", "thrice", "per"})
+
+
 DISTRIBUTIVE_DETERMINERS = frozenset({"each", "every"})
+
+
 DISTRIBUTIVE_PREPS = frozenset({"after", "following", "before", "with", "during", "upon"})
+
+
 # A caption's picture: "In this undated photo, ...", "This photo, taken Sept. 12, shows ...".
 PICTURE_NOUNS = frozenset({"photo", "photograph", "picture", "image", "footage", "video"})
+
+
 PICTURE_VERBS = frozenset({"show", "depict", "capture"})
+
+
 # Dependencies through which adverbials of the clause hang on its verb or on the trigger.
 ADJUNCT_DEPS = frozenset(
     {"advmod", "npadvmod", "prep", "pobj", "quantmod", "nummod", "det", "tmod", "obl"}
 )
+
+
 # Verbs that start or finish an event named by their object: "wrapped up the talks on
 # Friday" dates the talks.
 PHASE_VERBS = frozenset(
     {"begin", "start", "open", "launch", "end", "wrap", "conclude", "finish", "complete", "close"}
 )
+
+
 # Ongoing states whose "since" date is when they began: "deployed there since September".
 STATE_TYPES = frozenset({"deployment", "exercise"})
+
+
 # Event nouns that name a state, not an act: "the presence of the carriers" goes on at the
 # time the article speaks of it, so it began at a day the clause's date does not give.
 STATE_NOUNS = frozenset({"presence"})
+
+
 # "under sanctions": the trigger names a state its subject is in.
 STATE_PREPS = frozenset({"under"})
+
+
 # "declared on Monday after meeting ...": the adjunct happened the same day.
 SAME_TIME_MARKERS = frozenset({"after", "before", "while", "when", "upon", "during", "as"})
+
+
 # "five days after", "a month before": the event is dated relative to another one.
 INTERVAL_MARKS = frozenset({"after", "before", "since", "until", "till"})
+
+
 INTERVAL_UNITS = frozenset({"day", "week", "month", "year", "hour", "minute"})
+
+
 SAME_DAY_UNITS = frozenset({"hour", "minute"})
-SCOPE_MARKERS = frozenset(
-    {
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "latest",
-        "last",
-        "next",
-        "15th",
-        "14th",
-        "13th",
-        "12th",
-        "11th",
-    }
-)
+
+
+# With an ordinal (data/reference/ordinals.csv, or "15th"), these make the date a count's scope
+SCOPE_WORDS = frozenset({"latest", "last", "next"})
+
+
 # A date under these prepositions bounds the event, it does not date it ("since 2009").
 BOUND_PREPS = frozenset(
     {
@@ -172,23 +196,26 @@ BOUND_PREPS = frozenset(
         "prior",
     }
 )
+
+
 # Verbs that take notice of an event as it happens ("officials confirmed a missile test on
 # Friday", "radars detected a launch Monday"): their date is, like a reporting clause's, the
 # event's unless the event's own phrase says otherwise. Not "announce": what is announced is
 # often still to come.
 DETECTION_VERBS = frozenset({"confirm", "report", "detect", "spot", "track", "observe"})
+
+
 HISTORY_ADVERBS = frozenset(
     {"previously", "earlier", "already", "before", "ever", "once", "formerly"}
 )
+
+
 # An event in East Asia reported with a Western (or zone-less) publication date may fall on
 # the day after the printed date; see :func:`_lead_days`.
 LEAD_OFFSET = timedelta(hours=6)
 
 
-# --- Resolving a trigger's date ---------------------------------------------------------------
-
-
-def _resolve_date(
+def resolve_date(
     trigger: Trigger,
     context: ArticleContext,
     date_spans: list[Span],
@@ -259,9 +286,9 @@ def _resolve_date(
         # day is not the launch's, and a vague interval gives no count to move it by
         chosen = None
     if chosen is not None:
-        return _ongoing_month(chosen) if chosen_rank and _is_progressive(trigger) else chosen
+        return ongoing_month(chosen) if chosen_rank and is_progressive(trigger) else chosen
     real = modality in (ASSERTED, CLAIMED) or _refers_to_known(trigger)
-    if not real or _is_generic(trigger) or _historical(trigger):
+    if not real or is_generic(trigger) or _historical(trigger):
         return UNKNOWN_DATE
     past = _past_date_in_sentence(date_spans, trigger, trigger_tokens, context, tz)
     if past is not None:
@@ -281,13 +308,13 @@ def _resolve_date(
         if earlier.basis == "publication" and _is_state_noun(trigger):
             # "the presence of the carriers" after a mention dated only by publication:
             # that was the news day, not the day the state began
-            return _ongoing_month(earlier)
+            return ongoing_month(earlier)
         return earlier
     just_happened = (
         modality == ASSERTED
         and time_verb.pos_ in ("VERB", "AUX")
-        and _is_past(time_verb)
-        and not (trigger.event_type == "deployment" and _is_perfect(time_verb))
+        and is_past(time_verb)
+        and not (trigger.event_type == "deployment" and is_perfect(time_verb))
     )
     if not just_happened:
         return UNKNOWN_DATE
@@ -298,7 +325,7 @@ def _resolve_date(
         tz=tz,
         fallback_to_publication=True,
     )
-    return _ongoing_month(published) if _is_progressive(trigger) else published
+    return ongoing_month(published) if is_progressive(trigger) else published
 
 
 def _state_reached_before(trigger: Trigger) -> bool:
@@ -310,7 +337,7 @@ def _state_reached_before(trigger: Trigger) -> bool:
         trigger.event_type == "deployment"
         and trigger.support is None
         and verb.pos_ in ("VERB", "AUX")
-        and _is_perfect(verb)
+        and is_perfect(verb)
     )
 
 
@@ -411,7 +438,7 @@ def _past_date_in_sentence(
     for span in date_spans:
         if span.root.i not in own:
             continue  # "the blast was bigger than the test in 2016": another noun's date
-        between = _path_to(span.root, trigger.token)[1:]
+        between = path_to(span.root, trigger.token)[1:]
         if any(
             t in trigger_tokens
             or t.lower_ in BOUND_PREPS
@@ -423,7 +450,7 @@ def _past_date_in_sentence(
         if any(c.dep_ == "mark" and c.lower_ in BOUND_PREPS for t in between for c in t.children):
             continue  # a bounding clause's own date: "the first time since Seoul agreed in July"
         resolved = _resolve_in_article(span.text, context, tz)
-        if resolved.value is None or _is_current(resolved.value, context):
+        if resolved.value is None or is_current(resolved.value, context):
             continue
         this_year = f"{context.published.year:04d}" if context.published else None
         if resolved.precision == "year" and resolved.value == this_year:
@@ -434,7 +461,7 @@ def _past_date_in_sentence(
     return found[0]
 
 
-def _is_current(value: str, context: ArticleContext) -> bool:
+def is_current(value: str, context: ArticleContext) -> bool:
     """Is a date the article's news (at most a month before publication), not history?"""
     published = context.published
     if published is None or context.published_precision in ("unknown", "year"):
@@ -448,6 +475,8 @@ def _is_current(value: str, context: ArticleContext) -> bool:
 
 
 LATEST_MODIFIERS = frozenset({"latest", "recent", "last", "newest", "most"})
+
+
 # Determiners that point back to something already named ("the launch", "those tests").
 ANAPHORIC_DETERMINERS = frozenset({"the", "that", "these", "those"})
 
@@ -474,7 +503,7 @@ def _previous_mention(
     found = dates[0] if len(dates) == 1 else None
     if found is None or found.value is None or found.basis != "explicit":
         return None
-    if _is_current(found.value, context):
+    if is_current(found.value, context):
         return None  # the news itself is dated from the article's first dated mention
     return found
 
@@ -489,7 +518,7 @@ def _other_sanctioner(trigger: Trigger, actors: list[str] | None, state: Article
     return bool(remembered) and not remembered & set(actors)
 
 
-def _is_progressive(trigger: Trigger) -> bool:
+def is_progressive(trigger: Trigger) -> bool:
     """ "were discussing a resolution", "has been moving airplanes", "were being
     conducted": the event was going on at the time, not done that day. A noun that names
     a state ("the presence of the carrier groups") is going on in the same way."""
@@ -510,16 +539,13 @@ def _is_state_noun(trigger: Trigger) -> bool:
     return not trigger.is_verbal and trigger.token.lemma_.lower() in STATE_NOUNS
 
 
-def _ongoing_month(found: EventDate) -> EventDate:
+def ongoing_month(found: EventDate) -> EventDate:
     """An event going on when a dated clause (its reporting verb, the publication) speaks
     of it began at a day the article does not give: the labelling guide dates it to the
     month."""
     if found.value is None or found.precision != "day":
         return found
     return EventDate(found.value[:7], "month", found.basis, found.text)
-
-
-# --- Which date expression is the trigger's ---------------------------------------------------
 
 
 def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> int | None:
@@ -594,7 +620,7 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
             return 0  # "the launch attempt came on June 22", "the drills, which began on Aug. 21"
         if governing.lemma_.lower() in PHASE_VERBS and _object_of(trigger.token, governing):
             return 0  # "wrapped up two days of talks on Friday", "opened the drills Monday"
-        if _counted_by_support(trigger.token, governing):
+        if _counted_by_support(trigger.token, governing, trigger.lexicon):
             return 0  # "held a round of drills in August 2015": holding the round is the act
         if _carried_by_instrument(trigger, governing):
             return 0  # "signed on Thursday a bill that broadens sanctions"
@@ -603,7 +629,7 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
         if governing.lemma_.lower() in DETECTION_VERBS and _object_of(trigger.token, governing):
             return 1  # "officials confirmed another missile test Friday morning"
         return None
-    path = _path_to(trigger.clause_verb, governing)
+    path = path_to(trigger.clause_verb, governing)
     if not path or path[-1].head != governing:
         return None
     if governing.lemma_.lower() in REPORTING_LEMMAS and path[-1].dep_ in ("ccomp", "parataxis"):
@@ -637,7 +663,7 @@ def _since_dates_state(since: Token, trigger: Trigger, anchors: set[int]) -> boo
     for _ in range(8):
         if head.i in state_verbs:
             return True
-        if _is_perfect(head) or head.head == head:
+        if is_perfect(head) or head.head == head:
             return False
         head = head.head
     return False
@@ -681,7 +707,7 @@ def _names_same_event(noun: Token, trigger: Trigger) -> bool:
         return False
     if noun.i not in {t.i for t in trigger.clause_verb.subtree}:
         return False
-    specs = load_lexicon().triggers.get((noun.lemma_.lower(), "NOUN"), ())
+    specs = trigger.lexicon.triggers.get((noun.lemma_.lower(), "NOUN"), ())
     return any(spec.event_type == trigger.event_type for spec in specs)
 
 
@@ -833,13 +859,15 @@ def _set_off_after(date_span: Span, trigger: Trigger) -> bool:
     if verb.dep_ != "acl" or verb.tag_ != "VBN":
         return False
     return date_span.root.i in {t.i for t in verb.subtree} and not any(
-        t.pos_ in ("VERB", "AUX") and t.i != verb.i for t in _path_to(date_span.root, verb)
+        t.pos_ in ("VERB", "AUX") and t.i != verb.i for t in path_to(date_span.root, verb)
     )
 
 
 # "newer than the one launched in 2013", "as far as the one tested in June", "unlike those
 # fired last year": words that bring in another thing of the same kind to compare with.
 COMPARISON_WORDS = frozenset({"than", "as", "like", "unlike"})
+
+
 OTHER_INSTANCE_NOUNS = frozenset({"one", "ones", "those", "that"})
 
 
@@ -852,7 +880,7 @@ def _other_event_modifier(verb: Token, trigger: Trigger) -> bool:
     head = verb.head
     if verb.dep_ not in ("acl", "relcl") or head.i in (trigger.token.i, trigger.time_verb.i):
         return False
-    specs = load_lexicon().triggers.get((verb.lemma_.lower(), "VERB"), ())
+    specs = trigger.lexicon.triggers.get((verb.lemma_.lower(), "VERB"), ())
     if not any(spec.event_type == trigger.event_type for spec in specs):
         return False
     compared = head.lower_ in OTHER_INSTANCE_NOUNS or (
@@ -866,7 +894,7 @@ def _carried_by_instrument(trigger: Trigger, verb: Token) -> bool:
     broadens sanctions", "voted in favor of a resolution toughening sanctions")."""
     if trigger.event_type != "sanction" or verb.lemma_.lower() not in ENACTMENT_VERBS:
         return False
-    path = _path_to(trigger.token, verb)
+    path = path_to(trigger.token, verb)
     if not path or path[-1].head != verb:
         return False
     return any(t.lemma_.lower() in INSTRUMENT_NOUNS and t.pos_ in ("NOUN", "PROPN") for t in path)
@@ -879,11 +907,11 @@ MEASURE_NOUNS = frozenset(
 )
 
 
-def _counted_by_support(noun: Token, verb: Token) -> bool:
+def _counted_by_support(noun: Token, verb: Token, lexicon: Lexicon) -> bool:
     """The event noun is counted by a measure noun that a support verb takes as its object
     ("held an earlier round of drills", "conducted a series of tests"): the verb carries
     the events as it would carry the noun itself, so a date on the verb is theirs."""
-    if verb.lemma_.lower() not in load_lexicon().support or not _object_of(noun, verb):
+    if verb.lemma_.lower() not in lexicon.support or not _object_of(noun, verb):
         return False
     return noun.head.head.lemma_.lower() in MEASURE_NOUNS
 
@@ -925,9 +953,6 @@ def _follows(date_span: Span, noun: Token) -> bool:
     )
 
 
-# --- Mentions with no date of their own -------------------------------------------------------
-
-
 def _historical(trigger: Trigger) -> bool:
     """Markers that the event is another, older one: "previously", "five days after North
     Korea fired a missile", "two months before staging its third nuclear test"."""
@@ -964,12 +989,12 @@ def _adjuncts(anchor: Token) -> Iterator[Token]:
         )
 
 
-def _no_particular_time(trigger: Trigger) -> bool:
+def no_particular_time(trigger: Trigger) -> bool:
     """A habit ("conducted two to three times a month", "regularly holds drills",
     "strengthened sanctions following each test", "these days") or history in general
     ("has been linked to its tests in the past"): no one event, so no date at all, not
     even the publication date or an earlier mention's (the labelling guide's null)."""
-    anchors = {trigger.token, trigger.clause_verb, trigger.time_verb, _clause_head(trigger.token)}
+    anchors = {trigger.token, trigger.clause_verb, trigger.time_verb, clause_head(trigger.token)}
     if _up_to_now(trigger.time_verb):
         return True
     for anchor in anchors:
@@ -1000,7 +1025,7 @@ def _up_to_now(verb: Token) -> bool:
     """ "had until now been tested from Wonsan", "has so far tested five missiles": a
     perfect verb with "until now" / "so far" sums up every such event before the time of
     speaking, which is a history, not one event with a date."""
-    if verb.pos_ not in ("VERB", "AUX") or not _is_perfect(verb):
+    if verb.pos_ not in ("VERB", "AUX") or not is_perfect(verb):
         return False
     doc = verb.doc
     for child in verb.children:
@@ -1046,8 +1071,16 @@ def _has_scope_marker(trigger: Trigger, *, ordinal_only: bool = False) -> bool:
     """ "the 15th test this year", "the second launch this month": the date is a count's
     scope, not the event's date. ``ordinal_only``: "the first successful launch" names an
     older event than the latest one."""
-    markers = SCOPE_MARKERS - {"latest", "last", "next"} if ordinal_only else SCOPE_MARKERS
-    return any(c.lower_ in markers for c in trigger.token.children if c.dep_ in ("amod", "nummod"))
+    return any(
+        _is_scope_marker(c.lower_, ordinal_only=ordinal_only)
+        for c in trigger.token.children
+        if c.dep_ in ("amod", "nummod")
+    )
+
+
+def _is_scope_marker(word: str, *, ordinal_only: bool = False) -> bool:
+    """An ordinal ("second", "15th") or, unless ``ordinal_only``, "latest", "last", "next"."""
+    return ordinal_value(word) is not None or (not ordinal_only and word in SCOPE_WORDS)
 
 
 def _counted_part_of(trigger: Trigger) -> bool:
@@ -1059,7 +1092,7 @@ def _counted_part_of(trigger: Trigger) -> bool:
     if trigger.is_verbal or token.dep_ != POBJ_DEP or head.lower_ != "of":
         return False
     return any(
-        c.lower_ in SCOPE_MARKERS for c in head.head.children if c.dep_ in ("amod", "nummod")
+        _is_scope_marker(c.lower_) for c in head.head.children if c.dep_ in ("amod", "nummod")
     )
 
 
@@ -1068,16 +1101,16 @@ def _names_earlier(trigger: Trigger) -> bool:
     return any(c.dep_ == "amod" and c.lower_ in EARLIER_MODIFIERS for c in trigger.token.children)
 
 
-def _takes_article_date(record: EventRecord, trigger: Trigger) -> bool:
+def takes_article_date(record: EventRecord, trigger: Trigger) -> bool:
     """A specific, reported-as-real mention with no date of its own."""
     return (
         record.event_date is None
         and (record.modality in (ASSERTED, CLAIMED) or _refers_to_known(trigger))
-        and not _is_generic(trigger)
+        and not is_generic(trigger)
         and not _historical(trigger)
         and not (_has_scope_marker(trigger, ordinal_only=True) and not _first_meeting(trigger))
         and not _names_earlier(trigger)
-        and not _no_particular_time(trigger)
+        and not no_particular_time(trigger)
         and not _unreported_act(trigger)
         and not _in_undated_picture(trigger)
     )
@@ -1097,12 +1130,9 @@ def _unreported_act(trigger: Trigger) -> bool:
     aim, by a verb in its base form (an infinitive, or after a modal), is not a report of
     the one event the article dated earlier, so it does not take that event's date."""
     verb = trigger.clause_verb
-    if verb.pos_ not in ("VERB", "AUX") or verb.tag_ != "VB" or _is_past(verb):
+    if verb.pos_ not in ("VERB", "AUX") or verb.tag_ != "VB" or is_past(verb):
         return False
     return not _refers_to_known(trigger)
-
-
-# --- Photo captions ---------------------------------------------------------------------------
 
 
 def _caption_picture(trigger: Trigger) -> Token | None:
@@ -1136,7 +1166,7 @@ def _in_undated_picture(trigger: Trigger) -> bool:
     )
 
 
-def _caption_date(
+def date_from_caption(
     trigger: Trigger, date_spans: list[Span], context: ArticleContext, tz: str | None
 ) -> EventDate | None:
     """What a photo caption says of the date of the event it shows: none for an undated
@@ -1154,9 +1184,6 @@ def _caption_date(
             if found.value is not None:
                 return found
     return None
-
-
-# --- Intervals from another event -------------------------------------------------------------
 
 
 UNIT_DAYS = {"day": 1, "week": 7, "hour": 0, "minute": 0}
@@ -1235,7 +1262,7 @@ def _offset_date(
     for span in date_spans:
         if span.root.i in phrase:
             continue
-        path = _path_to(span.root, governing)
+        path = path_to(span.root, governing)
         if not path or path[-1].head != governing:
             continue
         if any(t.pos_ in ("VERB", "AUX") for t in path[1:]):
@@ -1272,7 +1299,7 @@ def _offset_from_last_dated(
     return EventDate(day.isoformat(), "day", "relative", last.text)
 
 
-def _date_from_sentence_events(merged: list[tuple[EventRecord, Trigger, str]]) -> None:
+def date_from_sentence_events(merged: list[tuple[EventRecord, Trigger, str]]) -> None:
     """ "The test came five days after North Korea fired a missile": an undated event
     placed by an interval from another event of its sentence takes that event's day,
     moved by the interval."""
@@ -1331,15 +1358,14 @@ def _date_by_interval(record: EventRecord, other: EventRecord, shift_days: int) 
     record.date_basis, record.date_text = "relative", other.date_text
 
 
-# --- Well-known events (data/reference) -------------------------------------------------------
-
-
 # An undated nuclear test or UN sanctions reported as news: the last one this recent.
 NEWS_WINDOW_DAYS = 31
+
+
 RESOLUTION_NUMBER = re.compile(r"\bresolutions?\s+(?:no\.\s*)?(\d{3,4})\b", re.IGNORECASE)
 
 
-def _reference_date(
+def reference_date(
     trigger: Trigger,
     actors: list[str],
     current: EventDate,
@@ -1389,7 +1415,7 @@ def _reference_date(
         and modality in (ASSERTED, CLAIMED)
         and context.published is not None
         and context.published_precision in ("day", "datetime")
-        and not _is_generic(trigger)
+        and not is_generic(trigger)
         and not _names_earlier(trigger)
     ):
         window = _latest_window(trigger, wanted)
@@ -1467,10 +1493,7 @@ def _interval_of(value: str) -> tuple[date, date]:
     return first, following - timedelta(days=1)
 
 
-# --- Time zones -------------------------------------------------------------------------------
-
-
-def _event_tz(
+def event_timezone(
     event_type: str,
     actors: list[str],
     location: str | None,
@@ -1535,13 +1558,10 @@ def _lead_days(event_tz: str | None, context: ArticleContext, zones: TimezoneInd
     return 1 if writer_offset is not None and event_offset - writer_offset >= LEAD_OFFSET else 0
 
 
-# --- Across the article -----------------------------------------------------------------------
-
-
 COARSE_RELATIVE = re.compile(r"\b(?:week|month)\b", re.IGNORECASE)
 
 
-def _refine_coarse_dates(records: list[EventRecord], text: str) -> None:
+def refine_coarse_dates(records: list[EventRecord], text: str) -> None:
     """ "The test earlier this month" in an article that gives the test's day elsewhere
     ("conducted on Sept. 3") is that day: a week or month named relative to publication
     takes the one day of the same event type the article dates inside it."""

@@ -1,0 +1,447 @@
+"""Events from the dependency parse: who launched, deployed, met or sanctioned, where, when.
+
+A keyword hit says a sentence mentions a launch; the parse says who did it. The extractor
+works in small pure steps over one sentence, textacy-style, with a little memory of the
+article so far (what was launched, by whom, when):
+
+1. :func:`~flashpoint.nlp.events.triggers.find_triggers` -- words that name an event (``fire``,
+   ``launch``, ``deployment``, ``talks`` ...; data/lexicons/event_triggers.jsonl), kept only
+   when their object, subject or modifiers are of the right kind; see
+   :mod:`flashpoint.nlp.events.triggers`.
+2. :func:`~flashpoint.nlp.events.roles.trigger_roles` -- the tokens that fill each role: agents (``nsubj``, passive
+   ``agent``, possessor, country modifiers, subjects inherited through ``xcomp``/``advcl``/
+   ``conj``), co-parties ("with", "between"), targets ("toward Japan") and places ("in South
+   Korea", "into the Sea of Japan", "over Hokkaido").
+3. Roles become canonical entities through the normaliser's span extensions
+   (``entity_id``, ``entity_type``, ``entity_country``); actors are countries (an
+   organisation without a country, like the UN Security Council, stands for itself).
+4. :mod:`flashpoint.nlp.events.modality` decides asserted/negated/planned/possible/claimed;
+   :mod:`flashpoint.nlp.events.dating` decides the date: the date expression attached to the
+   trigger's clause, resolved by :mod:`flashpoint.nlp.dates` in the time zone of the place
+   the event happened. A later mention of the same event ("the launch") takes the date of
+   the first dated report of it in the article.
+5. Mentions of one event in one sentence are merged, and launch and sanction actors are
+   settled across the article.
+
+Each step is a module of :mod:`flashpoint.nlp.events`; this one holds the order they run in
+(:func:`extract_events`), the event record each trigger becomes (``build_event``) and the
+article memory between sentences. The ``flashpoint_events`` component
+(:mod:`flashpoint.nlp.events.component`) calls it per Doc.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+from spacy.tokens import Doc, Span, Token
+
+from flashpoint.nlp.dates import (
+    UNKNOWN_DATE,
+    EventDate,
+    TimezoneIndex,
+    find_date_spans,
+    load_timezones,
+)
+from flashpoint.nlp.events.dating import (
+    date_from_caption,
+    date_from_sentence_events,
+    event_timezone,
+    is_current,
+    is_progressive,
+    no_particular_time,
+    ongoing_month,
+    reference_date,
+    refine_coarse_dates,
+    resolve_date,
+    takes_article_date,
+)
+from flashpoint.nlp.events.entities import (
+    EntityIndex,
+)
+from flashpoint.nlp.events.merging import (
+    merge_same_sentence,
+    own_date,
+    settle_launch_actors,
+    settle_sanction_sides,
+)
+from flashpoint.nlp.events.modality import (
+    ASSERTED,
+    CLAIMED,
+    PLANNED,
+    POSSIBLE,
+    ModalityResult,
+    default_cues,
+    event_modality,
+)
+from flashpoint.nlp.events.records import (
+    ArticleState,
+    EventRecord,
+    Lexicon,
+    Trigger,
+)
+from flashpoint.nlp.events.roles import (
+    SYMMETRIC_TYPES,
+    agrees_in_number,
+    clause_tokens,
+    countries_of,
+    governing_subjects,
+    is_pronoun_like,
+    location_country,
+    location_of,
+    trigger_roles,
+    weapons_of,
+)
+from flashpoint.nlp.events.syntax import (
+    LAUNCH_TYPES,
+    SANCTIONING_BODIES,
+    SUBJECT_DEPS,
+    clause_head,
+    is_generic,
+    reporting_source,
+)
+from flashpoint.nlp.events.triggers import (
+    classes_in,
+    find_triggers,
+    load_lexicon,
+)
+from flashpoint.schema import ArticleContext
+
+# "UN resolutions ban North Korea from launching": not an event.
+PROHIBITING_VERBS = frozenset(
+    {"ban", "prohibit", "bar", "forbid", "prevent", "stop", "restrain", "deter"}
+)
+
+
+def _prohibited(trigger: Trigger) -> bool:
+    """ "ban North Korea from launching", "prohibited it from carrying out tests"."""
+    current = trigger.clause_verb
+    for _ in range(4):
+        if current.head == current:
+            return False
+        if current.dep_ == "pcomp" and current.head.lower_ == "from":
+            verb = current.head.head
+            return verb.lemma_.lower() in PROHIBITING_VERBS
+        if current.dep_ not in ("pobj", "pcomp", "prep", "conj"):
+            return False
+        current = current.head
+    return False
+
+
+def _setting_of_past_act(trigger: Trigger) -> bool:
+    """ "agreed to strengthen ties during a call with Moon", "urged others to act, in a
+    phone call with Merkel": the call is where a past act happened, so it happened,
+    whatever the infinitive after the act plans."""
+    verb = trigger.time_verb
+    if trigger.event_type != "meeting" or verb is trigger.clause_verb:
+        return False
+    for _ in range(4):
+        if verb.dep_ != "xcomp" or verb.head == verb:
+            break
+        verb = verb.head
+    return verb.tag_ == "VBD" and not any(c.dep_ == "neg" for c in verb.children)
+
+
+def _event_id(article_id: str, sent_start: int, event_type: str, trigger_offset: int) -> str:
+    key = f"{article_id}|{sent_start}|{event_type}|{trigger_offset}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def extract_events(
+    doc: Doc,
+    context: ArticleContext,
+    *,
+    lexicon: Lexicon | None = None,
+    cues: Mapping[str, frozenset[str]] | None = None,
+) -> list[EventRecord]:
+    """Events stated in ``doc``, one record per event mention, in reading order.
+
+    ``lexicon`` (trigger rules) and ``cues`` (modality cue words) default to the shipped
+    data files; the ``flashpoint_events`` component passes the ones it was initialised with.
+    """
+    if lexicon is None:
+        lexicon = load_lexicon()
+    if cues is None:
+        cues = default_cues()
+    zones = load_timezones()
+    entities = EntityIndex(doc)
+    state = ArticleState(doc_classes=frozenset(classes_in(doc, lexicon, entities)))
+    records: list[EventRecord] = []
+    undated: list[tuple[EventRecord, Trigger]] = []
+    learned_by: dict[int, str] = {}  # id(record) -> how its actors were found
+    for sentence_idx, sent in enumerate(doc.sents):
+        triggers = list(find_triggers(sent, lexicon, entities, state))
+        if triggers:
+            date_spans = find_date_spans(sent)
+            trigger_tokens = [t.token for t in triggers]
+            built = [
+                (built_event, trigger)
+                for trigger in triggers
+                if (
+                    built_event := _build_event(
+                        trigger,
+                        sent,
+                        sentence_idx,
+                        context,
+                        entities,
+                        state,
+                        zones,
+                        date_spans,
+                        trigger_tokens,
+                        cues,
+                    )
+                )
+                is not None
+            ]
+            merged = list(merge_same_sentence(built))
+            date_from_sentence_events(merged)
+            for record, trigger, learned in merged:
+                records.append(record)
+                learned_by[id(record)] = learned
+                _remember(state, record, trigger, learned, context)
+                if takes_article_date(record, trigger):
+                    undated.append((record, trigger))
+            _remember_sentence(state, sent, [record for record, _, _ in merged])
+        _remember_subject(sent, entities, state)
+    # A mention before the dated report of the same event ("Moon warned after the North's
+    # test. Pyongyang fired missiles on Thursday ...") takes its date too.
+    for record, trigger in undated:
+        known = state.dated_by_type.get(record.event_type)
+        if known is not None and record.event_date is None:
+            if is_progressive(trigger):
+                # "were discussing ..." before "met on Monday": what was going on before the
+                # dated event did not begin that day, so only its month is known
+                known = ongoing_month(known)
+            record.event_date, record.date_precision = known.value, known.precision
+            record.date_basis, record.date_text = known.basis, known.text
+    refine_coarse_dates(records, doc.text)
+    settle_launch_actors(records, learned_by)
+    settle_sanction_sides(records, learned_by)
+    return records
+
+
+def _remember(
+    state: ArticleState,
+    record: EventRecord,
+    trigger: Trigger,
+    learned_actors: str,
+    context: ArticleContext,
+) -> None:
+    state.seen.append(record.event_type)
+    if record.event_date is not None and record.date_basis in ("explicit", "relative"):
+        state.last_dated = EventDate(
+            record.event_date, record.date_precision, record.date_basis, record.date_text
+        )
+    if record.actors and (
+        learned_actors in ("syntax", "inherited", "pronoun")
+        or (learned_actors == "clause" and record.event_type not in state.actors_by_type)
+    ):
+        state.actors_by_type[record.event_type] = list(record.actors)
+    if (
+        (
+            record.modality in (ASSERTED, CLAIMED)
+            or (record.modality == POSSIBLE and _is_past_date(record.event_date, context))
+        )
+        and record.event_date is not None
+        and record.date_basis in ("explicit", "relative", "reference", "publication")
+        and record.event_type not in state.dated_by_type
+        # "agreed at talks in Beijing on Thursday": a bare plural with a day of its own is
+        # one particular event, not a kind
+        and (not is_generic(trigger) or (own_date(record) and record.date_precision == "day"))
+        and is_current(record.event_date, context)
+    ):
+        state.dated_by_type[record.event_type] = EventDate(
+            record.event_date, record.date_precision, record.date_basis, record.date_text
+        )
+        state.dated_actors[record.event_type] = frozenset(record.actors)
+
+
+def _remember_sentence(state: ArticleState, sent: Span, records: list[EventRecord]) -> None:
+    """The events of the sentence just read, each with the date it states itself (None
+    if it states none), for a definite mention in the next sentence (_previous_mention)."""
+    dates: dict[str, list[EventDate | None]] = {}
+    for record in records:
+        own = (
+            EventDate(record.event_date, record.date_precision, record.date_basis, record.date_text)
+            if own_date(record)
+            and record.event_date is not None
+            and (record.date_text or "") in sent.text
+            else None
+        )
+        dates.setdefault(record.event_type, []).append(own)
+    # the end of its last word: the parser keeps a paragraph break inside the sentence before
+    state.previous_end = sent.start_char + len(sent.text.rstrip())
+    state.previous_dates = dates
+
+
+def _is_past_date(value: str | None, context: ArticleContext) -> bool:
+    """ "attempted to launch a missile on Thursday": a hedged event dated no later than
+    publication was reported as having happened, so later mentions take its date."""
+    published = context.published
+    if value is None or published is None:
+        return False
+    return value <= published.date().isoformat()
+
+
+def _remember_subject(sent: Span, entities: EntityIndex, state: ArticleState) -> None:
+    root = sent.root
+    for child in root.children:
+        if child.dep_ in SUBJECT_DEPS:
+            countries = countries_of([child], entities)
+            if countries:
+                state.subject_country = countries[0]
+            return
+
+
+def _build_event(
+    trigger: Trigger,
+    sent: Span,
+    sentence_idx: int,
+    context: ArticleContext,
+    entities: EntityIndex,
+    state: ArticleState,
+    zones: TimezoneIndex,
+    date_spans: list[Span],
+    trigger_tokens: list[Token],
+    cues: Mapping[str, frozenset[str]],
+) -> tuple[EventRecord, str] | None:
+    if _prohibited(trigger):
+        return None
+    roles = trigger_roles(trigger, entities)
+    event_type = trigger.event_type
+    excluded = roles.targets + roles.places + roles.objects
+    actors = countries_of(roles.agents, entities)
+    agent_from = roles.agent_from if actors else "none"
+    if not actors and roles.agents and all(is_pronoun_like(a, entities) for a in roles.agents):
+        source = reporting_source(trigger.clause_verb)
+        if source is not None and agrees_in_number(roles.agents, source):
+            actors = countries_of([source], entities)
+        if not actors:
+            actors = countries_of(governing_subjects(trigger.clause_verb), entities)
+            if event_type in LAUNCH_TYPES:
+                # "the Security Council acted over its nuclear test": bodies do not test
+                actors = [a for a in actors if a.startswith("country:")]
+        if not actors and state.actors_by_type.get(event_type):
+            actors = list(state.actors_by_type[event_type])
+        if not actors and state.subject_country:
+            actors = [state.subject_country]
+        agent_from = "pronoun" if actors else "none"
+    party_countries = countries_of(roles.parties, entities)
+    if event_type in SYMMETRIC_TYPES:
+        actors += [c for c in party_countries if c not in actors]
+    if not actors and state.actors_by_type.get(event_type):
+        actors = list(state.actors_by_type[event_type])
+        agent_from = "memory"
+    if not actors:
+        # Countries named in the trigger's own clause, outside its targets and places, its
+        # reporter, and (for a nominal trigger) whoever reacts to it ("Japan condemned the
+        # launch").
+        skip = list(excluded)
+        source = reporting_source(trigger.clause_verb)
+        if source is not None:
+            skip.append(source)
+        if not trigger.is_verbal:
+            governor = clause_head(trigger.token)
+            skip.extend(
+                c
+                for c in governor.children
+                if c.dep_ in SUBJECT_DEPS and trigger.token not in c.subtree
+            )
+        clause_countries = countries_of(clause_tokens(trigger, skip), entities)
+        if clause_countries:
+            actors = clause_countries if event_type in SYMMETRIC_TYPES else clause_countries[:1]
+            agent_from = "clause"
+    location = location_of(roles.places, entities)
+    if event_type == "meeting" and location:
+        host = location_country(roles.places, entities)
+        if host and host not in actors and len(actors) < 2:
+            actors.append(host)
+    participants = [c for c in countries_of(roles.targets, entities) if c not in actors]
+    if event_type == "missile_launch":
+        for token in roles.places:
+            if token.head.lower_ in ("over", "toward", "towards", "through", "across"):
+                participants += [
+                    c
+                    for c in countries_of([token], entities)
+                    if c not in actors and c not in participants
+                ]
+        participants = [c for c in participants if c.startswith("country:")]
+    if event_type == "deployment":
+        host = location_country(roles.places, entities)
+        if host and host not in actors and host not in participants:
+            participants.append(host)
+    if event_type == "sanction":
+        participants += [
+            c
+            for c in countries_of(roles.objects, entities)
+            if c not in actors and c not in participants
+        ]
+    weapons = weapons_of(trigger, roles, sent, entities)
+
+    def speaks_for_actor(source: Token) -> bool:
+        countries = countries_of([source], entities)
+        return bool(countries) and bool(actors) and countries[0] in actors
+
+    modality = event_modality(
+        trigger.token, trigger.support, speaks_for_actor=speaks_for_actor, cues=cues
+    )
+    if modality.modality in (PLANNED, POSSIBLE) and _setting_of_past_act(trigger):
+        modality = ModalityResult(ASSERTED, None, modality.source)
+    tz = event_timezone(event_type, actors, location, context, zones)
+    caption_date = date_from_caption(trigger, date_spans, context, tz)
+    if caption_date is not None:
+        event_date = caption_date
+    elif no_particular_time(trigger):
+        event_date = UNKNOWN_DATE
+    else:
+        known_actors = actors if agent_from in ("syntax", "inherited", "pronoun") else []
+        event_date = resolve_date(
+            trigger,
+            context,
+            date_spans,
+            trigger_tokens,
+            tz,
+            modality.modality,
+            state,
+            zones,
+            [SANCTIONING_BODIES.get(a, a) for a in known_actors],
+        )
+        event_date = reference_date(trigger, known_actors, event_date, context, modality.modality)
+
+    confidence = 0.6 if trigger.token.pos_ == "VERB" else 0.45
+    if trigger.support is not None:
+        confidence += 0.1
+    if not trigger.bare:
+        confidence += 0.15
+    confidence += {
+        "syntax": 0.2,
+        "inherited": 0.15,
+        "pronoun": 0.1,
+        "memory": 0.05,
+        "clause": 0.05,
+    }.get(agent_from, -0.1)
+    confidence = round(min(0.99, max(0.05, confidence)), 3)
+
+    record = EventRecord(
+        event_id=_event_id(context.article_id, sent.start_char, event_type, trigger.token.idx),
+        article_id=context.article_id,
+        sentence_idx=sentence_idx,
+        start_char=sent.start_char,
+        end_char=sent.end_char,
+        event_type=event_type,
+        trigger=trigger.token.text
+        if trigger.support is None
+        else f"{trigger.support.text} {trigger.token.text}",
+        actors=actors,
+        participants=participants,
+        weapons=weapons,
+        location=location,
+        event_date=event_date.value,
+        date_precision=event_date.precision,
+        date_basis=event_date.basis,
+        date_text=event_date.text,
+        modality=modality.modality,
+        confidence=confidence,
+        is_space_launch=trigger.is_space and event_type == "missile_launch",
+    )
+    return record, agent_from

@@ -1,0 +1,370 @@
+"""Roles of a trigger: who did it, with whom, to whom, where, with what.
+
+:func:`trigger_roles` finds the tokens that fill each role: agents (``nsubj``, passive
+``agent``, possessor, country modifiers, subjects inherited through ``xcomp``/``advcl``/
+``conj``), co-parties ("with", "between"), targets ("toward Japan") and places ("in South
+Korea", "into the Sea of Japan", "over Hokkaido"). Roles become canonical entities through
+the normaliser's span extensions (:func:`countries_of`, :func:`location_of`,
+:func:`weapons_of`); actors are countries (an organisation without a country, like the UN
+Security Council, stands for itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from flashpoint.nlp.events.entities import (
+    EntityIndex,
+    entity_type,
+    np_countries,
+    span_extension,
+)
+from flashpoint.nlp.events.records import (
+    Trigger,
+)
+from flashpoint.nlp.events.syntax import (
+    CONJ_DEP,
+    ENACTMENT_VERBS,
+    INSTRUMENT_NOUNS,
+    LAUNCH_TYPES,
+    OBJECT_DEPS,
+    POBJ_DEP,
+    POSS_DEP,
+    PREP_DEP,
+    RELATIVE_PRONOUNS,
+    SUBJECT_DEPS,
+    clause_head,
+    conj_root,
+    expand_conjuncts,
+    is_passive,
+    noun_phrase,
+    prep_objects,
+    verb_objects,
+    verb_subjects,
+)
+from flashpoint.nlp.events.triggers import (
+    PARTY_PREPS,
+)
+
+# Through these a verb without its own subject takes its head's ("after meeting", "agreed
+# to deploy", "fired missiles and threatened ...").
+SUBJECT_INHERIT_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acomp", "prep"})
+
+
+# "asked the US to deploy": the object of these verbs is the agent of the xcomp.
+SUBJECT_CONTROL_VERBS = frozenset(
+    {
+        "agree",
+        "plan",
+        "promise",
+        "vow",
+        "try",
+        "decide",
+        "want",
+        "hope",
+        "seek",
+        "refuse",
+        "threaten",
+        "pledge",
+        "offer",
+        "intend",
+        "aim",
+        "continue",
+        "begin",
+        "start",
+        "fail",
+    }
+)
+
+
+PRONOUNS = frozenset(
+    {"it", "its", "they", "their", "them", "we", "our", "he", "his", "she", "her", "i"}
+)
+
+
+GENERIC_AGENT_HEADS = frozenset(
+    {
+        "country",
+        "regime",
+        "nation",
+        "state",
+        "government",
+        "military",
+        "north",
+        "side",
+        "isolated",
+        "communist",
+    }
+)
+
+
+TARGET_PREPS = frozenset({"toward", "towards", "at", "against", "on", "upon"})
+
+
+PLACE_PREPS = frozenset(
+    {
+        "in",
+        "into",
+        "over",
+        "near",
+        "off",
+        "inside",
+        "across",
+        "onto",
+        "to",
+        "within",
+        "around",
+        "outside",
+        "from",
+        "at",
+        "through",
+    }
+)
+
+
+AGENT_PREPS = frozenset({"by"})
+
+
+SYMMETRIC_TYPES = frozenset({"meeting", "exercise"})
+
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+@dataclass(slots=True)
+class Roles:
+    """Token heads filling each role of one trigger."""
+
+    agents: list[Token] = field(default_factory=list)
+    parties: list[Token] = field(default_factory=list)
+    objects: list[Token] = field(default_factory=list)
+    targets: list[Token] = field(default_factory=list)
+    places: list[Token] = field(default_factory=list)
+    agent_from: str = "none"  # syntax|inherited|none
+
+
+def _subject_of(verb: Token) -> tuple[list[Token], str]:
+    """Agents of a verb: its subject, the "by" phrase of a passive, or the subject it
+    inherits from the verb it depends on ("after meeting", "agreed to deploy")."""
+    current = verb
+    how = "syntax"
+    for _ in range(6):
+        passive = is_passive(current)
+        if passive or current.dep_ == "acl":
+            agents = [o for _, o in prep_objects(current, AGENT_PREPS)]
+            if agents:
+                return expand_conjuncts(agents), how
+        subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
+        if subjects and not passive:
+            subject = subjects[0]
+            if subject.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                return [current.head], how
+            return expand_conjuncts([subject]), how
+        if current.dep_ == "relcl" and not passive:
+            return [current.head], how
+        if current.dep_ == "acl" and not passive:
+            enactor = _enacting_verb(current.head)
+            if enactor is not None:
+                return _subject_of(enactor)
+        if passive or current.dep_ in ("relcl", "acl"):
+            break
+        dep = current.dep_
+        head = current.head
+        if head == current:
+            break
+        if dep == "xcomp":
+            controllers = [c for c in head.children if c.dep_ in OBJECT_DEPS]
+            if controllers and head.lemma_.lower() not in SUBJECT_CONTROL_VERBS:
+                return expand_conjuncts(controllers), "inherited"
+        if dep == "pcomp" and head.pos_ == "ADP":
+            head = head.head
+        elif dep == PREP_DEP and current.pos_ == "ADP":
+            pass
+        elif dep not in SUBJECT_INHERIT_DEPS:
+            break
+        current = head
+        how = "inherited"
+    return [], "none"
+
+
+INSTRUMENT_PATH_DEPS = frozenset({"dobj", POBJ_DEP, PREP_DEP, "nsubjpass", "conj", "appos"})
+
+
+def _enacting_verb(noun: Token) -> Token | None:
+    """The verb that enacts a bill or resolution ("the council voted in favor of a
+    resolution toughening sanctions", "adopted a resolution imposing sanctions"): whoever
+    enacts the instrument is who imposes what it carries, so its subject is the agent of
+    the instrument's own verb."""
+    if noun.lemma_.lower() not in INSTRUMENT_NOUNS or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    current = noun
+    for _ in range(6):
+        if current.dep_ not in INSTRUMENT_PATH_DEPS or current.head == current:
+            return None
+        current = current.head
+        if current.pos_ in ("VERB", "AUX"):
+            return current if current.lemma_.lower() in ENACTMENT_VERBS else None
+    return None
+
+
+def trigger_roles(trigger: Trigger, entities: EntityIndex) -> Roles:
+    """Which tokens are the agents, co-parties, objects, targets and places of a trigger."""
+    token = trigger.token
+    roles = Roles()
+    anchors = [token] if trigger.support is None else [token, trigger.support]
+    if token.pos_ == "VERB":
+        if trigger.spec.role == "subject":
+            roles.objects = verb_subjects(token)  # the missile that flew
+        else:
+            roles.agents, roles.agent_from = _subject_of(token)
+            roles.objects = verb_objects(token)
+    else:
+        agents: list[Token] = []
+        for child in token.children:
+            if child.dep_ == POSS_DEP or (
+                child.dep_ in ("compound", "amod", "nmod", "npadvmod")
+                and entities.of(child) is not None
+            ):
+                agents.append(child)
+        agents += [
+            o
+            for _, o in prep_objects(token, AGENT_PREPS | frozenset({"from"}))
+            if np_countries(o, entities) and trigger.event_type in LAUNCH_TYPES | {"sanction"}
+        ]
+        if token.dep_ == CONJ_DEP:  # "North Korea's nuclear and missile tests"
+            first = conj_root(token)
+            agents += [c for c in first.children if c.dep_ == POSS_DEP]
+        roles.agents = expand_conjuncts(agents)
+        roles.agent_from = "syntax" if roles.agents else "none"
+        if trigger.support is not None:
+            subjects, how = _subject_of(trigger.support)
+            if subjects:
+                roles.agents = roles.agents + [s for s in subjects if s not in roles.agents]
+                roles.agent_from = how if roles.agent_from == "none" else roles.agent_from
+        roles.objects = [o for _, o in prep_objects(token, frozenset({"of"}))]
+    for anchor in anchors:
+        party_preps = trigger.spec.party_preps or PARTY_PREPS
+        roles.parties.extend(o for _, o in prep_objects(anchor, party_preps))
+        for prep, obj in prep_objects(anchor, TARGET_PREPS):
+            if prep in ("at", "on") and trigger.event_type != "sanction":
+                roles.places.append(obj)
+            else:
+                roles.targets.append(obj)
+        for _, obj in prep_objects(anchor, PLACE_PREPS - TARGET_PREPS):
+            roles.places.append(obj)
+    # Prepositional phrases often attach to the object: "fired missiles into the sea",
+    # "the deployment of THAAD in South Korea".
+    for obj in roles.objects:
+        roles.places.extend(
+            o for _, o in prep_objects(obj, PLACE_PREPS - {"from", "at", "on"} - TARGET_PREPS)
+        )
+        if trigger.event_type == "sanction":
+            roles.targets.extend(o for _, o in prep_objects(obj, frozenset({"on", "against"})))
+    if trigger.event_type == "meeting":
+        if token.pos_ == "VERB" and token.lemma_.lower() in ("meet", "visit", "discuss", "confer"):
+            # "Lavrov met Kishida", "Moon visited Washington": the other side is the object.
+            roles.parties.extend(o for o in roles.objects if np_countries(o, entities))
+        if token.pos_ != "VERB":
+            for child in token.children:
+                if child.dep_ == PREP_DEP and child.lower_ == "of":
+                    for obj in child.children:
+                        if obj.dep_ == POBJ_DEP:
+                            roles.parties.append(obj)
+                            roles.parties.extend(o for _, o in prep_objects(obj, PARTY_PREPS))
+    return roles
+
+
+def countries_of(tokens: Iterable[Token], entities: EntityIndex) -> list[str]:
+    out: list[str] = []
+    for token in tokens:
+        for country in np_countries(token, entities):
+            if country not in out:
+                out.append(country)
+    return out
+
+
+def is_pronoun_like(token: Token, entities: EntityIndex) -> bool:
+    return entities.of(token) is None and (
+        token.lower_ in PRONOUNS or token.pos_ == "PRON" or token.lower_ in GENERIC_AGENT_HEADS
+    )
+
+
+SINGULAR_NEUTER_PRONOUNS = frozenset({"it", "its"})
+
+
+def agrees_in_number(pronouns: list[Token], antecedent: Token) -> bool:
+    """ "officials said ... when it put its first satellite into orbit": "it" cannot stand
+    for a plural noun phrase, so a plural reporter is not the antecedent of a singular
+    pronoun; the pronoun is left to the clauses above it and the article's memory."""
+    singular = all(p.lower_ in SINGULAR_NEUTER_PRONOUNS for p in pronouns)
+    return not (singular and antecedent.tag_ in ("NNS", "NNPS"))
+
+
+def governing_subjects(verb: Token) -> list[Token]:
+    """Subjects of the clauses above ``verb`` ("Park denounced the launch after she called
+    a meeting": she = Park)."""
+    current = verb
+    for _ in range(6):
+        if current.head == current:
+            return []
+        current = current.head
+        subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"]
+        if subjects:
+            return subjects
+    return []
+
+
+def clause_tokens(trigger: Trigger, exclude: Iterable[Token]) -> list[Token]:
+    """Tokens of the clause the trigger belongs to, minus role phrases to leave out."""
+    head = clause_head(trigger.clause_verb)
+    skip: set[int] = set()
+    for token in exclude:
+        skip.update(t.i for t in token.subtree)
+    return [t for t in head.subtree if t.i not in skip]
+
+
+def location_of(places: list[Token], entities: EntityIndex) -> str | None:
+    for token in places:
+        for inner in [token, *noun_phrase(token)]:
+            ent = entities.of(inner)
+            if ent is None:
+                continue
+            kind = entity_type(ent)
+            entity_id = span_extension(ent, "entity_id")
+            if kind in ("place", "country") and entity_id:
+                return entity_id
+            if ent.label_ in PLACE_LABELS and kind in (None, "place", "country"):
+                return entity_id or ent.text
+    return None
+
+
+def location_country(places: list[Token], entities: EntityIndex) -> str | None:
+    for token in places:
+        for country in np_countries(token, entities):
+            if country.startswith("country:"):
+                return country
+    return None
+
+
+def weapons_of(trigger: Trigger, roles: Roles, sent: Span, entities: EntityIndex) -> list[str]:
+    """WEAPON entities in the trigger's own phrase or objects, else in its clause, else in
+    the sentence (launches and deployments only)."""
+    near: list[Token] = list(noun_phrase(trigger.token))
+    for obj in roles.objects:
+        near.extend(noun_phrase(obj))
+    scopes: list[Iterable[Token]] = [near]
+    if trigger.event_type == "deployment":
+        scopes.append(clause_tokens(trigger, []))
+    for scope in scopes:
+        found: list[str] = []
+        for ent in entities.in_tokens(scope):
+            if entity_type(ent) == "weapon":
+                weapon = span_extension(ent, "entity_id") or ent.text
+                if weapon not in found:
+                    found.append(weapon)
+        if found:
+            return found
+    return []
