@@ -35,6 +35,7 @@ from spacy.training import Example
 from spacy.util import SimpleFrozenList
 
 from flashpoint.jsonl import jsonl_objects
+from flashpoint.nlp.events.checks import BACKGROUND_PATTERNS, BackgroundStates
 from flashpoint.nlp.events.extract import (
     extract_events,
 )
@@ -60,6 +61,9 @@ TRIGGERS_FILE = "event_triggers.jsonl"
 
 
 CUES_FILE = "modality_cues.json"
+
+
+BACKGROUND_FILE = "background_states.jsonl"
 
 
 def _get_events(doc: Doc) -> list[EventRecord]:
@@ -110,6 +114,7 @@ class EventExtractor:
         self.cue_sets: dict[str, list[str]] = {}
         self.lexicon: Lexicon | None = None
         self.cues: dict[str, frozenset[str]] = {}
+        self.background: BackgroundStates | None = None
 
     def initialize(
         self,
@@ -118,10 +123,12 @@ class EventExtractor:
         nlp: Language | None = None,
         triggers: Iterable[Mapping[str, Any]] | None = None,
         modality_cues: Mapping[str, Iterable[str]] | None = None,
+        background_states: Iterable[Mapping[str, Any]] | None = None,
     ) -> None:
-        """Load the rule data: ``triggers`` (rows of data/lexicons/event_triggers.jsonl)
-        and ``modality_cues`` (the object of data/lexicons/modality_cues.json); either left
-        out is read from the shipped file."""
+        """Load the rule data: ``triggers`` (rows of data/lexicons/event_triggers.jsonl),
+        ``modality_cues`` (the object of data/lexicons/modality_cues.json) and
+        ``background_states`` (DependencyMatcher rows of
+        data/lexicons/background_states.jsonl); any left out is read from the shipped file."""
         if triggers is None:
             rows = [row for _, row in jsonl_objects(TRIGGER_LEXICON)]
         else:
@@ -130,9 +137,19 @@ class EventExtractor:
             raw = srsly.read_json(MODALITY_LEXICON)
         else:
             raw = {name: list(words) for name, words in modality_cues.items()}
-        self._load(rows, raw, source=self.name)
+        if background_states is None:
+            background = [row for _, row in jsonl_objects(BACKGROUND_PATTERNS)]
+        else:
+            background = [dict(row) for row in background_states]
+        self._load(rows, raw, background, source=self.name)
 
-    def _load(self, rows: list[dict[str, Any]], raw_cues: Any, source: str) -> None:
+    def _load(
+        self,
+        rows: list[dict[str, Any]],
+        raw_cues: Any,
+        background: list[dict[str, Any]],
+        source: str,
+    ) -> None:
         lexicon = build_lexicon(
             ((f"{source} trigger {number}", row) for number, row in enumerate(rows, 1)),
             source=source,
@@ -140,6 +157,7 @@ class EventExtractor:
         cues = build_cues(raw_cues, source=source)
         self.trigger_rows = rows
         self.cue_sets = {name: sorted(cues[name]) for name in CUE_SETS}
+        self.background = BackgroundStates(background, source=f"{source} background states")
         self.lexicon, self.cues = lexicon, cues
 
     @property
@@ -151,7 +169,13 @@ class EventExtractor:
             raise ValueError(
                 f"{self.name} has no rules yet: call its initialize() (or nlp.initialize())"
             )
-        doc._.events = extract_events(doc, article_of(doc), lexicon=self.lexicon, cues=self.cues)
+        doc._.events = extract_events(
+            doc,
+            article_of(doc),
+            lexicon=self.lexicon,
+            cues=self.cues,
+            background=self.background,
+        )
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
@@ -159,13 +183,15 @@ class EventExtractor:
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / TRIGGERS_FILE, self.trigger_rows)
         srsly.write_json(path / CUES_FILE, self.cue_sets)
+        srsly.write_jsonl(path / BACKGROUND_FILE, self.background.rows if self.background else [])
 
     def from_disk(
         self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()
     ) -> EventExtractor:
         path = Path(path)
         rows = [row for _, row in jsonl_objects(path / TRIGGERS_FILE)]
-        self._load(rows, srsly.read_json(path / CUES_FILE), source=str(path))
+        background = [row for _, row in jsonl_objects(path / BACKGROUND_FILE)]
+        self._load(rows, srsly.read_json(path / CUES_FILE), background, source=str(path))
         return self
 
 

@@ -43,6 +43,11 @@ from flashpoint.nlp.dates import (
     find_date_spans,
     load_timezones,
 )
+from flashpoint.nlp.events.checks import (
+    BackgroundStates,
+    default_background_states,
+    is_meeting_of_parties,
+)
 from flashpoint.nlp.events.dating import (
     date_from_caption,
     date_from_sentence_events,
@@ -82,6 +87,7 @@ from flashpoint.nlp.events.records import (
 )
 from flashpoint.nlp.events.roles import (
     SYMMETRIC_TYPES,
+    Roles,
     agrees_in_number,
     clause_tokens,
     countries_of,
@@ -153,16 +159,21 @@ def extract_events(
     *,
     lexicon: Lexicon | None = None,
     cues: Mapping[str, frozenset[str]] | None = None,
+    background: BackgroundStates | None = None,
 ) -> list[EventRecord]:
     """Events stated in ``doc``, one record per event mention, in reading order.
 
-    ``lexicon`` (trigger rules) and ``cues`` (modality cue words) default to the shipped
-    data files; the ``flashpoint_events`` component passes the ones it was initialised with.
+    ``lexicon`` (trigger rules), ``cues`` (modality cue words) and ``background`` (patterns
+    of background states) default to the shipped data files; the ``flashpoint_events``
+    component passes the ones it was initialised with.
     """
     if lexicon is None:
         lexicon = load_lexicon()
     if cues is None:
         cues = default_cues()
+    if background is None:
+        background = default_background_states()
+    standing_norms = background.tokens(doc)
     zones = load_timezones()
     entities = EntityIndex(doc)
     state = ArticleState(doc_classes=frozenset(classes_in(doc, lexicon, entities)))
@@ -170,7 +181,11 @@ def extract_events(
     undated: list[tuple[EventRecord, Trigger]] = []
     learned_by: dict[int, str] = {}  # id(record) -> how its actors were found
     for sentence_idx, sent in enumerate(doc.sents):
-        triggers = list(find_triggers(sent, lexicon, entities, state))
+        triggers = [
+            trigger
+            for trigger in find_triggers(sent, lexicon, entities, state)
+            if trigger.token.i not in standing_norms
+        ]
         if triggers:
             date_spans = find_date_spans(sent)
             trigger_tokens = [t.token for t in triggers]
@@ -293,6 +308,39 @@ def _remember_subject(sent: Span, entities: EntityIndex, state: ArticleState) ->
             return
 
 
+SIDE_COUNTS = frozenset({"two", "three", "four", "both", "all"})
+
+
+def _shows_two_sides(
+    roles: Roles, entities: EntityIndex, clause: list[Token] | None = None
+) -> bool:
+    """A second side the entities may not resolve: a named co-party ("a call with Moon"),
+    a coordinated agent or a plural that counts its sides ("Putin and Abe", "the two
+    leaders"; not "ministers", which may all be one government's), or a named agent
+    -- or, where the actors were read off the clause, a named person in it -- that belongs
+    to no known country ("Moon's visit to China")."""
+    if any(entities.of(token) is not None for token in roles.parties):
+        return True
+    for token in roles.agents:
+        if any(c.dep_ == "conj" for c in token.children) or (
+            # "the two leaders", "both sides": a plural that counts its sides
+            token.tag_ in ("NNS", "NNPS")
+            and any(
+                c.dep_ in ("nummod", "det", "predet") and c.lower_ in SIDE_COUNTS
+                for c in token.children
+            )
+        ):
+            return True
+        if entities.of(token) is not None and not countries_of([token], entities):
+            return True
+    return any(
+        (ent := entities.of(token)) is not None
+        and ent.label_ == "PERSON"
+        and not countries_of([token], entities)
+        for token in clause or ()
+    )
+
+
 def _build_event(
     trigger: Trigger,
     sent: Span,
@@ -377,6 +425,15 @@ def _build_event(
             if c not in actors and c not in participants
         ]
     weapons = weapons_of(trigger, roles, sent, entities)
+    # (actors remembered from an earlier mention were checked with that mention)
+    if agent_from != "memory" and not is_meeting_of_parties(
+        EventRecord("", "", 0, 0, 0, event_type, "", actors=actors, participants=participants),
+        host=location_country(roles.places, entities),
+        two_sides_in_parse=_shows_two_sides(
+            roles, entities, list(sent) if agent_from == "clause" else None
+        ),
+    ):
+        return None
 
     def speaks_for_actor(source: Token) -> bool:
         countries = countries_of([source], entities)

@@ -25,7 +25,7 @@ from parsed import parse_of, pinned_events, summary  # noqa: E402
 
 import flashpoint.nlp.events as events_package  # noqa: E402
 
-SOURCES = ("test_events.py", "test_event_dating.py")
+SOURCES = ("test_events.py", "test_event_dating.py", "test_event_checks.py")
 OUT = HERE.parents[1] / "data" / "event_cases.jsonl"
 
 
