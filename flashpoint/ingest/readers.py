@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import glob
 import http.client
 import io
 import json
+import math
 import os
 import re
+import stat
 import urllib.error
-import urllib.request
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +47,7 @@ from flashpoint.ingest.clean import (
     language_problem,
     markdown_to_text,
 )
+from flashpoint.ingest.fetch import AddressRefused, DeadlinePassed, fetch_url
 from flashpoint.ingest.fields import (
     alias_names,
     load_aliases,
@@ -58,7 +61,8 @@ from flashpoint.schema import RawArticle, Reject
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # per file, per URL response, per zip (uncompressed)
 DEFAULT_MAX_ARTICLE_CHARS = 500_000  # one article's text; a long feature is ~60,000
-URL_TIMEOUT_SECONDS = 20.0
+URL_TIMEOUT_SECONDS = 20.0  # one connect or read
+URL_DEADLINE_SECONDS = 60.0  # the whole fetch of one URL, redirects included
 USER_AGENT = f"Flashpoint/{__version__} (news ingest)"
 MAX_META_VALUE = 300  # longer unmapped values are not copied into RawArticle.meta
 MAX_CONSECUTIVE_ROW_ERRORS = 100
@@ -99,6 +103,8 @@ class _Options:
     max_bytes: int
     max_article_chars: int
     timeout: float
+    deadline: float
+    allow_private_urls: bool
 
 
 @dataclass(slots=True)
@@ -132,6 +138,8 @@ def read_source(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS,
     timeout: float = URL_TIMEOUT_SECONDS,
+    deadline: float = URL_DEADLINE_SECONDS,
+    allow_private_urls: bool = False,
 ) -> Iterator[RawArticle | Reject]:
     """Every article in SOURCE, or a Reject for each input that could not be taken in.
 
@@ -139,7 +147,9 @@ def read_source(
     a .zip archive or an http(s) URL of an article page or RSS/Atom feed. ``field_map``
     names columns explicitly ({"text": "body_column"}); an unknown field name in it is a
     usage error (ValueError, raised here, before anything is read). ``default_source`` is
-    the source of articles whose input names none.
+    the source of articles whose input names none. URLs are fetched by
+    :func:`flashpoint.ingest.fetch.fetch_url`: public addresses only unless
+    ``allow_private_urls``, ``timeout`` per read, ``deadline`` for the whole fetch.
     """
     options = _Options(
         field_map=validate_field_map(field_map),
@@ -147,6 +157,8 @@ def read_source(
         max_bytes=max_bytes,
         max_article_chars=max_article_chars,
         timeout=timeout,
+        deadline=deadline,
+        allow_private_urls=allow_private_urls,
     )
     return _read_any(os.fspath(source), options)
 
@@ -164,14 +176,76 @@ def _read_any(source: str, options: _Options) -> Iterator[RawArticle | Reject]:
         matches = sorted(glob.glob(os.path.expanduser(source), recursive=True))
         if not matches:
             yield Reject(source, "no files match this pattern")
+        root = glob_root(os.path.expanduser(source))
         for match in matches:
             match_path = Path(match)
             if match_path.is_dir():
                 yield from _read_directory(match_path, options)
             else:
-                yield from _read_file(match_path, match, options)
+                yield from _read_file(match_path, match, options, root=root)
     else:
         yield Reject(source, "no such file or directory")
+
+
+def glob_root(pattern: str) -> Path:
+    """The folder a glob pattern reads from: its path up to the first wildcard."""
+    head = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+    return Path(head if head.endswith(os.sep) else os.path.dirname(head) or ".")
+
+
+def link_problem(path: Path, root: Path) -> str | None:
+    """Why a file found in the folder ``root`` must not be followed: a symbolic link (or a
+    path through one) that leads outside the folder. None for a file inside it."""
+    try:
+        target = path.resolve(strict=True)
+        inside = target.is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError):  # a dangling link, a loop
+        return "broken symbolic link: not followed"
+    if inside:
+        return None
+    return "symbolic link to a file outside the input folder: not followed"
+
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def not_regular_reason(mode: int) -> str | None:
+    """Why a file of this st_mode is never read (pipes and devices can block forever or
+    never end), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+    return f"not a regular file: {kind} is never read"
+
+
+def open_regular(path: str | os.PathLike[str]) -> tuple[io.BufferedReader, os.stat_result]:
+    """Open a regular file for reading without ever blocking on a pipe or device.
+
+    The open is non-blocking (a FIFO would otherwise wait for a writer) and the opened
+    descriptor is checked, so a file swapped for a pipe after a stat is still refused.
+    Raises _Refused with the reason, or OSError.
+    """
+    before = os.stat(path)
+    reason = not_regular_reason(before.st_mode)
+    if reason:
+        raise _Refused(reason)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        opened = os.fstat(fd)
+        reason = not_regular_reason(opened.st_mode)
+        if reason:
+            raise _Refused(reason)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), opened
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 # Files that sit beside articles in a folder without being articles; skipped in a directory
@@ -194,36 +268,41 @@ def directory_files(root: Path) -> Iterator[Path]:
 
 def _read_directory(root: Path, options: _Options) -> Iterator[RawArticle | Reject]:
     for path in directory_files(root):
-        yield from _read_file(path, str(path), options)
+        yield from _read_file(path, str(path), options, root=root)
 
 
-def _open_for_reading(path: Path) -> io.BufferedReader:
-    return path.open("rb")
-
-
-def _read_file(path: Path, origin: str, options: _Options) -> Iterator[RawArticle | Reject]:
+def _read_file(
+    path: Path, origin: str, options: _Options, *, root: Path | None = None
+) -> Iterator[RawArticle | Reject]:
+    """One file. ``root`` is the folder (or glob) it was found in: a link out of it is not
+    followed. Only regular files are read, and the size is checked before reading."""
+    if root is not None:
+        problem = link_problem(path, root)
+        if problem:
+            yield Reject(origin, problem)
+            return
     try:
-        stat = path.stat()
-    except OSError as error:
-        yield Reject(origin, f"unreadable: {error.strerror or error}")
+        handle, status = open_regular(path)
+    except _Refused as refused:
+        yield Reject(origin, refused.reason)
         return
-    if not path.is_file():
-        yield Reject(origin, "not a regular file")
-        return
-    if stat.st_size > options.max_bytes:
-        yield Reject(
-            origin, f"file too large: {stat.st_size:,} bytes (limit {options.max_bytes:,})"
-        )
-        return
-    try:
-        with _open_for_reading(path) as handle:
-            data = handle.read(options.max_bytes + 1)
     except PermissionError:
         yield Reject(origin, "unreadable: permission denied")
         return
     except OSError as error:
         yield Reject(origin, f"unreadable: {error.strerror or error}")
         return
+    with handle:
+        if status.st_size > options.max_bytes:
+            yield Reject(
+                origin, f"file too large: {status.st_size:,} bytes (limit {options.max_bytes:,})"
+            )
+            return
+        try:
+            data = handle.read(options.max_bytes + 1)
+        except OSError as error:
+            yield Reject(origin, f"unreadable: {error.strerror or error}")
+            return
     if len(data) > options.max_bytes:
         yield Reject(origin, f"file too large: more than {options.max_bytes:,} bytes")
         return
@@ -238,22 +317,25 @@ def _read_url(url: str, options: _Options) -> Iterator[RawArticle | Reject]:
     if scheme not in ("http", "https"):
         yield Reject(url, f"unsupported URL scheme {scheme!r}: only http and https are read")
         return
-    request = urllib.request.Request(
-        url,
-        headers={
-            "User-Agent": USER_AGENT,
-            "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
-            "application/atom+xml,application/xml;q=0.9,*/*;q=0.5",
-        },
-    )
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
+        "application/atom+xml,application/xml;q=0.9,*/*;q=0.5",
+    }
     try:
-        with urllib.request.urlopen(request, timeout=options.timeout) as response:
-            data = response.read(options.max_bytes + 1)
-            final_url = response.geturl()
-            content_type = response.headers.get_content_type()
-            charset = response.headers.get_content_charset()
+        fetched = fetch_url(
+            url,
+            headers=headers,
+            max_bytes=options.max_bytes,
+            timeout=options.timeout,
+            deadline=options.deadline,
+            allow_private=options.allow_private_urls,
+        )
     except urllib.error.HTTPError as error:
         yield Reject(url, f"HTTP error {error.code} {error.reason}")
+        return
+    except (AddressRefused, DeadlinePassed) as error:
+        yield Reject(url, str(error))
         return
     except urllib.error.URLError as error:
         yield Reject(url, f"network unreachable: {error.reason}")
@@ -264,12 +346,18 @@ def _read_url(url: str, options: _Options) -> Iterator[RawArticle | Reject]:
     except (OSError, ValueError, http.client.HTTPException) as error:
         yield Reject(url, f"network unreachable: {error}")
         return
-    if len(data) > options.max_bytes:
+    if len(fetched.data) > options.max_bytes:
         yield Reject(url, f"response too large: more than {options.max_bytes:,} bytes")
         return
-    name = PurePosixPath(urlsplit(final_url).path).name
+    name = PurePosixPath(urlsplit(fetched.final_url).path).name
     yield from _parse_bytes(
-        data, name, url, options, content_type=content_type, charset=charset, base_url=final_url
+        fetched.data,
+        name,
+        url,
+        options,
+        content_type=fetched.content_type,
+        charset=fetched.charset,
+        base_url=fetched.final_url,
     )
 
 
@@ -290,9 +378,11 @@ def _binary_kind(data: bytes) -> str | None:
     if any(data.startswith(bom) for bom, _ in _BOMS):
         return None
     head = data[:8192]
-    if b"\x00" in head:
+    # A few NUL bytes in text cost only the row or characters they sit in (see the
+    # parsers); many mean a binary file, or UTF-16 without a byte order mark.
+    if head.count(0) > max(1, len(head) // 100):
         return "contains NUL bytes"
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    controls = sum(1 for byte in head if (byte < 9 and byte != 0) or 13 < byte < 32)
     if head and controls / len(head) > 0.1:
         return "mostly control bytes"
     return None
@@ -357,7 +447,7 @@ def _sniff(data: bytes) -> str:
         first, _, rest = head.partition("\n")
         try:
             one = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):
             return "json"
         return "jsonl" if isinstance(one, dict) and rest.strip() else "json"
     if head.startswith("<"):
@@ -366,11 +456,14 @@ def _sniff(data: bytes) -> str:
         return "html"
     if head.startswith("---"):
         return "markdown"
-    first_line = head.split("\n", 1)[0]
+    first_line = re.split(r"\r\n?|\n", head, maxsplit=1)[0]
     text_aliases = set(load_aliases()["text"])
     for delimiter, fmt in (("\t", "tsv"), (",", "csv")):
         if delimiter in first_line:
-            columns = next(csv.reader([first_line], delimiter=delimiter))
+            try:
+                columns = next(csv.reader([first_line], delimiter=delimiter), [])
+            except csv.Error:
+                continue
             if text_aliases & {normalise_key(column) for column in columns}:
                 return fmt
     return "text"
@@ -391,20 +484,20 @@ def _parse_bytes(
         yield Reject(origin, "empty file")
         return
     fmt = _format_of(name, content_type)
-    if fmt == "zip" or (fmt is None and data.startswith(b"PK\x03\x04")):
-        yield from _read_zip(data, origin, options)
-        return
-    if fmt != "parquet":
-        kind = _binary_kind(data)
-        if kind is not None and not data.startswith(b"PAR1"):
-            yield Reject(origin, f"binary file ({kind})")
-            return
-    if fmt is None:
-        fmt = _sniff(data)
-        if fmt == "zip":
+    try:
+        if fmt == "zip" or (fmt is None and data.startswith(b"PK\x03\x04")):
             yield from _read_zip(data, origin, options)
             return
-    try:
+        if fmt != "parquet":
+            kind = _binary_kind(data)
+            if kind is not None and not data.startswith(b"PAR1"):
+                yield Reject(origin, f"binary file ({kind})")
+                return
+        if fmt is None:
+            fmt = _sniff(data)
+            if fmt == "zip":
+                yield from _read_zip(data, origin, options)
+                return
         if fmt == "parquet":
             yield from _parse_parquet(data, origin, options)
         elif fmt == "feed":
@@ -412,10 +505,11 @@ def _parse_bytes(
         else:
             declared = charset or (_declared_charset(data, fmt) if fmt == "html" else None)
             text = decode_bytes(data, declared)
+            del data  # the text is all that is needed now; a large file is held once
             if not text.strip():
                 yield Reject(origin, "empty file")
             elif fmt == "html":
-                yield _parse_html(text, origin, options, base_url)
+                yield _parse_html(_without_nul(text), origin, options, base_url)
             elif fmt == "json":
                 yield from _parse_json(text, origin, options)
             elif fmt == "jsonl":
@@ -423,11 +517,20 @@ def _parse_bytes(
             elif fmt in ("csv", "tsv"):
                 yield from _parse_delimited(text, origin, options, "\t" if fmt == "tsv" else ",")
             else:
-                yield _parse_plain(text, origin, options, markdown=fmt == "markdown")
+                yield _parse_plain(_without_nul(text), origin, options, markdown=fmt == "markdown")
     except _Refused as refused:
         yield Reject(origin, refused.reason)
+    except RecursionError:
+        yield Reject(origin, f"could not read {fmt or 'this file'}: nested too deeply")
     except Exception as error:  # a parser library choking on hostile input must not stop the run
-        yield Reject(origin, f"could not read {fmt}: {type(error).__name__}: {error}")
+        yield Reject(
+            origin, f"could not read {fmt or 'this file'}: {type(error).__name__}: {error}"
+        )
+
+
+def _without_nul(text: str) -> str:
+    """A stray NUL in a text, Markdown or HTML article is dropped, not the article."""
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
 # --- building an article -------------------------------------------------------------------
@@ -444,11 +547,7 @@ def _as_text(value: Any) -> str | None:
             str(part) for part in value if isinstance(part, str | int | float) and str(part).strip()
         ]
         return "\n\n".join(parts) if parts else None
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    return None
+    return None  # a number, true/false or an object is no article text
 
 
 def _scalar(value: Any) -> str | None:
@@ -458,7 +557,7 @@ def _scalar(value: Any) -> str | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, float):
-        if value != value:
+        if not math.isfinite(value):  # NaN (an empty pandas cell), 1e999999
             return None
         if value.is_integer():
             value = int(value)
@@ -491,10 +590,43 @@ def _article(record: _Record, origin: str, options: _Options) -> RawArticle | Re
         return Reject(origin, f"could not clean this article: {type(error).__name__}: {error}")
 
 
+def safe_text(text: str) -> str:
+    """Text that can be written as UTF-8: a lone surrogate (a JSON "\\ud800" escape)
+    becomes U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def safe_origin(origin: str) -> str:
+    """A file name as readable UTF-8 text: bytes that are not UTF-8 (kept by Python as
+    surrogate escapes) are written ``\\xff``; any other lone surrogate becomes U+FFFD."""
+    try:
+        origin.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(
+            lambda m: f"\\x{ord(m[0]) - 0xDC00:02x}" if 0xDC80 <= ord(m[0]) <= 0xDCFF else "\ufffd",
+            origin,
+        )
+    return origin
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _safe(value: str | None) -> str | None:
+    return None if value is None else safe_text(value)
+
+
 def _build_article(record: _Record, origin: str, options: _Options) -> RawArticle | Reject:
+    if isinstance(record.text, bool | int | float):
+        return Reject(origin, f"no article text: the text field holds a number ({record.text!r})")
     text = _as_text(record.text)
     if text is None or not text.strip():
         return Reject(origin, "empty text")
+    text = safe_text(text)
     if len(text) > options.max_article_chars:
         return Reject(
             origin,
@@ -509,10 +641,11 @@ def _build_article(record: _Record, origin: str, options: _Options) -> RawArticl
     if problem:
         return Reject(origin, problem)
 
-    meta = dict(record.meta)
+    meta = {safe_text(key): safe_text(value) for key, value in record.meta.items()}
     published, precision = parse_publication_date(record.date)
     if published is None and record.date is not None and as_text(record.date):
-        meta["unparsed_date"] = str(as_text(record.date))
+        # The article goes in undated; the run notes the date it could not read.
+        meta["unparsed_date"] = safe_text(str(as_text(record.date)))[:MAX_META_VALUE]
     published, precision = apply_stated_precision(
         published, precision, _scalar(record.date_precision)
     )
@@ -521,15 +654,15 @@ def _build_article(record: _Record, origin: str, options: _Options) -> RawArticl
     dateline = _scalar(record.dateline) or body.dateline
     return RawArticle(
         text=body.text,
-        title=title,
+        title=_safe(title),
         published=published,
         published_precision=precision,
-        source=_scalar(record.source) or options.default_source,
-        url=_scalar(record.url),
-        external_id=_scalar(record.id),
-        dateline=dateline,
+        source=_safe(_scalar(record.source) or options.default_source),
+        url=_safe(_scalar(record.url)),
+        external_id=_safe(_scalar(record.id)),
+        dateline=_safe(dateline),
         language="en",
-        origin=origin,
+        origin=safe_origin(origin),
         meta=meta,
     )
 
@@ -538,6 +671,23 @@ def _build_article(record: _Record, origin: str, options: _Options) -> RawArticl
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _YAML_SCALARS = (str, int, float, date)  # datetime is a date
+
+
+@functools.cache
+def _front_matter_loader() -> Any:
+    """yaml.SafeLoader that keeps timestamps as the text written: a date then goes through
+    parse_publication_date like every other date (year range, impossible days such as
+    2017-02-30 or 0000-00-00 leave the article undated instead of failing the file)."""
+    import yaml
+
+    class FrontMatterLoader(yaml.SafeLoader):
+        pass
+
+    def timestamp_as_text(loader: FrontMatterLoader, node: Any) -> str:
+        return str(loader.construct_scalar(node))
+
+    FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_as_text)
+    return FrontMatterLoader
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
@@ -552,7 +702,11 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
         return None, text
     block = text[start : end.start()]
     try:
-        loaded = yaml.safe_load(block) if block.strip() else {}
+        loaded = yaml.load(block, Loader=_front_matter_loader()) if block.strip() else {}
+    except RecursionError:
+        raise _Refused("invalid YAML front matter: nested too deeply") from None
+    except (ValueError, TypeError) as error:  # a constructor refusing a value
+        raise _Refused(f"invalid YAML front matter: {error}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -900,7 +1054,10 @@ def _entry_date(entry: Mapping[str, Any]) -> Any:
         parsed = entry.get(key)
         if parsed:
             year, month, day, hour, minute, second = parsed[:6]
-            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+            try:
+                return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+            except (ValueError, OverflowError, TypeError):
+                return None
     return None
 
 
