@@ -873,6 +873,34 @@ def _json_items(document: Any) -> tuple[list[Any], bool] | None:
     return None
 
 
+class _JsonObject(dict[str, Any]):
+    """A JSON object whose duplicate keys were merged: the non-empty value wins, and keys
+    given two different non-empty values are listed in ``conflicts``."""
+
+    conflicts: frozenset[str] = frozenset()
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> _JsonObject:
+    merged = _JsonObject()
+    conflicts: set[str] = set()
+    for key, value in pairs:
+        if key not in merged or _is_empty(merged[key]):
+            merged[key] = value
+        elif not _is_empty(value) and value != merged[key]:
+            conflicts.add(key)
+    if conflicts:
+        merged.conflicts = frozenset(conflicts)
+    return merged
+
+
+def _load_json(text: str) -> Any:
+    return json.loads(text, object_pairs_hook=_json_object)
+
+
 def _json_record(item: Any, origin: str, options: _Options, fmt: str) -> RawArticle | Reject:
     if not isinstance(item, dict):
         return Reject(origin, f"not a JSON object (found {type(item).__name__})")
@@ -884,12 +912,19 @@ def _json_record(item: Any, origin: str, options: _Options, fmt: str) -> RawArti
     mapping = match_columns(item.keys(), options.field_map)
     if "text" not in mapping:
         return Reject(origin, f"no text field (looked for {_text_alias_list()})")
+    conflicting = sorted(getattr(item, "conflicts", frozenset()) & set(mapping.values()))
+    if conflicting:
+        return Reject(
+            origin,
+            f"key {', '.join(map(repr, conflicting))} appears twice with different values; "
+            "keep one or name the right one with --map",
+        )
     return _article(_record_from_mapping(item, mapping, fmt), origin, options)
 
 
 def _parse_json(text: str, origin: str, options: _Options) -> Iterator[RawArticle | Reject]:
     try:
-        document = json.loads(text)
+        document = _load_json(text)
     except json.JSONDecodeError as error:
         raise _Refused(
             f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
@@ -915,7 +950,7 @@ def _parse_jsonl(text: str, origin: str, options: _Options) -> Iterator[RawArtic
         seen = True
         where = f"{origin}#line={number}"
         try:
-            item = json.loads(line)
+            item = _load_json(line)
         except json.JSONDecodeError as error:
             yield Reject(where, f"invalid JSON: {error.msg} (column {error.colno})")
             continue
@@ -951,11 +986,88 @@ def _table_mapping(columns: list[str], options: _Options) -> dict[str, str]:
     return mapping
 
 
+class _Lines:
+    """The physical lines of a text from an offset, for a csv.reader; counts what it took,
+    so a record that swallowed lines can be named and the lines after it read again."""
+
+    _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+    def __init__(self, text: str, pos: int = 0, line: int = 0) -> None:
+        self.text, self.pos, self.line = text, pos, line
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        match = self._LINE.match(self.text, self.pos)
+        if match is None or match.end() == self.pos:
+            raise StopIteration
+        self.pos = match.end()
+        self.line += 1
+        return match[0]
+
+    def after(self, pos: int, line: int) -> _Lines:
+        """A fresh reader position: the line after the one starting at ``pos``."""
+        lines = _Lines(self.text, pos, line - 1)
+        next(lines, None)
+        return lines
+
+
+def _misquoted(raw: str, delimiter: str) -> bool:
+    """Whether a record that spans lines got there through a stray quote: a field quoted
+    properly over several lines parses strictly; a quote that never closes, or closes in
+    the middle of a later field, does not."""
+    try:
+        for _ in csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        return True
+    return False
+
+
+MAX_QUOTE_REREADS = 20  # past this many unbalanced quotes in one file, stop re-reading
+
+
+def _column_groups(header: list[str], mapping: Mapping[str, str]) -> dict[str, list[int]]:
+    """Column name → its positions. A column that appears twice (``text`` and ``text``, or
+    ``text`` and ``Text`` when one is the text column) is one field read from both."""
+    mapped = {normalise_key(column): column for column in mapping.values()}
+    groups: dict[str, list[int]] = {}
+    for index, name in enumerate(header):
+        groups.setdefault(mapped.get(normalise_key(name), name), []).append(index)
+    return groups
+
+
+def _row_item(
+    row: list[str], groups: Mapping[str, list[int]], mapped: set[str]
+) -> dict[str, str | None] | str:
+    """The row as {column: value}, or the reason it cannot be read. Of duplicate columns
+    the non-empty one wins; two different non-empty values of a mapped field are refused."""
+    item: dict[str, str | None] = {}
+    for name, positions in groups.items():
+        if len(positions) == 1:
+            value = row[positions[0]]
+            item[name] = value if value.strip() else None
+            continue
+        values = [row[i] for i in positions if row[i].strip()]
+        if name in mapped and len(set(values)) > 1:
+            return (
+                f"column {name!r} appears {len(positions)} times with different values; "
+                "keep one or name the right one with --map"
+            )
+        item[name] = values[0] if values else None
+    return item
+
+
 def _parse_delimited(
     text: str, origin: str, options: _Options, delimiter: str
 ) -> Iterator[RawArticle | Reject]:
+    """Rows of a CSV/TSV. A bad row costs only that row: wrong field count, NUL bytes, and
+    a quote that never closes (it would swallow the rows after it: the row is refused by
+    number and the lines it swallowed are read again as rows of their own)."""
     fmt = "tsv" if delimiter == "\t" else "csv"
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    lines = _Lines(text[1:] if text.startswith("\ufeff") else text)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = [column.strip() for column in next(reader)]
     except StopIteration:
@@ -963,10 +1075,13 @@ def _parse_delimited(
     except csv.Error as error:
         raise _Refused(f"malformed {fmt.upper()} header: {error}") from None
     mapping = _table_mapping(header, options)
+    groups = _column_groups(header, mapping)
+    mapped = set(mapping.values())
     row_number = 0
     errors_in_a_row = 0
+    rereads = 0
     while True:
-        start_line = reader.line_num + 1
+        start_pos, start_line = lines.pos, lines.line + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -989,15 +1104,41 @@ def _parse_delimited(
             continue  # a blank line holds no record
         row_number += 1
         where = f"{origin}#row={row_number}"
+        end_line = lines.line
+        if end_line > start_line and _misquoted(lines.text[start_pos : lines.pos], delimiter):
+            if rereads >= MAX_QUOTE_REREADS:
+                yield Reject(
+                    where,
+                    f"unbalanced quote on line {start_line}: it swallowed lines "
+                    f"{start_line + 1}–{end_line} (too many unbalanced quotes in this file "
+                    "to read them again)",
+                )
+                continue
+            rereads += 1
+            yield Reject(
+                where,
+                f"unbalanced quote: the quoted field opened on line {start_line} does not "
+                f"close where the row should end (it runs to line {end_line}); the lines "
+                "after it are read again as rows of their own",
+            )
+            lines = lines.after(start_pos, start_line)
+            reader = csv.reader(lines, delimiter=delimiter)
+            continue
         if len(row) != len(header):
             yield Reject(
                 where, f"expected {len(header)} fields, found {len(row)} (line {start_line})"
             )
             continue
-        item = {
-            key: (value if value.strip() else None) for key, value in zip(header, row, strict=True)
-        }
+        if any("\x00" in cell for cell in row):
+            yield Reject(where, f"row contains NUL bytes (line {start_line})")
+            continue
+        item = _row_item(row, groups, mapped)
+        if isinstance(item, str):
+            yield Reject(where, f"{item} (line {start_line})")
+            continue
         yield _article(_record_from_mapping(item, mapping, fmt), where, options)
+    if row_number == 0:
+        yield Reject(origin, f"no rows after the {fmt.upper()} header")
 
 
 def _parse_parquet(data: bytes, origin: str, options: _Options) -> Iterator[RawArticle | Reject]:
@@ -1021,6 +1162,8 @@ def _parse_parquet(data: bytes, origin: str, options: _Options) -> Iterator[RawA
                 )
     except Exception as error:
         raise _Refused(f"Parquet file unreadable after row {row_number}: {error}") from None
+    if row_number == 0:
+        yield Reject(origin, "no rows in the Parquet file")
 
 
 # --- RSS and Atom --------------------------------------------------------------------------------
@@ -1096,6 +1239,19 @@ def _parse_feed(
 # --- zip -----------------------------------------------------------------------------------------
 
 
+def _member_name(name: str) -> tuple[str, str | None]:
+    """(name with / separators and no ``.`` parts, why it is unsafe or None). Members
+    are never written to disk, but a name that climbs out of the archive (``../x``,
+    ``..\\x``, ``/etc/x``, ``C:x``) is refused, as an extractor would have to."""
+    unified = name.replace("\\", "/")
+    parts = [part for part in unified.split("/") if part not in ("", ".")]
+    if unified.startswith("/") or re.match(r"[A-Za-z]:", unified):
+        return "/".join(parts), "an absolute path"
+    if ".." in parts:
+        return "/".join(parts), "a path that climbs out of the archive with '..'"
+    return "/".join(parts), None
+
+
 def _read_zip(data: bytes, origin: str, options: _Options) -> Iterator[RawArticle | Reject]:
     """Members are read into memory by extension, never written to disk. The total
     uncompressed size is capped at max_bytes, counting what is really read (a member's
@@ -1110,13 +1266,17 @@ def _read_zip(data: bytes, origin: str, options: _Options) -> Iterator[RawArticl
     with archive:
         for index, info in enumerate(members):
             name = info.filename
-            parts = PurePosixPath(name).parts
-            if (
-                info.is_dir()
-                or any(part.startswith(".") for part in parts)
-                or parts[:1] == ("__MACOSX",)
-            ):
+            if info.is_dir():
                 continue
+            safe_name, unsafe = _member_name(name)
+            parts = PurePosixPath(safe_name).parts
+            if parts[:1] == ("__MACOSX",) or (parts and parts[-1] == ".DS_Store"):
+                continue  # macOS resource forks and folder settings, never articles
+            if unsafe:
+                yield Reject(f"{origin}!{name}", f"unsafe member name ({unsafe}): not read")
+                continue
+            if any(part.startswith(".") for part in parts):
+                continue  # hidden files are skipped, as in a folder
             where = f"{origin}!{name}"
             if info.flag_bits & 0x1:
                 yield Reject(where, "encrypted zip member: not read")
