@@ -370,7 +370,7 @@ def _format_of(name: str, content_type: str | None) -> str | None:
     return EXTENSIONS.get(PurePosixPath(name).suffix.lower())
 
 
-def _binary_kind(data: bytes) -> str | None:
+def _binary_kind(data: bytes, fmt: str | None = None) -> str | None:
     """What kind of binary file this is, or None for something that may be text."""
     for signature, kind in _BINARY_SIGNATURES:
         if data.startswith(signature):
@@ -379,13 +379,31 @@ def _binary_kind(data: bytes) -> str | None:
         return None
     head = data[:8192]
     # A few NUL bytes in text cost only the row or characters they sit in (see the
-    # parsers); many mean a binary file, or UTF-16 without a byte order mark.
-    if head.count(0) > max(1, len(head) // 100):
+    # parsers); many mean a binary file, or UTF-16 without a byte order mark. In a file of
+    # rows (CSV, TSV, JSONL) that is otherwise UTF-8, NULs cost only their rows.
+    nuls = head.count(0)
+    if nuls > max(1, len(head) // 100) and not (
+        fmt in ("csv", "tsv", "jsonl") and _utf8_prefix(head) and not _utf16_shaped(head)
+    ):
         return "contains NUL bytes"
     controls = sum(1 for byte in head if (byte < 9 and byte != 0) or 13 < byte < 32)
     if head and controls / len(head) > 0.1:
         return "mostly control bytes"
     return None
+
+
+def _utf8_prefix(head: bytes) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf16_shaped(head: bytes) -> bool:
+    """ASCII text in UTF-16 without a BOM: NUL at every other byte."""
+    half = max(1, len(head) // 2)
+    return max(head[0::2].count(0), head[1::2].count(0)) > 0.3 * half
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
@@ -489,7 +507,7 @@ def _parse_bytes(
             yield from _read_zip(data, origin, options)
             return
         if fmt != "parquet":
-            kind = _binary_kind(data)
+            kind = _binary_kind(data, fmt)
             if kind is not None and not data.startswith(b"PAR1"):
                 yield Reject(origin, f"binary file ({kind})")
                 return
@@ -922,15 +940,86 @@ def _json_record(item: Any, origin: str, options: _Options, fmt: str) -> RawArti
     return _article(_record_from_mapping(item, mapping, fmt), origin, options)
 
 
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]')
+
+
+def _json_value_end(text: str, pos: int) -> int:
+    """Where the JSON value starting at pos ends, found without parsing it (no recursion,
+    so a value nested 100,000 deep is skipped like any other)."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text, pos):
+        token = match[0]
+        if token[0] == '"':
+            if depth == 0:
+                return match.end()
+        elif token in "[{":
+            depth += 1
+        elif token in "]}":
+            if depth == 0:
+                return match.start()
+            depth -= 1
+            if depth == 0:
+                return match.end()
+        elif depth == 0:  # a comma after a number, true, false or null
+            return match.start()
+    return len(text)
+
+
+def _json_list_salvage(
+    text: str, origin: str, options: _Options, problem: str
+) -> Iterator[RawArticle | Reject]:
+    """A JSON list that does not parse as a whole, item by item: good items go in, a bad
+    one costs only itself, and the list's own breakage ends the reading with a reject."""
+    pos = len(text) - len(text.lstrip()) + 1  # past the "["
+    number = 0
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        if pos >= len(text) or text[pos] == "]":
+            if pos >= len(text):
+                yield Reject(origin, f"invalid JSON: {problem}; the list ends early")
+            return
+        number += 1
+        where = f"{origin}#item={number}"
+        end = _json_value_end(text, pos)
+        try:
+            item = _load_json(text[pos:end])
+        except RecursionError:
+            yield Reject(where, "invalid JSON: nested too deeply")
+        except json.JSONDecodeError as error:
+            at = pos + error.pos
+            line = text.count("\n", 0, at) + 1
+            column = at - text.rfind("\n", 0, at)
+            yield Reject(
+                where,
+                f"invalid JSON: {error.msg} (line {line}, column {column}); "
+                "items after this one in the list not read",
+            )
+            return
+        else:
+            yield _json_record(item, where, options, "json")
+        pos = end
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        if pos < len(text) and text[pos] == ",":
+            pos += 1
+        elif pos < len(text) and text[pos] != "]":
+            yield Reject(origin, f"invalid JSON: {problem}; items after #{number} not read")
+            return
+
+
 def _parse_json(text: str, origin: str, options: _Options) -> Iterator[RawArticle | Reject]:
     try:
         document = _load_json(text)
-    except json.JSONDecodeError as error:
-        raise _Refused(
-            f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        ) from None
-    except RecursionError:
-        raise _Refused("invalid JSON: nested too deeply") from None
+    except (json.JSONDecodeError, RecursionError) as error:
+        if isinstance(error, RecursionError):
+            problem = "nested too deeply"
+        else:
+            problem = f"{error.msg} (line {error.lineno}, column {error.colno})"
+        if text.lstrip().startswith("["):
+            yield from _json_list_salvage(text, origin, options, problem)
+            return
+        raise _Refused(f"invalid JSON: {problem}") from None
     items = _json_items(document)
     if items is None:
         raise _Refused("JSON must be an object or a list of objects")

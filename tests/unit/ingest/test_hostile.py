@@ -150,7 +150,7 @@ def test_the_five_crashes_are_rejects_or_stored_and_the_rest_goes_in(
     assert pd.isna(articles.loc["Year one", "published"])
     assert articles.loc["Odd name", "origin"].endswith("f-name-\\xff.md")
     rejects = {Path(r["origin"]).name: r["reason"] for r in store.read_rejects(corpus)}
-    assert rejects["c-deep.dat"] == "invalid JSON: nested too deeply"
+    assert rejects["c-deep.dat"].startswith("invalid JSON: nested too deeply")
     assert "b-bare-cr.dat" in rejects
     notes = store.read_notes(corpus)
     assert any(n["origin"].endswith("e-year-one.md") and "undated" in n["note"] for n in notes)
