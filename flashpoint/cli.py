@@ -1,6 +1,8 @@
 """`flashpoint …`: ingest, reprocess, events, entities, chart, serve, stats, eval.
 
-Exit codes: 0 ok, 1 partial failure (some inputs rejected, with a report), 2 usage error.
+Exit codes: 0 ok, 1 partial failure (some inputs rejected, with a report), 2 usage error,
+3 internal error (a bug: the message names the input it happened on; what could be stored
+was stored).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pandas as pd
 
 from flashpoint import __version__, config
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class UsageError(Exception):
@@ -84,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--map",
         dest="field_map",
         help="column mapping for CSV/TSV/Parquet/JSON, e.g. text=body,date=published_at",
+    )
+    ingest.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="also fetch URLs on loopback, private and link-local addresses (intranet "
+        "sources); refused by default",
     )
     _add_nlp_options(ingest)
     ingest.add_argument("--no-progress", action="store_true", help="no progress output")
@@ -152,6 +160,12 @@ def _parse_field_map(value: str | None) -> dict[str, str] | None:
         if not sep or not field_name.strip() or not column.strip():
             raise UsageError(f"--map expects FIELD=COLUMN pairs separated by commas, got {pair!r}")
         mapping[field_name.strip()] = column.strip()
+    from flashpoint.ingest.fields import validate_field_map
+
+    try:
+        validate_field_map(mapping)
+    except ValueError as error:
+        raise UsageError(f"--map: {error}") from error
     return mapping
 
 
@@ -190,9 +204,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         field_map=_parse_field_map(args.field_map),
         nlp_settings=_nlp_settings(args),
         progress=not args.no_progress,
+        allow_private_urls=args.allow_private_urls,
     )
     print(report.summary(), file=sys.stderr)
-    return EXIT_PARTIAL if report.rejected else EXIT_OK
+    if report.internal_errors:
+        names = ", ".join(error["origin"] for error in report.internal_errors[:5])
+        print(
+            f"flashpoint ingest: internal error while reading {names}; everything else "
+            "was stored. Please report it with the input that caused it.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    return EXIT_PARTIAL if report.rejected or report.unchanged_with_rejects else EXIT_OK
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
@@ -217,7 +240,10 @@ def _write_frame(frame: pd.DataFrame, fmt: str, out: str | None) -> None:
     if fmt == "json":
         text = frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1)
     else:
-        text = frame.to_csv(index=False)
+        from flashpoint.export import frame_to_csv
+
+        # The dashboard's CSV: formula-like cells (=, +, -, @) defused the same way.
+        text = frame_to_csv(frame).decode("utf-8")
     if out:
         Path(out).write_text(text or "", encoding="utf-8")
     else:
@@ -373,7 +399,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(error, ModelNotFound):
             print(f"flashpoint {args.command}: {error}", file=sys.stderr)
             return EXIT_USAGE
-        raise
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+        where = getattr(error, "where", None)
+        print(
+            f"flashpoint {args.command}: internal error"
+            + (f" while {where}" if where else "")
+            + f": {type(error).__name__}: {error}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":
