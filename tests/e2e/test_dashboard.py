@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-from browsertools import REPO_ROOT, open_page, screenshot, wait_ready
+from browsertools import open_page, readme_screenshot, screenshot, wait_ready
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -62,10 +62,8 @@ def test_every_page_renders_its_charts(
         reader = page.locator(".fp-article")
         expect(reader).to_be_visible()
         assert reader.locator("mark").count() > 0  # entities highlighted
+    readme_screenshot(page, name)
     screenshot(page, name)
-    if name == "overview":
-        (REPO_ROOT / "docs" / "screenshots").mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(REPO_ROOT / "docs" / "screenshots" / "overview.png"))
 
 
 def test_a_link_with_filters_sets_the_widgets_and_the_chart(
