@@ -75,6 +75,11 @@ def timeline_frame(key: CorpusKey, filters: Filters) -> pd.DataFrame:
     return timeline.timeline_frame(view(key, filters), load(key).stories)
 
 
+@st.cache_data(show_spinner=False)
+def key_events() -> pd.DataFrame:
+    return timeline.key_events()
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def undated_stories(key: CorpusKey, filters: Filters) -> int:
     return timeline.undated_stories(view(key, filters), timeline_frame(key, filters))
@@ -87,7 +92,7 @@ def story_reports(key: CorpusKey, filters: Filters, story_ids: tuple[str, ...]) 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def headline(key: CorpusKey, filters: Filters) -> overview.Headline:
-    return overview.headline(view(key, filters), len(timeline_frame(key, filters)))
+    return overview.headline(view(key, filters))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -148,6 +153,10 @@ def pair_sentences(
 @st.cache_data(show_spinner=False, max_entries=64)
 def article_list(key: CorpusKey, filters: Filters) -> pd.DataFrame:
     return article_analysis.article_list(view(key, filters))
+
+
+def has_article(key: CorpusKey, article_id: str) -> bool:
+    return bool((load(key).articles["article_id"] == article_id).any())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

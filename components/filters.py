@@ -81,7 +81,10 @@ def sidebar_filters(options: FilterOptions) -> Filters:
             max_value=LATEST,
             format="YYYY-MM-DD",
             bind=bind,
-            help=span + "Event date for events and stories; publication date for articles.",
+            help=span
+            + "Event date for events and stories; publication date for articles. An event "
+            "dated only by month or year is kept only when that whole month or year lies "
+            'inside the range ("2017" is not kept by January–June 2017).',
         )
         st.date_input(
             "To",

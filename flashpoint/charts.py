@@ -24,9 +24,10 @@ from flashpoint.analysis.cooccurrence import (
     Cooccurrence,
     cooccurrence,
 )
+from flashpoint.analysis.counts import plural
 from flashpoint.analysis.filters import EntityCatalog, Filters, apply_filters, describe
 from flashpoint.analysis.overview import ALL_ARTICLES, volume
-from flashpoint.analysis.timeline import TIMELINE_COLUMNS, timeline_frame
+from flashpoint.analysis.timeline import TIMELINE_COLUMNS, key_events, timeline_frame
 from flashpoint.schema import EVENT_TYPES
 
 TEMPLATE = "plotly_white"
@@ -149,15 +150,54 @@ def focus_range(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None
     return start, end
 
 
+def _mark_key_events(fig: go.Figure, marks: pd.DataFrame, start: Any, end: Any) -> None:
+    """Dotted vertical lines, labelled at the top, for catalogued landmarks in range."""
+    if marks is None or marks.empty:
+        return
+    inside = marks[(marks["date"] >= start) & (marks["date"] <= end)]
+    for day, short, label, kind in zip(
+        inside["date"], inside["short"], inside["label"], inside["event_type"], strict=True
+    ):
+        colour = TYPE_COLOURS.get(kind, "#6b7280")
+        fig.add_shape(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=day,
+            x1=day,
+            y0=0,
+            y1=1,
+            line={"color": colour, "width": 1, "dash": "dot"},
+            opacity=0.6,
+            layer="below",
+        )
+        fig.add_annotation(
+            x=day,
+            xref="x",
+            y=1,
+            yref="paper",
+            yanchor="top",
+            text=html.escape(short),
+            hovertext=html.escape(f"{label} ({day:%Y-%m-%d})"),
+            showarrow=False,
+            textangle=-90,
+            xanchor="right",
+            font={"size": 10, "color": colour},
+        )
+
+
 def timeline_figure(
     frame: pd.DataFrame,
     lanes: str = "type",
     *,
     title: str | None = None,
     height: int | None = None,
+    key_events: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Stories over time: lanes by event type or by actor, colour by actor country, marker
-    by type, size by reports, hollow for uncertain dates, faded for unasserted events.
+    by type, size by reports, hollow for uncertain dates, faded for unasserted events; a
+    story dated by month or year is a grey bar over its period with its point mid-bar;
+    ``key_events`` (see :func:`flashpoint.analysis.timeline.key_events`) dotted lines.
 
     Each point's ``customdata[0]`` is its story id (what a selection returns).
     """
@@ -183,10 +223,36 @@ def timeline_figure(
         "<i>%{customdata[2]}</i><br>"
         "Actors: %{customdata[9]}<br>"
         "Weapons: %{customdata[3]}<br>"
-        "Sources (%{customdata[7]} reports): %{customdata[4]}"
+        "Sources (%{customdata[7]}): %{customdata[4]}"
         "<extra>%{fullData.name}</extra>"
     )
     fig = go.Figure()
+    # A story dated only by month or year is a span, not a day: a bar across the period,
+    # with its point in the middle (hollow: the day is not known).
+    start = pd.to_datetime(frame["date"])
+    end = pd.to_datetime(frame["date_end"]) if "date_end" in frame else start
+    end = end.where(end.notna(), start)
+    frame["x"] = start + (end - start) / 2
+    spans = frame[end > start]
+    if len(spans):
+        xs: list[Any] = []
+        ys: list[Any] = []
+        for first, last, lane in zip(
+            start[spans.index], end[spans.index], spans["lane"], strict=True
+        ):
+            xs += [first, last + pd.Timedelta(hours=23, minutes=59), None]
+            ys += [lane, lane, None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name="month or year (span)",
+                line={"color": "rgba(107,114,128,0.35)", "width": 7},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
     for country in countries:
         for asserted in (True, False):
             rows = frame[(frame["actor_country"] == country) & (frame["asserted"] == asserted)]
@@ -205,7 +271,7 @@ def timeline_figure(
                     [_escape_wrapped(s or "–", 70, 200) for s in rows["sources"]],
                     [html.escape(str(d)) for d in rows["date_label"]],
                     rows["modality"].astype(str),
-                    rows["n_reports"].astype(int),
+                    [plural(int(n), "report") for n in rows["n_reports"]],
                     rows["event_type"].map(type_label),
                     [_escape_wrapped(a or "–", 70, 200) for a in rows["actors"]],
                     strict=True,
@@ -213,7 +279,7 @@ def timeline_figure(
             )
             fig.add_trace(
                 go.Scatter(
-                    x=rows["date"],
+                    x=rows["x"],
                     y=rows["lane"],
                     mode="markers",
                     name=html.escape(country if asserted else f"{country} (not asserted)"),
@@ -257,6 +323,18 @@ def timeline_figure(
                     hoverinfo="skip",
                 )
             )
+    if len(spans):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name="dated by month or year (span)",
+                legend="legend2",
+                line={"color": "rgba(107,114,128,0.35)", "width": 7},
+                hoverinfo="skip",
+            )
+        )
     if frame["uncertain"].any():
         fig.add_trace(
             go.Scatter(
@@ -312,6 +390,10 @@ def timeline_figure(
         margin={"b": 50},
     )
     focus = focus_range(frame)
+    if key_events is not None:
+        _mark_key_events(
+            fig, key_events, start.min() - pd.Timedelta(days=1), end.max() + pd.Timedelta(days=1)
+        )
     fig.update_xaxes(
         type="date",
         title=None,
@@ -480,6 +562,14 @@ def volume_figure(
     return fig
 
 
+def count_axis(max_value: float) -> dict[str, Any]:
+    """Axis settings for counts: whole numbers only (no 0.5 ticks), from zero."""
+    axis: dict[str, Any] = {"rangemode": "tozero", "tickformat": ",d"}
+    if max_value <= 8:
+        axis.update(dtick=1, tick0=0, range=[0, max(float(max_value), 1.0) * 1.05])
+    return axis
+
+
 def bar_figure(
     frame: pd.DataFrame,
     *,
@@ -489,33 +579,57 @@ def bar_figure(
     colour: str = "#1f77b4",
     colours: Sequence[str] | None = None,
     height: int | None = None,
+    unit: str | None = None,
+    axis_title: str | None = None,
+    second: str | None = None,
 ) -> go.Figure:
-    """Horizontal bars, largest on top (top countries/people/weapons, events by type)."""
+    """Horizontal bars, largest on top (top countries/people/weapons, stories by type).
+
+    ``unit`` names one of what ``value`` counts ("article", "story"): the hover says
+    "1 article", "2 articles"; ``second`` is a column counted alongside (reports)."""
     if frame.empty:
         return empty_figure("Nothing to count under these filters", title=title)
+    unit = unit or value.rstrip("s")
+    hover = []
+    for name, n, *more in zip(
+        frame[label], frame[value], *([frame[second]] if second else []), strict=True
+    ):
+        text = f"{html.escape(str(name))}: {plural(int(n), unit)}"
+        if second and more:
+            text += f" ({plural(int(more[0]), second.rstrip('s'))})"
+        hover.append(text)
     fig = go.Figure(
         go.Bar(
             x=frame[value],
             y=[html.escape(str(name)) for name in frame[label]],
             orientation="h",
             marker={"color": list(colours) if colours is not None else colour},
-            hovertemplate=f"%{{y}}: %{{x}} {html.escape(value)}<extra></extra>",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
             name=value,
         )
     )
     _base_layout(fig, title=title, height=height or max(260, 90 + 28 * len(frame)))
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title={"text": value}, rangemode="tozero")
+    fig.update_xaxes(
+        title={"text": axis_title or value}, **count_axis(float(frame[value].max() or 0))
+    )
     return fig
 
 
-def events_by_type_figure(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def events_by_type_figure(
+    frame: pd.DataFrame, *, title: str | None = None, scope: str = "asserted"
+) -> go.Figure:
+    """Stories per event type (bars), with their reports in the hover."""
     return bar_figure(
         frame,
-        value="events",
+        value="stories",
         label="label",
         title=title,
         colours=[TYPE_COLOURS.get(kind, "#6b7280") for kind in frame["event_type"]],
+        unit="story",
+        axis_title=f"stories ({scope})",
+        second="reports" if "reports" in frame else None,
     )
 
 
@@ -546,7 +660,8 @@ def build_chart(
     title = title if title is not None else chart_title(kind, filters)
     if kind == "timeline":
         frame = timeline_frame(view, corpus.stories)
-        return timeline_figure(frame, lanes, title=title), timeline_csv_frame(frame)
+        figure = timeline_figure(frame, lanes, title=title, key_events=key_events())
+        return figure, timeline_csv_frame(frame)
     if kind == "volume":
         frame = volume(view, freq=freq)
         return volume_figure(frame, freq=freq, title=title), frame
@@ -568,4 +683,6 @@ def timeline_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     flat = frame.copy()
     flat["article_ids"] = flat["article_ids"].map(lambda ids: "; ".join(map(str, ids)))
     flat["date"] = pd.to_datetime(flat["date"]).dt.strftime("%Y-%m-%d")
+    if "date_end" in flat:
+        flat["date_end"] = pd.to_datetime(flat["date_end"]).dt.strftime("%Y-%m-%d")
     return flat

@@ -81,8 +81,12 @@ TIMELINE = pd.DataFrame(
 
 
 def data_traces(fig: go.Figure) -> list[Any]:
-    """Traces that draw points (legend keys have x=[None])."""
-    return [t for t in fig.data if t.x is not None and any(v is not None for v in t.x)]
+    """Traces that draw points (legend keys have x=[None]; month and year spans are lines)."""
+    return [
+        t
+        for t in fig.data
+        if t.x is not None and any(v is not None for v in t.x) and t.mode != "lines"
+    ]
 
 
 def test_timeline_encodes_country_type_reports_uncertainty_and_modality() -> None:
