@@ -46,6 +46,7 @@ page = st.navigation(
             icon=":material/grid_on:",
             url_path="cooccurrence",
         ),
+        st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
         st.Page(
             "pages/articles.py", title="Articles", icon=":material/article:", url_path="articles"
         ),

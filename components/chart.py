@@ -49,9 +49,10 @@ def render_chart(
     extra: Iterable[str] = (),
     on_select: str | Callable[[], None] = "ignore",
     selection_mode: str | tuple[str, ...] = ("points", "box", "lasso"),
+    plotly_config: dict[str, Any] | None = None,
 ) -> Any:
     """Draw ``fig`` and its export buttons; returns the selection state when ``on_select``
-    is set."""
+    is set. ``plotly_config`` adds to Plotly's config (a map's ``topojsonURL``)."""
     extra = tuple(extra)
     png_name = export_filename(view, filters, "png", extra)
     csv_name = export_filename(view, filters, "csv", extra)
@@ -65,6 +66,7 @@ def render_chart(
             "height": height,
             "scale": scale,
         },
+        **(plotly_config or {}),
     }
     kwargs: dict[str, Any] = {"theme": None, "key": key, "config": config, "width": "stretch"}
     if on_select != "ignore":

@@ -16,7 +16,7 @@ import streamlit as st
 from flashpoint import config, export, store
 from flashpoint.analysis import articles as article_analysis
 from flashpoint.analysis import cooccurrence as cooccurrence_analysis
-from flashpoint.analysis import overview, timeline
+from flashpoint.analysis import geo, overview, timeline
 from flashpoint.analysis.filters import (
     EntityCatalog,
     FilteredView,
@@ -162,6 +162,25 @@ def has_article(key: CorpusKey, article_id: str) -> bool:
 @st.cache_data(show_spinner=False, max_entries=64)
 def article_events(key: CorpusKey, article_id: str) -> pd.DataFrame:
     return article_analysis.article_events(load(key), article_id, catalog(key))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def map_frame(key: CorpusKey, filters: Filters) -> tuple[pd.DataFrame, int]:
+    return geo.map_frame(view(key, filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def place_reports(
+    key: CorpusKey, filters: Filters, place_id: str, event_type: str | None
+) -> pd.DataFrame:
+    return geo.place_reports(view(key, filters), place_id, event_type)
+
+
+def topojson_url() -> str:
+    """Where the browser gets the map's world outlines: this app's static folder
+    (static/topojson, served with server.enableStaticServing), never a CDN."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static/topojson/" if base else "/app/static/topojson/"
 
 
 def export_ready() -> bool:

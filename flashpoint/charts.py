@@ -633,8 +633,122 @@ def events_by_type_figure(
     )
 
 
+def _map_view(frame: pd.DataFrame) -> dict[str, Any]:
+    """Open on the region where most reports are: the points within ~35° of the
+    report-weighted median, with a margin. Far-off points stay reachable by zooming out."""
+    lat, lon = frame["lat"].astype(float), frame["lon"].astype(float)
+    weights = frame["reports"].astype(float).clip(lower=1).to_numpy()
+
+    def weighted_median(values: pd.Series) -> float:
+        order = np.argsort(values.to_numpy())
+        cumulative = np.cumsum(weights[order])
+        return float(values.to_numpy()[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+    centre_lat, centre_lon = weighted_median(lat), weighted_median(lon)
+    near = ((lat - centre_lat).abs() <= 30) & ((lon - centre_lon).abs() <= 40)
+    south, north = float(lat[near].min()), float(lat[near].max())
+    west, east = float(lon[near].min()), float(lon[near].max())
+    pad_lat = max(5.0, (north - south) * 0.2)
+    pad_lon = max(8.0, (east - west) * 0.2)
+    # A landscape view: on a Mercator map a degree of latitude here is drawn taller than a
+    # degree of longitude, so widen the longitudes to about twice the latitudes.
+    lat_span = north - south + 2 * pad_lat
+    lon_span = east - west + 2 * pad_lon
+    if lon_span < 2.0 * lat_span:
+        pad_lon += (2.0 * lat_span - lon_span) / 2
+    return {
+        "lataxis_range": [max(south - pad_lat, -80.0), min(north + pad_lat, 85.0)],
+        "lonaxis_range": [max(west - pad_lon, -180.0), min(east + pad_lon, 180.0)],
+    }
+
+
+def map_figure(
+    frame: pd.DataFrame,
+    *,
+    title: str | None = None,
+    height: int = 620,
+    resolution: int = 50,
+) -> go.Figure:
+    """Events by place: one marker per place and event type, sized by reports, coloured by
+    type. ``customdata`` = (place id, event type, place, stories, reports): what a click
+    selects. The world outlines come from the ``topojsonURL`` the chart is drawn with."""
+    if frame.empty:
+        return empty_figure("No events with a known place match these filters", title=title)
+    fig = go.Figure()
+    for kind in EVENT_TYPES:
+        rows = frame[frame["event_type"] == kind]
+        if rows.empty:
+            continue
+        hover = [
+            f"<b>{html.escape(str(place))}</b><br>{type_label(kind)}: "
+            f"{plural(int(n_stories), 'story')}, {plural(int(n_reports), 'report')}"
+            for place, n_stories, n_reports in zip(
+                rows["place"], rows["stories"], rows["reports"], strict=True
+            )
+        ]
+        fig.add_trace(
+            go.Scattergeo(
+                lat=rows["lat"],
+                lon=rows["lon"],
+                mode="markers",
+                name=type_label(kind),
+                customdata=[
+                    [str(pid), kind, html.escape(str(place)), int(n_s), int(n_r)]
+                    for pid, place, n_s, n_r in zip(
+                        rows["place_id"],
+                        rows["place"],
+                        rows["stories"],
+                        rows["reports"],
+                        strict=True,
+                    )
+                ],
+                text=hover,
+                hovertemplate="%{text}<extra></extra>",
+                marker={
+                    "color": TYPE_COLOURS.get(kind, "#6b7280"),
+                    "size": _marker_size(rows["reports"]),
+                    "opacity": 0.8,
+                    "line": {"width": 1, "color": "#ffffff"},
+                    "symbol": TYPE_SYMBOLS.get(kind, "circle"),
+                },
+            )
+        )
+    _base_layout(fig, title=title, height=height)
+    fig.update_layout(
+        legend={
+            "title": {"text": "Event type (size: reports)"},
+            "orientation": "h",
+            "y": -0.02,
+            "yanchor": "top",
+        },
+        hovermode="closest",
+        margin={"l": 0, "r": 0, "b": 40},
+    )
+    fig.update_geos(
+        projection_type="mercator",
+        resolution=resolution,
+        showland=True,
+        landcolor="#f3f4f6",
+        showocean=True,
+        oceancolor="#e8f1fa",
+        showcountries=True,
+        countrycolor="#9ca3af",
+        showcoastlines=True,
+        coastlinecolor="#9ca3af",
+        showlakes=False,
+        showframe=False,
+        **_map_view(frame),
+    )
+    return fig
+
+
 def chart_title(kind: str, filters: Filters) -> str:
-    names = {"timeline": "Timeline", "cooccurrence": "Co-occurrence", "volume": "Coverage volume"}
+    names = {
+        "timeline": "Timeline",
+        "cooccurrence": "Co-occurrence",
+        "volume": "Coverage volume",
+        "map": "Events by place",
+    }
     name = names.get(kind, kind)
     return name if filters.is_empty else f"{name} — {describe(filters)}"
 

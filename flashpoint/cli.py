@@ -313,6 +313,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # The Map page's world outlines are served from static/ (no CDN), whatever the cwd.
+        "--server.enableStaticServing",
+        "true",
     ]
     return subprocess.call(command, env=env)
 

@@ -26,6 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from flashpoint.analysis.filters import Filters
+from flashpoint.analysis.geo import TOPOJSON_DIR
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 START_TIMEOUT = 60.0
@@ -103,12 +104,16 @@ class _WarmRenderer:
                     )
                 self._start()
 
-    def render(self, figure: dict[str, Any], opts: dict[str, Any]) -> bytes:
+    def render(
+        self, figure: dict[str, Any], opts: dict[str, Any], topojson: str | None = None
+    ) -> bytes:
         for attempt in (1, 2):
             self.ensure_started()
             loop, browser = self._loop, self._kaleido
             assert loop is not None
-            future = asyncio.run_coroutine_threadsafe(browser.calc_fig(figure, opts=opts), loop)
+            future = asyncio.run_coroutine_threadsafe(
+                browser.calc_fig(figure, opts=opts, topojson=topojson), loop
+            )
             try:
                 result = future.result(RENDER_TIMEOUT + 5)
             except (FutureTimeout, Exception) as error:
@@ -176,6 +181,14 @@ def _check_size(width: int, height: int, scale: float) -> None:
         raise ValueError("scale must be from 0.1 to 10 (and the image at most 32000 px wide)")
 
 
+def topojson_for(fig: go.Figure) -> str | None:
+    """The shipped world outlines for a map (a file URL kaleido's browser can read), so a
+    map's PNG is drawn offline too; None for charts without a map."""
+    if not any(trace.type in ("scattergeo", "choropleth") for trace in fig.data):
+        return None
+    return TOPOJSON_DIR.as_uri() + "/"
+
+
 def figure_to_png(
     fig: go.Figure, width: int = 1200, height: int = 700, scale: float = 1.0
 ) -> bytes:
@@ -188,6 +201,7 @@ def figure_to_png(
     png = _RENDERER.render(
         sized.to_plotly_json(),
         {"format": "png", "width": int(width), "height": int(height), "scale": float(scale)},
+        topojson=topojson_for(fig),
     )
     if not png.startswith(PNG_SIGNATURE):
         raise ExportUnavailable("the renderer returned something that is not a PNG")
