@@ -76,6 +76,32 @@ TYPE_COLOURS: dict[str, str] = {
 UNASSERTED_OPACITY = 0.35
 
 
+DARK = {"background": "#0e1117", "plot": "#161a23", "text": "#e5e7eb", "grid": "#2d3340"}
+
+
+def on_dark_background(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` for a dark screen (the dashboard in Streamlit's dark theme).
+    Exports keep using the light original, so a PNG looks the same whatever the theme."""
+    dark = go.Figure(fig)
+    dark.update_layout(
+        template="plotly_dark",
+        paper_bgcolor=DARK["background"],
+        plot_bgcolor=DARK["plot"],
+        font={"color": DARK["text"]},
+    )
+    dark.update_xaxes(gridcolor=DARK["grid"], zerolinecolor=DARK["grid"])
+    dark.update_yaxes(gridcolor=DARK["grid"], zerolinecolor=DARK["grid"])
+    if any(trace.type == "scattergeo" for trace in dark.data):
+        dark.update_geos(
+            bgcolor=DARK["background"],
+            landcolor="#1f2937",
+            oceancolor="#111827",
+            countrycolor="#6b7280",
+            coastlinecolor="#6b7280",
+        )
+    return dark
+
+
 def type_label(event_type: object) -> str:
     return str(event_type).replace("_", " ")
 
@@ -519,10 +545,14 @@ def cooccurrence_figure(
     return fig
 
 
+SMOOTHING: dict[str, int] = {"day": 7, "week": 4, "month": 1}  # periods averaged per line
+
+
 def volume_figure(
     frame: pd.DataFrame, *, freq: str = "week", title: str | None = None, height: int = 420
 ) -> go.Figure:
-    """All articles as bars; articles naming each top country as lines over them."""
+    """All articles as bars; articles naming each top country as smoothed lines over them
+    (a moving average over a few periods, so quiet weeks do not draw spikes to zero)."""
     if frame.empty:
         return empty_figure("No dated articles match these filters", title=title)
     fig = go.Figure()
@@ -533,22 +563,27 @@ def volume_figure(
             y=total["articles"],
             name=ALL_ARTICLES,
             marker={"color": "#d1d5db"},
-            hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y}} articles<extra>{ALL_ARTICLES}</extra>",
+            customdata=[plural(int(n), "article") for n in total["articles"]],
+            hovertemplate=f"%{{x|%Y-%m-%d}}: %{{customdata}}<extra>{ALL_ARTICLES}</extra>",
         )
     )
+    window = SMOOTHING.get(freq, 1)
     countries = [s for s in dict.fromkeys(frame["series"]) if s != ALL_ARTICLES]
     colours = country_colours(countries)
     for country in countries:
         rows = frame[frame["series"] == country]
+        smooth = rows["articles"].rolling(window, center=True, min_periods=1).mean()
+        label = country if window == 1 else f"{country} ({window}-{freq} average)"
         fig.add_trace(
             go.Scatter(
                 x=rows["period"],
-                y=rows["articles"],
-                name=html.escape(country),
-                mode="lines+markers" if len(rows) < 60 else "lines",
-                line={"color": colours[country], "width": 2},
-                marker={"size": 5},
-                hovertemplate="%{x|%Y-%m-%d}: %{y} articles<extra>%{fullData.name}</extra>",
+                y=smooth.round(2),
+                name=html.escape(label),
+                mode="lines",
+                line={"color": colours[country], "width": 2, "shape": "spline"},
+                customdata=[plural(int(n), "article") for n in rows["articles"]],
+                hovertemplate="%{x|%Y-%m-%d}: %{customdata} (average %{y:.1f})"
+                "<extra>%{fullData.name}</extra>",
             )
         )
     _base_layout(fig, title=title, height=height)
@@ -558,7 +593,10 @@ def volume_figure(
         legend={"orientation": "h", "y": -0.12},
     )
     fig.update_xaxes(type="date", title=None)
-    fig.update_yaxes(title={"text": f"articles per {freq}"}, rangemode="tozero")
+    fig.update_yaxes(
+        title={"text": f"articles per {freq}"},
+        **count_axis(float(frame["articles"].max() or 0)),
+    )
     return fig
 
 

@@ -16,7 +16,9 @@ import csv
 import io
 import os
 import re
+import shlex
 import threading
+import zipfile
 from collections.abc import Iterable
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -236,3 +238,32 @@ def export_filename(view: str, filters: Filters, ext: str, extra: Iterable[str] 
     stem = re.sub(r"[^a-z0-9-]+", "-", view.casefold()).strip("-") or "chart"
     parts = [stem, *(re.sub(r"[^a-z0-9-]+", "-", e.casefold()).strip("-") for e in extra)]
     return "_".join(p for p in parts if p) + "_" + filters.slug() + "." + ext.lstrip(".")
+
+
+FILTERED_TABLES = ("events", "stories")
+
+
+def filtered_tables_zip(corpus: Any, filters: Filters) -> bytes:
+    """The filtered events and stories tables (what ``flashpoint events [--stories]`` writes
+    for the same filters) as CSV and Parquet in one zip, with a note of the filters. CSV
+    cells a spreadsheet would run as formulas are defused, as in every CSV export here."""
+    from flashpoint.analysis.tables import events_export, stories_export
+
+    tables = {"events": events_export(corpus, filters), "stories": stories_export(corpus, filters)}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in tables.items():
+            archive.writestr(f"{name}.csv", frame_to_csv(frame))
+            parquet = io.BytesIO()
+            frame.to_parquet(parquet, index=False)
+            archive.writestr(f"{name}.parquet", parquet.getvalue())
+        command = shlex.join(["flashpoint", "events", *filters.to_args()])
+        archive.writestr(
+            "README.txt",
+            f"Flashpoint export, filters: {filters.slug()}\n"
+            f"events.*: {len(tables['events'])} event mentions (one row per sentence read "
+            f"as an event)\nstories.*: {len(tables['stories'])} stories (one row per "
+            f"real-world event)\nThe same tables on the command line: {command} "
+            "[--stories] --format csv|parquet\n",
+        )
+    return buffer.getvalue()

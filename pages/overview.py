@@ -22,28 +22,27 @@ st.text(describe(filters))
 
 head = data.headline(key, filters)
 scope = modality_scope(filters)
-columns = st.columns(6)
+columns = st.columns(4)
 columns[0].metric(
     "Articles",
     f"{head.articles:,}",
     help=f"{head.near_duplicates} of them near-duplicates of another article",
 )
 columns[1].metric("Sources", f"{head.sources:,}")
-columns[2].metric("First published", str(head.first_published or "–"))
-columns[3].metric("Last published", str(head.last_published or "–"))
-columns[4].metric(
+columns[2].metric(
     f"Stories ({scope})",
     f"{head.stories:,}",
     help="A story is one real-world event (one test, one launch, one meeting), however "
     "many articles report it. `flashpoint stats` counts the same way.",
 )
-columns[5].metric(
+columns[3].metric(
     f"Reports ({scope})",
     f"{head.reports:,}",
     help="A report is one article's account of a story: an article naming the same test "
     "five times is one report.",
 )
 st.caption(
+    f"Published {head.date_span}. "
     f"{plural(head.stories, 'story')} ({scope}) from {plural(head.reports, 'report')}"
     + ("" if filters.include_unasserted else "; planned, possible and claimed events are left out")
     + " — the numbers `flashpoint stats` prints for the same filters."
@@ -101,6 +100,7 @@ for column, (entity_type, label) in zip(
             view=f"top-{entity_type}",
             filters=filters,
             key=f"top_{entity_type}_chart",
+            compact=True,
         )
 
 st.subheader("Latest stories")
