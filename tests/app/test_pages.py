@@ -351,7 +351,7 @@ def test_without_chromium_the_png_button_explains(
 def test_with_chromium_png_and_csv_downloads_are_offered(run_page: Any) -> None:
     at = run_page("timeline", {"type": "nuclear_test"})
     names = {button.proto.label for button in at.get("download_button")}
-    assert names == {"Download PNG", "Download CSV"}
+    assert names == {"Download PNG", "Download CSV", "Download filtered data"}
 
 
 @pytest.mark.slow
