@@ -114,13 +114,13 @@ st.dataframe(
     column_order=(
         "event_type",
         "event_date",
-        "date_text",
-        "modality",
-        "published",
-        "source",
-        "title",
         "evidence",
         "reader",
+        "date_text",
+        "source",
+        "published",
+        "title",
+        "modality",
         "url",
     ),
     column_config={
