@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-from browsertools import open_page, readme_screenshot, screenshot, wait_ready
+from browsertools import open_page, screenshot, wait_ready
 from playwright.sync_api import Page, Route, expect
 
 from flashpoint import store
@@ -70,7 +70,6 @@ def test_the_map_draws_its_points_with_no_internet(
     markers = chart.locator(".geo .scatterlayer .point")
     expect(markers.first).to_be_visible()
     assert markers.count() > 10
-    readme_screenshot(page, "map")
     screenshot(page, "map")
 
     # A click on a marker lists that place's sentences.
@@ -211,4 +210,3 @@ def test_every_count_names_stories_or_reports_as_flashpoint_stats_does(
     assert sum(bars) == stories
     expected = story_counts(apply_filters(corpus, Filters(countries=("North Korea",))).events)
     assert (expected.stories, expected.reports) == (stories, reports)
-    readme_screenshot(page, "overview-north-korea")
