@@ -447,6 +447,13 @@ def timeline_figure(
     return fig
 
 
+def _guessed_entity(entity_id: object) -> bool:
+    """An id the normaliser made from an unknown name (``person:bai-xx``), not the gazetteer's."""
+    from flashpoint.analysis.filters import gazetteer_ids
+
+    return str(entity_id) not in gazetteer_ids()
+
+
 def cooccurrence_figure(
     result: Cooccurrence, *, title: str | None = None, height: int | None = None
 ) -> go.Figure:
@@ -487,6 +494,17 @@ def cooccurrence_figure(
         )
     )
     n = len(labels)
+    # Say what each entity is, so a name like "Bai" is not a riddle: its type, and whether
+    # it is only the model's guess (an id made from the name, not a gazetteer entry).
+    kinds = {
+        str(label): f"{kind}, {'named in the text' if guessed else 'gazetteer'}"
+        for label, kind, guessed in zip(
+            result.entities["label"],
+            result.entities["entity_type"],
+            result.entities["entity_id"].map(_guessed_entity),
+            strict=True,
+        )
+    }
     xs, ys, custom = [], [], []
     for i, row_label in enumerate(labels):
         for j, column_label in enumerate(labels):
@@ -516,12 +534,16 @@ def cooccurrence_figure(
             mode="markers",
             name="pairs",
             showlegend=False,
-            customdata=[[html.escape(a), html.escape(b), v, c] for a, b, v, c in custom],
+            customdata=[
+                [html.escape(a), html.escape(b), v, c, kinds.get(a, "–"), kinds.get(b, "–")]
+                for a, b, v, c in custom
+            ],
             marker={"symbol": "square", "size": cell, "opacity": 0, "color": "#000000"},
             selected={"marker": {"opacity": 0}},
             unselected={"marker": {"opacity": 0}},
             hovertemplate=(
-                "<b>%{customdata[0]}</b> × <b>%{customdata[1]}</b><br>"
+                "<b>%{customdata[0]}</b> (%{customdata[4]}) × "
+                "<b>%{customdata[1]}</b> (%{customdata[5]})<br>"
                 f"{metric_label}: %{{customdata[2]}}<br>"
                 f"together in %{{customdata[3]}} {unit}<extra></extra>"
             ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import difflib
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -342,6 +343,12 @@ def gazetteer_entities() -> list[EntityInfo]:
             )
         )
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer_ids() -> frozenset[str]:
+    """Ids the gazetteer defines (others were made from a name the text gave)."""
+    return frozenset(entry.entity_id for entry in gazetteer_entities())
 
 
 class EntityCatalog:

@@ -163,7 +163,7 @@ def cooccurrence_result(metric: str = "npmi") -> Cooccurrence:
         entities=pd.DataFrame(
             {
                 "label": labels,
-                "entity_id": ["c:1", "w:1", "c:2"],
+                "entity_id": ["country:PRK", "person:bai-someone", "country:JPN"],
                 "entity_type": ["country"] * 3,
                 "units": [5, 4, 2],
             }
@@ -178,6 +178,10 @@ def test_cooccurrence_is_a_heatmap_with_clickable_cells() -> None:
     fig = cooccurrence_figure(cooccurrence_result())
     heatmap, cells = fig.data
     assert heatmap.type == "heatmap" and cells.type == "scatter"
+    # The hover says what each entity is, and whether the gazetteer knows it.
+    kinds = {row[0]: row[4] for row in cells.customdata}
+    assert kinds["North Korea"] == "country, gazetteer"
+    assert kinds["Hwasong-14"] == "country, named in the text"
     assert list(heatmap.x) == ["North Korea", "Hwasong-14", "Japan"]
     z = np.array(heatmap.z, dtype=float)
     assert z[0, 1] == pytest.approx(0.8)
