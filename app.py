@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import data, state
-from components.filters import sidebar_filters
+from components.filters import filtered_data_button, sidebar_filters
 from components.setup import missing_corpus_page
 
 st.set_page_config(
@@ -33,6 +33,8 @@ except Exception as error:  # a damaged corpus: say so instead of a traceback
 
 filters = sidebar_filters(options)
 state.set_current(filters, corpus_key)
+with st.sidebar:
+    filtered_data_button(corpus_key, filters)
 
 page = st.navigation(
     [
@@ -46,6 +48,7 @@ page = st.navigation(
             icon=":material/grid_on:",
             url_path="cooccurrence",
         ),
+        st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
         st.Page(
             "pages/articles.py", title="Articles", icon=":material/article:", url_path="articles"
         ),

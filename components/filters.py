@@ -9,11 +9,13 @@ for ``flashpoint chart``. Values the corpus does not offer are dropped by Stream
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from functools import partial
+from typing import Any, Literal
 
 import streamlit as st
 
 from flashpoint.analysis.filters import PARAM_NAMES, FilterOptions, Filters
+from flashpoint.export import export_filename, filtered_tables_zip
 from flashpoint.schema import EVENT_TYPES
 
 SINCE = PARAM_NAMES["since"]
@@ -81,7 +83,10 @@ def sidebar_filters(options: FilterOptions) -> Filters:
             max_value=LATEST,
             format="YYYY-MM-DD",
             bind=bind,
-            help=span + "Event date for events and stories; publication date for articles.",
+            help=span
+            + "Event date for events and stories; publication date for articles. An event "
+            "dated only by month or year is kept only when that whole month or year lies "
+            'inside the range ("2017" is not kept by January–June 2017).',
         )
         st.date_input(
             "To",
@@ -136,3 +141,22 @@ def sidebar_filters(options: FilterOptions) -> Filters:
             width="stretch",
         )
     return _from_widgets()
+
+
+def filtered_data_button(corpus_key: Any, filters: Filters) -> None:
+    """One download for the data itself: the filtered events and stories, CSV and Parquet
+    (the charts' own CSV buttons give what each chart draws)."""
+    from components import data
+
+    st.download_button(
+        "Download filtered data",
+        data=partial(filtered_tables_zip, data.load(corpus_key), filters),
+        file_name=export_filename("flashpoint-data", filters, "zip"),
+        mime="application/zip",
+        key="filtered_data",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+        help="The events and stories these filters select, as CSV and Parquet in one zip "
+        "(the tables `flashpoint events` writes).",
+    )

@@ -64,8 +64,15 @@ def _add_format(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="output file (default: standard output)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line plus a hint, not the whole usage block."""
+
+    def error(self, message: str) -> Any:  # argparse's signature says NoReturn
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\nTry '{self.prog} --help'.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="flashpoint",
         description="Regional security news → dated events, entities and charts.",
     )
@@ -133,8 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_corpus(serve)
     serve.add_argument("--port", type=int, default=8501)
 
-    stats = commands.add_parser("stats", help="articles, sources, dates, entities, events, rejects")
+    stats = commands.add_parser(
+        "stats",
+        help="articles, sources, dates, entities, stories and reports, rejects",
+        description="Corpus counts. Stories and reports are counted as on the dashboard's "
+        "Overview: with the same filters, the same numbers.",
+    )
     _add_corpus(stats)
+    _add_filters(stats)
 
     evaluate = commands.add_parser("eval", help="precision/recall against the gold labels")
     evaluate.add_argument("--baseline", help="fail when F1 drops > 0.05 below this baseline")
@@ -250,13 +263,29 @@ def _write_frame(frame: pd.DataFrame, fmt: str, out: str | None) -> None:
         sys.stdout.write(text or "")
 
 
+def _warn_unmatched(corpus: Any, filters: Any) -> None:
+    """A name that matches nothing gives an empty result: say so on stderr, with close
+    names, instead of a silent header-only table."""
+    from flashpoint.analysis.filters import EntityCatalog, unmatched_names
+
+    sources = corpus.articles["source"].dropna().astype(str) if len(corpus.articles) else []
+    for unmatched in unmatched_names(filters, EntityCatalog.for_corpus(corpus), sources):
+        print(f"flashpoint: warning: {unmatched.message()}", file=sys.stderr)
+
+
 def cmd_events(args: argparse.Namespace) -> int:
     from flashpoint.analysis.filters import Filters
     from flashpoint.analysis.tables import events_export, stories_export
 
     corpus = _load(args)
     filters = Filters.from_args(args)
+    _warn_unmatched(corpus, filters)
     frame = stories_export(corpus, filters) if args.stories else events_export(corpus, filters)
+    if frame.empty:
+        print(
+            f"flashpoint events: no {'stories' if args.stories else 'events'} match these filters",
+            file=sys.stderr,
+        )
     _write_frame(frame, args.format, args.out)
     return EXIT_OK
 
@@ -267,6 +296,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
     corpus = _load(args)
     filters = Filters.from_args(args)
+    _warn_unmatched(corpus, filters)
     articles = filter_articles(corpus, filters)
     mentions = corpus.mentions[corpus.mentions["article_id"].isin(articles["article_id"])]
     if args.unresolved:
@@ -309,20 +339,49 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # The Map page's world outlines are served from static/ (no CDN), whatever the cwd.
+        "--server.enableStaticServing",
+        "true",
     ]
     return subprocess.call(command, env=env)
 
 
-def corpus_stats(corpus: Any) -> dict[str, Any]:
-    from flashpoint import store
+def corpus_stats(corpus: Any, filters: Any = None) -> dict[str, Any]:
+    """The corpus in numbers. Stories and reports follow :mod:`flashpoint.analysis.counts`
+    (the dashboard's definition): asserted by default, with the other modalities beside."""
+    from dataclasses import replace
 
+    from flashpoint import store
+    from flashpoint.analysis.counts import modality_scope, plural, story_counts
+    from flashpoint.analysis.filters import (
+        EntityCatalog,
+        Filters,
+        filter_articles,
+        filter_events,
+    )
+
+    filters = filters or Filters()
+    catalog = EntityCatalog.for_corpus(corpus)
     articles = corpus.articles
     published = pd.to_datetime(articles["published"], utc=True).dropna()
-    events = corpus.events
-    asserted = events[events["modality"] == "asserted"] if len(events) else events
+    shown = story_counts(filter_events(corpus, filters, catalog))
+    wider = story_counts(filter_events(corpus, replace(filters, include_unasserted=True), catalog))
+    scope = modality_scope(filters)
+    stories = f"{shown.stories} ({scope})"
+    if not filters.include_unasserted:
+        stories += f" · {wider.stories} with planned, possible and claimed"
+    if filters.is_empty:
+        stories += f" · {story_counts(corpus.events).stories} with negated too"
+    matching = (
+        {}
+        if filters.is_empty
+        else {"matching_articles": len(filter_articles(corpus, filters, catalog))}
+    )
     return {
         "corpus": str(corpus.path),
+        "filters": " ".join(filters.to_args()) or "none",
         "articles": len(articles),
+        **matching,
         "near_duplicates": int(articles["duplicate_of"].notna().sum()),
         "undated_articles": int((articles["published_precision"] == "unknown").sum()),
         "sources": int(articles["source"].nunique()),
@@ -333,12 +392,14 @@ def corpus_stats(corpus: Any) -> dict[str, Any]:
         "sentences": len(corpus.sentences),
         "mentions": len(corpus.mentions),
         "entities": int(corpus.mentions["entity_id"].nunique()),
-        "events": len(events),
-        "events_by_type": {str(k): int(v) for k, v in events["event_type"].value_counts().items()},
-        "asserted_events_by_type": {
-            str(k): int(v) for k, v in asserted["event_type"].value_counts().items()
+        "event_mentions": f"{len(corpus.events)} (sentences read as events, all modalities)",
+        "stories": stories,
+        "reports": f"{shown.reports} ({scope}; one per article and story)",
+        "stories_by_type": {
+            kind: f"{n_stories} ({plural(n_reports, 'report')})"
+            for kind, (n_stories, n_reports) in shown.by_type.items()
+            if n_stories
         },
-        "stories": len(corpus.stories),
         "rejects": len(store.read_rejects(corpus.path)),
         "model": corpus.manifest.get("model"),
         "last_ingest": corpus.manifest.get("last_ingest"),
@@ -346,11 +407,16 @@ def corpus_stats(corpus: Any) -> dict[str, Any]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = corpus_stats(_load(args))
+    from flashpoint.analysis.filters import Filters
+
+    corpus = _load(args)
+    filters = Filters.from_args(args)
+    _warn_unmatched(corpus, filters)
+    stats = corpus_stats(corpus, filters)
     width = max(len(key) for key in stats)
     for key, value in stats.items():
         if isinstance(value, dict) and key.endswith("by_type"):
-            value = ", ".join(f"{k} {v}" for k, v in sorted(value.items())) or "none"
+            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
         elif isinstance(value, list):
             value = " to ".join(str(v) for v in value)
         elif isinstance(value, dict):

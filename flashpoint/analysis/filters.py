@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import difflib
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -343,6 +345,12 @@ def gazetteer_entities() -> list[EntityInfo]:
     return found
 
 
+@functools.lru_cache(maxsize=1)
+def gazetteer_ids() -> frozenset[str]:
+    """Ids the gazetteer defines (others were made from a name the text gave)."""
+    return frozenset(entry.entity_id for entry in gazetteer_entities())
+
+
 class EntityCatalog:
     """Names, types, weapon classes and home countries of entity ids.
 
@@ -509,8 +517,10 @@ def event_periods(event_dates: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _event_date_mask(events: pd.DataFrame, filters: Filters) -> np.ndarray:
-    """An event passes when its date's period overlaps the range; undated events use the
-    publication date of their article."""
+    """An event passes when the whole period its date names lies inside the range: a
+    "2017-08" event passes 2017-08-01…2017-08-31 but not 2017-08-15…2017-12-31, since it
+    may have happened before the 15th. Undated events use their article's publication day.
+    """
     if filters.since is None and filters.until is None:
         return np.ones(len(events), dtype=bool)
     start, end = event_periods(events["event_date"])
@@ -519,9 +529,9 @@ def _event_date_mask(events: pd.DataFrame, filters: Filters) -> np.ndarray:
     end = end.fillna(published)
     mask = np.ones(len(events), dtype=bool)
     if filters.since is not None:
-        mask = mask & (end >= pd.Timestamp(filters.since)).fillna(False).to_numpy(dtype=bool)
+        mask = mask & (start >= pd.Timestamp(filters.since)).fillna(False).to_numpy(dtype=bool)
     if filters.until is not None:
-        mask = mask & (start <= pd.Timestamp(filters.until)).fillna(False).to_numpy(dtype=bool)
+        mask = mask & (end <= pd.Timestamp(filters.until)).fillna(False).to_numpy(dtype=bool)
     return mask
 
 
@@ -744,6 +754,55 @@ def filter_options(corpus: Any, catalog: EntityCatalog) -> FilterOptions:
         first_day=stamps.min().date() if len(stamps) else None,
         last_day=stamps.max().date() if len(stamps) else None,
     )
+
+
+@dataclass(frozen=True)
+class UnmatchedName:
+    """A name given to a filter that names nothing known, with the closest known names."""
+
+    flag: str  # the CLI flag ("--country")
+    name: str
+    suggestions: tuple[str, ...]
+
+    def message(self) -> str:
+        hint = f"; did you mean {' or '.join(repr(s) for s in self.suggestions)}?"
+        return f"{self.flag} {self.name!r} matched nothing" + (hint if self.suggestions else "")
+
+
+def _close_names(name: str, known: Iterable[str], n: int = 3) -> tuple[str, ...]:
+    by_fold: dict[str, str] = {}
+    for candidate in known:
+        by_fold.setdefault(candidate.casefold(), candidate)
+    close = difflib.get_close_matches(name.casefold(), list(by_fold), n=n, cutoff=0.6)
+    return tuple(by_fold[match] for match in close)
+
+
+def unmatched_names(
+    filters: Filters, catalog: EntityCatalog, sources: Iterable[str] = ()
+) -> list[UnmatchedName]:
+    """Names in the filters that match no country, weapon, weapon class or source: such a
+    filter matches nothing, which a reader should be told rather than shown an empty table."""
+    frame = catalog.frame
+    names_of = {
+        kind: frame.loc[frame["entity_type"] == kind, "name"].astype(str).tolist()
+        for kind in ("country", "weapon")
+    }
+    classes = sorted({str(k) for k in frame["klass"].dropna()})
+    source_names = sorted({str(s) for s in sources})
+    found: list[UnmatchedName] = []
+    for name in filters.countries:
+        if not catalog.ids_named([name], "country") & set(frame.index):
+            found.append(UnmatchedName("--country", name, _close_names(name, names_of["country"])))
+    for name in filters.weapons:
+        if not catalog.ids_named([name], "weapon"):
+            found.append(UnmatchedName("--weapon", name, _close_names(name, names_of["weapon"])))
+    for name in filters.weapon_classes:
+        if not catalog.weapon_ids_in_classes([name]):
+            found.append(UnmatchedName("--weapon-class", name, _close_names(name, classes)))
+    for name in filters.sources:
+        if name not in source_names:
+            found.append(UnmatchedName("--source", name, _close_names(name, source_names)))
+    return found
 
 
 def describe(filters: Filters) -> str:

@@ -410,9 +410,16 @@ def test_weapons_by_name_or_by_class(corpus: Any, catalog: Any) -> None:
     assert len(filter_events(corpus, both, catalog)) == 5
 
 
-def test_event_dates_overlap_the_range(corpus: Any, catalog: Any) -> None:
-    august = Filters(since=date(2017, 8, 15), until=date(2017, 8, 20), include_unasserted=True)
-    assert event_ids(filter_events(corpus, august, catalog)) == ["e5"]  # dated "2017-08"
+def test_an_imprecise_date_passes_only_when_its_whole_period_is_inside(
+    corpus: Any, catalog: Any
+) -> None:
+    # e5 is dated "2017-08": it may have happened on any day of August.
+    mid_august = Filters(since=date(2017, 8, 15), until=date(2017, 8, 20), include_unasserted=True)
+    assert event_ids(filter_events(corpus, mid_august, catalog)) == []
+    august = Filters(since=date(2017, 8, 1), until=date(2017, 8, 31), include_unasserted=True)
+    assert event_ids(filter_events(corpus, august, catalog)) == ["e5"]
+    summer = Filters(since=date(2017, 6, 1), until=date(2017, 8, 30), include_unasserted=True)
+    assert "e5" not in event_ids(filter_events(corpus, summer, catalog))  # ends a day short
     since_2018 = Filters(since=date(2018, 1, 1))
     assert event_ids(filter_events(corpus, since_2018, catalog)) == ["e4"]
 
