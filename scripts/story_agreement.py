@@ -12,7 +12,9 @@ stories the current ``build_stories`` links from the same events ("relinked"):
 * how many stories there are, how many are day-precise, and how many of those hold more
   than one article (a launch reported by twenty articles but split into twenty stories
   shows as many single-article stories);
-* how long linking took.
+* how long linking took, and with ``--scale N`` how long it takes on N copies of the
+  events (each copy moved on by 20 years, so the copies are other events, not 20 more
+  reports of the same ones).
 """
 
 from __future__ import annotations
@@ -52,9 +54,26 @@ def _story_counts(events: pd.DataFrame, articles: pd.DataFrame) -> str:
     )
 
 
+def _copies(events: pd.DataFrame, n: int) -> pd.DataFrame:
+    """``n`` copies of the events, copy k with ids suffixed and dates 20·k years later."""
+    year = pd.to_numeric(events["event_date"].astype("object").str.slice(0, 4), errors="coerce")
+    rest = events["event_date"].astype("object").str.slice(4)
+    frames = []
+    for k in range(n):
+        shifted = (year + 20 * k).astype("Int64").astype(str) + rest
+        frames.append(
+            events.assign(
+                event_id=events["event_id"].astype(str) + f"#{k}",
+                event_date=shifted.where(events["event_date"].notna(), None),
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus_dir", type=Path)
+    parser.add_argument("--scale", type=int, default=0, help="also time N copies")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED_DIR)
     args = parser.parse_args(list(argv) if argv is not None else None)
     labels_path = args.shared / "corpora" / NEWS_CLUSTER
@@ -73,7 +92,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     for name, events in (("stored", stored), ("relinked", relinked)):
         print(f"\n== {name} stories: {_story_counts(events, articles)}")
         print(story_agreement(events, articles, labels).table())
-    print(f"\nrelinking took {seconds:.2f} s")
+    print(f"\nrelinking {len(stored)} events took {seconds:.2f} s")
+    if args.scale > 1:
+        copies = _copies(stored.drop(columns=["story_id"]), args.scale)
+        started = time.perf_counter()
+        build_stories(copies, articles)
+        print(f"relinking {len(copies)} events took {time.perf_counter() - started:.2f} s")
     return 0
 
 
