@@ -48,6 +48,9 @@ CERTAINTY: dict[str, str] = {
     "possible": "possible",
     "negated": "negated",
 }
+# Events of several parties, told apart by who took part: "South Korea held talks in May"
+# names one side of some meeting, not which one.
+PARTY_TYPES = frozenset({"meeting", "exercise"})
 _PRECISION_RANK = {"datetime": 0, "day": 0, "month": 1, "year": 2, "unknown": 3}
 
 
@@ -343,20 +346,22 @@ def _join_coarse(
     is_year: np.ndarray,
 ) -> np.ndarray:
     """A month- or year-precise story (reports that only say "in February" or "last
-    year") that fits exactly one day-precise story of its type and certainty, sharing an
-    actor, in that month or year, is that story. Weapons decide between candidates: those
+    year") that fits exactly one day-precise story of its type and certainty in that month
+    or year, one in which all its actors act, is that story. A meeting or exercise needs
+    two of its parties named to be told from others. Weapons decide between candidates: those
     naming a weapon the coarse story names come first; one naming only other weapons never
     fits."""
     n = len(base)
-    has_actor = _item_counts(actor_items, n) > 0
+    n_actors = _item_counts(actor_items, n)
+    named = np.where(base["type"].isin(PARTY_TYPES).to_numpy(), n_actors >= 2, n_actors > 0)
     is_day = ~np.isnan(base["day"].to_numpy())
     day_labels = np.unique(labels[is_day])
-    coarse = (is_month | is_year) & has_actor & ~np.isin(labels, day_labels)
+    coarse = (is_month | is_year) & named & ~np.isin(labels, day_labels)
     if not coarse.any() or len(day_labels) == 0:
         return labels
     actors = actor_items.rename(columns={"key": "row", "item": "actor"})
     keys = ["type", "certainty", "actor"]
-    stories = base[is_day & has_actor].merge(actors, on="row")
+    stories = base[is_day & (n_actors > 0)].merge(actors, on="row")
     stories = stories.assign(label=labels[stories["row"].to_numpy()])
     reports = base[coarse].merge(actors, on="row")
     reports = reports.assign(group=labels[reports["row"].to_numpy()])
@@ -377,6 +382,14 @@ def _join_coarse(
         return labels
     group = candidates["group"].to_numpy(dtype=np.int64)
     target = candidates["label"].to_numpy(dtype=np.int64)
+    # Every actor of the coarse story acts in the day-precise one: "South Korea and China
+    # held talks in May" is not the South Korea-United States summit of that May.
+    group_actors = _grouped_items(actor_items[coarse[actor_items["key"]]], labels)
+    story_actors = _grouped_items(actor_items[is_day[actor_items["key"]]], labels)
+    all_actors = (
+        _shared(group, target, group_actors, story_actors) == _item_counts(group_actors, n)[group]
+    )
+    candidates, group, target = candidates[all_actors], group[all_actors], target[all_actors]
     group_weapons = _grouped_items(weapon_items[coarse[weapon_items["key"]]], labels)
     story_weapons = _grouped_items(weapon_items[is_day[weapon_items["key"]]], labels)
     shared = _shared(group, target, group_weapons, story_weapons) > 0
@@ -421,7 +434,12 @@ def _unions(joined: pd.DataFrame, column: str, labels: pd.Index) -> pd.Series:
         .reset_index()
         .sort_values(["label", "n", "item"], ascending=[True, False, True])
     )
-    lists = counts.groupby("label", sort=False)["item"].agg(list)
+    story = counts["label"].to_numpy()
+    lists: dict[Any, list[str]] = {}
+    if len(story):
+        starts = np.flatnonzero(np.r_[True, story[1:] != story[:-1]])
+        chunks = np.split(counts["item"].to_numpy(dtype=object), starts[1:])
+        lists = {story[i]: chunk.tolist() for i, chunk in zip(starts, chunks, strict=True)}
     return pd.Series([lists.get(label, []) for label in labels], index=labels, dtype="object")
 
 
@@ -446,7 +464,7 @@ def build_stories(
 
     article_columns = [
         c
-        for c in ("article_id", "source", "title", "published", "duplicate_of", "text")
+        for c in ("article_id", "source", "title", "published", "duplicate_of")
         if c in articles.columns
     ]
     meta = articles[article_columns].drop_duplicates("article_id").set_index("article_id")
@@ -465,7 +483,7 @@ def build_stories(
             "weapons",
         ]
     ].join(meta, on="article_id")
-    for column in ("source", "title", "published", "duplicate_of", "text"):
+    for column in ("source", "title", "published", "duplicate_of"):
         if column not in joined.columns:
             joined[column] = None
     joined["published"] = pd.to_datetime(joined["published"], utc=True, errors="coerce")
@@ -504,12 +522,19 @@ def build_stories(
         .set_index("label")
     )
 
+    # Article text is looked up for the one event quoted per story only: carried along
+    # every report it would be copied by each sort and filter above.
+    if "text" in articles.columns:
+        texts = articles.drop_duplicates("article_id").set_index("article_id")["text"]
+        best_text = best_event["article_id"].map(texts)
+    else:
+        best_text = pd.Series(None, index=best_event.index, dtype="object")
     evidence = [
         text[int(start) : int(end)].strip() or None
         if isinstance(text, str) and pd.notna(start) and pd.notna(end)
         else None
         for text, start, end in zip(
-            best_event["text"], best_event["start_char"], best_event["end_char"], strict=True
+            best_text, best_event["start_char"], best_event["end_char"], strict=True
         )
     ]
     labels_index = pd.Index(story_ids.index)

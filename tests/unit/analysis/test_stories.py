@@ -347,3 +347,23 @@ def test_a_report_without_actors_picks_the_story_whose_parties_are_its_own() -> 
     _, linked = build_stories(reports, ARTICLES)
     assert story_of(linked, "e4") == story_of(linked, "e1")
     assert story_of(linked, "e5") not in {story_of(linked, "e1"), story_of(linked, "e3")}
+
+
+def test_a_meeting_known_by_its_month_needs_its_parties() -> None:
+    # "Seoul and Washington met in June" is the June summit of the two; "South Korea held
+    # talks in June" could be any meeting, and "Seoul and Beijing met" another one.
+    pair = ("country:KOR", "country:USA")
+    reports = pd.DataFrame(
+        [
+            event("e1", "a1", "2017-06-29", event_type="meeting", actors=pair),
+            event("e2", "a5", "2017-06", event_type="meeting", actors=pair),
+            event("e3", "a5", "2017-06", event_type="meeting", actors=("country:KOR",)),
+            event(
+                "e4", "a5", "2017-06", event_type="meeting", actors=("country:KOR", "country:CHN")
+            ),
+        ]
+    )
+    _, linked = build_stories(reports, ARTICLES)
+    assert story_of(linked, "e2") == story_of(linked, "e1")
+    assert story_of(linked, "e3") != story_of(linked, "e1")
+    assert story_of(linked, "e4") != story_of(linked, "e1")
