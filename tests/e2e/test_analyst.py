@@ -196,6 +196,10 @@ def test_every_count_names_stories_or_reports_as_flashpoint_stats_does(
     reports = int(re.search(r"^reports +(\d+) \(asserted;", printed, re.MULTILINE)[1])  # type: ignore[index]
 
     open_page(page, f"{dashboard}/?country=North+Korea")
+    # a cold server under load may still be drawing the overview when the script settles
+    page.locator("[data-testid='stMetricLabel']", has_text="Stories (asserted)").wait_for(
+        timeout=60_000
+    )
     metrics = {
         (m.locator("[data-testid='stMetricLabel']").text_content() or "").strip(): (
             m.locator("[data-testid='stMetricValue']").text_content() or ""
