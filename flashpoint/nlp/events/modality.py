@@ -20,7 +20,7 @@ from pathlib import Path
 
 from spacy.tokens import Token
 
-from flashpoint.config import REPO_ROOT
+from flashpoint.config import resource_path
 
 ASSERTED = "asserted"
 
@@ -75,7 +75,7 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "’ll"})
 POSSIBLE_AUX = frozenset({"may", "might", "could", "can", "ca", "would", "should", "must"})
 
 
-MODALITY_LEXICON = REPO_ROOT / "data" / "lexicons" / "modality_cues.json"
+MODALITY_LEXICON = resource_path("lexicons", "modality_cues.json")
 
 
 CUE_SETS = (

@@ -21,7 +21,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-from flashpoint.config import REPO_ROOT
+from flashpoint.config import resource_path
 from flashpoint.jsonl import jsonl_objects
 from flashpoint.nlp.events.entities import (
     EntityIndex,
@@ -51,7 +51,7 @@ from flashpoint.nlp.events.syntax import (
     verb_subjects,
 )
 
-TRIGGER_LEXICON = REPO_ROOT / "data" / "lexicons" / "event_triggers.jsonl"
+TRIGGER_LEXICON = resource_path("lexicons", "event_triggers.jsonl")
 
 
 DESTINATION_PREPS = frozenset({"to", "into", "in", "onto", "on", "near", "at", "inside"})
