@@ -2,8 +2,8 @@
 
 Configured and initialised like spaCy's own rulers (``span_ruler``, ``attribute_ruler``):
 the factory makes an empty component, :meth:`EventExtractor.initialize` loads its data (the
-trigger lexicon rows and the modality cue sets; by default the shipped files under
-data/lexicons), and ``to_disk``/``from_disk`` write and read that data next to the rest of
+trigger lexicon rows, the modality cue sets and the named word sets; by default the shipped
+files under data/lexicons), and ``to_disk``/``from_disk`` write and read that data next to the rest of
 the pipeline, so ``nlp.to_disk(path)`` then ``spacy.load(path)`` extracts the same events.
 
 How the article reaches the component. Events need to know the article a Doc came from
@@ -51,6 +51,11 @@ from flashpoint.nlp.events.triggers import (
     TRIGGER_LEXICON,
     build_lexicon,
 )
+from flashpoint.nlp.events.vocabulary import (
+    WORDS_LEXICON,
+    build_word_sets,
+    word_set_rows,
+)
 from flashpoint.schema import ArticleContext
 
 EVENTS = "flashpoint_events"
@@ -60,6 +65,9 @@ TRIGGERS_FILE = "event_triggers.jsonl"
 
 
 CUES_FILE = "modality_cues.json"
+
+
+WORDS_FILE = "event_words.jsonl"
 
 
 def _get_events(doc: Doc) -> list[EventRecord]:
@@ -108,6 +116,7 @@ class EventExtractor:
         self.name = name
         self.trigger_rows: list[dict[str, Any]] = []
         self.cue_sets: dict[str, list[str]] = {}
+        self.word_rows: list[dict[str, Any]] = []
         self.lexicon: Lexicon | None = None
         self.cues: dict[str, frozenset[str]] = {}
 
@@ -118,10 +127,12 @@ class EventExtractor:
         nlp: Language | None = None,
         triggers: Iterable[Mapping[str, Any]] | None = None,
         modality_cues: Mapping[str, Iterable[str]] | None = None,
+        words: Iterable[Mapping[str, Any]] | None = None,
     ) -> None:
-        """Load the rule data: ``triggers`` (rows of data/lexicons/event_triggers.jsonl)
-        and ``modality_cues`` (the object of data/lexicons/modality_cues.json); either left
-        out is read from the shipped file."""
+        """Load the rule data: ``triggers`` (rows of data/lexicons/event_triggers.jsonl),
+        ``modality_cues`` (the object of data/lexicons/modality_cues.json) and ``words``
+        (rows of data/lexicons/event_words.jsonl, the named word sets); any left out is
+        read from the shipped file."""
         if triggers is None:
             rows = [row for _, row in jsonl_objects(TRIGGER_LEXICON)]
         else:
@@ -130,16 +141,32 @@ class EventExtractor:
             raw = srsly.read_json(MODALITY_LEXICON)
         else:
             raw = {name: list(words) for name, words in modality_cues.items()}
-        self._load(rows, raw, source=self.name)
+        if words is None:
+            word_rows = [row for _, row in jsonl_objects(WORDS_LEXICON)]
+        else:
+            word_rows = [dict(row) for row in words]
+        self._load(rows, raw, word_rows, source=self.name)
 
-    def _load(self, rows: list[dict[str, Any]], raw_cues: Any, source: str) -> None:
+    def _load(
+        self,
+        rows: list[dict[str, Any]],
+        raw_cues: Any,
+        word_rows: list[dict[str, Any]],
+        source: str,
+    ) -> None:
+        words = build_word_sets(
+            ((f"{source} word set {number}", row) for number, row in enumerate(word_rows, 1)),
+            source=source,
+        )
         lexicon = build_lexicon(
             ((f"{source} trigger {number}", row) for number, row in enumerate(rows, 1)),
             source=source,
+            words=words,
         )
         cues = build_cues(raw_cues, source=source)
         self.trigger_rows = rows
         self.cue_sets = {name: sorted(cues[name]) for name in CUE_SETS}
+        self.word_rows = word_set_rows(words)
         self.lexicon, self.cues = lexicon, cues
 
     @property
@@ -159,13 +186,15 @@ class EventExtractor:
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / TRIGGERS_FILE, self.trigger_rows)
         srsly.write_json(path / CUES_FILE, self.cue_sets)
+        srsly.write_jsonl(path / WORDS_FILE, self.word_rows)
 
     def from_disk(
         self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()
     ) -> EventExtractor:
         path = Path(path)
         rows = [row for _, row in jsonl_objects(path / TRIGGERS_FILE)]
-        self._load(rows, srsly.read_json(path / CUES_FILE), source=str(path))
+        words = [row for _, row in jsonl_objects(path / WORDS_FILE)]
+        self._load(rows, srsly.read_json(path / CUES_FILE), words, source=str(path))
         return self
 
 

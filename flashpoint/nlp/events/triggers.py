@@ -50,6 +50,11 @@ from flashpoint.nlp.events.syntax import (
     verb_objects,
     verb_subjects,
 )
+from flashpoint.nlp.events.vocabulary import (
+    WORDS_LEXICON,
+    WordSets,
+    load_word_sets,
+)
 
 TRIGGER_LEXICON = resource_path("lexicons", "event_triggers.jsonl")
 
@@ -87,14 +92,19 @@ BARE_POLICIES = frozenset(
 
 
 @lru_cache(maxsize=4)
-def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
-    """Trigger lemmas, word classes and support verbs from the JSONL lexicon."""
-    return build_lexicon(jsonl_objects(path), source=str(path))
+def load_lexicon(path: Path = TRIGGER_LEXICON, words: Path = WORDS_LEXICON) -> Lexicon:
+    """Trigger lemmas, word classes and support verbs from the JSONL lexicon, with the word
+    sets of ``words``."""
+    return build_lexicon(jsonl_objects(path), source=str(path), words=load_word_sets(words))
 
 
-def build_lexicon(rows: Iterable[tuple[str, dict[str, Any]]], source: str) -> Lexicon:
+def build_lexicon(
+    rows: Iterable[tuple[str, dict[str, Any]]], source: str, words: WordSets
+) -> Lexicon:
     """The lexicon from its rows, each as (where it was read, object): kind ``class``,
-    ``support`` or ``trigger``. Errors name the row; ``source`` names the whole."""
+    ``support`` or ``trigger``; ``words`` are the named word sets
+    (:mod:`~flashpoint.nlp.events.vocabulary`). Errors name the row; ``source`` names the
+    whole."""
     triggers: dict[tuple[str, str], list[TriggerSpec]] = {}
     classes: dict[str, frozenset[str]] = {}
     support: frozenset[str] = frozenset()
@@ -163,6 +173,7 @@ def build_lexicon(rows: Iterable[tuple[str, dict[str, Any]]], source: str) -> Le
         triggers={key: tuple(specs) for key, specs in triggers.items()},
         classes=classes,
         support=support,
+        words=words,
     )
 
 
