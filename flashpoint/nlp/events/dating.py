@@ -194,7 +194,7 @@ def resolve_date(
     just_happened = (
         modality == ASSERTED
         and time_verb.pos_ in ("VERB", "AUX")
-        and is_past(time_verb)
+        and is_past(time_verb, trigger.lexicon.words)
         and not (trigger.event_type == "deployment" and is_perfect(time_verb))
     )
     if not just_happened:
@@ -1025,7 +1025,11 @@ def _unreported_act(trigger: Trigger) -> bool:
     aim, by a verb in its base form (an infinitive, or after a modal), is not a report of
     the one event the article dated earlier, so it does not take that event's date."""
     verb = trigger.clause_verb
-    if verb.pos_ not in ("VERB", "AUX") or verb.tag_ != "VB" or is_past(verb):
+    if (
+        verb.pos_ not in ("VERB", "AUX")
+        or verb.tag_ != "VB"
+        or is_past(verb, trigger.lexicon.words)
+    ):
         return False
     return not _refers_to_known(trigger)
 

@@ -107,11 +107,6 @@ from flashpoint.nlp.events.triggers import (
 )
 from flashpoint.schema import ArticleContext
 
-# "UN resolutions ban North Korea from launching": not an event.
-PROHIBITING_VERBS = frozenset(
-    {"ban", "prohibit", "bar", "forbid", "prevent", "stop", "restrain", "deter"}
-)
-
 
 def _prohibited(trigger: Trigger) -> bool:
     """ "ban North Korea from launching", "prohibited it from carrying out tests"."""
@@ -121,7 +116,7 @@ def _prohibited(trigger: Trigger) -> bool:
             return False
         if current.dep_ == "pcomp" and current.head.lower_ == "from":
             verb = current.head.head
-            return verb.lemma_.lower() in PROHIBITING_VERBS
+            return verb.lemma_.lower() in trigger.lexicon.words.prohibiting_verbs
         if current.dep_ not in ("pobj", "pcomp", "prep", "conj"):
             return False
         current = current.head
@@ -312,9 +307,13 @@ def _build_event(
     excluded = roles.targets + roles.places + roles.objects
     actors = countries_of(roles.agents, entities)
     agent_from = roles.agent_from if actors else "none"
-    if not actors and roles.agents and all(is_pronoun_like(a, entities) for a in roles.agents):
-        source = reporting_source(trigger.clause_verb)
-        if source is not None and agrees_in_number(roles.agents, source):
+    if (
+        not actors
+        and roles.agents
+        and all(is_pronoun_like(a, entities, trigger.lexicon.words) for a in roles.agents)
+    ):
+        source = reporting_source(trigger.clause_verb, trigger.lexicon.words)
+        if source is not None and agrees_in_number(roles.agents, source, trigger.lexicon.words):
             actors = countries_of([source], entities)
         if not actors:
             actors = countries_of(governing_subjects(trigger.clause_verb), entities)
@@ -337,7 +336,7 @@ def _build_event(
         # reporter, and (for a nominal trigger) whoever reacts to it ("Japan condemned the
         # launch").
         skip = list(excluded)
-        source = reporting_source(trigger.clause_verb)
+        source = reporting_source(trigger.clause_verb, trigger.lexicon.words)
         if source is not None:
             skip.append(source)
         if not trigger.is_verbal:
