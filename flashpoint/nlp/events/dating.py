@@ -61,16 +61,12 @@ from flashpoint.nlp.events.records import (
 )
 from flashpoint.nlp.events.syntax import (
     CONJ_DEP,
-    DETERMINERS_DEFINITE,
-    ENACTMENT_VERBS,
-    INSTRUMENT_NOUNS,
     LAUNCH_TYPES,
     OBJECT_DEPS,
     PASSIVE_SUBJECT_DEPS,
     POBJ_DEP,
     POSS_DEP,
     PREP_DEP,
-    REPORTING_LEMMAS,
     SANCTIONING_BODIES,
     SUBJECT_DEPS,
     clause_head,
@@ -79,62 +75,11 @@ from flashpoint.nlp.events.syntax import (
     is_perfect,
     path_to,
 )
+from flashpoint.nlp.events.vocabulary import (
+    WordSets,
+)
 from flashpoint.nlp.reference import ReferenceEvent, default_reference_index, ordinal_value
 from flashpoint.schema import ArticleContext
-
-TEMPORAL_NOUNS = frozenset(
-    {
-        "morning",
-        "afternoon",
-        "evening",
-        "night",
-        "day",
-        "time",
-        "hours",
-        "weekend",
-        "dawn",
-        "noon",
-        "midnight",
-        "week",
-        "month",
-        "year",
-    }
-)
-
-
-# Verbs that only say when the event named by their subject happened: "the launch came on
-# June 22", "the drills, which began on August 21".
-OCCURRENCE_VERBS = frozenset(
-    {"come", "occur", "happen", "take", "begin", "start", "end", "follow", "kick", "open"}
-)
-
-
-# "the previous test", "past sanctions": an older event than the article's news.
-EARLIER_MODIFIERS = frozenset({"previous", "prior", "earlier", "past"})
-
-
-# "conducted regularly", "held two to three times a month", "after each test": a habit,
-# not one event, so no particular date (tests/data/README.md: habitual events are null).
-HABITUAL_ADVERBS = frozenset(
-    {"regularly", "routinely", "usually", "often", "frequently", "habitually", "nowadays"}
-)
-
-
-FREQUENCY_HEADS = frozenset({"times", "once", "twice", "thrice", "per"})
-
-
-DISTRIBUTIVE_DETERMINERS = frozenset({"each", "every"})
-
-
-DISTRIBUTIVE_PREPS = frozenset({"after", "following", "before", "with", "during", "upon"})
-
-
-# A caption's picture: "In this undated photo, ...", "This photo, taken Sept. 12, shows ...".
-PICTURE_NOUNS = frozenset({"photo", "photograph", "picture", "image", "footage", "video"})
-
-
-PICTURE_VERBS = frozenset({"show", "depict", "capture"})
-
 
 # Dependencies through which adverbials of the clause hang on its verb or on the trigger.
 ADJUNCT_DEPS = frozenset(
@@ -142,72 +87,8 @@ ADJUNCT_DEPS = frozenset(
 )
 
 
-# Verbs that start or finish an event named by their object: "wrapped up the talks on
-# Friday" dates the talks.
-PHASE_VERBS = frozenset(
-    {"begin", "start", "open", "launch", "end", "wrap", "conclude", "finish", "complete", "close"}
-)
-
-
 # Ongoing states whose "since" date is when they began: "deployed there since September".
 STATE_TYPES = frozenset({"deployment", "exercise"})
-
-
-# Event nouns that name a state, not an act: "the presence of the carriers" goes on at the
-# time the article speaks of it, so it began at a day the clause's date does not give.
-STATE_NOUNS = frozenset({"presence"})
-
-
-# "under sanctions": the trigger names a state its subject is in.
-STATE_PREPS = frozenset({"under"})
-
-
-# "declared on Monday after meeting ...": the adjunct happened the same day.
-SAME_TIME_MARKERS = frozenset({"after", "before", "while", "when", "upon", "during", "as"})
-
-
-# "five days after", "a month before": the event is dated relative to another one.
-INTERVAL_MARKS = frozenset({"after", "before", "since", "until", "till"})
-
-
-INTERVAL_UNITS = frozenset({"day", "week", "month", "year", "hour", "minute"})
-
-
-SAME_DAY_UNITS = frozenset({"hour", "minute"})
-
-
-# With an ordinal (data/reference/ordinals.csv, or "15th"), these make the date a count's scope
-SCOPE_WORDS = frozenset({"latest", "last", "next"})
-
-
-# A date under these prepositions bounds the event, it does not date it ("since 2009").
-BOUND_PREPS = frozenset(
-    {
-        "since",
-        "until",
-        "till",
-        "before",
-        "after",
-        "by",
-        "between",
-        "through",
-        "ahead",
-        "following",
-        "prior",
-    }
-)
-
-
-# Verbs that take notice of an event as it happens ("officials confirmed a missile test on
-# Friday", "radars detected a launch Monday"): their date is, like a reporting clause's, the
-# event's unless the event's own phrase says otherwise. Not "announce": what is announced is
-# often still to come.
-DETECTION_VERBS = frozenset({"confirm", "report", "detect", "spot", "track", "observe"})
-
-
-HISTORY_ADVERBS = frozenset(
-    {"previously", "earlier", "already", "before", "ever", "once", "formerly"}
-)
 
 
 # An event in East Asia reported with a Western (or zone-less) publication date may fall on
@@ -313,7 +194,7 @@ def resolve_date(
     just_happened = (
         modality == ASSERTED
         and time_verb.pos_ in ("VERB", "AUX")
-        and is_past(time_verb)
+        and is_past(time_verb, trigger.lexicon.words)
         and not (trigger.event_type == "deployment" and is_perfect(time_verb))
     )
     if not just_happened:
@@ -441,13 +322,17 @@ def _past_date_in_sentence(
         between = path_to(span.root, trigger.token)[1:]
         if any(
             t in trigger_tokens
-            or t.lower_ in BOUND_PREPS
+            or t.lower_ in trigger.lexicon.words.bound_preps
             or (t.pos_ == "VERB" and _other_event_modifier(t, trigger))
             for t in between
         ):
             continue  # a nested event's date ("drills ever held, after the test in
             # January"), or a bound ("since 2009")
-        if any(c.dep_ == "mark" and c.lower_ in BOUND_PREPS for t in between for c in t.children):
+        if any(
+            c.dep_ == "mark" and c.lower_ in trigger.lexicon.words.bound_preps
+            for t in between
+            for c in t.children
+        ):
             continue  # a bounding clause's own date: "the first time since Seoul agreed in July"
         resolved = _resolve_in_article(span.text, context, tz)
         if resolved.value is None or is_current(resolved.value, context):
@@ -474,13 +359,6 @@ def is_current(value: str, context: ArticleContext) -> bool:
     return value >= start.isoformat()
 
 
-LATEST_MODIFIERS = frozenset({"latest", "recent", "last", "newest", "most"})
-
-
-# Determiners that point back to something already named ("the launch", "those tests").
-ANAPHORIC_DETERMINERS = frozenset({"the", "that", "these", "those"})
-
-
 def _previous_mention(
     trigger: Trigger, state: ArticleState, context: ArticleContext
 ) -> EventDate | None:
@@ -490,10 +368,11 @@ def _previous_mention(
     older event (the nearest antecedent), not the article's news."""
     token = trigger.token
     if trigger.is_verbal or not any(
-        c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS for c in token.children
+        c.dep_ == "det" and c.lower_ in trigger.lexicon.words.anaphoric_determiners
+        for c in token.children
     ):
         return None  # "this launch", "its launch": the article's own news
-    if any(c.lower_ in LATEST_MODIFIERS for c in token.children):
+    if any(c.lower_ in trigger.lexicon.words.latest_modifiers for c in token.children):
         return None  # "the latest launch": the newest, not the one just named
     sent = token.sent
     gap = sent.doc.text[max(state.previous_end, 0) : sent.start_char]
@@ -536,7 +415,9 @@ def is_progressive(trigger: Trigger) -> bool:
 
 
 def _is_state_noun(trigger: Trigger) -> bool:
-    return not trigger.is_verbal and trigger.token.lemma_.lower() in STATE_NOUNS
+    return (
+        not trigger.is_verbal and trigger.token.lemma_.lower() in trigger.lexicon.words.state_nouns
+    )
 
 
 def ongoing_month(found: EventDate) -> EventDate:
@@ -582,7 +463,7 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
         if current.i in other_ids:
             shared = _shares_trailing_date(trigger, current)
             return 1 if shared or _simultaneous_with(trigger, current) else None
-        if current.dep_ == PREP_DEP and current.lower_ in BOUND_PREPS:
+        if current.dep_ == PREP_DEP and current.lower_ in trigger.lexicon.words.bound_preps:
             if current.lower_ == "since" and _since_dates_state(current, trigger, anchors):
                 return 0  # "has been operational since May": the state began then
             return None
@@ -592,7 +473,7 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
         if (
             current.pos_ in ("NOUN", "PROPN")
             and current.i not in inside
-            and current.lower_ not in TEMPORAL_NOUNS
+            and current.lower_ not in trigger.lexicon.words.temporal_nouns
             and current.ent_type_ not in ("TIME", "DATE")
             and not _names_same_event(current, trigger)
         ):
@@ -603,14 +484,14 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
     if governing is None:
         return None
     if governing.i in {t.i for t in trigger.token.subtree}:
-        if _own_clause_below(governing, trigger.token):
+        if _own_clause_below(governing, trigger):
             return None  # "flew 500 km in August, and on Sept. 9 the North conducted a test"
         if _other_event_modifier(governing, trigger):
             return None  # "fired a satellite, newer than the one launched three years ago"
         return 0  # "launched a rocket carrying a satellite on Sunday": the same event
     if not trigger.is_verbal:
         noun = _np_head(trigger.token)
-        if governing.lemma_.lower() in OCCURRENCE_VERBS and (
+        if governing.lemma_.lower() in trigger.lexicon.words.occurrence_verbs and (
             (noun.dep_ in SUBJECT_DEPS and noun.head == governing)
             or (
                 governing.dep_ in ("relcl", "acl")
@@ -618,7 +499,9 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
             )
         ):
             return 0  # "the launch attempt came on June 22", "the drills, which began on Aug. 21"
-        if governing.lemma_.lower() in PHASE_VERBS and _object_of(trigger.token, governing):
+        if governing.lemma_.lower() in trigger.lexicon.words.phase_verbs and _object_of(
+            trigger.token, governing
+        ):
             return 0  # "wrapped up two days of talks on Friday", "opened the drills Monday"
         if _counted_by_support(trigger.token, governing, trigger.lexicon):
             return 0  # "held a round of drills in August 2015": holding the round is the act
@@ -626,20 +509,25 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
             return 0  # "signed on Thursday a bill that broadens sanctions"
         if noun.dep_ == POBJ_DEP and noun.head.lower_ == "with" and noun.head.head == governing:
             return 0  # "responded on Saturday with a live-fire drill": the drill is the act
-        if governing.lemma_.lower() in DETECTION_VERBS and _object_of(trigger.token, governing):
+        if governing.lemma_.lower() in trigger.lexicon.words.detection_verbs and _object_of(
+            trigger.token, governing
+        ):
             return 1  # "officials confirmed another missile test Friday morning"
         return None
     path = path_to(trigger.clause_verb, governing)
     if not path or path[-1].head != governing:
         return None
-    if governing.lemma_.lower() in REPORTING_LEMMAS and path[-1].dep_ in ("ccomp", "parataxis"):
+    if governing.lemma_.lower() in trigger.lexicon.words.reporting_lemmas and path[-1].dep_ in (
+        "ccomp",
+        "parataxis",
+    ):
         return 1
     if all(t.dep_ in ("conj", "xcomp", "advcl") for t in path) and (
-        path[-1].dep_ != "advcl" or _elaborating_participle(path[-1])
+        path[-1].dep_ != "advcl" or _elaborating_participle(path[-1], trigger.lexicon.words)
     ):
         return 0  # "fired ... and flew over Japan on Tuesday", "tightened ..., banning ..."
     if all(t.dep_ in ("pcomp", "prep", "advcl") for t in path) and any(
-        t.lower_ in SAME_TIME_MARKERS
+        t.lower_ in trigger.lexicon.words.same_time_markers
         for t in [*path, *(c for t in path for c in t.children if c.dep_ == "mark")]
     ):
         return 1  # "declared on Monday after meeting Japanese officials"
@@ -655,7 +543,7 @@ def _since_dates_state(since: Token, trigger: Trigger, anchors: set[int]) -> boo
     above it that can take it."""
     state_verbs = set(anchors)
     token = trigger.token
-    if token.dep_ == POBJ_DEP and token.head.lower_ in STATE_PREPS:
+    if token.dep_ == POBJ_DEP and token.head.lower_ in trigger.lexicon.words.state_preps:
         state_verbs.add(token.head.head.i)  # "has been under sanctions"
     elif trigger.event_type not in STATE_TYPES:
         return False
@@ -742,19 +630,22 @@ def _when_clause_of(date_span: Span, verb: Token) -> bool:
     return i < len(doc) and doc[i].lower_ == "when" and doc[i].head == verb
 
 
-def _own_clause_below(verb: Token, trigger: Token) -> bool:
+def _own_clause_below(verb: Token, trigger: Trigger) -> bool:
     """``verb`` heads a coordinated clause with a subject of its own under the trigger
     ("fired a missile, and the North then conducted ..."): its dates are that clause's."""
     current = verb
     for _ in range(12):
-        if current == trigger or current.head == current:
+        if current == trigger.token or current.head == current:
             return False
         has_subject = any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in current.children)
         if has_subject and (
             current.dep_ == CONJ_DEP
             or (
                 current.dep_ == "advcl"
-                and any(c.dep_ == "mark" and c.lower_ in INTERVAL_MARKS for c in current.children)
+                and any(
+                    c.dep_ == "mark" and c.lower_ in trigger.lexicon.words.interval_marks
+                    for c in current.children
+                )
             )
         ):
             return True  # "meeting Xi for the first time since Seoul agreed in July"
@@ -776,9 +667,6 @@ def _shares_trailing_date(trigger: Trigger, verb: Token) -> bool:
     )
 
 
-SIMULTANEITY_MARKS = frozenset({"as", "while", "when"})
-
-
 def _simultaneous_with(trigger: Trigger, verb: Token) -> bool:
     """The trigger's clause is an "as/while/when" clause of ``verb`` ("fired missiles on
     Monday, as world leaders met in China"): it happened at the time ``verb`` did, so the
@@ -789,25 +677,22 @@ def _simultaneous_with(trigger: Trigger, verb: Token) -> bool:
         and clause.tag_ not in ("VBP", "VBZ")  # "as troops stage drills": began before
         and clause.dep_ == "advcl"
         and clause.head == verb
-        and any(c.dep_ == "mark" and c.lower_ in SIMULTANEITY_MARKS for c in clause.children)
+        and any(
+            c.dep_ == "mark" and c.lower_ in trigger.lexicon.words.simultaneity_marks
+            for c in clause.children
+        )
     )
 
 
-def _elaborating_participle(verb: Token) -> bool:
+def _elaborating_participle(verb: Token, words: WordSets) -> bool:
     """A bare participle clause ("tightened sanctions on Monday, capping oil imports")
     spells out what its governing verb did, at the same time; a clause with a
     subordinator ("after", "before") places another event."""
     return (
         verb.tag_ == "VBG"
-        and verb.lemma_.lower() not in CONSEQUENCE_VERBS
+        and verb.lemma_.lower() not in words.consequence_verbs
         and not any(c.dep_ == "mark" for c in verb.children)
     )
-
-
-# "..., prompting the council to tighten sanctions": what followed, not the same act.
-CONSEQUENCE_VERBS = frozenset(
-    {"prompt", "lead", "cause", "force", "trigger", "spark", "push", "spur", "provoke", "draw"}
-)
 
 
 def _np_head(token: Token) -> Token:
@@ -863,14 +748,6 @@ def _set_off_after(date_span: Span, trigger: Trigger) -> bool:
     )
 
 
-# "newer than the one launched in 2013", "as far as the one tested in June", "unlike those
-# fired last year": words that bring in another thing of the same kind to compare with.
-COMPARISON_WORDS = frozenset({"than", "as", "like", "unlike"})
-
-
-OTHER_INSTANCE_NOUNS = frozenset({"one", "ones", "those", "that"})
-
-
 def _other_event_modifier(verb: Token, trigger: Trigger) -> bool:
     """``verb`` is a participle or relative clause on another thing compared with the
     trigger's ("a newer satellite than the one launched three years ago") and names an
@@ -883,8 +760,8 @@ def _other_event_modifier(verb: Token, trigger: Trigger) -> bool:
     specs = trigger.lexicon.triggers.get((verb.lemma_.lower(), "VERB"), ())
     if not any(spec.event_type == trigger.event_type for spec in specs):
         return False
-    compared = head.lower_ in OTHER_INSTANCE_NOUNS or (
-        head.dep_ == POBJ_DEP and head.head.lower_ in COMPARISON_WORDS
+    compared = head.lower_ in trigger.lexicon.words.other_instance_nouns or (
+        head.dep_ == POBJ_DEP and head.head.lower_ in trigger.lexicon.words.comparison_words
     )
     return compared
 
@@ -892,19 +769,18 @@ def _other_event_modifier(verb: Token, trigger: Trigger) -> bool:
 def _carried_by_instrument(trigger: Trigger, verb: Token) -> bool:
     """Sanctions inside the bill or resolution that ``verb`` enacts ("signed a bill that
     broadens sanctions", "voted in favor of a resolution toughening sanctions")."""
-    if trigger.event_type != "sanction" or verb.lemma_.lower() not in ENACTMENT_VERBS:
+    if (
+        trigger.event_type != "sanction"
+        or verb.lemma_.lower() not in trigger.lexicon.words.enactment_verbs
+    ):
         return False
     path = path_to(trigger.token, verb)
     if not path or path[-1].head != verb:
         return False
-    return any(t.lemma_.lower() in INSTRUMENT_NOUNS and t.pos_ in ("NOUN", "PROPN") for t in path)
-
-
-# "a round of talks", "a series of tests", "a wave of sanctions": nouns that only count or
-# group the events named by their "of" object.
-MEASURE_NOUNS = frozenset(
-    {"round", "series", "wave", "set", "salvo", "volley", "batch", "spate", "string", "day"}
-)
+    return any(
+        t.lemma_.lower() in trigger.lexicon.words.instrument_nouns and t.pos_ in ("NOUN", "PROPN")
+        for t in path
+    )
 
 
 def _counted_by_support(noun: Token, verb: Token, lexicon: Lexicon) -> bool:
@@ -913,7 +789,7 @@ def _counted_by_support(noun: Token, verb: Token, lexicon: Lexicon) -> bool:
     the events as it would carry the noun itself, so a date on the verb is theirs."""
     if verb.lemma_.lower() not in lexicon.support or not _object_of(noun, verb):
         return False
-    return noun.head.head.lemma_.lower() in MEASURE_NOUNS
+    return noun.head.head.lemma_.lower() in lexicon.words.measure_nouns
 
 
 def _object_of(noun: Token, verb: Token) -> bool:
@@ -960,19 +836,30 @@ def _historical(trigger: Trigger) -> bool:
     for child in verb.children:
         if (
             child.dep_ == "advmod"
-            and child.lower_ in HISTORY_ADVERBS
+            and child.lower_ in trigger.lexicon.words.history_adverbs
             and not any(c.lower_ == "than" for c in child.children)
         ):
             return True  # but "two weeks earlier than last year" only compares the timing
-    marks = [c for c in verb.children if c.dep_ == "mark" and c.lower_ in INTERVAL_MARKS]
-    if verb.dep_ in (POBJ_DEP, "pcomp") and verb.head.lower_ in INTERVAL_MARKS:
+    marks = [
+        c
+        for c in verb.children
+        if c.dep_ == "mark" and c.lower_ in trigger.lexicon.words.interval_marks
+    ]
+    if (
+        verb.dep_ in (POBJ_DEP, "pcomp")
+        and verb.head.lower_ in trigger.lexicon.words.interval_marks
+    ):
         marks.append(verb.head)
     doc = verb.doc
     for mark in marks:
         before = doc[max(mark.i - 3, verb.sent.start) : mark.i]
         # "37 minutes after it lifted off", "hours after the test": the same news, not an
         # older event
-        if any(t.lemma_.lower() in INTERVAL_UNITS - SAME_DAY_UNITS for t in before):
+        if any(
+            t.lemma_.lower()
+            in trigger.lexicon.words.interval_units - trigger.lexicon.words.same_day_units
+            for t in before
+        ):
             return True
     return False
 
@@ -1001,21 +888,24 @@ def no_particular_time(trigger: Trigger) -> bool:
         for token in _adjuncts(anchor):
             lower = token.lower_
             dets = {c.lower_ for c in token.children if c.dep_ == "det"}
-            if token.dep_ == "advmod" and lower in HABITUAL_ADVERBS:
+            if token.dep_ == "advmod" and lower in trigger.lexicon.words.habitual_adverbs:
                 return True
             if lower == "past" and token.dep_ == POBJ_DEP and token.head.lower_ == "in":
                 return True  # "in the past"
-            if token.lemma_.lower() in INTERVAL_UNITS and (
-                token.head.lower_ in FREQUENCY_HEADS
-                or any(c.lower_ in FREQUENCY_HEADS for c in token.children)
-                or dets & DISTRIBUTIVE_DETERMINERS
+            if token.lemma_.lower() in trigger.lexicon.words.interval_units and (
+                token.head.lower_ in trigger.lexicon.words.frequency_heads
+                or any(c.lower_ in trigger.lexicon.words.frequency_heads for c in token.children)
+                or dets & trigger.lexicon.words.distributive_determiners
                 or (lower == "days" and "these" in dets)
             ):
                 return True  # "three times a month", "every year", "these days"
             if (
                 token.dep_ == POBJ_DEP
-                and token.head.lower_ in DISTRIBUTIVE_PREPS
-                and (lower in DISTRIBUTIVE_DETERMINERS or dets & DISTRIBUTIVE_DETERMINERS)
+                and token.head.lower_ in trigger.lexicon.words.distributive_preps
+                and (
+                    lower in trigger.lexicon.words.distributive_determiners
+                    or dets & trigger.lexicon.words.distributive_determiners
+                )
             ):
                 return True  # "following each of its tests", "after every launch"
     return False
@@ -1039,11 +929,6 @@ def _up_to_now(verb: Token) -> bool:
     return False
 
 
-UNREALISED_MODIFIERS = frozenset(
-    {"next", "upcoming", "planned", "proposed", "possible", "future", "potential", "further"}
-)
-
-
 def _refers_to_known(trigger: Trigger) -> bool:
     """ "could never tolerate the test", "discussed the launches": a definite or possessed
     event noun names an event that happened, whatever the clause around it hedges, so it
@@ -1059,10 +944,15 @@ def _refers_to_known(trigger: Trigger) -> bool:
     if trigger.is_verbal or trigger.support is not None or token.pos_ not in ("NOUN", "PROPN"):
         return False
     children = list(token.children)
-    if any(c.lower_ in UNREALISED_MODIFIERS for c in children if c.dep_ in ("amod", "det")):
+    if any(
+        c.lower_ in trigger.lexicon.words.unrealised_modifiers
+        for c in children
+        if c.dep_ in ("amod", "det")
+    ):
         return False
     return any(
-        (c.dep_ == "det" and c.lower_ in DETERMINERS_DEFINITE) or c.dep_ == POSS_DEP
+        (c.dep_ == "det" and c.lower_ in trigger.lexicon.words.determiners_definite)
+        or c.dep_ == POSS_DEP
         for c in children
     )
 
@@ -1072,15 +962,15 @@ def _has_scope_marker(trigger: Trigger, *, ordinal_only: bool = False) -> bool:
     scope, not the event's date. ``ordinal_only``: "the first successful launch" names an
     older event than the latest one."""
     return any(
-        _is_scope_marker(c.lower_, ordinal_only=ordinal_only)
+        _is_scope_marker(c.lower_, trigger.lexicon.words, ordinal_only=ordinal_only)
         for c in trigger.token.children
         if c.dep_ in ("amod", "nummod")
     )
 
 
-def _is_scope_marker(word: str, *, ordinal_only: bool = False) -> bool:
+def _is_scope_marker(word: str, words: WordSets, *, ordinal_only: bool = False) -> bool:
     """An ordinal ("second", "15th") or, unless ``ordinal_only``, "latest", "last", "next"."""
-    return ordinal_value(word) is not None or (not ordinal_only and word in SCOPE_WORDS)
+    return ordinal_value(word) is not None or (not ordinal_only and word in words.scope_words)
 
 
 def _counted_part_of(trigger: Trigger) -> bool:
@@ -1092,13 +982,18 @@ def _counted_part_of(trigger: Trigger) -> bool:
     if trigger.is_verbal or token.dep_ != POBJ_DEP or head.lower_ != "of":
         return False
     return any(
-        _is_scope_marker(c.lower_) for c in head.head.children if c.dep_ in ("amod", "nummod")
+        _is_scope_marker(c.lower_, trigger.lexicon.words)
+        for c in head.head.children
+        if c.dep_ in ("amod", "nummod")
     )
 
 
 def _names_earlier(trigger: Trigger) -> bool:
     """ "its previous test": an older event than the one the article reports."""
-    return any(c.dep_ == "amod" and c.lower_ in EARLIER_MODIFIERS for c in trigger.token.children)
+    return any(
+        c.dep_ == "amod" and c.lower_ in trigger.lexicon.words.earlier_modifiers
+        for c in trigger.token.children
+    )
 
 
 def takes_article_date(record: EventRecord, trigger: Trigger) -> bool:
@@ -1130,7 +1025,11 @@ def _unreported_act(trigger: Trigger) -> bool:
     aim, by a verb in its base form (an infinitive, or after a modal), is not a report of
     the one event the article dated earlier, so it does not take that event's date."""
     verb = trigger.clause_verb
-    if verb.pos_ not in ("VERB", "AUX") or verb.tag_ != "VB" or is_past(verb):
+    if (
+        verb.pos_ not in ("VERB", "AUX")
+        or verb.tag_ != "VB"
+        or is_past(verb, trigger.lexicon.words)
+    ):
         return False
     return not _refers_to_known(trigger)
 
@@ -1143,12 +1042,15 @@ def _caption_picture(trigger: Trigger) -> Token | None:
         for child in current.children:
             if child.dep_ == PREP_DEP and child.lower_ == "in":
                 for obj in child.children:
-                    if obj.dep_ == POBJ_DEP and obj.lemma_.lower() in PICTURE_NOUNS:
+                    if (
+                        obj.dep_ == POBJ_DEP
+                        and obj.lemma_.lower() in trigger.lexicon.words.picture_nouns
+                    ):
                         return obj
             if (
-                current.lemma_.lower() in PICTURE_VERBS
+                current.lemma_.lower() in trigger.lexicon.words.picture_verbs
                 and child.dep_ in SUBJECT_DEPS
-                and child.lemma_.lower() in PICTURE_NOUNS
+                and child.lemma_.lower() in trigger.lexicon.words.picture_nouns
             ):
                 return child
         if current.head == current:
@@ -1290,7 +1192,7 @@ def _offset_from_last_dated(
     if found is None or last is None or last.precision != "day" or last.value is None:
         return None
     shift_days, _, governing = found
-    if governing.lemma_.lower() not in OCCURRENCE_VERBS:
+    if governing.lemma_.lower() not in trigger.lexicon.words.occurrence_verbs:
         return None
     subjects = [c for c in governing.children if c.dep_ in SUBJECT_DEPS]
     if not subjects or any(t in trigger_tokens for subject in subjects for t in subject.subtree):
@@ -1452,7 +1354,11 @@ def _latest_window(trigger: Trigger, actors: list[str]) -> int:
     """How far back an undated report of a complete series' event may reach: "its
     latest nuclear test" any time in the past year; an undated test or Security Council
     sanctions reported as news, a few weeks (the last one before publication)."""
-    latest = any(c.lower_ in LATEST_MODIFIERS for c in trigger.token.children if c.dep_ == "amod")
+    latest = any(
+        c.lower_ in trigger.lexicon.words.latest_modifiers
+        for c in trigger.token.children
+        if c.dep_ == "amod"
+    )
     if trigger.event_type == "nuclear_test":
         return 366 if latest else NEWS_WINDOW_DAYS
     if trigger.event_type == "sanction" and "org:unsc" in actors:

@@ -113,11 +113,6 @@ from flashpoint.nlp.events.triggers import (
 )
 from flashpoint.schema import ArticleContext
 
-# "UN resolutions ban North Korea from launching": not an event.
-PROHIBITING_VERBS = frozenset(
-    {"ban", "prohibit", "bar", "forbid", "prevent", "stop", "restrain", "deter"}
-)
-
 
 def _prohibited(trigger: Trigger) -> bool:
     """ "ban North Korea from launching", "prohibited it from carrying out tests"."""
@@ -127,7 +122,7 @@ def _prohibited(trigger: Trigger) -> bool:
             return False
         if current.dep_ == "pcomp" and current.head.lower_ == "from":
             verb = current.head.head
-            return verb.lemma_.lower() in PROHIBITING_VERBS
+            return verb.lemma_.lower() in trigger.lexicon.words.prohibiting_verbs
         if current.dep_ not in ("pobj", "pcomp", "prep", "conj"):
             return False
         current = current.head
@@ -308,11 +303,11 @@ def _remember_subject(sent: Span, entities: EntityIndex, state: ArticleState) ->
             return
 
 
-SIDE_COUNTS = frozenset({"two", "three", "four", "both", "all"})
-
-
 def _shows_two_sides(
-    roles: Roles, entities: EntityIndex, clause: list[Token] | None = None
+    roles: Roles,
+    entities: EntityIndex,
+    side_counts: frozenset[str],
+    clause: list[Token] | None = None,
 ) -> bool:
     """A second side the entities may not resolve: a named co-party ("a call with Moon"),
     a coordinated agent or a plural that counts its sides ("Putin and Abe", "the two
@@ -326,7 +321,7 @@ def _shows_two_sides(
             # "the two leaders", "both sides": a plural that counts its sides
             token.tag_ in ("NNS", "NNPS")
             and any(
-                c.dep_ in ("nummod", "det", "predet") and c.lower_ in SIDE_COUNTS
+                c.dep_ in ("nummod", "det", "predet") and c.lower_ in side_counts
                 for c in token.children
             )
         ):
@@ -360,9 +355,13 @@ def _build_event(
     excluded = roles.targets + roles.places + roles.objects
     actors = countries_of(roles.agents, entities)
     agent_from = roles.agent_from if actors else "none"
-    if not actors and roles.agents and all(is_pronoun_like(a, entities) for a in roles.agents):
-        source = reporting_source(trigger.clause_verb)
-        if source is not None and agrees_in_number(roles.agents, source):
+    if (
+        not actors
+        and roles.agents
+        and all(is_pronoun_like(a, entities, trigger.lexicon.words) for a in roles.agents)
+    ):
+        source = reporting_source(trigger.clause_verb, trigger.lexicon.words)
+        if source is not None and agrees_in_number(roles.agents, source, trigger.lexicon.words):
             actors = countries_of([source], entities)
         if not actors:
             actors = countries_of(governing_subjects(trigger.clause_verb), entities)
@@ -385,7 +384,7 @@ def _build_event(
         # reporter, and (for a nominal trigger) whoever reacts to it ("Japan condemned the
         # launch").
         skip = list(excluded)
-        source = reporting_source(trigger.clause_verb)
+        source = reporting_source(trigger.clause_verb, trigger.lexicon.words)
         if source is not None:
             skip.append(source)
         if not trigger.is_verbal:
@@ -430,7 +429,10 @@ def _build_event(
         EventRecord("", "", 0, 0, 0, event_type, "", actors=actors, participants=participants),
         host=location_country(roles.places, entities),
         two_sides_in_parse=_shows_two_sides(
-            roles, entities, list(sent) if agent_from == "clause" else None
+            roles,
+            entities,
+            trigger.lexicon.words.side_counts,
+            list(sent) if agent_from == "clause" else None,
         ),
     ):
         return None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from spacy.tokens import Token
 
-from flashpoint.config import REPO_ROOT
+from flashpoint.config import resource_path
 
 ASSERTED = "asserted"
 
@@ -69,13 +69,7 @@ FRAMING_DEPS = frozenset(
 CLAUSE_BOUNDARY_DEPS = frozenset({"relcl", "acl", "parataxis"})
 
 
-FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "’ll"})
-
-
-POSSIBLE_AUX = frozenset({"may", "might", "could", "can", "ca", "would", "should", "must"})
-
-
-MODALITY_LEXICON = REPO_ROOT / "data" / "lexicons" / "modality_cues.json"
+MODALITY_LEXICON = resource_path("lexicons", "modality_cues.json")
 
 
 CUE_SETS = (
@@ -89,6 +83,13 @@ CUE_SETS = (
     "possible_nouns",
     "reporting_verbs",
     "doubting_verbs",
+    "future_aux",
+    "possible_aux",
+    "conditional_marks",
+    "cause_preps",
+    "cause_nouns",
+    "happening_verbs",
+    "definite_markers",
 )
 
 
@@ -119,9 +120,6 @@ def default_cues() -> dict[str, frozenset[str]]:
     return load_cues()
 
 
-CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
-
-
 @dataclass(frozen=True, slots=True)
 class ModalityResult:
     """The modality, the word that decided it, and who reports the event (if anyone)."""
@@ -131,7 +129,7 @@ class ModalityResult:
     source: Token | None = None
 
 
-def _aux_modality(verb: Token) -> str | None:
+def _aux_modality(verb: Token, cues: Mapping[str, frozenset[str]]) -> str | None:
     """Negation and modal auxiliaries directly on a verb (or adjective/noun predicate)."""
     result: str | None = None
     for child in verb.children:
@@ -139,9 +137,9 @@ def _aux_modality(verb: Token) -> str | None:
         if child.dep_ in NEG_DEPS:
             return NEGATED
         if child.dep_ in AUX_DEPS or child.tag_ == "MD":
-            if lower in FUTURE_AUX:
+            if lower in cues["future_aux"]:
                 result = result or PLANNED
-            elif lower in POSSIBLE_AUX:
+            elif lower in cues["possible_aux"]:
                 result = POSSIBLE
             elif lower in ("going", "gon"):
                 result = result or PLANNED
@@ -153,22 +151,18 @@ def _aux_modality(verb: Token) -> str | None:
     return result
 
 
-CAUSE_PREPS = frozenset({"over", "despite", "following"})
-
-
-CAUSE_NOUNS = frozenset({"response", "reaction", "retaliation", "reply", "protest"})
-
-
-def _is_cause(prep: Token) -> bool:
+def _is_cause(prep: Token, cues: Mapping[str, frozenset[str]]) -> bool:
     """A preposition that introduces what prompted the governing event ("over the launch",
     "in response to the test"): that event is a given, not framed by the governor's
     modality."""
     lower = prep.lower_
-    return lower in CAUSE_PREPS or (lower in ("to", "for") and prep.head.lower_ in CAUSE_NOUNS)
+    return lower in cues["cause_preps"] or (
+        lower in ("to", "for") and prep.head.lower_ in cues["cause_nouns"]
+    )
 
 
-def _is_conditional(verb: Token) -> bool:
-    return any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in verb.children)
+def _is_conditional(verb: Token, cues: Mapping[str, frozenset[str]]) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in cues["conditional_marks"] for c in verb.children)
 
 
 def _has_particle(verb: Token, particles: set[str]) -> bool:
@@ -244,10 +238,10 @@ def event_modality(
 
     heads = [trigger] if support is None else [trigger, support]
     for head in heads:
-        aux = _aux_modality(head)
+        aux = _aux_modality(head, cues)
         if aux:
             note(aux, head)
-        if _is_conditional(head):
+        if _is_conditional(head, cues):
             note(POSSIBLE, head)
         for child in head.children:
             lower = child.lower_
@@ -301,9 +295,9 @@ def event_modality(
             break
         if dep in CLAUSE_BOUNDARY_DEPS:
             break
-        if dep == "pobj" and _is_cause(head):
+        if dep == "pobj" and _is_cause(head, cues):
             break  # "will impose sanctions in response to Sunday's launch": a given
-        if _presupposed_topic(current, trigger):
+        if _presupposed_topic(current, trigger, cues):
             break  # "warned that holding the drills would be like throwing fuel on a fire"
         lemma = head.lemma_.lower()
         lower = head.lower_
@@ -424,13 +418,19 @@ def event_modality(
                 "dobj",
                 "nsubjpass",
                 "conj",
-            ) and not (dep == "advcl" and _is_conditional(current)):
-                aux = _aux_modality(head)
+            ) and not (dep == "advcl" and _is_conditional(current, cues)):
+                aux = _aux_modality(head, cues)
                 if aux and not (aux == NEGATED and dep not in ("xcomp", "dobj")):
                     note(aux, head)
-            if _is_conditional(head) and dep in ("xcomp", "dobj", "pobj", "prep", "nsubjpass"):
+            if _is_conditional(head, cues) and dep in (
+                "xcomp",
+                "dobj",
+                "pobj",
+                "prep",
+                "nsubjpass",
+            ):
                 note(POSSIBLE, head)
-        if dep == "advcl" and _is_conditional(current):
+        if dep == "advcl" and _is_conditional(current, cues):
             note(POSSIBLE, current)
         acc = _according_to(head)
         if acc is not None and source is None:
@@ -472,24 +472,14 @@ def event_modality(
     return ModalityResult(ASSERTED, None, source)
 
 
-# Verbs whose subject is the event itself happening: "the drills would go ahead", "whether
-# the talks will take place" keep the complement's modality.
-HAPPENING_VERBS = frozenset(
-    {"come", "occur", "happen", "take", "begin", "start", "end", "go", "proceed", "resume"}
-)
-
-
-DEFINITE_MARKERS = frozenset({"the", "this", "that", "these", "those"})
-
-
-def _definite(noun: Token) -> bool:
+def _definite(noun: Token, cues: Mapping[str, frozenset[str]]) -> bool:
     return any(
-        (c.dep_ == "det" and c.lower_ in DEFINITE_MARKERS) or c.dep_ == "poss"
+        (c.dep_ == "det" and c.lower_ in cues["definite_markers"]) or c.dep_ == "poss"
         for c in noun.children
     )
 
 
-def _presupposed_topic(current: Token, trigger: Token) -> bool:
+def _presupposed_topic(current: Token, trigger: Token, cues: Mapping[str, frozenset[str]]) -> bool:
     """A definite event that is the subject of a complement clause ("warned that holding
     the drills would be like ...", "asked whether the launch was a success"): the report,
     warning or question is about what is said of it, while the definite phrase takes the
@@ -497,11 +487,11 @@ def _presupposed_topic(current: Token, trigger: Token) -> bool:
     the event happening ("warned that the drills would go ahead")."""
     if current.dep_ not in ("nsubj", "csubj") or current.head.dep_ != "ccomp":
         return False
-    if current.head.lemma_.lower() in HAPPENING_VERBS:
+    if current.head.lemma_.lower() in cues["happening_verbs"]:
         return False
     if current.dep_ == "csubj":
-        return current.tag_ == "VBG" and trigger.head == current and _definite(trigger)
-    return current == trigger and trigger.pos_ in ("NOUN", "PROPN") and _definite(trigger)
+        return current.tag_ == "VBG" and trigger.head == current and _definite(trigger, cues)
+    return current == trigger and trigger.pos_ in ("NOUN", "PROPN") and _definite(trigger, cues)
 
 
 def _past_time_clause(verb: Token) -> bool:

@@ -20,8 +20,10 @@ from flashpoint.nlp.events.modality import (
     ASSERTED,
 )
 from flashpoint.nlp.events.syntax import (
-    COINCIDE_PREPS,
     POBJ_DEP,
+)
+from flashpoint.nlp.events.vocabulary import (
+    WordSets,
 )
 
 
@@ -80,12 +82,14 @@ class TriggerSpec:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """The trigger lexicon (data/lexicons/event_triggers.jsonl): specs by (lemma, POS), word
-    classes by name, light verbs."""
+    """The event vocabulary: from data/lexicons/event_triggers.jsonl the trigger specs by
+    (lemma, POS), word classes by name and light verbs; from event_words.jsonl the named
+    word sets the rules consult (``words``)."""
 
     triggers: dict[tuple[str, str], tuple[TriggerSpec, ...]]
     classes: dict[str, frozenset[str]]
     support: frozenset[str]
+    words: WordSets
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +126,7 @@ class Trigger:
         if self.is_verbal or verb.dep_ != POBJ_DEP:
             return verb
         prep = verb.head
-        if prep.lower_ in COINCIDE_PREPS and prep.head.pos_ in ("VERB", "AUX"):
+        if prep.lower_ in self.lexicon.words.coincide_preps and prep.head.pos_ in ("VERB", "AUX"):
             return prep.head
         return verb
 

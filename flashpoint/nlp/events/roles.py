@@ -27,14 +27,11 @@ from flashpoint.nlp.events.records import (
 )
 from flashpoint.nlp.events.syntax import (
     CONJ_DEP,
-    ENACTMENT_VERBS,
-    INSTRUMENT_NOUNS,
     LAUNCH_TYPES,
     OBJECT_DEPS,
     POBJ_DEP,
     POSS_DEP,
     PREP_DEP,
-    RELATIVE_PRONOUNS,
     SUBJECT_DEPS,
     clause_head,
     conj_root,
@@ -45,87 +42,13 @@ from flashpoint.nlp.events.syntax import (
     verb_objects,
     verb_subjects,
 )
-from flashpoint.nlp.events.triggers import (
-    PARTY_PREPS,
+from flashpoint.nlp.events.vocabulary import (
+    WordSets,
 )
 
 # Through these a verb without its own subject takes its head's ("after meeting", "agreed
 # to deploy", "fired missiles and threatened ...").
 SUBJECT_INHERIT_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acomp", "prep"})
-
-
-# "asked the US to deploy": the object of these verbs is the agent of the xcomp.
-SUBJECT_CONTROL_VERBS = frozenset(
-    {
-        "agree",
-        "plan",
-        "promise",
-        "vow",
-        "try",
-        "decide",
-        "want",
-        "hope",
-        "seek",
-        "refuse",
-        "threaten",
-        "pledge",
-        "offer",
-        "intend",
-        "aim",
-        "continue",
-        "begin",
-        "start",
-        "fail",
-    }
-)
-
-
-PRONOUNS = frozenset(
-    {"it", "its", "they", "their", "them", "we", "our", "he", "his", "she", "her", "i"}
-)
-
-
-GENERIC_AGENT_HEADS = frozenset(
-    {
-        "country",
-        "regime",
-        "nation",
-        "state",
-        "government",
-        "military",
-        "north",
-        "side",
-        "isolated",
-        "communist",
-    }
-)
-
-
-TARGET_PREPS = frozenset({"toward", "towards", "at", "against", "on", "upon"})
-
-
-PLACE_PREPS = frozenset(
-    {
-        "in",
-        "into",
-        "over",
-        "near",
-        "off",
-        "inside",
-        "across",
-        "onto",
-        "to",
-        "within",
-        "around",
-        "outside",
-        "from",
-        "at",
-        "through",
-    }
-)
-
-
-AGENT_PREPS = frozenset({"by"})
 
 
 SYMMETRIC_TYPES = frozenset({"meeting", "exercise"})
@@ -146,7 +69,7 @@ class Roles:
     agent_from: str = "none"  # syntax|inherited|none
 
 
-def _subject_of(verb: Token) -> tuple[list[Token], str]:
+def _subject_of(verb: Token, words: WordSets) -> tuple[list[Token], str]:
     """Agents of a verb: its subject, the "by" phrase of a passive, or the subject it
     inherits from the verb it depends on ("after meeting", "agreed to deploy")."""
     current = verb
@@ -154,21 +77,21 @@ def _subject_of(verb: Token) -> tuple[list[Token], str]:
     for _ in range(6):
         passive = is_passive(current)
         if passive or current.dep_ == "acl":
-            agents = [o for _, o in prep_objects(current, AGENT_PREPS)]
+            agents = [o for _, o in prep_objects(current, words.agent_preps)]
             if agents:
                 return expand_conjuncts(agents), how
         subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
         if subjects and not passive:
             subject = subjects[0]
-            if subject.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+            if subject.lower_ in words.relative_pronouns and current.dep_ == "relcl":
                 return [current.head], how
             return expand_conjuncts([subject]), how
         if current.dep_ == "relcl" and not passive:
             return [current.head], how
         if current.dep_ == "acl" and not passive:
-            enactor = _enacting_verb(current.head)
+            enactor = _enacting_verb(current.head, words)
             if enactor is not None:
-                return _subject_of(enactor)
+                return _subject_of(enactor, words)
         if passive or current.dep_ in ("relcl", "acl"):
             break
         dep = current.dep_
@@ -177,7 +100,7 @@ def _subject_of(verb: Token) -> tuple[list[Token], str]:
             break
         if dep == "xcomp":
             controllers = [c for c in head.children if c.dep_ in OBJECT_DEPS]
-            if controllers and head.lemma_.lower() not in SUBJECT_CONTROL_VERBS:
+            if controllers and head.lemma_.lower() not in words.subject_control_verbs:
                 return expand_conjuncts(controllers), "inherited"
         if dep == "pcomp" and head.pos_ == "ADP":
             head = head.head
@@ -193,12 +116,12 @@ def _subject_of(verb: Token) -> tuple[list[Token], str]:
 INSTRUMENT_PATH_DEPS = frozenset({"dobj", POBJ_DEP, PREP_DEP, "nsubjpass", "conj", "appos"})
 
 
-def _enacting_verb(noun: Token) -> Token | None:
+def _enacting_verb(noun: Token, words: WordSets) -> Token | None:
     """The verb that enacts a bill or resolution ("the council voted in favor of a
     resolution toughening sanctions", "adopted a resolution imposing sanctions"): whoever
     enacts the instrument is who imposes what it carries, so its subject is the agent of
     the instrument's own verb."""
-    if noun.lemma_.lower() not in INSTRUMENT_NOUNS or noun.pos_ not in ("NOUN", "PROPN"):
+    if noun.lemma_.lower() not in words.instrument_nouns or noun.pos_ not in ("NOUN", "PROPN"):
         return None
     current = noun
     for _ in range(6):
@@ -206,7 +129,7 @@ def _enacting_verb(noun: Token) -> Token | None:
             return None
         current = current.head
         if current.pos_ in ("VERB", "AUX"):
-            return current if current.lemma_.lower() in ENACTMENT_VERBS else None
+            return current if current.lemma_.lower() in words.enactment_verbs else None
     return None
 
 
@@ -217,10 +140,10 @@ def trigger_roles(trigger: Trigger, entities: EntityIndex) -> Roles:
     anchors = [token] if trigger.support is None else [token, trigger.support]
     if token.pos_ == "VERB":
         if trigger.spec.role == "subject":
-            roles.objects = verb_subjects(token)  # the missile that flew
+            roles.objects = verb_subjects(token, trigger.lexicon.words)  # the missile that flew
         else:
-            roles.agents, roles.agent_from = _subject_of(token)
-            roles.objects = verb_objects(token)
+            roles.agents, roles.agent_from = _subject_of(token, trigger.lexicon.words)
+            roles.objects = verb_objects(token, trigger.lexicon.words)
     else:
         agents: list[Token] = []
         for child in token.children:
@@ -231,7 +154,7 @@ def trigger_roles(trigger: Trigger, entities: EntityIndex) -> Roles:
                 agents.append(child)
         agents += [
             o
-            for _, o in prep_objects(token, AGENT_PREPS | frozenset({"from"}))
+            for _, o in prep_objects(token, trigger.lexicon.words.agent_preps | frozenset({"from"}))
             if np_countries(o, entities) and trigger.event_type in LAUNCH_TYPES | {"sanction"}
         ]
         if token.dep_ == CONJ_DEP:  # "North Korea's nuclear and missile tests"
@@ -240,26 +163,34 @@ def trigger_roles(trigger: Trigger, entities: EntityIndex) -> Roles:
         roles.agents = expand_conjuncts(agents)
         roles.agent_from = "syntax" if roles.agents else "none"
         if trigger.support is not None:
-            subjects, how = _subject_of(trigger.support)
+            subjects, how = _subject_of(trigger.support, trigger.lexicon.words)
             if subjects:
                 roles.agents = roles.agents + [s for s in subjects if s not in roles.agents]
                 roles.agent_from = how if roles.agent_from == "none" else roles.agent_from
         roles.objects = [o for _, o in prep_objects(token, frozenset({"of"}))]
     for anchor in anchors:
-        party_preps = trigger.spec.party_preps or PARTY_PREPS
+        party_preps = trigger.spec.party_preps or trigger.lexicon.words.party_preps
         roles.parties.extend(o for _, o in prep_objects(anchor, party_preps))
-        for prep, obj in prep_objects(anchor, TARGET_PREPS):
+        for prep, obj in prep_objects(anchor, trigger.lexicon.words.target_preps):
             if prep in ("at", "on") and trigger.event_type != "sanction":
                 roles.places.append(obj)
             else:
                 roles.targets.append(obj)
-        for _, obj in prep_objects(anchor, PLACE_PREPS - TARGET_PREPS):
+        for _, obj in prep_objects(
+            anchor, trigger.lexicon.words.place_preps - trigger.lexicon.words.target_preps
+        ):
             roles.places.append(obj)
     # Prepositional phrases often attach to the object: "fired missiles into the sea",
     # "the deployment of THAAD in South Korea".
     for obj in roles.objects:
         roles.places.extend(
-            o for _, o in prep_objects(obj, PLACE_PREPS - {"from", "at", "on"} - TARGET_PREPS)
+            o
+            for _, o in prep_objects(
+                obj,
+                trigger.lexicon.words.place_preps
+                - {"from", "at", "on"}
+                - trigger.lexicon.words.target_preps,
+            )
         )
         if trigger.event_type == "sanction":
             roles.targets.extend(o for _, o in prep_objects(obj, frozenset({"on", "against"})))
@@ -273,7 +204,9 @@ def trigger_roles(trigger: Trigger, entities: EntityIndex) -> Roles:
                     for obj in child.children:
                         if obj.dep_ == POBJ_DEP:
                             roles.parties.append(obj)
-                            roles.parties.extend(o for _, o in prep_objects(obj, PARTY_PREPS))
+                            roles.parties.extend(
+                                o for _, o in prep_objects(obj, trigger.lexicon.words.party_preps)
+                            )
     return roles
 
 
@@ -286,20 +219,19 @@ def countries_of(tokens: Iterable[Token], entities: EntityIndex) -> list[str]:
     return out
 
 
-def is_pronoun_like(token: Token, entities: EntityIndex) -> bool:
+def is_pronoun_like(token: Token, entities: EntityIndex, words: WordSets) -> bool:
     return entities.of(token) is None and (
-        token.lower_ in PRONOUNS or token.pos_ == "PRON" or token.lower_ in GENERIC_AGENT_HEADS
+        token.lower_ in words.pronouns
+        or token.pos_ == "PRON"
+        or token.lower_ in words.generic_agent_heads
     )
 
 
-SINGULAR_NEUTER_PRONOUNS = frozenset({"it", "its"})
-
-
-def agrees_in_number(pronouns: list[Token], antecedent: Token) -> bool:
+def agrees_in_number(pronouns: list[Token], antecedent: Token, words: WordSets) -> bool:
     """ "officials said ... when it put its first satellite into orbit": "it" cannot stand
     for a plural noun phrase, so a plural reporter is not the antecedent of a singular
     pronoun; the pronoun is left to the clauses above it and the article's memory."""
-    singular = all(p.lower_ in SINGULAR_NEUTER_PRONOUNS for p in pronouns)
+    singular = all(p.lower_ in words.singular_neuter_pronouns for p in pronouns)
     return not (singular and antecedent.tag_ in ("NNS", "NNPS"))
 
 

@@ -1,10 +1,12 @@
-"""The terms event extraction is written in: dependency labels (ClearNLP style), the word
-classes more than one step looks at, and small questions about a clause's syntax.
+"""The terms event extraction is written in: dependency labels (ClearNLP style) and small
+questions about a clause's syntax (the words they look for are sets of
+:class:`~flashpoint.nlp.events.vocabulary.WordSets`, passed in or reached through the trigger's
+lexicon).
 
 Noun phrases, conjuncts and prepositional objects; a verb's subjects and objects; the
 reporting clause above a clause; tense (:func:`is_past`, :func:`is_perfect`) and whether a
 mention names a kind of event rather than one event (:func:`is_generic`). It imports no
-other stage, so every stage may use it.
+other stage (only the vocabulary), so every stage may use it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
+
+from flashpoint.nlp.events.vocabulary import (
+    WordSets,
+)
 
 if TYPE_CHECKING:
     from flashpoint.nlp.events.records import Trigger
@@ -50,81 +56,6 @@ NP_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nummod", 
 
 
 NP_INNER_DEPS = NP_MODIFIER_DEPS | {POSS_DEP, APPOS_DEP, CONJ_DEP, "cc", "det", "case", "punct"}
-
-
-RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
-
-
-DETERMINERS_DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our"})
-
-
-GENERIC_DETERMINERS = frozenset(
-    {
-        "such",
-        "these",
-        "those",
-        "any",
-        "more",
-        "further",
-        "repeated",
-        "frequent",
-        "future",
-        "other",
-        "many",
-        "several",
-        "multiple",
-        "some",
-        "no",
-        "all",
-        "new",
-    }
-)
-
-
-# "these"/"those" point back at events just named when the clause reports them as done.
-DEMONSTRATIVES = frozenset({"these", "those"})
-
-
-# "these sanctions" points back at the sanctions just reported: sanctions are one event
-# named in the plural, where "these launches" are several events, a kind.
-ANAPHORIC_PLURALS = DEMONSTRATIVES
-
-
-VAGUE_QUANTITIES = frozenset({"dozens", "hundreds", "scores", "many", "numerous", "series"})
-
-
-# Sanctions that come with a law or resolution take its date: "signed into law on Thursday a
-# bill that broadens sanctions", "voted on Monday for a resolution toughening sanctions".
-ENACTMENT_VERBS = frozenset(
-    {"sign", "adopt", "pass", "approve", "enact", "vote", "issue", "unveil", "introduce"}
-)
-
-
-INSTRUMENT_NOUNS = frozenset(
-    {"bill", "law", "resolution", "act", "order", "package", "legislation", "decree", "draft"}
-)
-
-
-# "said in a phone call", "during the drills", "at the summit": the verb happens within the
-# event, so it dates it.
-COINCIDE_PREPS = frozenset({"in", "during", "at", "into", "on"})
-
-
-REPORTING_LEMMAS = frozenset(
-    {
-        "say",
-        "claim",
-        "report",
-        "announce",
-        "state",
-        "tell",
-        "add",
-        "insist",
-        "allege",
-        "confirm",
-        "declare",
-    }
-)
 
 
 # Where a launch or test happened is the launching country, not where the missile landed.
@@ -195,7 +126,7 @@ def is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("auxpass", *PASSIVE_SUBJECT_DEPS) for c in verb.children)
 
 
-def verb_objects(verb: Token) -> list[Token]:
+def verb_objects(verb: Token, words: WordSets) -> list[Token]:
     """The thing acted on: direct object, passive subject, or the noun a participle or
     relative clause modifies ("the THAAD system America is installing")."""
     objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
@@ -206,7 +137,7 @@ def verb_objects(verb: Token) -> list[Token]:
     ):
         own_subject = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
         if (verb.dep_ == "acl" and verb.tag_ == "VBN") or (
-            own_subject and own_subject[0].lower_ not in RELATIVE_PRONOUNS
+            own_subject and own_subject[0].lower_ not in words.relative_pronouns
         ):
             objects = [verb.head]
     if not objects and verb.dep_ == CONJ_DEP:
@@ -216,16 +147,16 @@ def verb_objects(verb: Token) -> list[Token]:
     return expand_conjuncts(objects)
 
 
-def verb_subjects(verb: Token) -> list[Token]:
+def verb_subjects(verb: Token, words: WordSets) -> list[Token]:
     """What a verb says something about: "the *missile* flew", "the *rocket*, which blasted
     off", "the *rocket* flying through the sky"."""
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
-    if subjects and subjects[0].lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+    if subjects and subjects[0].lower_ in words.relative_pronouns and verb.dep_ == "relcl":
         return [verb.head]
     if not subjects and verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
         return [verb.head]
     if not subjects and verb.dep_ in (CONJ_DEP, "advcl", "xcomp"):
-        return verb_subjects(verb.head) if verb.head != verb else []
+        return verb_subjects(verb.head, words) if verb.head != verb else []
     return expand_conjuncts(subjects)
 
 
@@ -248,13 +179,13 @@ def pos_key(token: Token) -> str | None:
     return None
 
 
-def reporting_source(token: Token) -> Token | None:
+def reporting_source(token: Token, words: WordSets) -> Token | None:
     """The subject of the reporting verb whose complement holds ``token``."""
     current = token
     for _ in range(8):
         if (
             current.dep_ in ("ccomp", "parataxis")
-            and current.head.lemma_.lower() in REPORTING_LEMMAS
+            and current.head.lemma_.lower() in words.reporting_lemmas
         ):
             subjects = [c for c in current.head.children if c.dep_ in SUBJECT_DEPS]
             return subjects[0] if subjects else None
@@ -262,7 +193,7 @@ def reporting_source(token: Token) -> Token | None:
             break
         current = current.head
     root = token.sent.root
-    if root.lemma_.lower() in REPORTING_LEMMAS and root != token:
+    if root.lemma_.lower() in words.reporting_lemmas and root != token:
         for child in root.children:
             if child.dep_ in SUBJECT_DEPS and child.i > token.i:
                 return child
@@ -297,7 +228,7 @@ def is_perfect(verb: Token) -> bool:
     )
 
 
-def is_past(verb: Token) -> bool:
+def is_past(verb: Token, words: WordSets) -> bool:
     """Reported as done: simple past, present perfect, or a passive/progressive past."""
     current = verb
     for _ in range(4):
@@ -312,7 +243,7 @@ def is_past(verb: Token) -> bool:
         if lowers & {"was", "were"}:
             return True
         if "had" in lowers:
-            return reporting_source(current) is not None  # backshift under "said"
+            return reporting_source(current, words) is not None  # backshift under "said"
         if auxes and not (lowers == {"to"} and current.dep_ == "xcomp"):
             return False  # "agreed to strengthen ...": the tense is the governing verb's
         if current.dep_ in ("xcomp", "pcomp", "advcl", "conj", "acomp") and current.head != current:
@@ -330,38 +261,46 @@ def is_generic(trigger: Trigger) -> bool:
         if trigger.support is not None and _habitual_bare_plural(trigger.support, token):
             return True
         if trigger.support is not None or not _plural_noun(token):
-            generic = GENERIC_DETERMINERS - {"new"}
-            if trigger.support is not None and is_past(trigger.support):
-                generic -= DEMONSTRATIVES  # "those drills were being conducted": the ones named
+            generic = trigger.lexicon.words.generic_determiners - {"new"}
+            if trigger.support is not None and is_past(trigger.support, trigger.lexicon.words):
+                generic -= (
+                    trigger.lexicon.words.demonstratives
+                )  # "those drills were being conducted": the ones named
             return any(c.lower_ in generic for c in token.children if c.dep_ in ("det", "amod"))
         dets = [c for c in token.children if c.dep_ in ("det", POSS_DEP, "amod", "nummod")]
         if token.pos_ == "VERB":
             dets += _left_determiners(token)
-        if trigger.event_type == "sanction" and any(d.lower_ in ANAPHORIC_PLURALS for d in dets):
+        if trigger.event_type == "sanction" and any(
+            d.lower_ in trigger.lexicon.words.anaphoric_plurals for d in dets
+        ):
             return False  # "retaliation for these sanctions": one package, named in plural
-        if any(d.lower_ in GENERIC_DETERMINERS for d in dets):
+        if any(d.lower_ in trigger.lexicon.words.generic_determiners for d in dets):
             return True
-        if _partitive_of(token):
+        if _partitive_of(token, trigger.lexicon.words):
             return True  # "most of North Korea's missile tests": a share of a set of events
         if token.dep_ == POBJ_DEP and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN":
             # "the flurry of military drills", "the latest round of sanctions"
             dets += [c for c in token.head.head.children if c.dep_ in ("det", POSS_DEP)]
         return not any(
-            d.lower_ in DETERMINERS_DEFINITE or d.dep_ in (POSS_DEP, "nummod") for d in dets
+            d.lower_ in trigger.lexicon.words.determiners_definite or d.dep_ in (POSS_DEP, "nummod")
+            for d in dets
         )
     if trigger.event_type == "sanction":
         return False  # "it also bans exports of copper": the goods, not a kind of event
-    objects = verb_objects(token)
+    objects = verb_objects(token, trigger.lexicon.words)
     for obj in objects:
         if obj.tag_ in ("NNS", "NNPS"):
             quantities = [
                 c for c in obj.children if c.dep_ in ("det", "nummod", "amod", "quantmod")
             ]
             if not quantities or any(
-                c.lower_ in VAGUE_QUANTITIES | GENERIC_DETERMINERS for c in quantities
+                c.lower_
+                in trigger.lexicon.words.vague_quantities
+                | trigger.lexicon.words.generic_determiners
+                for c in quantities
             ):
                 return True
-        if obj.lower_ in VAGUE_QUANTITIES:
+        if obj.lower_ in trigger.lexicon.words.vague_quantities:
             return True
     return False
 
@@ -383,13 +322,7 @@ def _plural_noun(token: Token) -> bool:
     return token.tag_ in ("NNS", "NNPS") or (token.tag_ == "VBZ" and pos_key(token) == "NOUN")
 
 
-# "most of its tests", "some of the drills": a quantity taken from a set of events.
-PARTITIVE_QUANTITIES = frozenset(
-    {"most", "many", "some", "all", "several", "few", "dozens", "hundreds", "scores", "majority"}
-)
-
-
-def _partitive_of(token: Token) -> bool:
+def _partitive_of(token: Token, words: WordSets) -> bool:
     """A plural event noun counted by a vague quantity through "of" ("most of North
     Korea's tests had failed"): the mention is about a share of many events, however
     definite the set's own determiner, so it has no one date."""
@@ -398,7 +331,7 @@ def _partitive_of(token: Token) -> bool:
         _plural_noun(token)
         and token.dep_ == POBJ_DEP
         and head.lower_ == "of"
-        and head.head.lower_ in PARTITIVE_QUANTITIES
+        and head.head.lower_ in words.partitive_quantities
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-from flashpoint.config import REPO_ROOT
+from flashpoint.config import resource_path
 from flashpoint.jsonl import jsonl_objects
 from flashpoint.nlp.events.entities import (
     EntityIndex,
@@ -50,14 +50,13 @@ from flashpoint.nlp.events.syntax import (
     verb_objects,
     verb_subjects,
 )
+from flashpoint.nlp.events.vocabulary import (
+    WORDS_LEXICON,
+    WordSets,
+    load_word_sets,
+)
 
-TRIGGER_LEXICON = REPO_ROOT / "data" / "lexicons" / "event_triggers.jsonl"
-
-
-DESTINATION_PREPS = frozenset({"to", "into", "in", "onto", "on", "near", "at", "inside"})
-
-
-PARTY_PREPS = frozenset({"with", "between", "among"})
+TRIGGER_LEXICON = resource_path("lexicons", "event_triggers.jsonl")
 
 
 PARTY_LABELS = frozenset({"GPE", "NORP", "PERSON", "ORG"})
@@ -87,14 +86,19 @@ BARE_POLICIES = frozenset(
 
 
 @lru_cache(maxsize=4)
-def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
-    """Trigger lemmas, word classes and support verbs from the JSONL lexicon."""
-    return build_lexicon(jsonl_objects(path), source=str(path))
+def load_lexicon(path: Path = TRIGGER_LEXICON, words: Path = WORDS_LEXICON) -> Lexicon:
+    """Trigger lemmas, word classes and support verbs from the JSONL lexicon, with the word
+    sets of ``words``."""
+    return build_lexicon(jsonl_objects(path), source=str(path), words=load_word_sets(words))
 
 
-def build_lexicon(rows: Iterable[tuple[str, dict[str, Any]]], source: str) -> Lexicon:
+def build_lexicon(
+    rows: Iterable[tuple[str, dict[str, Any]]], source: str, words: WordSets
+) -> Lexicon:
     """The lexicon from its rows, each as (where it was read, object): kind ``class``,
-    ``support`` or ``trigger``. Errors name the row; ``source`` names the whole."""
+    ``support`` or ``trigger``; ``words`` are the named word sets
+    (:mod:`~flashpoint.nlp.events.vocabulary`). Errors name the row; ``source`` names the
+    whole."""
     triggers: dict[tuple[str, str], list[TriggerSpec]] = {}
     classes: dict[str, frozenset[str]] = {}
     support: frozenset[str] = frozenset()
@@ -163,6 +167,7 @@ def build_lexicon(rows: Iterable[tuple[str, dict[str, Any]]], source: str) -> Le
         triggers={key: tuple(specs) for key, specs in triggers.items()},
         classes=classes,
         support=support,
+        words=words,
     )
 
 
@@ -288,8 +293,8 @@ def _noun_modifiers(noun: Token, entities: EntityIndex) -> tuple[list[Token], li
     return content, tokens
 
 
-def _destination(token: Token) -> bool:
-    return bool(prep_objects(token, DESTINATION_PREPS)) or any(
+def _destination(token: Token, words: WordSets) -> bool:
+    return bool(prep_objects(token, words.destination_preps)) or any(
         c.dep_ == "advmod" and c.lower_ in ("there", "here", "abroad", "overseas")
         for c in token.children
     )
@@ -308,23 +313,17 @@ def _party_tokens(token: Token, preps: frozenset[str], entities: EntityIndex) ->
     return found
 
 
-COPULAS = frozenset({"be", "remain", "become", "stay"})
-
-
-PREDICATE_PREPS = frozenset({"on", "in"})
-
-
-def _copula_of(token: Token) -> Token | None:
+def _copula_of(token: Token, words: WordSets) -> Token | None:
     """The copula a predicate hangs on: "is" in "the battery is operational" or in "a unit
     is on combat duty"; None when the word is not the predicate of a copula."""
     head = token.head
-    if token.dep_ == "acomp" and head.lemma_.lower() in COPULAS:
+    if token.dep_ == "acomp" and head.lemma_.lower() in words.copulas:
         return head
     if (
         token.dep_ == POBJ_DEP
         and head.dep_ == PREP_DEP
-        and head.lower_ in PREDICATE_PREPS
-        and head.head.lemma_.lower() in COPULAS
+        and head.lower_ in words.predicate_preps
+        and head.head.lemma_.lower() in words.copulas
     ):
         return head.head
     return None
@@ -373,21 +372,25 @@ def _check_spec(
     support = _support_verb(token, lexicon) if pos == "NOUN" else None
     if spec.predicate:
         # What the copula says it of is the evidence: "the *battery* is operational".
-        support = _copula_of(token)
+        support = _copula_of(token, lexicon.words)
         if support is None:
             return None
     if spec.support_only and (support is None or support.lemma_.lower() not in spec.support_only):
         return None
     pronoun_role = False
     if spec.predicate and support is not None:
-        heads = verb_subjects(support)
+        heads = verb_subjects(support, lexicon.words)
         tokens = [t for h in heads for t in noun_phrase(h)]
         pronoun_role = bool(heads) and all(
             h.pos_ == "PRON" and entities.of(h) is None for h in heads
         )
         content = [h for h in heads if h.pos_ != "PRON"]
     elif pos == "VERB":
-        heads = verb_subjects(token) if spec.role == "subject" else verb_objects(token)
+        heads = (
+            verb_subjects(token, lexicon.words)
+            if spec.role == "subject"
+            else verb_objects(token, lexicon.words)
+        )
         tokens = [t for h in heads for t in noun_phrase(h)]
         pronoun_role = bool(heads) and all(
             h.pos_ == "PRON" and entities.of(h) is None for h in heads
@@ -401,7 +404,7 @@ def _check_spec(
             ]
         content = [h for h in heads if h.pos_ != "PRON"]
         if spec.object_words:
-            objects = verb_objects(token) + [
+            objects = verb_objects(token, lexicon.words) + [
                 o for _, o in prep_objects(token, frozenset({"into", "to"}))
             ]
             if not any(o.lemma_.lower() in spec.object_words for o in objects):
@@ -442,15 +445,15 @@ def _check_spec(
             elif policy == "support":
                 accepted = support is not None
             elif policy == "party":
-                preps = spec.party_preps or PARTY_PREPS
+                preps = spec.party_preps or lexicon.words.party_preps
                 accepted = bool(_party_tokens(token, preps, entities)) or (
                     support is not None and bool(_party_tokens(support, preps, entities))
                 )
             elif policy == "multi_agent":
-                subjects = verb_subjects(token) if pos == "VERB" else []
+                subjects = verb_subjects(token, lexicon.words) if pos == "VERB" else []
                 accepted = len(subjects) > 1 or any(s.lower_ in ("both", "two") for s in subjects)
             elif policy == "foreign_party":
-                accepted = _foreign_destination(token, entities)
+                accepted = _foreign_destination(token, entities, lexicon.words)
             if accepted:
                 break
         if not accepted:
@@ -460,7 +463,8 @@ def _check_spec(
     if spec.article_needs and not state.doc_classes & spec.article_needs:
         return None
     if spec.requires_destination and not (
-        _destination(token) or (support is not None and _destination(support))
+        _destination(token, lexicon.words)
+        or (support is not None and _destination(support, lexicon.words))
     ):
         return None
     if spec.requires_weapon and not any(
@@ -470,12 +474,12 @@ def _check_spec(
     return _Candidate(spec, support, evidence, bare, via_coref)
 
 
-def _foreign_destination(token: Token, entities: EntityIndex) -> bool:
+def _foreign_destination(token: Token, entities: EntityIndex, words: WordSets) -> bool:
     """A visit or arrival whose destination is a country other than the visitor's."""
     destinations = [o for _, o in prep_objects(token, frozenset({"in", "to", "at"}))]
     hosts = {c for o in destinations for c in np_countries(o, entities)}
     visitors = (
-        {c for s in verb_subjects(token) for c in np_countries(s, entities)}
+        {c for s in verb_subjects(token, words) for c in np_countries(s, entities)}
         if token.pos_ == "VERB"
         else set()
     )
@@ -543,7 +547,7 @@ def find_triggers(
             is_space = bool(spec.space and candidate.evidence & spec.space)
             if spec.space and not is_space and pos == "VERB":
                 # "a rocket carrying a satellite": the payload is in the object's clause.
-                carried = [t for o in verb_objects(token) for t in o.subtree]
+                carried = [t for o in verb_objects(token, lexicon.words) for t in o.subtree]
                 is_space = bool(classes_in(carried, lexicon, entities) & spec.space)
             if spec.space and not is_space and "projectile" not in candidate.evidence:
                 is_space = (

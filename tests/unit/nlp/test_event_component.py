@@ -17,6 +17,7 @@ from flashpoint.jsonl import jsonl_objects
 from flashpoint.nlp.events.component import EVENTS, EventExtractor, article_of, set_article
 from flashpoint.nlp.events.modality import MODALITY_LEXICON
 from flashpoint.nlp.events.triggers import TRIGGER_LEXICON
+from flashpoint.nlp.events.vocabulary import WORDS_LEXICON
 from flashpoint.nlp.process import process_batch
 from flashpoint.schema import ArticleContext
 from flashpoint.store import load_corpus
@@ -104,3 +105,38 @@ def test_bad_rule_data_is_an_error_naming_it(nlp: Language) -> None:
         extractor.initialize(triggers=[{"kind": "nonsense"}])
     with pytest.raises(ValueError, match="negating_verbs"):
         extractor.initialize(modality_cues={"planning_verbs": ["plan"]})
+    rows = [row for _, row in jsonl_objects(WORDS_LEXICON)]
+    with pytest.raises(ValueError, match=r"my_events word set 1: unknown word set 'pictures'"):
+        extractor.initialize(words=[{"set": "pictures", "words": ["photo"]}, *rows])
+    with pytest.raises(ValueError, match="word sets missing: \\['picture_nouns'\\]"):
+        extractor.initialize(words=[r for r in rows if r["set"] != "picture_nouns"])
+    with pytest.raises(ValueError, match="must be a list of words"):
+        extractor.initialize(
+            words=[{**r, "words": "photo"} if r["set"] == "picture_nouns" else r for r in rows]
+        )
+
+
+PROHIBITION = "UN resolutions ban North Korea from launching ballistic missiles."
+
+
+def test_word_sets_come_from_initialize_and_travel_with_the_pipeline(
+    nlp: Language, tmp_path: Path
+) -> None:
+    """The word sets the rules consult are the component's data: emptying
+    ``prohibiting_verbs`` turns "ban North Korea from launching" into a launch, and the
+    changed sets are what ``to_disk``/``from_disk`` carry."""
+    rows = [row for _, row in jsonl_objects(WORDS_LEXICON)]
+    shipped = EventExtractor(nlp, "shipped")
+    shipped.initialize(nlp=nlp)
+    assert "missile_launch" not in [e.event_type for e in shipped(nlp(PROHIBITION))._.events]
+
+    changed = EventExtractor(nlp, "changed")
+    changed.initialize(
+        nlp=nlp,
+        words=[{**r, "words": []} if r["set"] == "prohibiting_verbs" else r for r in rows],
+    )
+    assert "missile_launch" in [e.event_type for e in changed(nlp(PROHIBITION))._.events]
+
+    changed.to_disk(tmp_path / "changed")
+    reloaded = EventExtractor(nlp, "reloaded").from_disk(tmp_path / "changed")
+    assert "missile_launch" in [e.event_type for e in reloaded(nlp(PROHIBITION))._.events]
