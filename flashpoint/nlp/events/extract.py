@@ -95,6 +95,7 @@ from flashpoint.nlp.events.roles import (
     is_pronoun_like,
     location_country,
     location_of,
+    owners_of,
     trigger_roles,
     weapons_of,
 )
@@ -374,6 +375,9 @@ def _build_event(
         if not actors and state.subject_country:
             actors = [state.subject_country]
         agent_from = "pronoun" if actors else "none"
+    if not actors:
+        actors = owners_of(trigger, roles, entities)
+        agent_from = "syntax" if actors else agent_from
     party_countries = countries_of(roles.parties, entities)
     if event_type in SYMMETRIC_TYPES:
         actors += [c for c in party_countries if c not in actors]

@@ -326,6 +326,40 @@ def clause_tokens(trigger: Trigger, exclude: Iterable[Token]) -> list[Token]:
     return [t for t in head.subtree if t.i not in skip]
 
 
+# What a launch or deployment moves: the country that owns it is the one moving it.
+OWNED_TYPES = LAUNCH_TYPES | frozenset({"deployment"})
+
+
+def owners_of(trigger: Trigger, roles: Roles, entities: EntityIndex) -> list[str]:
+    """Countries named as owners of what was launched or deployed, or as the launch site,
+    for a trigger whose clause names no agent: "a North Korean missile flew over
+    Hokkaido", "U.S. bombers flew over Osan", "the arrival of a U.S. THAAD battery", "a
+    missile launched from a North Korean warship" (plain linguistics: a nationality
+    modifier or a possessor names whose the weapon or force is, and a weapon is fired or
+    sent by whoever owns it; where a launch starts is the launcher's ground). A country
+    that is itself the object or origin is no owner's modifier and counts only as the
+    origin of a launch. Class seen in the demo corpus, Reuters (isot-78d4a88d5306) and
+    news-cluster (g5w-ec0f1c56574624c7) dev articles."""
+    if trigger.event_type not in OWNED_TYPES:
+        return []
+    found: list[str] = []
+    for obj in roles.objects:
+        ent = entities.of(obj)
+        if ent is not None and entity_type(ent) in ("country", "place"):
+            continue  # "the launch of North Korea": not a weapon or a force
+        found += [c for c in np_countries(obj, entities) if c not in found]
+    if trigger.event_type in LAUNCH_TYPES:
+        anchors = [trigger.token] if trigger.support is None else [trigger.token, trigger.support]
+        for anchor in anchors:
+            for _, origin in prep_objects(anchor, frozenset({"from"})):
+                found += [
+                    c
+                    for c in np_countries(origin, entities)
+                    if c.startswith("country:") and c not in found
+                ]
+    return found
+
+
 def location_of(places: list[Token], entities: EntityIndex) -> str | None:
     for token in places:
         for inner in [token, *noun_phrase(token)]:

@@ -655,3 +655,50 @@ def test_a_launch_that_appears_to_have_landed_keeps_the_reported_date(
         "2017-03-20",
         "2017-03-20",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "actor", "participant"),
+    [
+        (
+            "A North Korean ballistic missile flew over Hokkaido on Tuesday.",
+            "missile_launch",
+            "country:PRK",
+            "country:JPN",
+        ),
+        (
+            "Three Russian warships docked in Manila on Friday.",
+            "deployment",
+            "country:RUS",
+            "country:PHL",
+        ),
+        (
+            "The first parts of a U.S. THAAD battery arrived in South Korea on Monday.",
+            "deployment",
+            "country:USA",
+            "country:KOR",
+        ),
+        (
+            "China protested the arrival of American bombers in South Korea.",
+            "deployment",
+            "country:USA",
+            "country:KOR",
+        ),
+    ],
+)
+def test_the_owner_of_what_moved_is_the_actor_not_where_it_went(
+    nlp: Language, text: str, event_type: str, actor: str, participant: str
+) -> None:
+    event = only(events(nlp, text), event_type)
+    assert event.actors == [actor]
+    assert participant in event.participants
+
+
+def test_a_launch_site_names_the_launcher_not_the_reporter(nlp: Language) -> None:
+    launch = only(
+        events(
+            nlp, "The missile was launched from a North Korean submarine, Japanese officials said."
+        ),
+        "missile_launch",
+    )
+    assert launch.actors == ["country:PRK"]
