@@ -88,13 +88,13 @@ from flashpoint.nlp.events.records import (
 from flashpoint.nlp.events.roles import (
     SYMMETRIC_TYPES,
     Roles,
-    agrees_in_number,
     clause_tokens,
     countries_of,
     governing_subjects,
     is_pronoun_like,
     location_country,
     location_of,
+    may_refer_to,
     owners_of,
     trigger_roles,
     weapons_of,
@@ -363,7 +363,7 @@ def _build_event(
     agent_from = roles.agent_from if actors else "none"
     if not actors and roles.agents and all(is_pronoun_like(a, entities) for a in roles.agents):
         source = reporting_source(trigger.clause_verb)
-        if source is not None and agrees_in_number(roles.agents, source):
+        if source is not None and may_refer_to(roles.agents, source, entities):
             actors = countries_of([source], entities)
         if not actors:
             actors = countries_of(governing_subjects(trigger.clause_verb), entities)

@@ -303,6 +303,23 @@ def agrees_in_number(pronouns: list[Token], antecedent: Token) -> bool:
     return not (singular and antecedent.tag_ in ("NNS", "NNPS"))
 
 
+def is_person(token: Token, entities: EntityIndex) -> bool:
+    """A named person ("Prime Minister Shinzo Abe"), by the entity the token heads."""
+    ent = entities.of(token)
+    return ent is not None and (ent.label_ == "PERSON" or entity_type(ent) == "person")
+
+
+def may_refer_to(pronouns: list[Token], antecedent: Token, entities: EntityIndex) -> bool:
+    """Whether the pronoun agents can stand for ``antecedent``: in number
+    (:func:`agrees_in_number`) and in animacy -- "it" and "its" never stand for a person,
+    so "North Korea must be punished for its launch, Abe said" does not make Abe's country
+    the launcher (plain linguistics)."""
+    if not agrees_in_number(pronouns, antecedent):
+        return False
+    neuter = all(p.lower_ in SINGULAR_NEUTER_PRONOUNS for p in pronouns)
+    return not (neuter and is_person(antecedent, entities))
+
+
 def governing_subjects(verb: Token) -> list[Token]:
     """Subjects of the clauses above ``verb`` ("Park denounced the launch after she called
     a meeting": she = Park)."""

@@ -248,10 +248,27 @@ def pos_key(token: Token) -> str | None:
     return None
 
 
+# "North Korea's claim that it had tested ...": a noun of saying takes a clause like a
+# reporting verb does, and its possessor is the one reporting.
+REPORTING_NOUNS = frozenset(
+    {"claim", "statement", "announcement", "report", "assertion", "declaration", "boast"}
+)
+
+
 def reporting_source(token: Token) -> Token | None:
-    """The subject of the reporting verb whose complement holds ``token``."""
+    """The subject of the reporting verb whose complement holds ``token``, or the
+    possessor of a noun of saying ("North Korea's claim that it had tested a missile":
+    plain linguistics, the noun's clause is its content as a verb's complement is)."""
     current = token
     for _ in range(8):
+        if (
+            current.dep_ in ("acl", "ccomp")
+            and current.head.pos_ == "NOUN"
+            and current.head.lemma_.lower() in REPORTING_NOUNS
+            and any(c.dep_ == "mark" and c.lower_ == "that" for c in current.children)
+        ):
+            owners = [c for c in current.head.children if c.dep_ == POSS_DEP]
+            return owners[0] if owners else None
         if (
             current.dep_ in ("ccomp", "parataxis")
             and current.head.lemma_.lower() in REPORTING_LEMMAS

@@ -702,3 +702,27 @@ def test_a_launch_site_names_the_launcher_not_the_reporter(nlp: Language) -> Non
         "missile_launch",
     )
     assert launch.actors == ["country:PRK"]
+
+
+def test_a_pronoun_after_a_claim_stands_for_the_claimant_not_the_subject(nlp: Language) -> None:
+    launch = only(
+        events(
+            nlp,
+            "American and South Korean troops held a drill in reply to North Korea's claim "
+            "that it had tested a new missile.",
+        ),
+        "missile_launch",
+    )
+    assert launch.actors == ["country:PRK"]
+
+
+def test_its_launch_is_not_the_launch_of_the_person_reporting(nlp: Language) -> None:
+    launch = only(
+        events(
+            nlp,
+            "The world must punish North Korea after its launch of two missiles, "
+            "Japanese Prime Minister Shinzo Abe said.",
+        ),
+        "missile_launch",
+    )
+    assert "country:JPN" not in launch.actors
