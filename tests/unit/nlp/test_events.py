@@ -726,3 +726,22 @@ def test_its_launch_is_not_the_launch_of_the_person_reporting(nlp: Language) -> 
         "missile_launch",
     )
     assert "country:JPN" not in launch.actors
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("The UN Security Council slapped a fresh round of sanctions on North Korea.", "org:unsc"),
+        (
+            "Washington, which has approved a series of sanctions against Pyongyang, "
+            "wants China to act.",
+            "country:USA",
+        ),
+    ],
+)
+def test_sanctions_counted_out_by_a_measure_noun_are_imposed_by_the_verb_s_subject(
+    nlp: Language, text: str, actor: str
+) -> None:
+    sanction = only(events(nlp, text), "sanction")
+    assert sanction.actors == [actor]
+    assert sanction.participants == ["country:PRK"]
