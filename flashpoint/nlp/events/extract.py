@@ -88,13 +88,14 @@ from flashpoint.nlp.events.records import (
 from flashpoint.nlp.events.roles import (
     SYMMETRIC_TYPES,
     Roles,
-    agrees_in_number,
     clause_tokens,
     countries_of,
     governing_subjects,
     is_pronoun_like,
     location_country,
     location_of,
+    may_refer_to,
+    owners_of,
     trigger_roles,
     weapons_of,
 )
@@ -361,7 +362,9 @@ def _build_event(
         and all(is_pronoun_like(a, entities, trigger.lexicon.words) for a in roles.agents)
     ):
         source = reporting_source(trigger.clause_verb, trigger.lexicon.words)
-        if source is not None and agrees_in_number(roles.agents, source, trigger.lexicon.words):
+        if source is not None and may_refer_to(
+            roles.agents, source, entities, trigger.lexicon.words
+        ):
             actors = countries_of([source], entities)
         if not actors:
             actors = countries_of(governing_subjects(trigger.clause_verb), entities)
@@ -373,6 +376,9 @@ def _build_event(
         if not actors and state.subject_country:
             actors = [state.subject_country]
         agent_from = "pronoun" if actors else "none"
+    if not actors:
+        actors = owners_of(trigger, roles, entities)
+        agent_from = "syntax" if actors else agent_from
     party_countries = countries_of(roles.parties, entities)
     if event_type in SYMMETRIC_TYPES:
         actors += [c for c in party_countries if c not in actors]

@@ -235,6 +235,25 @@ def agrees_in_number(pronouns: list[Token], antecedent: Token, words: WordSets) 
     return not (singular and antecedent.tag_ in ("NNS", "NNPS"))
 
 
+def is_person(token: Token, entities: EntityIndex) -> bool:
+    """A named person ("Prime Minister Shinzo Abe"), by the entity the token heads."""
+    ent = entities.of(token)
+    return ent is not None and (ent.label_ == "PERSON" or entity_type(ent) == "person")
+
+
+def may_refer_to(
+    pronouns: list[Token], antecedent: Token, entities: EntityIndex, words: WordSets
+) -> bool:
+    """Whether the pronoun agents can stand for ``antecedent``: in number
+    (:func:`agrees_in_number`) and in animacy -- "it" and "its" never stand for a person,
+    so "North Korea must be punished for its launch, Abe said" does not make Abe's country
+    the launcher (plain linguistics)."""
+    if not agrees_in_number(pronouns, antecedent, words):
+        return False
+    neuter = all(p.lower_ in words.singular_neuter_pronouns for p in pronouns)
+    return not (neuter and is_person(antecedent, entities))
+
+
 def governing_subjects(verb: Token) -> list[Token]:
     """Subjects of the clauses above ``verb`` ("Park denounced the launch after she called
     a meeting": she = Park)."""
@@ -256,6 +275,40 @@ def clause_tokens(trigger: Trigger, exclude: Iterable[Token]) -> list[Token]:
     for token in exclude:
         skip.update(t.i for t in token.subtree)
     return [t for t in head.subtree if t.i not in skip]
+
+
+# What a launch or deployment moves: the country that owns it is the one moving it.
+OWNED_TYPES = LAUNCH_TYPES | frozenset({"deployment"})
+
+
+def owners_of(trigger: Trigger, roles: Roles, entities: EntityIndex) -> list[str]:
+    """Countries named as owners of what was launched or deployed, or as the launch site,
+    for a trigger whose clause names no agent: "a North Korean missile flew over
+    Hokkaido", "U.S. bombers flew over Osan", "the arrival of a U.S. THAAD battery", "a
+    missile launched from a North Korean warship" (plain linguistics: a nationality
+    modifier or a possessor names whose the weapon or force is, and a weapon is fired or
+    sent by whoever owns it; where a launch starts is the launcher's ground). A country
+    that is itself the object or origin is no owner's modifier and counts only as the
+    origin of a launch. Class seen in the demo corpus, Reuters (isot-78d4a88d5306) and
+    news-cluster (g5w-ec0f1c56574624c7) dev articles."""
+    if trigger.event_type not in OWNED_TYPES:
+        return []
+    found: list[str] = []
+    for obj in roles.objects:
+        ent = entities.of(obj)
+        if ent is not None and entity_type(ent) in ("country", "place"):
+            continue  # "the launch of North Korea": not a weapon or a force
+        found += [c for c in np_countries(obj, entities) if c not in found]
+    if trigger.event_type in LAUNCH_TYPES:
+        anchors = [trigger.token] if trigger.support is None else [trigger.token, trigger.support]
+        for anchor in anchors:
+            for _, origin in prep_objects(anchor, frozenset({"from"})):
+                found += [
+                    c
+                    for c in np_countries(origin, entities)
+                    if c.startswith("country:") and c not in found
+                ]
+    return found
 
 
 def location_of(places: list[Token], entities: EntityIndex) -> str | None:

@@ -180,9 +180,19 @@ def pos_key(token: Token) -> str | None:
 
 
 def reporting_source(token: Token, words: WordSets) -> Token | None:
-    """The subject of the reporting verb whose complement holds ``token``."""
+    """The subject of the reporting verb whose complement holds ``token``, or the
+    possessor of a noun of saying ("North Korea's claim that it had tested a missile":
+    plain linguistics, the noun's clause is its content as a verb's complement is)."""
     current = token
     for _ in range(8):
+        if (
+            current.dep_ in ("acl", "ccomp")
+            and current.head.pos_ == "NOUN"
+            and current.head.lemma_.lower() in words.reporting_nouns
+            and any(c.dep_ == "mark" and c.lower_ == "that" for c in current.children)
+        ):
+            owners = [c for c in current.head.children if c.dep_ == POSS_DEP]
+            return owners[0] if owners else None
         if (
             current.dep_ in ("ccomp", "parataxis")
             and current.head.lemma_.lower() in words.reporting_lemmas

@@ -203,10 +203,19 @@ def classes_in(tokens: Iterable[Token], lexicon: Lexicon, entities: EntityIndex)
 
 def _support_verb(token: Token, lexicon: Lexicon) -> Token | None:
     """The light verb carrying a nominal trigger: "held talks", "talks were held",
-    "imposed sanctions", "took part in drills"."""
+    "imposed sanctions", "took part in drills", also through a noun that counts it out
+    ("slapped another round of sanctions", "approved a series of sanctions": plain
+    linguistics, the measure noun is the verb's object only grammatically)."""
     head = token.head
     if head == token:
         return None
+    if (
+        token.dep_ == POBJ_DEP
+        and head.lower_ == "of"
+        and head.head.pos_ == "NOUN"
+        and head.head.lemma_.lower() in lexicon.words.share_nouns
+    ):
+        return _support_verb(head.head, lexicon)
     if token.dep_ == CONJ_DEP:
         return _support_verb(conj_root(token), lexicon)
     if token.dep_ in OBJECT_DEPS and any(c.dep_ == "oprd" for c in head.children):

@@ -79,6 +79,8 @@ class WordSets:
     unrealised_modifiers: frozenset[str]
     prohibiting_verbs: frozenset[str]
     side_counts: frozenset[str]
+    reporting_nouns: frozenset[str]
+    share_nouns: frozenset[str]
 
 
 SET_NAMES: tuple[str, ...] = tuple(f.name for f in fields(WordSets))

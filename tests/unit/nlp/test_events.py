@@ -655,3 +655,93 @@ def test_a_launch_that_appears_to_have_landed_keeps_the_reported_date(
         "2017-03-20",
         "2017-03-20",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "actor", "participant"),
+    [
+        (
+            "A North Korean ballistic missile flew over Hokkaido on Tuesday.",
+            "missile_launch",
+            "country:PRK",
+            "country:JPN",
+        ),
+        (
+            "Three Russian warships docked in Manila on Friday.",
+            "deployment",
+            "country:RUS",
+            "country:PHL",
+        ),
+        (
+            "The first parts of a U.S. THAAD battery arrived in South Korea on Monday.",
+            "deployment",
+            "country:USA",
+            "country:KOR",
+        ),
+        (
+            "China protested the arrival of American bombers in South Korea.",
+            "deployment",
+            "country:USA",
+            "country:KOR",
+        ),
+    ],
+)
+def test_the_owner_of_what_moved_is_the_actor_not_where_it_went(
+    nlp: Language, text: str, event_type: str, actor: str, participant: str
+) -> None:
+    event = only(events(nlp, text), event_type)
+    assert event.actors == [actor]
+    assert participant in event.participants
+
+
+def test_a_launch_site_names_the_launcher_not_the_reporter(nlp: Language) -> None:
+    launch = only(
+        events(
+            nlp, "The missile was launched from a North Korean submarine, Japanese officials said."
+        ),
+        "missile_launch",
+    )
+    assert launch.actors == ["country:PRK"]
+
+
+def test_a_pronoun_after_a_claim_stands_for_the_claimant_not_the_subject(nlp: Language) -> None:
+    launch = only(
+        events(
+            nlp,
+            "American and South Korean troops held a drill in reply to North Korea's claim "
+            "that it had tested a new missile.",
+        ),
+        "missile_launch",
+    )
+    assert launch.actors == ["country:PRK"]
+
+
+def test_its_launch_is_not_the_launch_of_the_person_reporting(nlp: Language) -> None:
+    launch = only(
+        events(
+            nlp,
+            "The world must punish North Korea after its launch of two missiles, "
+            "Japanese Prime Minister Shinzo Abe said.",
+        ),
+        "missile_launch",
+    )
+    assert "country:JPN" not in launch.actors
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("The UN Security Council slapped a fresh round of sanctions on North Korea.", "org:unsc"),
+        (
+            "Washington, which has approved a series of sanctions against Pyongyang, "
+            "wants China to act.",
+            "country:USA",
+        ),
+    ],
+)
+def test_sanctions_counted_out_by_a_measure_noun_are_imposed_by_the_verb_s_subject(
+    nlp: Language, text: str, actor: str
+) -> None:
+    sanction = only(events(nlp, text), "sanction")
+    assert sanction.actors == [actor]
+    assert sanction.participants == ["country:PRK"]
