@@ -655,3 +655,22 @@ def test_a_launch_that_appears_to_have_landed_keeps_the_reported_date(
         "2017-03-20",
         "2017-03-20",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beijing asked both sides to make efforts to resume the stalled talks.",
+        "The sanctions may hamper any effort to restart negotiations with Pyongyang.",
+        "Tokyo said the door would stay open to dialogue with North Korea.",
+        "Japan remains open to talks with North Korea.",
+        "Putin invited Abe to visit Moscow in May.",
+        "Moon offered talks with Pyongyang on military tension.",
+        "Seoul renewed its offer of talks with the North.",
+    ],
+)
+def test_efforts_offers_and_invitations_to_meet_are_no_meetings(
+    nlp: Language, text: str
+) -> None:
+    meeting = only(events(nlp, text), "meeting")
+    assert meeting.modality == "possible"
