@@ -193,6 +193,15 @@ def _negating(word: Token, cues: Mapping[str, frozenset[str]]) -> bool:
     )
 
 
+def _failure_of_what_happened(verb: Token, dep: str) -> bool:
+    """ "the launch failed", "the talks failed to produce a deal", "a missile failed soon
+    after launch": what fails as subject, or around which it fails, took place (the
+    guide counts a failed launch as a launch); only what one "failed to" do did not.
+    Plain linguistic grounds; seen in dev in the demo corpus (slbm-500km,
+    abe-putin-moscow-kurils) and Korea Herald (kh-b992803c7f3c)."""
+    return verb.lemma_.lower() == "fail" and dep != "xcomp"
+
+
 def _according_to(token: Token) -> Token | None:
     """The source of "according to X" governing the clause of ``token``."""
     for child in token.children:
@@ -313,16 +322,21 @@ def event_modality(
             and any(c.dep_ in ("det", "poss") and c.lower_ != "a" for c in current.children)
         ):
             break  # "rejected the UN resolution": it was adopted; rejecting is a reaction
-        if _negating(head, cues) and dep in (
-            "xcomp",
-            "ccomp",
-            "pcomp",
-            "pobj",
-            "dobj",
-            "prep",
-            "nsubj",
-            "nsubjpass",
-            "compound",
+        if (
+            _negating(head, cues)
+            and not _failure_of_what_happened(head, dep)
+            and dep
+            in (
+                "xcomp",
+                "ccomp",
+                "pcomp",
+                "pobj",
+                "dobj",
+                "prep",
+                "nsubj",
+                "nsubjpass",
+                "compound",
+            )
         ):
             note(NEGATED, head)
             break

@@ -669,8 +669,25 @@ def test_a_launch_that_appears_to_have_landed_keeps_the_reported_date(
         "Seoul renewed its offer of talks with the North.",
     ],
 )
-def test_efforts_offers_and_invitations_to_meet_are_no_meetings(
-    nlp: Language, text: str
-) -> None:
+def test_efforts_offers_and_invitations_to_meet_are_no_meetings(nlp: Language, text: str) -> None:
     meeting = only(events(nlp, text), "meeting")
     assert meeting.modality == "possible"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        ("The North's missile launch failed seconds after lift-off.", "missile_launch", "asserted"),
+        (
+            "A North Korean missile failed soon after launch on Sunday.",
+            "missile_launch",
+            "asserted",
+        ),
+        ("The talks between Seoul and Tokyo failed to produce a deal.", "meeting", "asserted"),
+        ("Seoul and Tokyo failed to hold talks on Monday.", "meeting", "negated"),
+    ],
+)
+def test_what_fails_took_place_but_what_one_failed_to_do_did_not(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert only(events(nlp, text), event_type).modality == modality
