@@ -534,3 +534,37 @@ def _path_up(token: Token, stop: Token) -> list[Token]:
         path.append(current)
         current = current.head
     return path
+
+
+ATTEMPT_VERBS = frozenset({"try", "attempt"})
+
+
+# Events whose attempt is the event: a launch that was tried was fired (or blew up on
+# the pad), a test that was attempted was set off; a meeting that was tried need not
+# have taken place.
+ATTEMPTED_IS_DONE = frozenset({"missile_launch", "nuclear_test"})
+
+
+def attempted_in_past(trigger: Token, support: Token | None = None) -> bool:
+    """ "North Korea tried to launch a missile", "attempted a missile launch the following
+    day", "had tried twice to fire": a launch attempt that was made. The guide counts
+    failed launches as launches, so such an attempt is asserted, unlike "will try to
+    launch" or "may have tried to launch" (the attempt itself not asserted). Plain
+    linguistic grounds; seen in dev in five demo-corpus articles on Musudan failures."""
+    anchor = support if support is not None else trigger
+    verb = anchor.head
+    if anchor.dep_ not in ("xcomp", "dobj") or verb.lemma_.lower() not in ATTEMPT_VERBS:
+        return False
+    if verb.tag_ == "VBD":
+        return True
+    return verb.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lower_ in ("has", "have", "had") for c in verb.children
+    )
+
+
+def without_attempts(cues: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """The cue sets with trying and attempting no longer a possibility: the modality of
+    an attempt that was made is what frames the attempt (a report, a "may have")."""
+    changed = dict(cues)
+    changed["possible_verbs"] = cues["possible_verbs"] - ATTEMPT_VERBS
+    return changed

@@ -691,3 +691,23 @@ def test_what_fails_took_place_but_what_one_failed_to_do_did_not(
     nlp: Language, text: str, event_type: str, modality: str
 ) -> None:
     assert only(events(nlp, text), event_type).modality == modality
+
+
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("North Korea tried to fire a missile on Friday, but it exploded.", "asserted"),
+        ("North Korea attempted a missile launch on Sunday that failed at once.", "asserted"),
+        ("North Korea has tried to launch a Musudan missile three times this year.", "asserted"),
+        ("North Korea may have tried to launch a missile on Friday.", "possible"),
+        ("North Korea will try to launch a satellite next week.", "possible"),
+        ("North Korea did not try to launch a missile on Friday.", "negated"),
+    ],
+)
+def test_a_launch_that_was_attempted_was_a_launch(nlp: Language, text: str, modality: str) -> None:
+    assert only(events(nlp, text), "missile_launch").modality == modality
+
+
+def test_a_meeting_that_was_attempted_need_not_have_taken_place(nlp: Language) -> None:
+    meeting = only(events(nlp, "Japan tried to hold talks with China last year."), "meeting")
+    assert meeting.modality == "possible"
