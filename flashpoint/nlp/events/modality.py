@@ -193,6 +193,33 @@ def _negating(word: Token, cues: Mapping[str, frozenset[str]]) -> bool:
     )
 
 
+# Support verbs that carry out the event rather than seek it: "agreed sanctions", "called
+# an emergency meeting", "ordered drills", "set talks" (their plans are read elsewhere).
+SUPPORT_DONE = frozenset(
+    {"agree", "announce", "approve", "be", "begin", "call", "confirm", "finalize", "go"}
+    | {"move", "order", "resolve", "set", "start"}
+)
+
+
+def _support_modality(verb: Token, cues: Mapping[str, frozenset[str]]) -> str | None:
+    """The light verb of a nominal trigger that itself seeks or weighs the event:
+    "weighing new measures", "sought tougher sanctions", "proposed talks" (possible);
+    "prepared sanctions", "scheduled talks" (planned). The governing verbs above a trigger
+    are cues already; the support verb is the same word in the same role. Only in the
+    active voice: "the exercise had been planned well before" is about one that happened,
+    and passives are read by the adjective cues ("scheduled"). Plain
+    linguistic grounds; dev: demo japan-reaction-fifth-test, Korea Herald kh-940710f3cef8,
+    Reuters isot-7cd4c6502279."""
+    lemma = verb.lemma_.lower()
+    if lemma in SUPPORT_DONE or _has_particle(verb, {"through", "ahead"}):
+        return None
+    if lemma in cues["possible_verbs"]:
+        return POSSIBLE
+    if lemma in cues["planning_verbs"]:
+        return PLANNED
+    return None
+
+
 def _failure_of_what_happened(verb: Token, dep: str) -> bool:
     """ "the launch failed", "the talks failed to produce a deal", "a missile failed soon
     after launch": what fails as subject, or around which it fails, took place (the
@@ -252,6 +279,10 @@ def event_modality(
         found.append((modality, cue.text))
 
     heads = [trigger] if support is None else [trigger, support]
+    if support is not None and trigger.dep_ not in ("nsubjpass", "nsubj"):
+        support_cue = _support_modality(support, cues)
+        if support_cue:
+            note(support_cue, support)
     for head in heads:
         aux = _aux_modality(head)
         if aux:

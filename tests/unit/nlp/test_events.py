@@ -711,3 +711,24 @@ def test_a_launch_that_was_attempted_was_a_launch(nlp: Language, text: str, moda
 def test_a_meeting_that_was_attempted_need_not_have_taken_place(nlp: Language) -> None:
     meeting = only(events(nlp, "Japan tried to hold talks with China last year."), "meeting")
     assert meeting.modality == "possible"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        (
+            "Seoul sought tougher sanctions at the Security Council on Friday.",
+            "sanction",
+            "planned",
+        ),
+        ("Washington proposed new sanctions against North Korea.", "sanction", "possible"),
+        ("The two governments scheduled talks for next week.", "meeting", "planned"),
+        ("The Security Council agreed new sanctions on Monday.", "sanction", "asserted"),
+        ("The UN Security Council called an emergency meeting on Sunday.", "meeting", "asserted"),
+        ("The exercise had been planned well before the missile test.", "exercise", "asserted"),
+    ],
+)
+def test_a_light_verb_that_seeks_or_plans_the_event_frames_it(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert only(events(nlp, text), event_type).modality == modality
