@@ -220,6 +220,15 @@ def _support_modality(verb: Token, cues: Mapping[str, frozenset[str]]) -> str | 
     return None
 
 
+def _sought_for(prep: Token) -> bool:
+    """ "preparing for a first meeting", "would push for tougher sanctions", "pressed for
+    new UN sanctions": what a planning verb (or "press") works for is planned or sought,
+    as its object would be ("prepare a meeting"). Only "for": "agreed at the talks",
+    "pressed ahead with the drills" are settings. Plain linguistic grounds (dev: demo
+    tillerson-meets-xi-beijing)."""
+    return prep.dep_ == "prep" and prep.lower_ == "for"
+
+
 def _failure_of_what_happened(verb: Token, dep: str) -> bool:
     """ "the launch failed", "the talks failed to produce a deal", "a missile failed soon
     after launch": what fails as subject, or around which it fails, took place (the
@@ -402,7 +411,7 @@ def event_modality(
             "pobj",
         ):
             if (
-                dep in ("xcomp", "dobj", "pcomp", "nsubjpass")
+                (dep in ("xcomp", "dobj", "pcomp", "nsubjpass") or _sought_for(current))
                 and lemma in cues["planning_verbs"]
                 and lemma
                 not in (
@@ -452,6 +461,8 @@ def event_modality(
             ):
                 if lemma == "call" and not _has_particle(head, {"for"}) and dep != "prep":
                     pass
+                elif lemma == "press" and not _sought_for(current):
+                    pass  # "pressed ahead with the drills" goes on with them
                 else:
                     note(POSSIBLE, head)
             if lemma in cues["reporting_verbs"] and dep in ("ccomp",):

@@ -732,3 +732,18 @@ def test_a_light_verb_that_seeks_or_plans_the_event_frames_it(
     nlp: Language, text: str, event_type: str, modality: str
 ) -> None:
     assert only(events(nlp, text), event_type).modality == modality
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        ("Both governments are preparing for a summit of their leaders.", "meeting", "planned"),
+        ("Washington pressed for tougher sanctions against North Korea.", "sanction", "possible"),
+        ("Japan lobbied for new UN sanctions.", "sanction", "possible"),
+        ("The allies pressed ahead with the drills despite the warning.", "exercise", "asserted"),
+    ],
+)
+def test_what_one_prepares_or_presses_for_has_not_happened(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert only(events(nlp, text), event_type).modality == modality
