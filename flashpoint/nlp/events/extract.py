@@ -72,12 +72,15 @@ from flashpoint.nlp.events.merging import (
 )
 from flashpoint.nlp.events.modality import (
     ASSERTED,
+    ATTEMPTED_IS_DONE_TYPES,
     CLAIMED,
     PLANNED,
     POSSIBLE,
     ModalityResult,
+    attempted_in_past,
     default_cues,
     event_modality,
+    without_attempts,
 )
 from flashpoint.nlp.events.records import (
     ArticleState,
@@ -450,6 +453,17 @@ def _build_event(
     modality = event_modality(
         trigger.token, trigger.support, speaks_for_actor=speaks_for_actor, cues=cues
     )
+    if (
+        modality.modality == POSSIBLE
+        and event_type in ATTEMPTED_IS_DONE_TYPES
+        and attempted_in_past(trigger.token, cues, trigger.support)
+    ):
+        modality = event_modality(
+            trigger.token,
+            trigger.support,
+            speaks_for_actor=speaks_for_actor,
+            cues=without_attempts(cues),
+        )
     if modality.modality in (PLANNED, POSSIBLE) and _setting_of_past_act(trigger):
         modality = ModalityResult(ASSERTED, None, modality.source)
     tz = event_timezone(event_type, actors, location, context, zones)

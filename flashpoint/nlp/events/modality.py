@@ -90,6 +90,7 @@ CUE_SETS = (
     "cause_nouns",
     "happening_verbs",
     "definite_markers",
+    "attempt_verbs",
 )
 
 
@@ -187,6 +188,51 @@ def _negating(word: Token, cues: Mapping[str, frozenset[str]]) -> bool:
     )
 
 
+# Support verbs that carry out the event rather than seek it: "agreed sanctions", "called
+# an emergency meeting", "ordered drills", "set talks" (their plans are read elsewhere).
+SUPPORT_DONE = frozenset(
+    {"agree", "announce", "approve", "be", "begin", "call", "confirm", "finalize", "go"}
+    | {"move", "order", "resolve", "set", "start"}
+)
+
+
+def _support_modality(verb: Token, cues: Mapping[str, frozenset[str]]) -> str | None:
+    """The light verb of a nominal trigger that itself seeks or weighs the event:
+    "weighing new measures", "sought tougher sanctions", "proposed talks" (possible);
+    "prepared sanctions", "scheduled talks" (planned). The governing verbs above a trigger
+    are cues already; the support verb is the same word in the same role. Only in the
+    active voice: "the exercise had been planned well before" is about one that happened,
+    and passives are read by the adjective cues ("scheduled"). Plain
+    linguistic grounds; dev: demo japan-reaction-fifth-test, Korea Herald kh-940710f3cef8,
+    Reuters isot-7cd4c6502279."""
+    lemma = verb.lemma_.lower()
+    if lemma in SUPPORT_DONE or _has_particle(verb, {"through", "ahead"}):
+        return None
+    if lemma in cues["possible_verbs"]:
+        return POSSIBLE
+    if lemma in cues["planning_verbs"]:
+        return PLANNED
+    return None
+
+
+def _sought_for(prep: Token) -> bool:
+    """ "preparing for a first meeting", "would push for tougher sanctions", "pressed for
+    new UN sanctions": what a planning verb (or "press") works for is planned or sought,
+    as its object would be ("prepare a meeting"). Only "for": "agreed at the talks",
+    "pressed ahead with the drills" are settings. Plain linguistic grounds (dev: demo
+    tillerson-meets-xi-beijing)."""
+    return prep.dep_ == "prep" and prep.lower_ == "for"
+
+
+def _failure_of_what_happened(verb: Token, dep: str) -> bool:
+    """ "the launch failed", "the talks failed to produce a deal", "a missile failed soon
+    after launch": what fails as subject, or around which it fails, took place (the
+    guide counts a failed launch as a launch); only what one "failed to" do did not.
+    Plain linguistic grounds; seen in dev in the demo corpus (slbm-500km,
+    abe-putin-moscow-kurils) and Korea Herald (kh-b992803c7f3c)."""
+    return verb.lemma_.lower() == "fail" and dep != "xcomp"
+
+
 def _according_to(token: Token) -> Token | None:
     """The source of "according to X" governing the clause of ``token``."""
     for child in token.children:
@@ -237,6 +283,10 @@ def event_modality(
         found.append((modality, cue.text))
 
     heads = [trigger] if support is None else [trigger, support]
+    if support is not None and trigger.dep_ not in ("nsubjpass", "nsubj"):
+        support_cue = _support_modality(support, cues)
+        if support_cue:
+            note(support_cue, support)
     for head in heads:
         aux = _aux_modality(head, cues)
         if aux:
@@ -307,16 +357,21 @@ def event_modality(
             and any(c.dep_ in ("det", "poss") and c.lower_ != "a" for c in current.children)
         ):
             break  # "rejected the UN resolution": it was adopted; rejecting is a reaction
-        if _negating(head, cues) and dep in (
-            "xcomp",
-            "ccomp",
-            "pcomp",
-            "pobj",
-            "dobj",
-            "prep",
-            "nsubj",
-            "nsubjpass",
-            "compound",
+        if (
+            _negating(head, cues)
+            and not _failure_of_what_happened(head, dep)
+            and dep
+            in (
+                "xcomp",
+                "ccomp",
+                "pcomp",
+                "pobj",
+                "dobj",
+                "prep",
+                "nsubj",
+                "nsubjpass",
+                "compound",
+            )
         ):
             note(NEGATED, head)
             break
@@ -351,7 +406,7 @@ def event_modality(
             "pobj",
         ):
             if (
-                dep in ("xcomp", "dobj", "pcomp", "nsubjpass")
+                (dep in ("xcomp", "dobj", "pcomp", "nsubjpass") or _sought_for(current))
                 and lemma in cues["planning_verbs"]
                 and lemma
                 not in (
@@ -401,6 +456,8 @@ def event_modality(
             ):
                 if lemma == "call" and not _has_particle(head, {"for"}) and dep != "prep":
                     pass
+                elif lemma == "press" and not _sought_for(current):
+                    pass  # "pressed ahead with the drills" goes on with them
                 else:
                     note(POSSIBLE, head)
             if lemma in cues["reporting_verbs"] and dep in ("ccomp",):
@@ -510,3 +567,36 @@ def _path_up(token: Token, stop: Token) -> list[Token]:
         path.append(current)
         current = current.head
     return path
+
+
+# Events whose attempt is the event: a launch that was tried was fired (or blew up on
+# the pad), a test that was attempted was set off; a meeting that was tried need not
+# have taken place.
+ATTEMPTED_IS_DONE_TYPES = frozenset({"missile_launch", "nuclear_test"})
+
+
+def attempted_in_past(
+    trigger: Token, cues: Mapping[str, frozenset[str]], support: Token | None = None
+) -> bool:
+    """ "North Korea tried to launch a missile", "attempted a missile launch the following
+    day", "had tried twice to fire": a launch attempt that was made. The guide counts
+    failed launches as launches, so such an attempt is asserted, unlike "will try to
+    launch" or "may have tried to launch" (the attempt itself not asserted). Plain
+    linguistic grounds; seen in dev in five demo-corpus articles on Musudan failures."""
+    anchor = support if support is not None else trigger
+    verb = anchor.head
+    if anchor.dep_ not in ("xcomp", "dobj") or verb.lemma_.lower() not in cues["attempt_verbs"]:
+        return False
+    if verb.tag_ == "VBD":
+        return True
+    return verb.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lower_ in ("has", "have", "had") for c in verb.children
+    )
+
+
+def without_attempts(cues: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """The cue sets with trying and attempting no longer a possibility: the modality of
+    an attempt that was made is what frames the attempt (a report, a "may have")."""
+    changed = dict(cues)
+    changed["possible_verbs"] = cues["possible_verbs"] - cues["attempt_verbs"]
+    return changed

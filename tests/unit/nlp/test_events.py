@@ -745,3 +745,95 @@ def test_sanctions_counted_out_by_a_measure_noun_are_imposed_by_the_verb_s_subje
     sanction = only(events(nlp, text), "sanction")
     assert sanction.actors == [actor]
     assert sanction.participants == ["country:PRK"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beijing asked both sides to make efforts to resume the stalled talks.",
+        "The sanctions may hamper any effort to restart negotiations with Pyongyang.",
+        "Tokyo said the door would stay open to dialogue with North Korea.",
+        "Japan remains open to talks with North Korea.",
+        "Putin invited Abe to visit Moscow in May.",
+        "Moon offered talks with Pyongyang on military tension.",
+        "Seoul renewed its offer of talks with the North.",
+    ],
+)
+def test_efforts_offers_and_invitations_to_meet_are_no_meetings(nlp: Language, text: str) -> None:
+    meeting = only(events(nlp, text), "meeting")
+    assert meeting.modality == "possible"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        ("The North's missile launch failed seconds after lift-off.", "missile_launch", "asserted"),
+        (
+            "A North Korean missile failed soon after launch on Sunday.",
+            "missile_launch",
+            "asserted",
+        ),
+        ("The talks between Seoul and Tokyo failed to produce a deal.", "meeting", "asserted"),
+        ("Seoul and Tokyo failed to hold talks on Monday.", "meeting", "negated"),
+    ],
+)
+def test_what_fails_took_place_but_what_one_failed_to_do_did_not(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert only(events(nlp, text), event_type).modality == modality
+
+
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("North Korea tried to fire a missile on Friday, but it exploded.", "asserted"),
+        ("North Korea attempted a missile launch on Sunday that failed at once.", "asserted"),
+        ("North Korea has tried to launch a Musudan missile three times this year.", "asserted"),
+        ("North Korea may have tried to launch a missile on Friday.", "possible"),
+        ("North Korea will try to launch a satellite next week.", "possible"),
+        ("North Korea did not try to launch a missile on Friday.", "negated"),
+    ],
+)
+def test_a_launch_that_was_attempted_was_a_launch(nlp: Language, text: str, modality: str) -> None:
+    assert only(events(nlp, text), "missile_launch").modality == modality
+
+
+def test_a_meeting_that_was_attempted_need_not_have_taken_place(nlp: Language) -> None:
+    meeting = only(events(nlp, "Japan tried to hold talks with China last year."), "meeting")
+    assert meeting.modality == "possible"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        (
+            "Seoul sought tougher sanctions at the Security Council on Friday.",
+            "sanction",
+            "planned",
+        ),
+        ("Washington proposed new sanctions against North Korea.", "sanction", "possible"),
+        ("The two governments scheduled talks for next week.", "meeting", "planned"),
+        ("The Security Council agreed new sanctions on Monday.", "sanction", "asserted"),
+        ("The UN Security Council called an emergency meeting on Sunday.", "meeting", "asserted"),
+        ("The exercise had been planned well before the missile test.", "exercise", "asserted"),
+    ],
+)
+def test_a_light_verb_that_seeks_or_plans_the_event_frames_it(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert only(events(nlp, text), event_type).modality == modality
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        ("Both governments are preparing for a summit of their leaders.", "meeting", "planned"),
+        ("Washington pressed for tougher sanctions against North Korea.", "sanction", "possible"),
+        ("Japan lobbied for new UN sanctions.", "sanction", "possible"),
+        ("The allies pressed ahead with the drills despite the warning.", "exercise", "asserted"),
+    ],
+)
+def test_what_one_prepares_or_presses_for_has_not_happened(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert only(events(nlp, text), event_type).modality == modality
