@@ -89,6 +89,7 @@ from flashpoint.nlp.events.roles import (
     SYMMETRIC_TYPES,
     Roles,
     agrees_in_number,
+    asset_owners,
     clause_tokens,
     countries_of,
     governing_subjects,
@@ -341,6 +342,28 @@ def _shows_two_sides(
     )
 
 
+def _deployer(
+    actors: list[str], agent_from: str, roles: Roles, entities: EntityIndex
+) -> tuple[list[str], str, list[str]]:
+    """Who deployed: the owner of the forces deployed (roles.asset_owners), with the
+    agents it displaces as hosts. A country the asset's phrase names is the deployer
+    whatever the subject ("Seoul agreed to host a U.S. battery"); a weapon's operator is
+    where the parse names no agent of its own ("THAAD launchers arrived") and picks the
+    deployer out of several agents ("Seoul and Washington agreed to deploy THAAD")."""
+    named, operators = asset_owners(roles.objects, entities)
+    if named:
+        return named, "syntax", [a for a in actors if a not in named]
+    if operators and agent_from not in ("syntax", "inherited"):
+        return operators, "syntax", []
+    if len(actors) > 1 and set(operators) & set(actors):
+        return (
+            [a for a in actors if a in operators],
+            agent_from,
+            [a for a in actors if a not in operators],
+        )
+    return actors, agent_from, []
+
+
 def _build_event(
     trigger: Trigger,
     sent: Span,
@@ -360,6 +383,9 @@ def _build_event(
     excluded = roles.targets + roles.places + roles.objects
     actors = countries_of(roles.agents, entities)
     agent_from = roles.agent_from if actors else "none"
+    hosts: list[str] = []
+    if event_type == "deployment":
+        actors, agent_from, hosts = _deployer(actors, agent_from, roles, entities)
     if not actors and roles.agents and all(is_pronoun_like(a, entities) for a in roles.agents):
         source = reporting_source(trigger.clause_verb)
         if source is not None and agrees_in_number(roles.agents, source):
@@ -415,6 +441,7 @@ def _build_event(
                 ]
         participants = [c for c in participants if c.startswith("country:")]
     if event_type == "deployment":
+        participants += [c for c in hosts if c not in actors and c not in participants]
         host = location_country(roles.places, entities)
         if host and host not in actors and host not in participants:
             participants.append(host)

@@ -89,6 +89,45 @@ def test_a_relative_clause_deploys_the_noun_it_modifies(nlp: Language) -> None:
     assert deployment.weapons == ["weapon:thaad"]
 
 
+@pytest.mark.parametrize(
+    ("text", "actors", "participants"),
+    [
+        # the owner named in the asset's phrase, whoever the subject is
+        ("Seoul agreed to host a U.S. missile defence battery.", ["country:USA"], ["country:KOR"]),
+        ("Two U.S. B-52 bombers flew over the peninsula on Monday.", ["country:USA"], []),
+        # no agent in the parse: the operator of the weapon named
+        ("THAAD launchers arrived at a base in the south on Monday.", ["country:USA"], []),
+        # several agents: the one the weapon belongs to deploys, the other hosts
+        (
+            "South Korea and the United States agreed to deploy THAAD.",
+            ["country:USA"],
+            ["country:KOR"],
+        ),
+    ],
+)
+def test_a_deployment_is_by_the_owner_of_the_forces_deployed(
+    nlp: Language, text: str, actors: list[str], participants: list[str]
+) -> None:
+    deployment = only(events(nlp, text), "deployment")
+    assert deployment.actors == actors
+    assert deployment.participants == participants
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a maker is not an owner
+        "Japan deployed U.S.-made Patriot batteries around Tokyo.",
+        # an operator does not displace the one agent the parse names
+        "Japan sent two Aegis destroyers to the Sea of Japan.",
+    ],
+)
+def test_a_country_deploying_weapons_made_elsewhere_is_the_deployer(
+    nlp: Language, text: str
+) -> None:
+    assert only(events(nlp, text), "deployment").actors == ["country:JPN"]
+
+
 def test_both_sides_of_talks_are_actors(nlp: Language) -> None:
     meeting = only(events(nlp, "Russia and Japan held talks in Tokyo on Monday."), "meeting")
     assert set(meeting.actors) == {"country:RUS", "country:JPN"}
