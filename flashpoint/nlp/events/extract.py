@@ -244,6 +244,11 @@ def _remember(
     context: ArticleContext,
 ) -> None:
     state.seen.append(record.event_type)
+    if record.modality in (ASSERTED, CLAIMED):
+        state.realised.add(record.event_type)
+        state.unrealised.pop(record.event_type, None)
+    elif record.modality in (PLANNED, POSSIBLE) and record.event_type not in state.realised:
+        state.unrealised[record.event_type] = record.modality
     if record.event_date is not None and record.date_basis in ("explicit", "relative"):
         state.last_dated = EventDate(
             record.event_date, record.date_precision, record.date_basis, record.date_text
@@ -528,4 +533,38 @@ def _build_event(
         confidence=confidence,
         is_space_launch=trigger.is_space and event_type == "missile_launch",
     )
+    earlier = _antecedent_modality(record, trigger, modality, state)
+    if earlier is not None:
+        record.modality = earlier
     return record, agent_from
+
+
+# "the deployment", "such a deployment": a reference to an event already mentioned
+ANAPHORIC_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
+
+
+def _antecedent_modality(
+    record: EventRecord, trigger: Trigger, modality: ModalityResult, state: ArticleState
+) -> str | None:
+    """The modality a later mention takes from the event it refers back to: "the
+    deployment", "such a deployment", "the plan" after a decision or talks to deploy
+    report that deployment, still planned or possible, not one that happened. A bare
+    noun with no cue, no light verb and no date of its own says nothing new about
+    whether the event happened, so while every earlier mention of its type was planned or
+    possible (none asserted), it takes the latest one's modality. Only a plain definite
+    reference refers back ("the deployment", "such a deployment"; not "a new round of
+    sanctions", "the latest test"). Seen in demo-corpus and Korea Herald articles where a
+    deployment is disputed before it happens, and in talks and tests spoken of before
+    they are held."""
+    token = trigger.token
+    if (
+        token.pos_ not in ("NOUN", "PROPN")
+        or not any(c.lower_ in ANAPHORIC_DETERMINERS for c in token.children)
+        or any(c.dep_ in ("amod", "nummod") for c in token.children)
+        or trigger.support is not None
+        or modality.cue is not None
+        or record.modality != ASSERTED
+        or own_date(record)
+    ):
+        return None
+    return state.unrealised.get(record.event_type)
