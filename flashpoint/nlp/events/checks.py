@@ -9,7 +9,11 @@ Two classes of false event, each seen in several sources and backed by the label
   "in defiance of U.N. sanctions", "has been under sanctions since 2006", "sanctions will
   not work". The constructions are spaCy ``DependencyMatcher`` patterns, one JSON line each,
   in data/lexicons/background_states.jsonl; a trigger noun a pattern matches (its node
-  ``trigger``) is dropped before an event is built from it.
+  ``trigger``) is dropped before an event is built from it. Forces a country keeps
+  somewhere as a standing fact are a background state too, not a deployment ("the United
+  States, which has 28,500 troops stationed in South Korea", "a growing military
+  presence"); the presence of particular forces ("the presence of the carrier groups") is
+  not.
 * **A meeting takes two parties.** A meeting is between different parties (two countries,
   or a country and a body), or of a multilateral body (the Security Council, the G20). A
   cabinet meeting, a party session or labour talks name one country, so a meeting mention

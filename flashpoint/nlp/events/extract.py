@@ -91,6 +91,7 @@ from flashpoint.nlp.events.records import (
 from flashpoint.nlp.events.roles import (
     SYMMETRIC_TYPES,
     Roles,
+    asset_owners,
     clause_tokens,
     countries_of,
     governing_subjects,
@@ -115,6 +116,7 @@ from flashpoint.nlp.events.triggers import (
     find_triggers,
     load_lexicon,
 )
+from flashpoint.nlp.events.vocabulary import WordSets
 from flashpoint.schema import ArticleContext
 
 
@@ -242,6 +244,11 @@ def _remember(
     context: ArticleContext,
 ) -> None:
     state.seen.append(record.event_type)
+    if record.modality in (ASSERTED, CLAIMED):
+        state.realised.add(record.event_type)
+        state.unrealised.pop(record.event_type, None)
+    elif record.modality in (PLANNED, POSSIBLE) and record.event_type not in state.realised:
+        state.unrealised[record.event_type] = record.modality
     if record.event_date is not None and record.date_basis in ("explicit", "relative"):
         state.last_dated = EventDate(
             record.event_date, record.date_precision, record.date_basis, record.date_text
@@ -340,6 +347,28 @@ def _shows_two_sides(
     )
 
 
+def _deployer(
+    actors: list[str], agent_from: str, roles: Roles, entities: EntityIndex, words: WordSets
+) -> tuple[list[str], str, list[str]]:
+    """Who deployed: the owner of the forces deployed (roles.asset_owners), with the
+    agents it displaces as hosts. A country the asset's phrase names is the deployer
+    whatever the subject ("Seoul agreed to host a U.S. battery"); a weapon's operator is
+    where the parse names no agent of its own ("THAAD launchers arrived") and picks the
+    deployer out of several agents ("Seoul and Washington agreed to deploy THAAD")."""
+    named, operators = asset_owners(roles.objects, entities, words)
+    if named:
+        return named, "syntax", [a for a in actors if a not in named]
+    if operators and agent_from not in ("syntax", "inherited"):
+        return operators, "syntax", []
+    if len(actors) > 1 and set(operators) & set(actors):
+        return (
+            [a for a in actors if a in operators],
+            agent_from,
+            [a for a in actors if a not in operators],
+        )
+    return actors, agent_from, []
+
+
 def _build_event(
     trigger: Trigger,
     sent: Span,
@@ -359,6 +388,11 @@ def _build_event(
     excluded = roles.targets + roles.places + roles.objects
     actors = countries_of(roles.agents, entities)
     agent_from = roles.agent_from if actors else "none"
+    hosts: list[str] = []
+    if event_type == "deployment":
+        actors, agent_from, hosts = _deployer(
+            actors, agent_from, roles, entities, trigger.lexicon.words
+        )
     if (
         not actors
         and roles.agents
@@ -423,6 +457,7 @@ def _build_event(
                 ]
         participants = [c for c in participants if c.startswith("country:")]
     if event_type == "deployment":
+        participants += [c for c in hosts if c not in actors and c not in participants]
         host = location_country(roles.places, entities)
         if host and host not in actors and host not in participants:
             participants.append(host)
@@ -523,4 +558,34 @@ def _build_event(
         confidence=confidence,
         is_space_launch=trigger.is_space and event_type == "missile_launch",
     )
+    earlier = _antecedent_modality(record, trigger, modality, state)
+    if earlier is not None:
+        record.modality = earlier
     return record, agent_from
+
+
+def _antecedent_modality(
+    record: EventRecord, trigger: Trigger, modality: ModalityResult, state: ArticleState
+) -> str | None:
+    """The modality a later mention takes from the event it refers back to: "the
+    deployment", "such a deployment", "the plan" after a decision or talks to deploy
+    report that deployment, still planned or possible, not one that happened. A bare
+    noun with no cue, no light verb and no date of its own says nothing new about
+    whether the event happened, so while every earlier mention of its type was planned or
+    possible (none asserted), it takes the latest one's modality. Only a plain definite
+    reference refers back ("the deployment", "such a deployment"; not "a new round of
+    sanctions", "the latest test"). Seen in demo-corpus and Korea Herald articles where a
+    deployment is disputed before it happens, and in talks and tests spoken of before
+    they are held."""
+    token = trigger.token
+    if (
+        token.pos_ not in ("NOUN", "PROPN")
+        or not any(c.lower_ in trigger.lexicon.words.referring_determiners for c in token.children)
+        or any(c.dep_ in ("amod", "nummod") for c in token.children)
+        or trigger.support is not None
+        or modality.cue is not None
+        or record.modality != ASSERTED
+        or own_date(record)
+    ):
+        return None
+    return state.unrealised.get(record.event_type)

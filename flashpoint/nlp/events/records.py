@@ -143,6 +143,10 @@ class ArticleState:
     last_dated: EventDate | None = None  # the latest stated date, for "a week later"
     dated_actors: dict[str, frozenset[str]] = field(default_factory=dict)  # of dated_by_type
     subject_country: str | None = None
+    # Per event type: the modality of its latest mention while every mention so far was
+    # planned or possible, and the types some mention of which was asserted or claimed
+    unrealised: dict[str, str] = field(default_factory=dict)
+    realised: set[str] = field(default_factory=set)
     # The last sentence with events: its end offset and the stated dates of its events
     previous_end: int = -1
     previous_dates: dict[str, list[EventDate | None]] = field(default_factory=dict)

@@ -18,6 +18,7 @@ from spacy.tokens import Span, Token
 
 from flashpoint.nlp.events.entities import (
     EntityIndex,
+    entity_country,
     entity_type,
     np_countries,
     span_extension,
@@ -208,6 +209,39 @@ def trigger_roles(trigger: Trigger, entities: EntityIndex) -> Roles:
                                 o for _, o in prep_objects(obj, trigger.lexicon.words.party_preps)
                             )
     return roles
+
+
+def asset_owners(
+    assets: Iterable[Token], entities: EntityIndex, words: WordSets
+) -> tuple[list[str], list[str]]:
+    """Whose forces a deployment moves, from the phrase of what is deployed: the countries
+    it names ("U.S. bombers", "Russia's Pacific Fleet", "components of a U.S. THAAD
+    battery"), and apart the operators the gazetteer gives for the weapons it names
+    ("THAAD launchers", "B-1B bombers"). Places ("the Seongju battery"), makers ("U.S.-made")
+    and countries conjoined with the asset (a misparse of "the launchers, Seoul and
+    Washington ...") name no owner.
+
+    The deployer of forces is the country they belong to, not a host that agreed to take
+    them ("Seoul agreed to host a U.S. battery") nor whoever a clause also names: the
+    labelling guide's actor is who did it, and the gold gives the owner of the forces in
+    demo-corpus, Korea Herald, Reuters and news-cluster articles alike.
+    """
+    named: list[str] = []
+    operators: list[str] = []
+    for token in assets:
+        for ent in entities.in_tokens(noun_phrase(token)):
+            country = entity_country(ent)
+            kind = entity_type(ent)
+            if not country or not country.startswith("country:") or kind == "place":
+                continue
+            if any(t.head.lemma_.lower() in words.maker_verbs for t in ent):
+                continue
+            if kind == "country" and ent.root.dep_ in (CONJ_DEP, "appos"):
+                continue  # a country beside the asset, not its owner (a misparse, mostly)
+            found = operators if kind == "weapon" else named
+            if country not in found:
+                found.append(country)
+    return named, operators
 
 
 def countries_of(tokens: Iterable[Token], entities: EntityIndex) -> list[str]:

@@ -81,6 +81,8 @@ class WordSets:
     side_counts: frozenset[str]
     reporting_nouns: frozenset[str]
     share_nouns: frozenset[str]
+    referring_determiners: frozenset[str]
+    maker_verbs: frozenset[str]
 
 
 SET_NAMES: tuple[str, ...] = tuple(f.name for f in fields(WordSets))

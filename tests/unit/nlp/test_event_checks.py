@@ -95,6 +95,43 @@ def test_a_resolution_to_a_problem_is_a_settlement() -> None:
     assert default_background_states().tokens(doc) == {4}
 
 
+def test_forces_a_country_keeps_somewhere_are_a_standing_state() -> None:
+    # "Washington keeps 50,000 troops stationed in Japan ."
+    kept = parsed(
+        ["Washington", "keeps", "50,000", "troops", "stationed", "in", "Japan", "."],
+        [1, 1, 3, 1, 3, 4, 5, 1],
+        ["nsubj", "ROOT", "nummod", "dobj", "acl", "prep", "pobj", "punct"],
+        ["Washington", "keep", "50,000", "troop", "station", "in", "Japan", "."],
+    )
+    # "Seoul fears China 's military presence ."
+    presence = parsed(
+        ["Seoul", "fears", "China", "'s", "military", "presence", "."],
+        [1, 1, 5, 2, 5, 1, 1],
+        ["nsubj", "ROOT", "poss", "case", "amod", "dobj", "punct"],
+        ["Seoul", "fear", "China", "'s", "military", "presence", "."],
+    )
+    assert default_background_states().tokens(kept) == {4}
+    assert default_background_states().tokens(presence) == {5}
+
+
+def test_stationing_forces_and_the_presence_of_particular_ones_are_acts() -> None:
+    # "Washington stationed troops in Japan ." / "the presence of the carriers raised tension"
+    stationed = parsed(
+        ["Washington", "stationed", "troops", "in", "Japan", "."],
+        [1, 1, 1, 1, 3, 1],
+        ["nsubj", "ROOT", "dobj", "prep", "pobj", "punct"],
+        ["Washington", "station", "troop", "in", "Japan", "."],
+    )
+    presence = parsed(
+        ["the", "presence", "of", "the", "carriers", "raised", "tension"],
+        [1, 5, 1, 4, 2, 5, 5],
+        ["det", "nsubj", "prep", "det", "pobj", "ROOT", "dobj"],
+        ["the", "presence", "of", "the", "carrier", "raise", "tension"],
+    )
+    assert default_background_states().tokens(stationed) == set()
+    assert default_background_states().tokens(presence) == set()
+
+
 def test_patterns_must_name_the_trigger_node_first() -> None:
     with pytest.raises(PatternError, match="first node must be 'trigger'"):
         BackgroundStates([{"id": "x", "pattern": [{"RIGHT_ID": "verb", "RIGHT_ATTRS": {}}]}])
@@ -140,6 +177,23 @@ def test_two_countries_a_host_abroad_or_a_multilateral_body_make_a_meeting() -> 
 )
 def test_norms_named_in_passing_are_no_sanction_events(nlp: Language, text: str) -> None:
     assert [t for t, _ in found(nlp, text) if t == "sanction"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pyongyang fears an attack by the United States, which has 28,500 troops stationed "
+        "in South Korea.",
+        "Seoul is worried about China's growing military presence in the region.",
+    ],
+)
+def test_forces_kept_as_a_standing_fact_are_no_deployment(nlp: Language, text: str) -> None:
+    assert [t for t, _ in found(nlp, text) if t == "deployment"] == []
+
+
+def test_stationing_troops_is_still_a_deployment(nlp: Language) -> None:
+    text = "The United States stationed 2,000 more troops in South Korea on Monday."
+    assert found(nlp, text) == [("deployment", "asserted")]
 
 
 def test_adopting_sanctions_is_still_an_event(nlp: Language) -> None:

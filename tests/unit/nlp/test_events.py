@@ -89,6 +89,83 @@ def test_a_relative_clause_deploys_the_noun_it_modifies(nlp: Language) -> None:
     assert deployment.weapons == ["weapon:thaad"]
 
 
+@pytest.mark.parametrize(
+    ("text", "actors", "participants"),
+    [
+        # the owner named in the asset's phrase, whoever the subject is
+        ("Seoul agreed to host a U.S. missile defence battery.", ["country:USA"], ["country:KOR"]),
+        ("Two U.S. B-52 bombers flew over the peninsula on Monday.", ["country:USA"], []),
+        # no agent in the parse: the operator of the weapon named
+        ("THAAD launchers arrived at a base in the south on Monday.", ["country:USA"], []),
+        # several agents: the one the weapon belongs to deploys, the other hosts
+        (
+            "South Korea and the United States agreed to deploy THAAD.",
+            ["country:USA"],
+            ["country:KOR"],
+        ),
+    ],
+)
+def test_a_deployment_is_by_the_owner_of_the_forces_deployed(
+    nlp: Language, text: str, actors: list[str], participants: list[str]
+) -> None:
+    deployment = only(events(nlp, text), "deployment")
+    assert deployment.actors == actors
+    assert deployment.participants == participants
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a maker is not an owner
+        "Japan deployed U.S.-made Patriot batteries around Tokyo.",
+        # an operator does not displace the one agent the parse names
+        "Japan sent two Aegis destroyers to the Sea of Japan.",
+    ],
+)
+def test_a_country_deploying_weapons_made_elsewhere_is_the_deployer(
+    nlp: Language, text: str
+) -> None:
+    assert only(events(nlp, text), "deployment").actors == ["country:JPN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "modalities"),
+    [
+        # "the deployment" after a decision to deploy is that deployment, still planned
+        (
+            "South Korea and the United States decided to deploy a THAAD battery. "
+            "China said the deployment would harm its security.",
+            ["planned", "planned"],
+        ),
+        (
+            "Russia plans to deploy coastal missiles on the islands. "
+            "Tokyo says the deployment violates its sovereignty.",
+            ["planned", "planned"],
+        ),
+        # once one mention reports the deployment as done, a later one refers to it done
+        (
+            "The United States deployed a THAAD battery in South Korea in March. "
+            "China said the deployment would harm its security.",
+            ["asserted", "asserted"],
+        ),
+    ],
+)
+def test_a_later_mention_of_a_deployment_keeps_its_modality(
+    nlp: Language, text: str, modalities: list[str]
+) -> None:
+    found = [e.modality for e in events(nlp, text) if e.event_type == "deployment"]
+    assert found == modalities
+
+
+def test_a_mention_marked_as_another_event_does_not_refer_back(nlp: Language) -> None:
+    text = (
+        "The two leaders may hold talks next month. "
+        "The talks would be their first. Seoul said the latest talks were useful."
+    )
+    found = [e.modality for e in events(nlp, text) if e.event_type == "meeting"]
+    assert found == ["possible", "possible", "asserted"]
+
+
 def test_both_sides_of_talks_are_actors(nlp: Language) -> None:
     meeting = only(events(nlp, "Russia and Japan held talks in Tokyo on Monday."), "meeting")
     assert set(meeting.actors) == {"country:RUS", "country:JPN"}
