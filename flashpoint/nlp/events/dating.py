@@ -288,7 +288,14 @@ def resolve_date(
     if chosen is not None:
         return ongoing_month(chosen) if chosen_rank and is_progressive(trigger) else chosen
     real = modality in (ASSERTED, CLAIMED) or _refers_to_known(trigger)
-    if not real or is_generic(trigger) or _historical(trigger):
+    # a date of its own clause that could not be read ("are meeting next week" in an
+    # article dated to the month) leaves open whether it is going on now
+    ongoing = (
+        modality == ASSERTED
+        and not any(rank == 0 for rank, _, _ in scored)
+        and going_on_at_publication(trigger)
+    )
+    if not real or (is_generic(trigger) and not ongoing) or _historical(trigger):
         return UNKNOWN_DATE
     past = _past_date_in_sentence(date_spans, trigger, trigger_tokens, context, tz)
     if past is not None:
@@ -316,7 +323,7 @@ def resolve_date(
         and is_past(time_verb)
         and not (trigger.event_type == "deployment" and is_perfect(time_verb))
     )
-    if not just_happened:
+    if not just_happened and not ongoing:
         return UNKNOWN_DATE
     published = resolve_event_date(
         None,
@@ -325,7 +332,57 @@ def resolve_date(
         tz=tz,
         fallback_to_publication=True,
     )
-    return ongoing_month(published) if is_progressive(trigger) else published
+    return ongoing_month(published) if ongoing or is_progressive(trigger) else published
+
+
+# "the ongoing drills", "talks are underway": the event is going on as the article speaks.
+ONGOING_WORDS = frozenset({"ongoing", "underway"})
+
+
+# Event types that last (talks, a visit, drills): only these can be going on at a time.
+# A launch or a test is over in a moment; "an ongoing series of missile tests" is many
+# events, not one (tests/data/README.md: no particular time).
+DURATIVE_TYPES = frozenset({"meeting", "exercise"})
+
+
+def going_on_at_publication(trigger: Trigger) -> bool:
+    """Talks or drills the article reports as going on as it is written, with no date of
+    their own: "the ongoing joint drills", "talks are underway", "consultations are going
+    on", "the minister is making his third visit". The labelling guide dates an event still
+    going on at publication to the day it began when that is known (an earlier report of
+    it in the article), else to the publication month; before this rule these mentions got
+    no date at all, since only a past-tense report was taken as the publication's news.
+
+    Plain linguistic grounds (the present progressive and "ongoing"/"underway" say the
+    event is in progress now), seen in Korea Herald dev articles (kh-2e1ff67b5b86,
+    kh-3b3002672a42) and in the corpus sample of benchmarks/undated_share.py. Kept off:
+    "continuing" (an open-ended process: "are continuing a dialogue"), modal or planned
+    clauses (modality decides those), launches and tests (see DURATIVE_TYPES)."""
+    if trigger.event_type not in DURATIVE_TYPES:
+        return False
+    token = trigger.token
+    if any(c.dep_ == "amod" and c.lower_ in ONGOING_WORDS for c in token.children):
+        return True  # "the ongoing joint drills"
+    verb = trigger.clause_verb
+    if verb is token and token.dep_ in SUBJECT_DEPS:
+        head = token.head  # "talks are (currently) underway", "talks are under way"
+        return _present_be(head) and any(
+            c.lower_ in ONGOING_WORDS
+            or (c.lower_ == "under" and any(g.lower_ == "way" for g in c.children))
+            for c in head.children
+        )
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() == "continue":
+        return False
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+    if any(a.tag_ == "MD" for a in auxes) or not any(_present_be(a) for a in auxes):
+        return False
+    if verb.tag_ == "VBG":
+        return True  # "are going on", "is making his visit", "are holding drills"
+    return verb.tag_ == "VBN" and any(a.lower_ == "being" for a in auxes)  # "are being held"
+
+
+def _present_be(token: Token) -> bool:
+    return token.lemma_.lower() == "be" and token.tag_ in ("VBZ", "VBP")
 
 
 def _state_reached_before(trigger: Trigger) -> bool:

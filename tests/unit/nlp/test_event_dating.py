@@ -733,3 +733,60 @@ def test_a_country_s_own_sanctions_are_not_dated_from_the_un_catalogue(nlp: Lang
     text = "The United States imposed new sanctions on North Korea in September."
     found = dated(nlp, text, datetime(2017, 11, 1, tzinfo=UTC), "sanction")
     assert found == ["2017-09"]  # not 2017-09-11, the Security Council's resolution 2375
+
+
+# -- a11date: talks and drills going on as the article is written ---------------------------
+
+
+def month_dated(nlp: Language, text: str, event_type: str) -> list[str]:
+    """Dates of one type in an article known only to its month (October 2017)."""
+    context = ArticleContext("article-1", datetime(2017, 10, 1, tzinfo=UTC), "month")
+    return [
+        e.event_date or "-"
+        for e in extract_events(nlp(text), context)
+        if e.event_type == event_type
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type"),
+    [
+        ("Talks between the two Koreas are currently underway at the border village.", "meeting"),
+        ("The talks are under way.", "meeting"),
+        ("The envoys said consultations are currently going on among the allies.", "meeting"),
+        ("The foreign minister is making his third visit to Beijing this year.", "meeting"),
+        ("The North denounced the ongoing joint drills between Seoul and Washington.", "exercise"),
+        ("The drills are being held near the border.", "exercise"),
+    ],
+)
+def test_talks_or_drills_going_on_at_publication_take_its_month(
+    nlp: Language, text: str, event_type: str
+) -> None:
+    assert month_dated(nlp, text, event_type) == ["2017-10"]
+
+
+def test_ongoing_drills_take_the_day_they_began_when_the_article_gives_it(
+    nlp: Language,
+) -> None:
+    text = "The allies began their joint drills on Monday. The ongoing drills angered Pyongyang."
+    found = dated(nlp, text, datetime(2017, 8, 23, 1, 0, tzinfo=UTC), "exercise")
+    assert found == ["2017-08-21", "2017-08-21"]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type"),
+    [
+        # many launches, not one event going on
+        ("The North has carried out an ongoing series of missile tests.", "missile_launch"),
+        # an open-ended process
+        ("Moscow and Washington are continuing a dialogue on the nuclear deal.", "meeting"),
+        # a habit
+        ("The allies are conducting joint drills regularly.", "exercise"),
+        # a time of its own that the month of publication cannot read
+        ("The two sides are meeting next week in Geneva.", "meeting"),
+    ],
+)
+def test_series_processes_habits_and_unread_times_are_not_going_on_now(
+    nlp: Language, text: str, event_type: str
+) -> None:
+    assert month_dated(nlp, text, event_type) == ["-"]
