@@ -1492,9 +1492,13 @@ def reference_date(
 
 def _latest_in_month(trigger: Trigger) -> bool:
     """ "its latest nuclear test", "the latest U.N. sanctions" in an article dated only to
-    its month (the Korea Herald corpus). "Latest" picks one event, so a bare plural or a
-    compound ("the latest sanctions resolution") is no kind of event here."""
-    return _says_latest(trigger) and not _names_earlier(trigger)
+    its month (the Korea Herald corpus). "Latest" picks one event, so a compound ("the
+    latest sanctions resolution") is no kind of event here; but a plural other than
+    "sanctions" (one package) is several events ("its recent nuclear and missile tests",
+    "recent U.N. resolutions"), and no one day is theirs."""
+    token = trigger.token
+    plural = token.tag_ in ("NNS", "NNPS") and token.lemma_.lower() != "sanction"
+    return _says_latest(trigger) and not plural and not _names_earlier(trigger)
 
 
 def _says_latest(trigger: Trigger) -> bool:

@@ -859,3 +859,8 @@ def test_the_latest_un_sanctions_reach_back_past_a_month_in_a_dated_article(
 ) -> None:
     text = "Seoul supports the latest U.N. sanctions against Pyongyang."
     assert dated(nlp, text, datetime(2017, 10, 20, tzinfo=UTC), "sanction") == ["2017-09-11"]
+
+
+def test_recent_tests_in_the_plural_are_several_events_with_no_one_day(nlp: Language) -> None:
+    text = "Tensions were sparked by the North's recent nuclear tests."
+    assert dated_in_month(nlp, text, 2017, 10, "nuclear_test") == ["-"]
