@@ -16,10 +16,12 @@ sentence and article:
    a past time its phrase names, the older event of the sentence before ("the launch" after
    "On April 5, 2009, it conducted a similar launch"), the date of the first dated report of
    the same event type in the article, or -- reported as just happened -- the publication
-   date. Generic, historical, earlier ("its previous test") and merely planned events take
-   none of these.
+   date; talks or drills going on as the article is written take its month
+   (:func:`going_on_at_publication`). Generic, historical, earlier ("its previous test")
+   and merely planned events take none of these.
 4. :func:`reference_date` -- the day of a well-known event the mention identifies
-   (data/reference): "its fourth nuclear test", "Resolution 2371".
+   (data/reference): "its fourth nuclear test", "Resolution 2371", "its latest nuclear
+   test" (in an article dated only to its month, when that month holds none).
 5. After a sentence, :func:`date_from_sentence_events` dates an event by an interval from
    another of the sentence ("came five days after North Korea fired ..."); after the
    article, a mention before the dated report of the same event takes its date
