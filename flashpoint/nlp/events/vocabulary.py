@@ -83,6 +83,7 @@ class WordSets:
     share_nouns: frozenset[str]
     referring_determiners: frozenset[str]
     maker_verbs: frozenset[str]
+    ongoing_words: frozenset[str]
 
 
 SET_NAMES: tuple[str, ...] = tuple(f.name for f in fields(WordSets))

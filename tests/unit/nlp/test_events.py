@@ -810,7 +810,7 @@ def test_its_launch_is_not_the_launch_of_the_person_reporting(nlp: Language) -> 
     [
         ("The UN Security Council slapped a fresh round of sanctions on North Korea.", "org:unsc"),
         (
-            "Washington, which has approved a series of sanctions against Pyongyang, "
+            "Washington, which has approved a new package of sanctions against Pyongyang, "
             "wants China to act.",
             "country:USA",
         ),
