@@ -45,13 +45,17 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
-def app_pages() -> list[st.Page]:
-    """The pages as ``st.Page`` objects (paths absolute, so any entry script finds them)."""
+def app_pages(*, icons: bool = True) -> list[st.Page]:
+    """The pages as ``st.Page`` objects (paths absolute, so any entry script finds them).
+
+    Without ``icons`` for the rerouting call: a page's Material icon would otherwise
+    become the tab's icon, fetched from the internet, before app.py sets its own.
+    """
     return [
         st.Page(
             ROOT / spec.file,
             title=spec.title,
-            icon=spec.icon,
+            icon=spec.icon if icons else "",
             url_path=spec.url_path,
             default=spec.default,
         )
@@ -80,7 +84,7 @@ def require_app() -> None:
         return
     if not st.session_state.get(_REROUTED):
         st.session_state[_REROUTED] = True
-        st.navigation(app_pages(), position="hidden")
+        st.navigation(app_pages(icons=False), position="hidden")
         st.rerun()
     st.error("Open the dashboard with `streamlit run app.py` (or `flashpoint serve`).")
     st.stop()
