@@ -15,11 +15,14 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from flashpoint import __version__, config
+
+if TYPE_CHECKING:
+    from flashpoint.analysis.filters import Filters
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -53,9 +56,64 @@ def _add_nlp_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_filters(parser: argparse.ArgumentParser) -> None:
-    from flashpoint.analysis.filters import add_filter_arguments
+def _date_type(end: bool) -> Any:
+    from flashpoint.analysis.filters import parse_date
 
+    def parse(value: str) -> Any:
+        parsed = parse_date(value, end=end)
+        if parsed is None:
+            raise argparse.ArgumentTypeError(
+                f"{value!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)"
+            )
+        return parsed
+
+    return parse
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The FILTERS flags, one per declared filter field (``Filters`` in
+    flashpoint/analysis/filters.py), in the sidebar's order. Each kind of field has one
+    flag shape; the flag's name and help come from its declaration."""
+    from flashpoint.analysis.filters import FILTER_FIELDS, FilterKind
+
+    group = parser.add_argument_group("filters")
+    for spec in FILTER_FIELDS:
+        help_text = spec.help.rstrip(".")
+        if spec.kind in (FilterKind.SINCE, FilterKind.UNTIL):
+            end = spec.kind is FilterKind.UNTIL
+            group.add_argument(
+                spec.flag, dest=spec.name, type=_date_type(end), metavar="DATE", help=help_text
+            )
+        elif spec.kind is FilterKind.NAMES:
+            group.add_argument(
+                spec.flag,
+                dest=spec.name,
+                nargs="+",
+                action="extend",
+                default=[],
+                choices=spec.choices or None,
+                metavar=spec.metavar or "NAME",
+                help=help_text,
+            )
+        elif spec.kind is FilterKind.TEXT:
+            group.add_argument(
+                spec.flag, dest=spec.name, default="", metavar="TEXT", help=help_text
+            )
+        elif spec.kind is FilterKind.SWITCH:
+            group.add_argument(spec.flag, dest=spec.name, action="store_true", help=help_text)
+        else:  # a new kind needs its flag shape here
+            raise AssertionError(f"no CLI flag shape for filter kind {spec.kind!r}")
+
+
+def filters_from_args(namespace: argparse.Namespace) -> Filters:
+    """The ``Filters`` the FILTERS flags describe (flags not added read as unset)."""
+    from flashpoint.analysis.filters import FILTER_FIELDS, Filters
+
+    given = vars(namespace)
+    return Filters(**{spec.name: given[spec.name] for spec in FILTER_FIELDS if spec.name in given})
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
     add_filter_arguments(parser)
 
 
@@ -274,11 +332,10 @@ def _warn_unmatched(corpus: Any, filters: Any) -> None:
 
 
 def cmd_events(args: argparse.Namespace) -> int:
-    from flashpoint.analysis.filters import Filters
     from flashpoint.analysis.tables import events_export, stories_export
 
     corpus = _load(args)
-    filters = Filters.from_args(args)
+    filters = filters_from_args(args)
     _warn_unmatched(corpus, filters)
     frame = stories_export(corpus, filters) if args.stories else events_export(corpus, filters)
     if frame.empty:
@@ -292,10 +349,10 @@ def cmd_events(args: argparse.Namespace) -> int:
 
 def cmd_entities(args: argparse.Namespace) -> int:
     from flashpoint.analysis.entities import entity_table, unresolved_mentions
-    from flashpoint.analysis.filters import Filters, filter_articles
+    from flashpoint.analysis.filters import filter_articles
 
     corpus = _load(args)
-    filters = Filters.from_args(args)
+    filters = filters_from_args(args)
     _warn_unmatched(corpus, filters)
     articles = filter_articles(corpus, filters)
     mentions = corpus.mentions[corpus.mentions["article_id"].isin(articles["article_id"])]
@@ -308,12 +365,11 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
-    from flashpoint.analysis.filters import Filters
     from flashpoint.charts import build_chart
     from flashpoint.export import ExportUnavailable, figure_to_png
 
     corpus = _load(args)
-    filters = Filters.from_args(args)
+    filters = filters_from_args(args)
     figure, _data = build_chart(args.kind, corpus, filters)
     try:
         png = figure_to_png(figure, width=args.width, height=args.height, scale=args.scale)
@@ -407,10 +463,9 @@ def corpus_stats(corpus: Any, filters: Any = None) -> dict[str, Any]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from flashpoint.analysis.filters import Filters
 
     corpus = _load(args)
-    filters = Filters.from_args(args)
+    filters = filters_from_args(args)
     _warn_unmatched(corpus, filters)
     stats = corpus_stats(corpus, filters)
     width = max(len(key) for key in stats)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import data, state
+from components import data, navigation, state
 from components.empty import no_results
 from components.reader import render_article
 from flashpoint.analysis.counts import plural
@@ -24,7 +24,7 @@ def _choose_clicked(article_ids: tuple[str, ...]) -> None:
         st.query_params["article"] = st.session_state[CHOSEN]
 
 
-state.require_app()
+navigation.require_app()
 filters = state.current_filters()
 key = state.current_corpus_key()
 

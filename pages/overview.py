@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import data, state
+from components import data, navigation, state
 from components.chart import render_chart
 from components.empty import no_results
 from flashpoint.analysis.counts import modality_scope, plural
@@ -13,7 +13,7 @@ from flashpoint.analysis.overview import FREQUENCIES
 from flashpoint.analysis.timeline import latest_stories
 from flashpoint.charts import bar_figure, chart_title, events_by_type_figure, volume_figure
 
-state.require_app()
+navigation.require_app()
 filters = state.current_filters()
 key = state.current_corpus_key()
 
