@@ -914,3 +914,17 @@ def test_what_one_prepares_or_presses_for_has_not_happened(
     nlp: Language, text: str, event_type: str, modality: str
 ) -> None:
     assert only(events(nlp, text), event_type).modality == modality
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "North Korea fired a missile on Monday. Two U.S. B-1B bombers flew over the base.",
+        "North Korea fired a missile on Monday. Washington sent a B-52 bomber over the base.",
+        "North Korea fired a missile on Monday. Japan sent destroyers armed with interceptor "
+        "missiles into the sea.",
+    ],
+)
+def test_bomber_flights_and_ship_dispatches_are_not_launches(nlp: Language, text: str) -> None:
+    found = events(nlp, text)
+    assert [e.trigger for e in found if e.event_type == "missile_launch"] == ["fired"]
