@@ -322,6 +322,16 @@ def _party_tokens(token: Token, preps: frozenset[str], entities: EntityIndex) ->
     return found
 
 
+def _elliptical(head: Token) -> bool:
+    """ "all three fell into the sea", "three of them came down", "the second climbed to
+    1,400 km": a number standing for its noun refers back as a pronoun does (plain
+    linguistics: the noun is elided, so the phrase names nothing of its own)."""
+    if head.pos_ == "NUM" or head.ent_type_ == "ORDINAL":
+        # "three of the missiles" names its noun; "three of them" does not.
+        return all(o.pos_ == "PRON" for _, o in prep_objects(head, frozenset({"of"})))
+    return False
+
+
 def _carriers_only(heads: list[Token], lexicon: Lexicon) -> bool:
     """ "B-1B bombers flew over the base", "sent destroyers armed with interceptors": a
     launch verb whose subject or object is an aircraft or a ship reports a flight or a
@@ -417,7 +427,7 @@ def _check_spec(
         )
         tokens = [t for h in heads for t in noun_phrase(h)]
         pronoun_role = bool(heads) and all(
-            h.pos_ == "PRON" and entities.of(h) is None for h in heads
+            (h.pos_ == "PRON" and entities.of(h) is None) or _elliptical(h) for h in heads
         )
         if spec.preps:
             tokens += [
@@ -426,7 +436,7 @@ def _check_spec(
                 if c.dep_ == PREP_DEP and c.lower_ in spec.preps
                 for t in c.subtree
             ]
-        content = [h for h in heads if h.pos_ != "PRON"]
+        content = [h for h in heads if h.pos_ != "PRON" and not _elliptical(h)]
         if spec.event_type == "missile_launch" and _carriers_only(content, lexicon):
             return None
         if spec.object_words:

@@ -928,3 +928,27 @@ def test_what_one_prepares_or_presses_for_has_not_happened(
 def test_bomber_flights_and_ship_dispatches_are_not_launches(nlp: Language, text: str) -> None:
     found = events(nlp, text)
     assert [e.trigger for e in found if e.event_type == "missile_launch"] == ["fired"]
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "trigger"),
+    [
+        ("Japan said all three fell into the sea.", "fell"),
+        ("Three of them came down near the coast.", "came"),
+        ("The second climbed to about 1,400 kilometres.", "climbed"),
+        ("All three flew roughly 900 kilometres.", "flew"),
+    ],
+)
+def test_a_number_standing_for_the_missiles_reports_their_flight(
+    nlp: Language, follow_up: str, trigger: str
+) -> None:
+    found = events(nlp, "North Korea fired three ballistic missiles on Monday. " + follow_up)
+    flight = [e for e in found if e.trigger == trigger]
+    assert [(e.event_type, e.actors, e.event_date) for e in flight] == [
+        ("missile_launch", ["country:PRK"], "2017-03-20")
+    ]
+
+
+def test_a_number_in_a_story_without_launches_is_not_a_flight(nlp: Language) -> None:
+    found = events(nlp, "Exports rose in May. All three fell sharply in June.")
+    assert [e for e in found if e.event_type == "missile_launch"] == []
