@@ -78,6 +78,8 @@ class TriggerSpec:
     modifier_needs: frozenset[str] = frozenset()
     predicate: bool = False  # "the battery is operational", "a unit is on combat duty"
     bare_without_clause: bool = False  # bare only without "to ..." ("a plan to expand trade")
+    # bare only outside these positions: "the launch was a failure" judges its subject
+    not_deps: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

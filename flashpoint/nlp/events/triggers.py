@@ -133,6 +133,7 @@ def build_lexicon(
                 modifier_needs=_frozen(row.get("modifier_needs")),
                 predicate=bool(row.get("predicate", False)),
                 bare_without_clause=bool(row.get("bare_without_clause", False)),
+                not_deps=_frozen(row.get("not_deps")),
             )
             if spec.pos not in ("VERB", "NOUN", "ADJ") or spec.role not in (
                 "object",
@@ -466,6 +467,8 @@ def _check_spec(
         accepted = False
         if spec.bare_without_clause and any(c.dep_ in ("acl", "relcl") for c in token.children):
             return None  # "a plan to expand trade": its own clause says what it is about
+        if token.dep_ in spec.not_deps:
+            return None  # "the launch was a failure", "claim failure": a judgement of it
         # A mention of an event the article already reported needs no further context,
         # whichever policy happens to accept it (set order must not decide).
         via_coref = "coref" in spec.bare and state.has(spec.event_type)

@@ -952,3 +952,42 @@ def test_a_number_standing_for_the_missiles_reports_their_flight(
 def test_a_number_in_a_story_without_launches_is_not_a_flight(nlp: Language) -> None:
     found = events(nlp, "Exports rose in May. All three fell sharply in June.")
     assert [e for e in found if e.event_type == "missile_launch"] == []
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "trigger", "day"),
+    [
+        ("The attempt was made at dawn near the coast.", "attempt", "2017-03-17"),
+        ("The failure was a blow to the military.", "failure", "2017-03-17"),
+        ("Two more missiles failed on March 3.", "failed", "2017-03-03"),
+    ],
+)
+def test_an_attempt_or_failure_in_a_launch_story_is_a_launch(
+    nlp: Language, follow_up: str, trigger: str, day: str
+) -> None:
+    found = events(nlp, "North Korea fired a missile on Friday. " + follow_up)
+    mention = [e for e in found if e.trigger.endswith(trigger)]
+    assert [(e.event_type, e.actors, e.event_date) for e in mention] == [
+        ("missile_launch", ["country:PRK"], day)
+    ]
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "Seoul said the launch was a failure.",
+        "Talks with Seoul failed.",
+        "An attempt to restart dialogue was rejected.",
+        "The failure of diplomacy worried Tokyo.",
+    ],
+)
+def test_judgements_and_other_attempts_are_not_new_launches(nlp: Language, follow_up: str) -> None:
+    found = events(nlp, "North Korea fired a missile on Friday. " + follow_up)
+    assert len([e for e in found if e.event_type == "missile_launch"]) == 1 + (
+        "launch" in follow_up
+    )
+
+
+def test_attempts_and_failures_without_launches_are_no_events(nlp: Language) -> None:
+    found = events(nlp, "Talks with Seoul failed. The attempt was a failure.")
+    assert [e for e in found if e.event_type == "missile_launch"] == []
