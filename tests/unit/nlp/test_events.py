@@ -914,3 +914,24 @@ def test_what_one_prepares_or_presses_for_has_not_happened(
     nlp: Language, text: str, event_type: str, modality: str
 ) -> None:
     assert only(events(nlp, text), event_type).modality == modality
+
+
+def test_the_launcher_is_the_target_of_sanctions_not_their_actor(nlp: Language) -> None:
+    # the only country in the sanctions clause is the one whose launch they answer
+    found = events(
+        nlp,
+        "North Korea fired a ballistic missile on Sunday. "
+        "Washington is building its North Korea policy on tougher sanctions.",
+    )
+    sanction = only(found, "sanction")
+    assert "country:PRK" not in sanction.actors
+    assert "country:PRK" in sanction.participants
+
+
+def test_a_launcher_imposing_sanctions_by_its_own_verb_keeps_them(nlp: Language) -> None:
+    found = events(
+        nlp,
+        "South Korea test-fired a cruise missile on Monday. "
+        "South Korea imposed new sanctions on Pyongyang on Tuesday.",
+    )
+    assert only(found, "sanction").actors == ["country:KOR"]
