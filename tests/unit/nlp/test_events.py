@@ -935,3 +935,13 @@ def test_a_launcher_imposing_sanctions_by_its_own_verb_keeps_them(nlp: Language)
         "South Korea imposed new sanctions on Pyongyang on Tuesday.",
     )
     assert only(found, "sanction").actors == ["country:KOR"]
+
+
+def test_barring_a_country_from_trade_is_a_sanction(nlp: Language) -> None:
+    found = events(nlp, "The Security Council on Monday barred Pyongyang from exporting textiles.")
+    assert only(found, "sanction").actors == ["org:unsc"]
+
+
+def test_barring_people_from_a_room_is_no_sanction(nlp: Language) -> None:
+    found = events(nlp, "The rules bar reporters from the room.")
+    assert [e for e in found if e.event_type == "sanction"] == []
