@@ -84,6 +84,27 @@ def test_imposing_and_adopting_are_acts() -> None:
     assert default_background_states().tokens(adopted) == set()
 
 
+def test_resolutions_that_prohibit_acts_are_the_standing_norm() -> None:
+    # "UN resolutions ban the North from testing ." / "Resolution 2371 banned coal exports ."
+    words = ["UN", "resolutions", "ban", "the", "North", "from", "testing", "."]
+    norms = Doc(
+        English().vocab,
+        words=words,
+        heads=[1, 2, 2, 4, 2, 2, 5, 2],
+        deps=["compound", "nsubj", "ROOT", "det", "dobj", "prep", "pcomp", "punct"],
+        lemmas=["UN", "resolution", "ban", "the", "North", "from", "test", "."],
+    )
+    one = Doc(
+        English().vocab,
+        words=["Resolution", "2371", "banned", "coal", "exports", "."],
+        heads=[2, 0, 2, 4, 2, 2],
+        deps=["nsubj", "nummod", "ROOT", "compound", "dobj", "punct"],
+        lemmas=["resolution", "2371", "ban", "coal", "export", "."],
+    )
+    assert default_background_states().tokens(norms) == {1}
+    assert default_background_states().tokens(one) == set()
+
+
 def test_a_resolution_to_a_problem_is_a_settlement() -> None:
     # "They seek a peaceful resolution to the issue ."
     doc = parsed(
@@ -173,6 +194,9 @@ def test_two_countries_a_host_abroad_or_a_multilateral_body_make_a_meeting() -> 
         "North Korea has fired dozens of missiles in defiance of U.N. sanctions.",
         "China said it had strictly enforced the Security Council resolutions.",
         "Officials said the new sanctions would not work.",
+        "UN Security Council resolutions ban Pyongyang from testing ballistic missiles.",
+        "Several U.N. resolutions have prohibited the North from conducting nuclear tests.",
+        "The test was inconsistent with UN Resolution 1718.",
     ],
 )
 def test_norms_named_in_passing_are_no_sanction_events(nlp: Language, text: str) -> None:
@@ -194,6 +218,11 @@ def test_forces_kept_as_a_standing_fact_are_no_deployment(nlp: Language, text: s
 def test_stationing_troops_is_still_a_deployment(nlp: Language) -> None:
     text = "The United States stationed 2,000 more troops in South Korea on Monday."
     assert found(nlp, text) == [("deployment", "asserted")]
+
+
+def test_one_resolution_banning_exports_is_still_an_event(nlp: Language) -> None:
+    text = "Resolution 2371 banned the North's coal exports in August."
+    assert ("sanction", "asserted") in found(nlp, text)
 
 
 def test_adopting_sanctions_is_still_an_event(nlp: Language) -> None:

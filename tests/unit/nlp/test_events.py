@@ -991,3 +991,34 @@ def test_judgements_and_other_attempts_are_not_new_launches(nlp: Language, follo
 def test_attempts_and_failures_without_launches_are_no_events(nlp: Language) -> None:
     found = events(nlp, "Talks with Seoul failed. The attempt was a failure.")
     assert [e for e in found if e.event_type == "missile_launch"] == []
+
+
+def test_the_launcher_is_the_target_of_sanctions_not_their_actor(nlp: Language) -> None:
+    # the only country in the sanctions clause is the one whose launch they answer
+    found = events(
+        nlp,
+        "North Korea fired a ballistic missile on Sunday. "
+        "Washington is building its North Korea policy on tougher sanctions.",
+    )
+    sanction = only(found, "sanction")
+    assert "country:PRK" not in sanction.actors
+    assert "country:PRK" in sanction.participants
+
+
+def test_a_launcher_imposing_sanctions_by_its_own_verb_keeps_them(nlp: Language) -> None:
+    found = events(
+        nlp,
+        "South Korea test-fired a cruise missile on Monday. "
+        "South Korea imposed new sanctions on Pyongyang on Tuesday.",
+    )
+    assert only(found, "sanction").actors == ["country:KOR"]
+
+
+def test_barring_a_country_from_trade_is_a_sanction(nlp: Language) -> None:
+    found = events(nlp, "The Security Council on Monday barred Pyongyang from exporting textiles.")
+    assert only(found, "sanction").actors == ["org:unsc"]
+
+
+def test_barring_people_from_a_room_is_no_sanction(nlp: Language) -> None:
+    found = events(nlp, "The rules bar reporters from the room.")
+    assert [e for e in found if e.event_type == "sanction"] == []
