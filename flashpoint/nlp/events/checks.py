@@ -24,6 +24,16 @@ Two classes of false event, each seen in several sources and backed by the label
   was held says nothing either way and is kept.
   Organisations count as the country they belong to (Seoul's National Security Council is
   South Korea).
+* **A meeting of one government's own body** ("told a cabinet meeting that ...", "convened a
+  National Security Council meeting", "a plenary meeting of the National Security Council",
+  "the parliamentary session") is that government's, whatever other countries its clause
+  names ("... urged Pyongyang not to ...", "after North Korea fired"): where the meeting noun
+  is modified by, or is "of", a national organ of the gazetteer (government, party, agency,
+  military) or a word of the ``domestic_bodies`` set, the clause's countries are no parties,
+  and only a co-party the parse names ("a cabinet meeting with U.S. envoys") keeps it.
+  Seen in Korea Herald, Reuters, news-cluster and demo articles (kh-0943f6fd9a21,
+  kh-34fa4c652a16, kh-fd7a608b85d6, kh-609b9f70355d, isot-9daddedfd0ab, the Ulchi Freedom
+  Guardian demo article, two news-cluster NSC meetings).
 """
 
 from __future__ import annotations
@@ -34,17 +44,24 @@ from pathlib import Path
 from typing import Any
 
 from spacy.matcher import DependencyMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from flashpoint.config import resource_path
 from flashpoint.jsonl import jsonl_objects
+from flashpoint.nlp.events.entities import EntityIndex, span_extension
 from flashpoint.nlp.events.records import EventRecord
+from flashpoint.nlp.events.vocabulary import WordSets
 
 BACKGROUND_PATTERNS = resource_path("lexicons", "background_states.jsonl")
 TRIGGER_NODE = "trigger"
 # Gazetteer kinds of organisation that meet as one body of many parties.
 MULTILATERAL_KIND_LABELS = frozenset({"body", "bloc"})
+# Gazetteer kinds of organisation that are one state's own organ.
+NATIONAL_ORGAN_KIND_LABELS = frozenset({"government", "party", "agency", "military"})
+# How a meeting noun names the body whose meeting it is: "cabinet meeting", "plenary
+# meeting", "parliamentary session", "ministers' meeting".
+BODY_MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod"})
 
 
 class PatternError(ValueError):
@@ -111,6 +128,48 @@ def _organisations() -> tuple[frozenset[str], dict[str, str]]:
         elif entry.country:
             country_of[entry.entity_id] = entry.country
     return frozenset(bodies), country_of
+
+
+@lru_cache(maxsize=1)
+def _national_organs() -> frozenset[str]:
+    from flashpoint.nlp.gazetteer import Gazetteer
+
+    return frozenset(
+        entry.entity_id
+        for entry in Gazetteer.load().entries.values()
+        if entry.entity_type == "organization" and entry.kind in NATIONAL_ORGAN_KIND_LABELS
+    )
+
+
+def meeting_bodies(noun: Token) -> list[Token]:
+    """The tokens naming whose meeting ``noun`` is: its modifiers ("cabinet meeting") and
+    the object of its "of" ("a meeting of the National Security Council")."""
+    bodies = [c for c in noun.children if c.dep_ in BODY_MODIFIER_DEPS]
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            bodies.extend(c for c in prep.children if c.dep_ == "pobj")
+    return bodies
+
+
+def held_by_one_body(
+    noun: Token, parties: Iterable[Token], entities: EntityIndex, words: WordSets
+) -> bool:
+    """A meeting noun naming one government's own body as the body meeting (a national
+    organ of the gazetteer or a ``domestic_bodies`` word), with no other party among
+    ``parties`` (module docstring)."""
+    bodies = meeting_bodies(noun)
+    if any(party not in bodies for party in parties):
+        return False  # "a cabinet meeting with U.S. envoys"
+    organs = _national_organs()
+    for token in bodies:
+        entity = entities.of(token)
+        if entity is not None:
+            if span_extension(entity, "entity_id") in organs:
+                return True
+            continue  # another entity (the UN Security Council, a country) is no sign
+        if token.lemma_.lower() in words.domestic_bodies:
+            return True
+    return False
 
 
 def meeting_parties(record: EventRecord) -> tuple[set[str], bool]:

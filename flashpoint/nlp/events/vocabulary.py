@@ -79,6 +79,7 @@ class WordSets:
     unrealised_modifiers: frozenset[str]
     prohibiting_verbs: frozenset[str]
     side_counts: frozenset[str]
+    domestic_bodies: frozenset[str]
     reporting_nouns: frozenset[str]
     share_nouns: frozenset[str]
     referring_determiners: frozenset[str]

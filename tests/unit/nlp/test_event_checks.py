@@ -205,6 +205,36 @@ def test_a_cabinet_meeting_is_not_a_meeting_between_parties(nlp: Language) -> No
     assert found(nlp, "The South Korean cabinet held an emergency meeting on Monday.") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "President Lee told a cabinet meeting on Monday that the exercises were defensive and "
+        "urged Pyongyang to stay calm.",
+        "Seoul convened a National Security Council meeting on Tuesday after North Korea "
+        "fired a missile.",
+        "Lee presided over a plenary meeting of the National Security Council after "
+        "Pyongyang's launch.",
+        "The minister spoke at the parliamentary session on Friday about the threat from "
+        "North Korea.",
+    ],
+)
+def test_one_governments_own_meeting_takes_no_parties_from_its_clause(
+    nlp: Language, text: str
+) -> None:
+    assert [t for t, _ in found(nlp, text) if t == "meeting"] == []
+
+
+def test_a_body_meeting_with_a_named_co_party_or_a_multilateral_body_stays(
+    nlp: Language,
+) -> None:
+    text = "Japanese ministers held a cabinet meeting with the visiting U.S. envoy on Monday."
+    assert found(nlp, text) == [("meeting", "asserted")]
+    text = "The UN Security Council held an emergency meeting on North Korea on Sunday."
+    assert found(nlp, text) == [("meeting", "asserted")]
+    text = "Officials called for a return to the six-party talks with North Korea."
+    assert [t for t, _ in found(nlp, text)] == ["meeting"]
+
+
 def test_talks_between_two_countries_stay(nlp: Language) -> None:
     text = "Japan and Russia held talks in Tokyo on Monday."
     assert found(nlp, text) == [("meeting", "asserted")]
