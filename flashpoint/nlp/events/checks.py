@@ -34,6 +34,16 @@ Two classes of false event, each seen in several sources and backed by the label
   Seen in Korea Herald, Reuters, news-cluster and demo articles (kh-0943f6fd9a21,
   kh-34fa4c652a16, kh-fd7a608b85d6, kh-609b9f70355d, isot-9daddedfd0ab, the Ulchi Freedom
   Guardian demo article, two news-cluster NSC meetings).
+* **Private people and things hold no meetings.** Talks, visits and arrivals are between
+  governments or their officials; a tourist or an asylum seeker arriving somewhere, families
+  meeting relatives, businessmen visiting a factory park or a ship that has visited a port
+  report travel, not a meeting. A meeting whose every agent is a ``private_parties`` word
+  ("most of the families" is the families; "whose visits" is whoever the relative clause
+  describes) is dropped (Korea Herald kh-f28d320eab74, kh-609b9f70355d, kh-b798cb7b4df0,
+  kh-7c65456c5f7f, kh-b992803c7f3c and two demo articles).
+* **Meeting a requirement.** "Meet" whose object is a ``requirement_nouns`` word ("meet
+  international standards", "meet the demand for skills") means satisfying it, a sense with
+  no parties (plain word sense; kh-fd7a608b85d6).
 """
 
 from __future__ import annotations
@@ -170,6 +180,47 @@ def held_by_one_body(
         if token.lemma_.lower() in words.domestic_bodies:
             return True
     return False
+
+
+def _agent_head(token: Token, words: WordSets) -> Token:
+    """The noun an agent stands for: "most of the families" -> families, "whose" -> the
+    noun its relative clause describes."""
+    if token.lower_ in words.relative_pronouns:
+        for ancestor in token.ancestors:
+            if ancestor.dep_ == "relcl":
+                return ancestor.head
+        return token
+    if token.lower_ in words.partitive_quantities:
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+    return token
+
+
+def held_by_private_parties(
+    agents: Iterable[Token], entities: EntityIndex, words: WordSets
+) -> bool:
+    """Every agent of a meeting a private person or a thing, none an entity (module
+    docstring)."""
+    heads = [_agent_head(agent, words) for agent in agents]
+    return bool(heads) and all(
+        entities.of(head) is None and head.lemma_.lower() in words.private_parties for head in heads
+    )
+
+
+def meets_a_requirement(verb: Token, words: WordSets) -> bool:
+    """ "must meet international standards": "meet" in the sense of satisfying its object
+    (module docstring)."""
+    return (
+        verb.pos_ == "VERB"
+        and verb.lemma_.lower() in words.satisfying_verbs
+        and any(
+            child.dep_ == "dobj" and child.lemma_.lower() in words.requirement_nouns
+            for child in verb.children
+        )
+    )
 
 
 def meeting_parties(record: EventRecord) -> tuple[set[str], bool]:
