@@ -83,6 +83,8 @@ class WordSets:
     private_parties: frozenset[str]
     satisfying_verbs: frozenset[str]
     requirement_nouns: frozenset[str]
+    setting_preps: frozenset[str]
+    speech_act_verbs: frozenset[str]
     reporting_nouns: frozenset[str]
     share_nouns: frozenset[str]
     referring_determiners: frozenset[str]

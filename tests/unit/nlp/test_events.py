@@ -914,3 +914,18 @@ def test_what_one_prepares_or_presses_for_has_not_happened(
     nlp: Language, text: str, event_type: str, modality: str
 ) -> None:
     assert only(events(nlp, text), event_type).modality == modality
+
+
+def test_who_speaks_or_agrees_in_a_call_is_its_party(nlp: Language) -> None:
+    text = (
+        "Prime Minister Shinzo Abe and U.S. President Barack Obama agreed in a telephone call "
+        "on Friday to seek tougher sanctions against North Korea."
+    )
+    call = only(events(nlp, text), "meeting")
+    assert call.actors == ["country:JPN", "country:USA"]
+
+
+def test_a_launch_during_a_summit_puts_no_launcher_at_it(nlp: Language) -> None:
+    text = "North Korea fired a missile during the summit in Hangzhou."
+    summit = only(events(nlp, text), "meeting")
+    assert "country:PRK" not in summit.actors
