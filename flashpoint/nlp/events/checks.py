@@ -40,7 +40,9 @@ Two classes of false event, each seen in several sources and backed by the label
   report travel, not a meeting. A meeting whose every agent is a ``private_parties`` word
   ("most of the families" is the families; "whose visits" is whoever the relative clause
   describes) is dropped (Korea Herald kh-f28d320eab74, kh-609b9f70355d, kh-b798cb7b4df0,
-  kh-7c65456c5f7f, kh-b992803c7f3c and two demo articles).
+  kh-7c65456c5f7f, kh-b992803c7f3c and two demo articles). Likewise a leader speaking to
+  troops, sailors or reporters addresses them: a meeting whose every co-party is such a
+  word is no meeting between parties (news-cluster g5w-...f99307; plain word sense).
 * **Meeting a requirement.** "Meet" whose object is a ``requirement_nouns`` word ("meet
   international standards", "meet the demand for skills") means satisfying it, a sense with
   no parties (plain word sense; kh-fd7a608b85d6).
@@ -199,15 +201,20 @@ def _agent_head(token: Token, words: WordSets) -> Token:
     return token
 
 
-def held_by_private_parties(
-    agents: Iterable[Token], entities: EntityIndex, words: WordSets
-) -> bool:
-    """Every agent of a meeting a private person or a thing, none an entity (module
-    docstring)."""
-    heads = [_agent_head(agent, words) for agent in agents]
+def _all_private(tokens: Iterable[Token], entities: EntityIndex, words: WordSets) -> bool:
+    heads = [_agent_head(token, words) for token in tokens]
     return bool(heads) and all(
         entities.of(head) is None and head.lemma_.lower() in words.private_parties for head in heads
     )
+
+
+def held_by_private_parties(
+    agents: Iterable[Token], parties: Iterable[Token], entities: EntityIndex, words: WordSets
+) -> bool:
+    """Every agent of a meeting a private person or a thing, none an entity, or every
+    co-party named one ("speaking to troops at the base" is an address, not a call)
+    (module docstring)."""
+    return _all_private(agents, entities, words) or _all_private(parties, entities, words)
 
 
 def meets_a_requirement(verb: Token, words: WordSets) -> bool:

@@ -478,7 +478,7 @@ def _build_event(
     ):
         return None  # one government's own meeting (checks.py)
     if event_type == "meeting" and held_by_private_parties(
-        roles.agents, entities, trigger.lexicon.words
+        roles.agents, roles.parties, entities, trigger.lexicon.words
     ):
         return None  # travel of private people or things (checks.py)
     if event_type == "meeting" and meets_a_requirement(trigger.token, trigger.lexicon.words):

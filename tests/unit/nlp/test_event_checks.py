@@ -243,6 +243,8 @@ def test_a_body_meeting_with_a_named_co_party_or_a_multilateral_body_stays(
         "Many of the elderly relatives hope to meet their families in the North next month.",
         "Tokyo will ban port calls by any vessel that has visited North Korea.",
         "The businessmen plan to make a visit to the factory park next week.",
+        "Speaking to U.S. sailors at the naval base shortly after landing, Trump said the "
+        "alliance was strong.",
     ],
 )
 def test_private_people_and_things_hold_no_meetings(nlp: Language, text: str) -> None:
