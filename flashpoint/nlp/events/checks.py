@@ -24,6 +24,28 @@ Two classes of false event, each seen in several sources and backed by the label
   was held says nothing either way and is kept.
   Organisations count as the country they belong to (Seoul's National Security Council is
   South Korea).
+* **A meeting of one government's own body** ("told a cabinet meeting that ...", "convened a
+  National Security Council meeting", "a plenary meeting of the National Security Council",
+  "the parliamentary session") is that government's, whatever other countries its clause
+  names ("... urged Pyongyang not to ...", "after North Korea fired"): where the meeting noun
+  is modified by, or is "of", a national organ of the gazetteer (government, party, agency,
+  military) or a word of the ``domestic_bodies`` set, the clause's countries are no parties,
+  and only a co-party the parse names ("a cabinet meeting with U.S. envoys") keeps it.
+  Seen in Korea Herald, Reuters, news-cluster and demo articles (kh-0943f6fd9a21,
+  kh-34fa4c652a16, kh-fd7a608b85d6, kh-609b9f70355d, isot-9daddedfd0ab, the Ulchi Freedom
+  Guardian demo article, two news-cluster NSC meetings).
+* **Private people and things hold no meetings.** Talks, visits and arrivals are between
+  governments or their officials; a tourist or an asylum seeker arriving somewhere, families
+  meeting relatives, businessmen visiting a factory park or a ship that has visited a port
+  report travel, not a meeting. A meeting whose every agent is a ``private_parties`` word
+  ("most of the families" is the families; "whose visits" is whoever the relative clause
+  describes) is dropped (Korea Herald kh-f28d320eab74, kh-609b9f70355d, kh-b798cb7b4df0,
+  kh-7c65456c5f7f, kh-b992803c7f3c and two demo articles). Likewise a leader speaking to
+  troops, sailors or reporters addresses them: a meeting whose every co-party is such a
+  word is no meeting between parties (news-cluster g5w-...f99307; plain word sense).
+* **Meeting a requirement.** "Meet" whose object is a ``requirement_nouns`` word ("meet
+  international standards", "meet the demand for skills") means satisfying it, a sense with
+  no parties (plain word sense; kh-fd7a608b85d6).
 """
 
 from __future__ import annotations
@@ -34,17 +56,24 @@ from pathlib import Path
 from typing import Any
 
 from spacy.matcher import DependencyMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from flashpoint.config import resource_path
 from flashpoint.jsonl import jsonl_objects
+from flashpoint.nlp.events.entities import EntityIndex, span_extension
 from flashpoint.nlp.events.records import EventRecord
+from flashpoint.nlp.events.vocabulary import WordSets
 
 BACKGROUND_PATTERNS = resource_path("lexicons", "background_states.jsonl")
 TRIGGER_NODE = "trigger"
 # Gazetteer kinds of organisation that meet as one body of many parties.
 MULTILATERAL_KIND_LABELS = frozenset({"body", "bloc"})
+# Gazetteer kinds of organisation that are one state's own organ.
+NATIONAL_ORGAN_KIND_LABELS = frozenset({"government", "party", "agency", "military"})
+# How a meeting noun names the body whose meeting it is: "cabinet meeting", "plenary
+# meeting", "parliamentary session", "ministers' meeting".
+BODY_MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod"})
 
 
 class PatternError(ValueError):
@@ -111,6 +140,94 @@ def _organisations() -> tuple[frozenset[str], dict[str, str]]:
         elif entry.country:
             country_of[entry.entity_id] = entry.country
     return frozenset(bodies), country_of
+
+
+@lru_cache(maxsize=1)
+def _national_organs() -> frozenset[str]:
+    from flashpoint.nlp.gazetteer import Gazetteer
+
+    return frozenset(
+        entry.entity_id
+        for entry in Gazetteer.load().entries.values()
+        if entry.entity_type == "organization" and entry.kind in NATIONAL_ORGAN_KIND_LABELS
+    )
+
+
+def meeting_bodies(noun: Token) -> list[Token]:
+    """The tokens naming whose meeting ``noun`` is: its modifiers ("cabinet meeting") and
+    the object of its "of" ("a meeting of the National Security Council")."""
+    bodies = [c for c in noun.children if c.dep_ in BODY_MODIFIER_DEPS]
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            bodies.extend(c for c in prep.children if c.dep_ == "pobj")
+    return bodies
+
+
+def held_by_one_body(
+    noun: Token, parties: Iterable[Token], entities: EntityIndex, words: WordSets
+) -> bool:
+    """A meeting noun naming one government's own body as the body meeting (a national
+    organ of the gazetteer or a ``domestic_bodies`` word), with no other party among
+    ``parties`` (module docstring)."""
+    bodies = meeting_bodies(noun)
+    if any(party not in bodies for party in parties):
+        return False  # "a cabinet meeting with U.S. envoys"
+    organs = _national_organs()
+    for token in bodies:
+        entity = entities.of(token)
+        if entity is not None:
+            if span_extension(entity, "entity_id") in organs:
+                return True
+            continue  # another entity (the UN Security Council, a country) is no sign
+        if token.lemma_.lower() in words.domestic_bodies:
+            return True
+    return False
+
+
+def _agent_head(token: Token, words: WordSets) -> Token:
+    """The noun an agent stands for: "most of the families" -> families, "whose" -> the
+    noun its relative clause describes."""
+    if token.lower_ in words.relative_pronouns:
+        for ancestor in token.ancestors:
+            if ancestor.dep_ == "relcl":
+                return ancestor.head
+        return token
+    if token.lower_ in words.partitive_quantities:
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+    return token
+
+
+def _all_private(tokens: Iterable[Token], entities: EntityIndex, words: WordSets) -> bool:
+    heads = [_agent_head(token, words) for token in tokens]
+    return bool(heads) and all(
+        entities.of(head) is None and head.lemma_.lower() in words.private_parties for head in heads
+    )
+
+
+def held_by_private_parties(
+    agents: Iterable[Token], parties: Iterable[Token], entities: EntityIndex, words: WordSets
+) -> bool:
+    """Every agent of a meeting a private person or a thing, none an entity, or every
+    co-party named one ("speaking to troops at the base" is an address, not a call)
+    (module docstring)."""
+    return _all_private(agents, entities, words) or _all_private(parties, entities, words)
+
+
+def meets_a_requirement(verb: Token, words: WordSets) -> bool:
+    """ "must meet international standards": "meet" in the sense of satisfying its object
+    (module docstring)."""
+    return (
+        verb.pos_ == "VERB"
+        and verb.lemma_.lower() in words.satisfying_verbs
+        and any(
+            child.dep_ == "dobj" and child.lemma_.lower() in words.requirement_nouns
+            for child in verb.children
+        )
+    )
 
 
 def meeting_parties(record: EventRecord) -> tuple[set[str], bool]:

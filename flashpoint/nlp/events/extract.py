@@ -46,7 +46,10 @@ from flashpoint.nlp.dates import (
 from flashpoint.nlp.events.checks import (
     BackgroundStates,
     default_background_states,
+    held_by_one_body,
+    held_by_private_parties,
     is_meeting_of_parties,
+    meets_a_requirement,
 )
 from flashpoint.nlp.events.dating import (
     date_from_caption,
@@ -468,6 +471,18 @@ def _build_event(
             if c not in actors and c not in participants
         ]
     weapons = weapons_of(trigger, roles, sent, entities)
+    if (
+        event_type == "meeting"
+        and trigger.token.pos_ not in ("VERB", "AUX")
+        and held_by_one_body(trigger.token, roles.parties, entities, trigger.lexicon.words)
+    ):
+        return None  # one government's own meeting (checks.py)
+    if event_type == "meeting" and held_by_private_parties(
+        roles.agents, roles.parties, entities, trigger.lexicon.words
+    ):
+        return None  # travel of private people or things (checks.py)
+    if event_type == "meeting" and meets_a_requirement(trigger.token, trigger.lexicon.words):
+        return None  # "meet international standards" (checks.py)
     # (actors remembered from an earlier mention were checked with that mention)
     if agent_from != "memory" and not is_meeting_of_parties(
         EventRecord("", "", 0, 0, 0, event_type, "", actors=actors, participants=participants),

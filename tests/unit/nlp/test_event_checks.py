@@ -234,6 +234,69 @@ def test_a_cabinet_meeting_is_not_a_meeting_between_parties(nlp: Language) -> No
     assert found(nlp, "The South Korean cabinet held an emergency meeting on Monday.") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "President Lee told a cabinet meeting on Monday that the exercises were defensive and "
+        "urged Pyongyang to stay calm.",
+        "Seoul convened a National Security Council meeting on Tuesday after North Korea "
+        "fired a missile.",
+        "Lee presided over a plenary meeting of the National Security Council after "
+        "Pyongyang's launch.",
+        "The minister spoke at the parliamentary session on Friday about the threat from "
+        "North Korea.",
+    ],
+)
+def test_one_governments_own_meeting_takes_no_parties_from_its_clause(
+    nlp: Language, text: str
+) -> None:
+    assert [t for t, _ in found(nlp, text) if t == "meeting"] == []
+
+
+def test_a_body_meeting_with_a_named_co_party_or_a_multilateral_body_stays(
+    nlp: Language,
+) -> None:
+    text = "Japanese ministers held a cabinet meeting with the visiting U.S. envoy on Monday."
+    assert found(nlp, text) == [("meeting", "asserted")]
+    text = "The UN Security Council held an emergency meeting on North Korea on Sunday."
+    assert found(nlp, text) == [("meeting", "asserted")]
+    text = "Officials called for a return to the six-party talks with North Korea."
+    assert [t for t, _ in found(nlp, text)] == ["meeting"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A British tourist who had been detained in North Korea arrived in Beijing on Friday.",
+        "Refugees who arrived in Japan last year are still waiting for a decision.",
+        "Many of the elderly relatives hope to meet their families in the North next month.",
+        "Tokyo will ban port calls by any vessel that has visited North Korea.",
+        "The businessmen plan to make a visit to the factory park next week.",
+        "Speaking to U.S. sailors at the naval base shortly after landing, Trump said the "
+        "alliance was strong.",
+    ],
+)
+def test_private_people_and_things_hold_no_meetings(nlp: Language, text: str) -> None:
+    assert [t for t, _ in found(nlp, text) if t == "meeting"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The new factories must meet international safety standards by 2019.",
+        "Schools struggled to meet the growing demand for engineers.",
+    ],
+)
+def test_meeting_a_requirement_is_no_meeting(nlp: Language, text: str) -> None:
+    assert [t for t, _ in found(nlp, text) if t == "meeting"] == []
+
+
+def test_officials_arriving_and_leaders_meeting_stay(nlp: Language) -> None:
+    text = "Japanese Prime Minister Shinzo Abe and his wife arrived in Washington on Friday."
+    assert found(nlp, text) == [("meeting", "asserted")]
+    assert found(nlp, "Abe will meet Putin in Moscow next month.") == [("meeting", "planned")]
+
+
 def test_talks_between_two_countries_stay(nlp: Language) -> None:
     text = "Japan and Russia held talks in Tokyo on Monday."
     assert found(nlp, text) == [("meeting", "asserted")]

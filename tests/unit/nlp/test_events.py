@@ -1022,3 +1022,18 @@ def test_barring_a_country_from_trade_is_a_sanction(nlp: Language) -> None:
 def test_barring_people_from_a_room_is_no_sanction(nlp: Language) -> None:
     found = events(nlp, "The rules bar reporters from the room.")
     assert [e for e in found if e.event_type == "sanction"] == []
+
+
+def test_who_speaks_or_agrees_in_a_call_is_its_party(nlp: Language) -> None:
+    text = (
+        "Prime Minister Shinzo Abe and U.S. President Barack Obama agreed in a telephone call "
+        "on Friday to seek tougher sanctions against North Korea."
+    )
+    call = only(events(nlp, text), "meeting")
+    assert call.actors == ["country:JPN", "country:USA"]
+
+
+def test_a_launch_during_a_summit_puts_no_launcher_at_it(nlp: Language) -> None:
+    text = "North Korea fired a missile during the summit in Hangzhou."
+    summit = only(events(nlp, text), "meeting")
+    assert "country:PRK" not in summit.actors
