@@ -192,6 +192,7 @@ class CorpusQuery:
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         self._views: OrderedDict[Filters, _View] = OrderedDict()
+        self._timelines: dict[_View, pd.DataFrame] = {}
         self._load()
         self.catalog = self._build_catalog(gazetteer)
         self._load_names()
@@ -566,8 +567,19 @@ class CorpusQuery:
     # Timeline
 
     def timeline_frame(self, filters: Filters) -> pd.DataFrame:
-        """As :func:`flashpoint.analysis.timeline.timeline_frame`, one row per story."""
-        made = self.view(filters)
+        """As :func:`flashpoint.analysis.timeline.timeline_frame`, one row per story.
+
+        Kept with the view: the headline and the undated count need it too."""
+        with self._lock:
+            made = self.view(filters)
+            cached = self._timelines.get(made)
+            if cached is None:
+                cached = self._timelines[made] = self._timeline_frame(made)
+                while len(self._timelines) > _VIEWS_KEPT:
+                    self._timelines.pop(next(iter(self._timelines)))
+            return cached.copy()
+
+    def _timeline_frame(self, made: _View) -> pd.DataFrame:
         start, _ = _period_sql("event_date")
         frame = self._sql(
             f"""
