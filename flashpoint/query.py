@@ -227,13 +227,11 @@ class CorpusQuery:
         con = self.con
         for name, columns in _KEEP.items():
             con.execute(
-                f"CREATE TABLE raw_{name} AS {self._select(name, columns, with_rid=True)} "
-                "ORDER BY rid"
+                f"CREATE TABLE raw_{name} AS {self._select(name, columns, with_rid=True)}"
             )
         con.execute(
             "CREATE TABLE articles AS SELECT *, CAST(published AS DATE) AS pub_day "
-            "FROM raw_articles QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY rid) = 1 "
-            "ORDER BY rid"
+            "FROM raw_articles QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY rid) = 1"
         )
         con.execute("DROP TABLE raw_articles")
         con.execute("ALTER TABLE raw_mentions RENAME TO mentions")
@@ -305,7 +303,6 @@ class CorpusQuery:
             FROM raw_events e
             LEFT JOIN articles a USING (article_id)
             LEFT JOIN article_text t USING (article_id)
-            ORDER BY e.rid
             """
         )
         self.con.execute("DROP TABLE raw_events")
@@ -427,12 +424,12 @@ class CorpusQuery:
 
         self.con.execute(
             f"CREATE OR REPLACE TABLE {made.articles} AS SELECT a.* FROM articles a "
-            f"WHERE {article_sql} ORDER BY a.rid",
+            f"WHERE {article_sql}",
             used(article_sql),
         )
         self.con.execute(
             f"CREATE OR REPLACE TABLE {made.events} AS SELECT e.* FROM events e "
-            f"WHERE {event_sql} ORDER BY e.rid",
+            f"WHERE {event_sql}",
             used(event_sql),
         )
 
@@ -588,18 +585,26 @@ class CorpusQuery:
                 SELECT * FROM f
                 QUALIFY row_number() OVER (PARTITION BY story_key ORDER BY mod_rank, conf DESC, rid) = 1
             ),
-            grouped AS (
-                SELECT story_key, min(published) AS first_reported,
-                       count(DISTINCT article_id) AS n_reports,
-                       count(DISTINCT source) AS n_sources,
-                       coalesce(string_agg(DISTINCT source, ', ' ORDER BY source), '') AS sources
-                FROM f GROUP BY story_key
+            per_article AS (
+                SELECT story_key, article_id, min(rid) AS first_rid, min(published) AS published
+                FROM f GROUP BY story_key, article_id
             ),
-            articles AS (
-                SELECT story_key, list(article_id ORDER BY first_rid) AS article_ids FROM (
-                    SELECT story_key, article_id, min(rid) AS first_rid FROM f
-                    GROUP BY story_key, article_id
-                ) GROUP BY story_key
+            per_source AS (
+                SELECT DISTINCT story_key, source FROM f WHERE source IS NOT NULL
+            ),
+            sources AS (
+                SELECT story_key, count(*) AS n_sources,
+                       string_agg(source, ', ' ORDER BY source) AS sources
+                FROM per_source GROUP BY story_key
+            ),
+            grouped AS (
+                SELECT p.story_key, min(p.published) AS first_reported,
+                       count(*) AS n_reports,
+                       coalesce(any_value(s.n_sources), 0) AS n_sources,
+                       coalesce(any_value(s.sources), '') AS sources,
+                       list(p.article_id ORDER BY p.first_rid) AS article_ids
+                FROM per_article p LEFT JOIN sources s USING (story_key)
+                GROUP BY p.story_key
             ),
             picked AS (
                 SELECT b.story_key, b.event_type, b.modality, b.actors[1] AS first_actor,
@@ -613,10 +618,9 @@ class CorpusQuery:
                        CASE WHEN s.evidence IS NOT NULL AND s.evidence <> '' THEN s.evidence
                             ELSE b.evidence_text END AS story_evidence,
                        b.published,
-                       g.first_reported, g.n_reports, g.n_sources, g.sources, ar.article_ids
+                       g.first_reported, g.n_reports, g.n_sources, g.sources, g.article_ids
                 FROM best b
                 JOIN grouped g USING (story_key)
-                JOIN articles ar USING (story_key)
                 LEFT JOIN stories s ON s.story_id = b.story_key
             ),
             dated AS (
