@@ -58,8 +58,10 @@ test: lint typecheck
 eval: setup
 	$(PY) -m flashpoint.eval --baseline tests/data/eval_baseline.json
 
+# The scale benchmark goes last: its final line is the one-line JSON summary.
 bench: setup
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/scale.py --ray
 
 clean:
 	rm -rf $(VENV) $(CORPUS) .pytest_cache .mypy_cache .ruff_cache

@@ -319,7 +319,7 @@ def main() -> int:
     parser.add_argument(
         "--seed-corpus", help="an ingested corpus to scale up (default: ingest one)"
     )
-    parser.add_argument("--filters", type=int, default=24)
+    parser.add_argument("--filters", type=int, default=20)
     parser.add_argument("--ray", action="store_true", help="also measure the Ray engine")
     parser.add_argument("--ray-articles", type=int, default=400)
     parser.add_argument("--measure", choices=PATHS, help=argparse.SUPPRESS)

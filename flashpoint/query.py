@@ -33,6 +33,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from flashpoint import store
 from flashpoint.analysis import cooccurrence as cooc
@@ -44,14 +45,10 @@ from flashpoint.analysis.filters import (
     FilterOptions,
     Filters,
     gazetteer_entities,
+    span_text,
 )
 from flashpoint.schema import EVENT_TYPES, TABLES
 
-# Python's str.split() whitespace, for RE2: evidence sentences are collapsed as span_text does.
-_WHITESPACE = (
-    r"[\t\n\x{0b}\x{0c}\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
-    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+"
-)
 _LIST = "VARCHAR[]"
 # The DuckDB type of every stored column (parts written from pandas may carry a null
 # type where a chunk had no value; every column is cast to these on load).
@@ -212,23 +209,22 @@ class CorpusQuery:
             casts = ", ".join(f"CAST(NULL AS {types[c]}) AS {c}" for c in columns)
             rid = ", CAST(0 AS BIGINT) AS rid" if with_rid else ""
             return f"SELECT {casts}{rid} WHERE false"
-        files = "[" + ", ".join("'" + part.replace("'", "''") + "'" for part in parts) + "]"
         casts = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in columns)
-        rid = (
-            ", CAST(list_position(" + files + ", filename) AS BIGINT) * 4294967296 "
-            "+ file_row_number AS rid"
-            if with_rid
-            else ""
-        )
-        options = ", union_by_name = true, filename = true, file_row_number = true"
-        return f"SELECT {casts}{rid} FROM read_parquet({files}{options})"
+        selects = []
+        for index, part in enumerate(parts):
+            quoted = "'" + part.replace("'", "''") + "'"
+            # rid: part number, then row in part — the order load_corpus concatenates them.
+            rid = f", CAST({index} AS BIGINT) * 4294967296 + file_row_number AS rid"
+            selects.append(
+                f"SELECT {casts}{rid if with_rid else ''} "
+                f"FROM read_parquet({quoted}, file_row_number = true)"
+            )
+        return " UNION ALL ".join(selects)
 
     def _load(self) -> None:
         con = self.con
         for name, columns in _KEEP.items():
-            con.execute(
-                f"CREATE TABLE raw_{name} AS {self._select(name, columns, with_rid=True)}"
-            )
+            con.execute(f"CREATE TABLE raw_{name} AS {self._select(name, columns, with_rid=True)}")
         con.execute(
             "CREATE TABLE articles AS SELECT *, CAST(published AS DATE) AS pub_day "
             "FROM raw_articles QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY rid) = 1"
@@ -283,8 +279,40 @@ class CorpusQuery:
         self.con.execute("CREATE TABLE names AS SELECT * FROM names_frame")
         self.con.unregister("names_frame")
 
+    def _load_evidence(self) -> None:
+        """Each event's evidence sentence, cut from its article's text with span_text (as
+        the pandas path does), one article part at a time: no more than one part's text
+        is held at once, and none after."""
+        spans = self.con.execute(
+            "SELECT rid, article_id, start_char, end_char FROM raw_events"
+        ).df()
+        wanted: dict[str, list[int]] = {}
+        for position, article_id in enumerate(spans["article_id"]):
+            wanted.setdefault(str(article_id), []).append(position)
+        starts = spans["start_char"].to_numpy()
+        ends = spans["end_char"].to_numpy()
+        texts: list[str] = [""] * len(spans)
+        done: set[str] = set()
+        for part in self._parts("articles"):
+            table = pq.read_table(part, columns=["article_id", "text"])
+            for article_id, text in zip(
+                table.column("article_id").to_pylist(),
+                table.column("text").to_pylist(),
+                strict=True,
+            ):
+                if article_id in done or article_id not in wanted:
+                    continue
+                done.add(article_id)  # the first copy, as the articles table keeps
+                for position in wanted[article_id]:
+                    texts[position] = span_text(text, starts[position], ends[position]) or ""
+        frame = pd.DataFrame({"rid": spans["rid"].to_numpy(), "evidence_text": texts})
+        self.con.register("evidence_frame", frame)
+        self.con.execute("CREATE TABLE evidence AS SELECT * FROM evidence_frame")
+        self.con.unregister("evidence_frame")
+
     def _load_events(self) -> None:
         """Events with their article's context, date period, story key and evidence."""
+        self._load_evidence()
         start, end = _period_sql("e.event_date")
         self.con.execute(
             f"""
@@ -296,15 +324,13 @@ class CorpusQuery:
                         ELSE 'event:' || coalesce(e.event_id, '') END AS story_key,
                    {_MODALITY_RANK.replace("modality", "e.modality")} AS mod_rank,
                    coalesce(e.confidence, 0.0) AS conf,
-                   CASE WHEN t.text IS NULL OR e.start_char IS NULL OR e.end_char IS NULL THEN ''
-                        ELSE trim(regexp_replace(
-                            substr(t.text, e.start_char + 1, greatest(e.end_char - e.start_char, 0)),
-                            '{_WHITESPACE}', ' ', 'g'), ' ') END AS evidence_text
+                   coalesce(v.evidence_text, '') AS evidence_text
             FROM raw_events e
             LEFT JOIN articles a USING (article_id)
-            LEFT JOIN article_text t USING (article_id)
+            LEFT JOIN evidence v ON v.rid = e.rid
             """
         )
+        self.con.execute("DROP TABLE evidence")
         self.con.execute("DROP TABLE raw_events")
         self.con.execute(
             """
@@ -428,8 +454,7 @@ class CorpusQuery:
             used(article_sql),
         )
         self.con.execute(
-            f"CREATE OR REPLACE TABLE {made.events} AS SELECT e.* FROM events e "
-            f"WHERE {event_sql}",
+            f"CREATE OR REPLACE TABLE {made.events} AS SELECT e.* FROM events e WHERE {event_sql}",
             used(event_sql),
         )
 
