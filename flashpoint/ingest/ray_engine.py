@@ -184,7 +184,7 @@ class RayNlpEngine:
             },
             batch_format="pandas",
             batch_size=self.rows_per_task,
-            concurrency=concurrency,
+            compute=ray.data.ActorPoolStrategy(size=concurrency),
             num_cpus=1,
         ).to_pandas()
         results = results.sort_values(["position", "table"], kind="stable")
