@@ -10,13 +10,14 @@ CORPUS ?= data/corpus
 # The install is redone only when these files change (a second `make` reinstalls nothing).
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | sha256sum | cut -c1-12)
 
-.PHONY: help setup run test lint typecheck unit e2e eval bench corpus clean
+.PHONY: help setup run test lint typecheck unit e2e eval bench corpus screenshots clean
 
 help:
 	@echo "make run    set up, build the demo corpus if missing, serve http://localhost:$(PORT)"
 	@echo "make test   set up, then lint, type check and the whole test suite (browser included)"
 	@echo "make eval   precision/recall of entities and events against the gold labels"
 	@echo "make bench  speed benchmarks (benchmarks/)"
+	@echo "make screenshots  refresh the README's pictures of every page (docs/screenshots/)"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) scripts/check_python.py
@@ -54,6 +55,12 @@ e2e: setup
 
 test: lint typecheck
 	$(VENV)/bin/pytest
+
+# The README's pictures: every page of the demo corpus in the browser, written to
+# docs/screenshots/ (tests write theirs to a temporary folder, so `make test` changes no file).
+screenshots: setup
+	FLASHPOINT_README_SCREENSHOTS=docs/screenshots $(VENV)/bin/pytest -m e2e \
+		tests/e2e/test_dashboard.py -k test_every_page_renders_its_charts
 
 eval: setup
 	$(PY) -m flashpoint.eval --baseline tests/data/eval_baseline.json

@@ -1,4 +1,5 @@
-"""Flashpoint dashboard: page setup, the shared sidebar filters, and navigation.
+"""Flashpoint dashboard: page setup, the shared sidebar filters, and navigation over
+the pages in `pages/` (listed in components/navigation.py).
 
 Run with `flashpoint serve` or `streamlit run app.py`; the corpus comes from
 $FLASHPOINT_CORPUS (else data/corpus).
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import data, state
-from components.filters import sidebar_filters
+from components import data, navigation, state
+from components.filters import filtered_data_button, sidebar_filters
 from components.setup import missing_corpus_page
 
 st.set_page_config(
@@ -33,23 +34,9 @@ except Exception as error:  # a damaged corpus: say so instead of a traceback
 
 filters = sidebar_filters(options)
 state.set_current(filters, corpus_key)
+with st.sidebar:
+    filtered_data_button(corpus_key, filters)
 
-page = st.navigation(
-    [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page(
-            "pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"
-        ),
-        st.Page(
-            "pages/cooccurrence.py",
-            title="Co-occurrence",
-            icon=":material/grid_on:",
-            url_path="cooccurrence",
-        ),
-        st.Page(
-            "pages/articles.py", title="Articles", icon=":material/article:", url_path="articles"
-        ),
-    ]
-)
+page = st.navigation(navigation.app_pages())
 data.export_ready()
-page.run()
+navigation.run(page)

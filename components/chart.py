@@ -14,6 +14,7 @@ import streamlit as st
 
 from components import data
 from flashpoint.analysis.filters import Filters
+from flashpoint.charts import on_dark_background
 from flashpoint.export import export_filename, figure_to_png, frame_to_csv
 
 DEFAULT_SIZE = (1200, 700, 1.0)
@@ -34,6 +35,15 @@ def _png_size(key: str) -> tuple[int, int, float]:
     )
 
 
+def dark_theme() -> bool:
+    """Whether the reader's dashboard is in Streamlit's dark theme (their setting, or their
+    system's): charts then follow it on screen."""
+    try:
+        return st.context.theme.type == "dark"
+    except AttributeError:  # outside a browser session (AppTest)
+        return False
+
+
 def _render_png(figure: go.Figure, width: int, height: int, scale: float) -> bytes:
     # Runs on click, outside the script run: everything it needs is bound by partial.
     return figure_to_png(figure, width=width, height=height, scale=scale)
@@ -49,9 +59,13 @@ def render_chart(
     extra: Iterable[str] = (),
     on_select: str | Callable[[], None] = "ignore",
     selection_mode: str | tuple[str, ...] = ("points", "box", "lasso"),
+    plotly_config: dict[str, Any] | None = None,
+    compact: bool = False,
 ) -> Any:
     """Draw ``fig`` and its export buttons; returns the selection state when ``on_select``
-    is set."""
+    is set. ``plotly_config`` adds to Plotly's config (a map's ``topojsonURL``); ``compact``
+    stacks the buttons for a chart in a narrow column. The PNG is always the light figure;
+    on screen the chart follows Streamlit's light or dark theme."""
     extra = tuple(extra)
     png_name = export_filename(view, filters, "png", extra)
     csv_name = export_filename(view, filters, "csv", extra)
@@ -65,13 +79,21 @@ def render_chart(
             "height": height,
             "scale": scale,
         },
+        **(plotly_config or {}),
     }
     kwargs: dict[str, Any] = {"theme": None, "key": key, "config": config, "width": "stretch"}
     if on_select != "ignore":
         kwargs.update(on_select=on_select, selection_mode=selection_mode)
-    state = st.plotly_chart(fig, **kwargs)
+    state = st.plotly_chart(on_dark_background(fig) if dark_theme() else fig, **kwargs)
 
-    png_column, csv_column, size_column, _ = st.columns([1, 1, 1, 3], vertical_alignment="center")
+    # Side by side under a wide chart; in a narrow column, one under another, so each
+    # button keeps its whole label.
+    if compact:
+        png_column = csv_column = size_column = st.container()
+    else:
+        png_column, csv_column, size_column, _ = st.columns(
+            [1, 1, 1, 3], vertical_alignment="center"
+        )
     with png_column:
         if data.export_ready():
             st.download_button(

@@ -16,7 +16,7 @@ import streamlit as st
 from flashpoint import config, export, store
 from flashpoint.analysis import articles as article_analysis
 from flashpoint.analysis import cooccurrence as cooccurrence_analysis
-from flashpoint.analysis import overview, timeline
+from flashpoint.analysis import geo, overview, timeline
 from flashpoint.analysis.filters import (
     EntityCatalog,
     FilteredView,
@@ -75,6 +75,11 @@ def timeline_frame(key: CorpusKey, filters: Filters) -> pd.DataFrame:
     return timeline.timeline_frame(view(key, filters), load(key).stories)
 
 
+@st.cache_data(show_spinner=False)
+def key_events() -> pd.DataFrame:
+    return timeline.key_events()
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def undated_stories(key: CorpusKey, filters: Filters) -> int:
     return timeline.undated_stories(view(key, filters), timeline_frame(key, filters))
@@ -87,7 +92,7 @@ def story_reports(key: CorpusKey, filters: Filters, story_ids: tuple[str, ...]) 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def headline(key: CorpusKey, filters: Filters) -> overview.Headline:
-    return overview.headline(view(key, filters), len(timeline_frame(key, filters)))
+    return overview.headline(view(key, filters))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -150,9 +155,32 @@ def article_list(key: CorpusKey, filters: Filters) -> pd.DataFrame:
     return article_analysis.article_list(view(key, filters))
 
 
+def has_article(key: CorpusKey, article_id: str) -> bool:
+    return bool((load(key).articles["article_id"] == article_id).any())
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def article_events(key: CorpusKey, article_id: str) -> pd.DataFrame:
     return article_analysis.article_events(load(key), article_id, catalog(key))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def map_frame(key: CorpusKey, filters: Filters) -> tuple[pd.DataFrame, int]:
+    return geo.map_frame(view(key, filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def place_reports(
+    key: CorpusKey, filters: Filters, place_id: str, event_type: str | None
+) -> pd.DataFrame:
+    return geo.place_reports(view(key, filters), place_id, event_type)
+
+
+def topojson_url() -> str:
+    """Where the browser gets the map's world outlines: this app's static folder
+    (static/topojson, served with server.enableStaticServing), never a CDN."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static/topojson/" if base else "/app/static/topojson/"
 
 
 def export_ready() -> bool:

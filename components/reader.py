@@ -20,6 +20,9 @@ from flashpoint.analysis.articles import (
     highlight_entities,
 )
 
+# A 3,000-character "word" (a URL, a run of dashes, junk) must wrap, not widen the page.
+WRAP = "overflow-wrap:anywhere;word-break:break-word"
+
 
 def _published(value: Any) -> str:
     stamp = pd.to_datetime(value, utc=True, errors="coerce")
@@ -48,7 +51,7 @@ def render_article(corpus_key: data.CorpusKey, article_id: str, *, key: str = "r
         else ""
     )
     st.html(
-        f'<div class="fp-reader-head"><h3 style="margin-bottom:.2em">{title}</h3>'
+        f'<div class="fp-reader-head" style="{WRAP}"><h3 style="margin-bottom:.2em">{title}</h3>'
         f'<div style="color:#6b7280">{" · ".join(meta)}{link}</div></div>'
     )
     st.html(entity_legend_html())
@@ -57,7 +60,10 @@ def render_article(corpus_key: data.CorpusKey, article_id: str, *, key: str = "r
     with st.container(
         height=520 if len(text) > 2500 else "content", border=True, key=f"{key}_text"
     ):
-        st.html(highlight_entities(text, article_mentions(corpus, article_id)))
+        st.html(
+            f'<div class="fp-reader-text" style="{WRAP}">'
+            f"{highlight_entities(text, article_mentions(corpus, article_id))}</div>"
+        )
     events = data.article_events(corpus_key, article_id)
     st.markdown(f"**Events extracted** ({len(events)})")
     if events.empty:

@@ -24,9 +24,10 @@ from flashpoint.analysis.cooccurrence import (
     Cooccurrence,
     cooccurrence,
 )
+from flashpoint.analysis.counts import plural
 from flashpoint.analysis.filters import EntityCatalog, Filters, apply_filters, describe
 from flashpoint.analysis.overview import ALL_ARTICLES, volume
-from flashpoint.analysis.timeline import TIMELINE_COLUMNS, timeline_frame
+from flashpoint.analysis.timeline import TIMELINE_COLUMNS, key_events, timeline_frame
 from flashpoint.schema import EVENT_TYPES
 
 TEMPLATE = "plotly_white"
@@ -73,6 +74,32 @@ TYPE_COLOURS: dict[str, str] = {
     "sanction": "#6b7280",
 }
 UNASSERTED_OPACITY = 0.35
+
+
+DARK = {"background": "#0e1117", "plot": "#161a23", "text": "#e5e7eb", "grid": "#2d3340"}
+
+
+def on_dark_background(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` for a dark screen (the dashboard in Streamlit's dark theme).
+    Exports keep using the light original, so a PNG looks the same whatever the theme."""
+    dark = go.Figure(fig)
+    dark.update_layout(
+        template="plotly_dark",
+        paper_bgcolor=DARK["background"],
+        plot_bgcolor=DARK["plot"],
+        font={"color": DARK["text"]},
+    )
+    dark.update_xaxes(gridcolor=DARK["grid"], zerolinecolor=DARK["grid"])
+    dark.update_yaxes(gridcolor=DARK["grid"], zerolinecolor=DARK["grid"])
+    if any(trace.type == "scattergeo" for trace in dark.data):
+        dark.update_geos(
+            bgcolor=DARK["background"],
+            landcolor="#1f2937",
+            oceancolor="#111827",
+            countrycolor="#6b7280",
+            coastlinecolor="#6b7280",
+        )
+    return dark
 
 
 def type_label(event_type: object) -> str:
@@ -149,15 +176,54 @@ def focus_range(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None
     return start, end
 
 
+def _mark_key_events(fig: go.Figure, marks: pd.DataFrame, start: Any, end: Any) -> None:
+    """Dotted vertical lines, labelled at the top, for catalogued landmarks in range."""
+    if marks is None or marks.empty:
+        return
+    inside = marks[(marks["date"] >= start) & (marks["date"] <= end)]
+    for day, short, label, kind in zip(
+        inside["date"], inside["short"], inside["label"], inside["event_type"], strict=True
+    ):
+        colour = TYPE_COLOURS.get(kind, "#6b7280")
+        fig.add_shape(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=day,
+            x1=day,
+            y0=0,
+            y1=1,
+            line={"color": colour, "width": 1, "dash": "dot"},
+            opacity=0.6,
+            layer="below",
+        )
+        fig.add_annotation(
+            x=day,
+            xref="x",
+            y=1,
+            yref="paper",
+            yanchor="top",
+            text=html.escape(short),
+            hovertext=html.escape(f"{label} ({day:%Y-%m-%d})"),
+            showarrow=False,
+            textangle=-90,
+            xanchor="right",
+            font={"size": 10, "color": colour},
+        )
+
+
 def timeline_figure(
     frame: pd.DataFrame,
     lanes: str = "type",
     *,
     title: str | None = None,
     height: int | None = None,
+    key_events: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Stories over time: lanes by event type or by actor, colour by actor country, marker
-    by type, size by reports, hollow for uncertain dates, faded for unasserted events.
+    by type, size by reports, hollow for uncertain dates, faded for unasserted events; a
+    story dated by month or year is a grey bar over its period with its point mid-bar;
+    ``key_events`` (see :func:`flashpoint.analysis.timeline.key_events`) dotted lines.
 
     Each point's ``customdata[0]`` is its story id (what a selection returns).
     """
@@ -183,10 +249,36 @@ def timeline_figure(
         "<i>%{customdata[2]}</i><br>"
         "Actors: %{customdata[9]}<br>"
         "Weapons: %{customdata[3]}<br>"
-        "Sources (%{customdata[7]} reports): %{customdata[4]}"
+        "Sources (%{customdata[7]}): %{customdata[4]}"
         "<extra>%{fullData.name}</extra>"
     )
     fig = go.Figure()
+    # A story dated only by month or year is a span, not a day: a bar across the period,
+    # with its point in the middle (hollow: the day is not known).
+    start = pd.to_datetime(frame["date"])
+    end = pd.to_datetime(frame["date_end"]) if "date_end" in frame else start
+    end = end.where(end.notna(), start)
+    frame["x"] = start + (end - start) / 2
+    spans = frame[end > start]
+    if len(spans):
+        xs: list[Any] = []
+        ys: list[Any] = []
+        for first, last, lane in zip(
+            start[spans.index], end[spans.index], spans["lane"], strict=True
+        ):
+            xs += [first, last + pd.Timedelta(hours=23, minutes=59), None]
+            ys += [lane, lane, None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name="month or year (span)",
+                line={"color": "rgba(107,114,128,0.35)", "width": 7},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
     for country in countries:
         for asserted in (True, False):
             rows = frame[(frame["actor_country"] == country) & (frame["asserted"] == asserted)]
@@ -205,7 +297,7 @@ def timeline_figure(
                     [_escape_wrapped(s or "–", 70, 200) for s in rows["sources"]],
                     [html.escape(str(d)) for d in rows["date_label"]],
                     rows["modality"].astype(str),
-                    rows["n_reports"].astype(int),
+                    [plural(int(n), "report") for n in rows["n_reports"]],
                     rows["event_type"].map(type_label),
                     [_escape_wrapped(a or "–", 70, 200) for a in rows["actors"]],
                     strict=True,
@@ -213,7 +305,7 @@ def timeline_figure(
             )
             fig.add_trace(
                 go.Scatter(
-                    x=rows["date"],
+                    x=rows["x"],
                     y=rows["lane"],
                     mode="markers",
                     name=html.escape(country if asserted else f"{country} (not asserted)"),
@@ -257,6 +349,18 @@ def timeline_figure(
                     hoverinfo="skip",
                 )
             )
+    if len(spans):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name="dated by month or year (span)",
+                legend="legend2",
+                line={"color": "rgba(107,114,128,0.35)", "width": 7},
+                hoverinfo="skip",
+            )
+        )
     if frame["uncertain"].any():
         fig.add_trace(
             go.Scatter(
@@ -312,6 +416,10 @@ def timeline_figure(
         margin={"b": 50},
     )
     focus = focus_range(frame)
+    if key_events is not None:
+        _mark_key_events(
+            fig, key_events, start.min() - pd.Timedelta(days=1), end.max() + pd.Timedelta(days=1)
+        )
     fig.update_xaxes(
         type="date",
         title=None,
@@ -337,6 +445,13 @@ def timeline_figure(
         title=None,
     )
     return fig
+
+
+def _guessed_entity(entity_id: object) -> bool:
+    """An id the normaliser made from an unknown name (``person:bai-xx``), not the gazetteer's."""
+    from flashpoint.analysis.filters import gazetteer_ids
+
+    return str(entity_id) not in gazetteer_ids()
 
 
 def cooccurrence_figure(
@@ -379,6 +494,17 @@ def cooccurrence_figure(
         )
     )
     n = len(labels)
+    # Say what each entity is, so a name like "Bai" is not a riddle: its type, and whether
+    # it is only the model's guess (an id made from the name, not a gazetteer entry).
+    kinds = {
+        str(label): f"{kind}, {'named in the text' if guessed else 'gazetteer'}"
+        for label, kind, guessed in zip(
+            result.entities["label"],
+            result.entities["entity_type"],
+            result.entities["entity_id"].map(_guessed_entity),
+            strict=True,
+        )
+    }
     xs, ys, custom = [], [], []
     for i, row_label in enumerate(labels):
         for j, column_label in enumerate(labels):
@@ -408,12 +534,16 @@ def cooccurrence_figure(
             mode="markers",
             name="pairs",
             showlegend=False,
-            customdata=[[html.escape(a), html.escape(b), v, c] for a, b, v, c in custom],
+            customdata=[
+                [html.escape(a), html.escape(b), v, c, kinds.get(a, "–"), kinds.get(b, "–")]
+                for a, b, v, c in custom
+            ],
             marker={"symbol": "square", "size": cell, "opacity": 0, "color": "#000000"},
             selected={"marker": {"opacity": 0}},
             unselected={"marker": {"opacity": 0}},
             hovertemplate=(
-                "<b>%{customdata[0]}</b> × <b>%{customdata[1]}</b><br>"
+                "<b>%{customdata[0]}</b> (%{customdata[4]}) × "
+                "<b>%{customdata[1]}</b> (%{customdata[5]})<br>"
                 f"{metric_label}: %{{customdata[2]}}<br>"
                 f"together in %{{customdata[3]}} {unit}<extra></extra>"
             ),
@@ -437,10 +567,14 @@ def cooccurrence_figure(
     return fig
 
 
+SMOOTHING: dict[str, int] = {"day": 7, "week": 4, "month": 1}  # periods averaged per line
+
+
 def volume_figure(
     frame: pd.DataFrame, *, freq: str = "week", title: str | None = None, height: int = 420
 ) -> go.Figure:
-    """All articles as bars; articles naming each top country as lines over them."""
+    """All articles as bars; articles naming each top country as smoothed lines over them
+    (a moving average over a few periods, so quiet weeks do not draw spikes to zero)."""
     if frame.empty:
         return empty_figure("No dated articles match these filters", title=title)
     fig = go.Figure()
@@ -451,22 +585,27 @@ def volume_figure(
             y=total["articles"],
             name=ALL_ARTICLES,
             marker={"color": "#d1d5db"},
-            hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y}} articles<extra>{ALL_ARTICLES}</extra>",
+            customdata=[plural(int(n), "article") for n in total["articles"]],
+            hovertemplate=f"%{{x|%Y-%m-%d}}: %{{customdata}}<extra>{ALL_ARTICLES}</extra>",
         )
     )
+    window = SMOOTHING.get(freq, 1)
     countries = [s for s in dict.fromkeys(frame["series"]) if s != ALL_ARTICLES]
     colours = country_colours(countries)
     for country in countries:
         rows = frame[frame["series"] == country]
+        smooth = rows["articles"].rolling(window, center=True, min_periods=1).mean()
+        label = country if window == 1 else f"{country} ({window}-{freq} average)"
         fig.add_trace(
             go.Scatter(
                 x=rows["period"],
-                y=rows["articles"],
-                name=html.escape(country),
-                mode="lines+markers" if len(rows) < 60 else "lines",
-                line={"color": colours[country], "width": 2},
-                marker={"size": 5},
-                hovertemplate="%{x|%Y-%m-%d}: %{y} articles<extra>%{fullData.name}</extra>",
+                y=smooth.round(2),
+                name=html.escape(label),
+                mode="lines",
+                line={"color": colours[country], "width": 2, "shape": "spline"},
+                customdata=[plural(int(n), "article") for n in rows["articles"]],
+                hovertemplate="%{x|%Y-%m-%d}: %{customdata} (average %{y:.1f})"
+                "<extra>%{fullData.name}</extra>",
             )
         )
     _base_layout(fig, title=title, height=height)
@@ -476,8 +615,19 @@ def volume_figure(
         legend={"orientation": "h", "y": -0.12},
     )
     fig.update_xaxes(type="date", title=None)
-    fig.update_yaxes(title={"text": f"articles per {freq}"}, rangemode="tozero")
+    fig.update_yaxes(
+        title={"text": f"articles per {freq}"},
+        **count_axis(float(frame["articles"].max() or 0)),
+    )
     return fig
+
+
+def count_axis(max_value: float) -> dict[str, Any]:
+    """Axis settings for counts: whole numbers only (no 0.5 ticks), from zero."""
+    axis: dict[str, Any] = {"rangemode": "tozero", "tickformat": ",d"}
+    if max_value <= 8:
+        axis.update(dtick=1, tick0=0, range=[0, max(float(max_value), 1.0) * 1.05])
+    return axis
 
 
 def bar_figure(
@@ -489,38 +639,176 @@ def bar_figure(
     colour: str = "#1f77b4",
     colours: Sequence[str] | None = None,
     height: int | None = None,
+    unit: str | None = None,
+    axis_title: str | None = None,
+    second: str | None = None,
 ) -> go.Figure:
-    """Horizontal bars, largest on top (top countries/people/weapons, events by type)."""
+    """Horizontal bars, largest on top (top countries/people/weapons, stories by type).
+
+    ``unit`` names one of what ``value`` counts ("article", "story"): the hover says
+    "1 article", "2 articles"; ``second`` is a column counted alongside (reports)."""
     if frame.empty:
         return empty_figure("Nothing to count under these filters", title=title)
+    unit = unit or value.rstrip("s")
+    hover = []
+    for name, n, *more in zip(
+        frame[label], frame[value], *([frame[second]] if second else []), strict=True
+    ):
+        text = f"{html.escape(str(name))}: {plural(int(n), unit)}"
+        if second and more:
+            text += f" ({plural(int(more[0]), second.rstrip('s'))})"
+        hover.append(text)
     fig = go.Figure(
         go.Bar(
             x=frame[value],
             y=[html.escape(str(name)) for name in frame[label]],
             orientation="h",
             marker={"color": list(colours) if colours is not None else colour},
-            hovertemplate=f"%{{y}}: %{{x}} {html.escape(value)}<extra></extra>",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
             name=value,
         )
     )
     _base_layout(fig, title=title, height=height or max(260, 90 + 28 * len(frame)))
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title={"text": value}, rangemode="tozero")
+    fig.update_xaxes(
+        title={"text": axis_title or value}, **count_axis(float(frame[value].max() or 0))
+    )
     return fig
 
 
-def events_by_type_figure(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def events_by_type_figure(
+    frame: pd.DataFrame, *, title: str | None = None, scope: str = "asserted"
+) -> go.Figure:
+    """Stories per event type (bars), with their reports in the hover."""
     return bar_figure(
         frame,
-        value="events",
+        value="stories",
         label="label",
         title=title,
         colours=[TYPE_COLOURS.get(kind, "#6b7280") for kind in frame["event_type"]],
+        unit="story",
+        axis_title=f"stories ({scope})",
+        second="reports" if "reports" in frame else None,
     )
 
 
+def _map_view(frame: pd.DataFrame) -> dict[str, Any]:
+    """Open on the region where most reports are: the points within ~35° of the
+    report-weighted median, with a margin. Far-off points stay reachable by zooming out."""
+    lat, lon = frame["lat"].astype(float), frame["lon"].astype(float)
+    weights = frame["reports"].astype(float).clip(lower=1).to_numpy()
+
+    def weighted_median(values: pd.Series) -> float:
+        order = np.argsort(values.to_numpy())
+        cumulative = np.cumsum(weights[order])
+        return float(values.to_numpy()[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+    centre_lat, centre_lon = weighted_median(lat), weighted_median(lon)
+    near = ((lat - centre_lat).abs() <= 30) & ((lon - centre_lon).abs() <= 40)
+    south, north = float(lat[near].min()), float(lat[near].max())
+    west, east = float(lon[near].min()), float(lon[near].max())
+    pad_lat = max(5.0, (north - south) * 0.2)
+    pad_lon = max(8.0, (east - west) * 0.2)
+    # A landscape view: on a Mercator map a degree of latitude here is drawn taller than a
+    # degree of longitude, so widen the longitudes to about twice the latitudes.
+    lat_span = north - south + 2 * pad_lat
+    lon_span = east - west + 2 * pad_lon
+    if lon_span < 2.0 * lat_span:
+        pad_lon += (2.0 * lat_span - lon_span) / 2
+    return {
+        "lataxis_range": [max(south - pad_lat, -80.0), min(north + pad_lat, 85.0)],
+        "lonaxis_range": [max(west - pad_lon, -180.0), min(east + pad_lon, 180.0)],
+    }
+
+
+def map_figure(
+    frame: pd.DataFrame,
+    *,
+    title: str | None = None,
+    height: int = 620,
+    resolution: int = 50,
+) -> go.Figure:
+    """Events by place: one marker per place and event type, sized by reports, coloured by
+    type. ``customdata`` = (place id, event type, place, stories, reports): what a click
+    selects. The world outlines come from the ``topojsonURL`` the chart is drawn with."""
+    if frame.empty:
+        return empty_figure("No events with a known place match these filters", title=title)
+    fig = go.Figure()
+    for kind in EVENT_TYPES:
+        rows = frame[frame["event_type"] == kind]
+        if rows.empty:
+            continue
+        hover = [
+            f"<b>{html.escape(str(place))}</b><br>{type_label(kind)}: "
+            f"{plural(int(n_stories), 'story')}, {plural(int(n_reports), 'report')}"
+            for place, n_stories, n_reports in zip(
+                rows["place"], rows["stories"], rows["reports"], strict=True
+            )
+        ]
+        fig.add_trace(
+            go.Scattergeo(
+                lat=rows["lat"],
+                lon=rows["lon"],
+                mode="markers",
+                name=type_label(kind),
+                customdata=[
+                    [str(pid), kind, html.escape(str(place)), int(n_s), int(n_r)]
+                    for pid, place, n_s, n_r in zip(
+                        rows["place_id"],
+                        rows["place"],
+                        rows["stories"],
+                        rows["reports"],
+                        strict=True,
+                    )
+                ],
+                text=hover,
+                hovertemplate="%{text}<extra></extra>",
+                marker={
+                    "color": TYPE_COLOURS.get(kind, "#6b7280"),
+                    "size": _marker_size(rows["reports"]),
+                    "opacity": 0.8,
+                    "line": {"width": 1, "color": "#ffffff"},
+                    "symbol": TYPE_SYMBOLS.get(kind, "circle"),
+                },
+            )
+        )
+    _base_layout(fig, title=title, height=height)
+    fig.update_layout(
+        legend={
+            "title": {"text": "Event type (size: reports)"},
+            "orientation": "h",
+            "y": -0.02,
+            "yanchor": "top",
+        },
+        hovermode="closest",
+        margin={"l": 0, "r": 0, "b": 40},
+    )
+    fig.update_geos(
+        projection_type="mercator",
+        resolution=resolution,
+        showland=True,
+        landcolor="#f3f4f6",
+        showocean=True,
+        oceancolor="#e8f1fa",
+        showcountries=True,
+        countrycolor="#9ca3af",
+        showcoastlines=True,
+        coastlinecolor="#9ca3af",
+        showlakes=False,
+        showframe=False,
+        **_map_view(frame),
+    )
+    return fig
+
+
 def chart_title(kind: str, filters: Filters) -> str:
-    names = {"timeline": "Timeline", "cooccurrence": "Co-occurrence", "volume": "Coverage volume"}
+    names = {
+        "timeline": "Timeline",
+        "cooccurrence": "Co-occurrence",
+        "volume": "Coverage volume",
+        "map": "Events by place",
+    }
     name = names.get(kind, kind)
     return name if filters.is_empty else f"{name} — {describe(filters)}"
 
@@ -546,7 +834,8 @@ def build_chart(
     title = title if title is not None else chart_title(kind, filters)
     if kind == "timeline":
         frame = timeline_frame(view, corpus.stories)
-        return timeline_figure(frame, lanes, title=title), timeline_csv_frame(frame)
+        figure = timeline_figure(frame, lanes, title=title, key_events=key_events())
+        return figure, timeline_csv_frame(frame)
     if kind == "volume":
         frame = volume(view, freq=freq)
         return volume_figure(frame, freq=freq, title=title), frame
@@ -568,4 +857,6 @@ def timeline_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     flat = frame.copy()
     flat["article_ids"] = flat["article_ids"].map(lambda ids: "; ".join(map(str, ids)))
     flat["date"] = pd.to_datetime(flat["date"]).dt.strftime("%Y-%m-%d")
+    if "date_end" in flat:
+        flat["date_end"] = pd.to_datetime(flat["date_end"]).dt.strftime("%Y-%m-%d")
     return flat

@@ -1,6 +1,8 @@
 """`flashpoint …`: ingest, reprocess, events, entities, chart, serve, stats, eval.
 
-Exit codes: 0 ok, 1 partial failure (some inputs rejected, with a report), 2 usage error.
+Exit codes: 0 ok, 1 partial failure (some inputs rejected, with a report), 2 usage error,
+3 internal error (a bug: the message names the input it happened on; what could be stored
+was stored).
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from flashpoint import __version__, config
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from flashpoint.analysis.filters import Filters
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class UsageError(Exception):
@@ -51,9 +56,64 @@ def _add_nlp_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_filters(parser: argparse.ArgumentParser) -> None:
-    from flashpoint.analysis.filters import add_filter_arguments
+def _date_type(end: bool) -> Any:
+    from flashpoint.analysis.filters import parse_date
 
+    def parse(value: str) -> Any:
+        parsed = parse_date(value, end=end)
+        if parsed is None:
+            raise argparse.ArgumentTypeError(
+                f"{value!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)"
+            )
+        return parsed
+
+    return parse
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The FILTERS flags, one per declared filter field (``Filters`` in
+    flashpoint/analysis/filters.py), in the sidebar's order. Each kind of field has one
+    flag shape; the flag's name and help come from its declaration."""
+    from flashpoint.analysis.filters import FILTER_FIELDS, FilterKind
+
+    group = parser.add_argument_group("filters")
+    for spec in FILTER_FIELDS:
+        help_text = spec.help.rstrip(".")
+        if spec.kind in (FilterKind.SINCE, FilterKind.UNTIL):
+            end = spec.kind is FilterKind.UNTIL
+            group.add_argument(
+                spec.flag, dest=spec.name, type=_date_type(end), metavar="DATE", help=help_text
+            )
+        elif spec.kind is FilterKind.NAMES:
+            group.add_argument(
+                spec.flag,
+                dest=spec.name,
+                nargs="+",
+                action="extend",
+                default=[],
+                choices=spec.choices or None,
+                metavar=spec.metavar or "NAME",
+                help=help_text,
+            )
+        elif spec.kind is FilterKind.TEXT:
+            group.add_argument(
+                spec.flag, dest=spec.name, default="", metavar="TEXT", help=help_text
+            )
+        elif spec.kind is FilterKind.SWITCH:
+            group.add_argument(spec.flag, dest=spec.name, action="store_true", help=help_text)
+        else:  # a new kind needs its flag shape here
+            raise AssertionError(f"no CLI flag shape for filter kind {spec.kind!r}")
+
+
+def filters_from_args(namespace: argparse.Namespace) -> Filters:
+    """The ``Filters`` the FILTERS flags describe (flags not added read as unset)."""
+    from flashpoint.analysis.filters import FILTER_FIELDS, Filters
+
+    given = vars(namespace)
+    return Filters(**{spec.name: given[spec.name] for spec in FILTER_FIELDS if spec.name in given})
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
     add_filter_arguments(parser)
 
 
@@ -62,8 +122,15 @@ def _add_format(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="output file (default: standard output)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line plus a hint, not the whole usage block."""
+
+    def error(self, message: str) -> Any:  # argparse's signature says NoReturn
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\nTry '{self.prog} --help'.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="flashpoint",
         description="Regional security news → dated events, entities and charts.",
     )
@@ -84,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--map",
         dest="field_map",
         help="column mapping for CSV/TSV/Parquet/JSON, e.g. text=body,date=published_at",
+    )
+    ingest.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="also fetch URLs on loopback, private and link-local addresses (intranet "
+        "sources); refused by default",
     )
     _add_nlp_options(ingest)
     ingest.add_argument("--no-progress", action="store_true", help="no progress output")
@@ -125,8 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_corpus(serve)
     serve.add_argument("--port", type=int, default=8501)
 
-    stats = commands.add_parser("stats", help="articles, sources, dates, entities, events, rejects")
+    stats = commands.add_parser(
+        "stats",
+        help="articles, sources, dates, entities, stories and reports, rejects",
+        description="Corpus counts. Stories and reports are counted as on the dashboard's "
+        "Overview: with the same filters, the same numbers.",
+    )
     _add_corpus(stats)
+    _add_filters(stats)
 
     evaluate = commands.add_parser("eval", help="precision/recall against the gold labels")
     evaluate.add_argument("--baseline", help="fail when F1 drops > 0.05 below this baseline")
@@ -152,6 +231,12 @@ def _parse_field_map(value: str | None) -> dict[str, str] | None:
         if not sep or not field_name.strip() or not column.strip():
             raise UsageError(f"--map expects FIELD=COLUMN pairs separated by commas, got {pair!r}")
         mapping[field_name.strip()] = column.strip()
+    from flashpoint.ingest.fields import validate_field_map
+
+    try:
+        validate_field_map(mapping)
+    except ValueError as error:
+        raise UsageError(f"--map: {error}") from error
     return mapping
 
 
@@ -190,9 +275,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         field_map=_parse_field_map(args.field_map),
         nlp_settings=_nlp_settings(args),
         progress=not args.no_progress,
+        allow_private_urls=args.allow_private_urls,
     )
     print(report.summary(), file=sys.stderr)
-    return EXIT_PARTIAL if report.rejected else EXIT_OK
+    if report.internal_errors:
+        names = ", ".join(error["origin"] for error in report.internal_errors[:5])
+        print(
+            f"flashpoint ingest: internal error while reading {names}; everything else "
+            "was stored. Please report it with the input that caused it.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    return EXIT_PARTIAL if report.rejected or report.unchanged_with_rejects else EXIT_OK
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
@@ -217,30 +311,49 @@ def _write_frame(frame: pd.DataFrame, fmt: str, out: str | None) -> None:
     if fmt == "json":
         text = frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1)
     else:
-        text = frame.to_csv(index=False)
+        from flashpoint.export import frame_to_csv
+
+        # The dashboard's CSV: formula-like cells (=, +, -, @) defused the same way.
+        text = frame_to_csv(frame).decode("utf-8")
     if out:
         Path(out).write_text(text or "", encoding="utf-8")
     else:
         sys.stdout.write(text or "")
 
 
+def _warn_unmatched(corpus: Any, filters: Any) -> None:
+    """A name that matches nothing gives an empty result: say so on stderr, with close
+    names, instead of a silent header-only table."""
+    from flashpoint.analysis.filters import EntityCatalog, unmatched_names
+
+    sources = corpus.articles["source"].dropna().astype(str) if len(corpus.articles) else []
+    for unmatched in unmatched_names(filters, EntityCatalog.for_corpus(corpus), sources):
+        print(f"flashpoint: warning: {unmatched.message()}", file=sys.stderr)
+
+
 def cmd_events(args: argparse.Namespace) -> int:
-    from flashpoint.analysis.filters import Filters
     from flashpoint.analysis.tables import events_export, stories_export
 
     corpus = _load(args)
-    filters = Filters.from_args(args)
+    filters = filters_from_args(args)
+    _warn_unmatched(corpus, filters)
     frame = stories_export(corpus, filters) if args.stories else events_export(corpus, filters)
+    if frame.empty:
+        print(
+            f"flashpoint events: no {'stories' if args.stories else 'events'} match these filters",
+            file=sys.stderr,
+        )
     _write_frame(frame, args.format, args.out)
     return EXIT_OK
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
     from flashpoint.analysis.entities import entity_table, unresolved_mentions
-    from flashpoint.analysis.filters import Filters, filter_articles
+    from flashpoint.analysis.filters import filter_articles
 
     corpus = _load(args)
-    filters = Filters.from_args(args)
+    filters = filters_from_args(args)
+    _warn_unmatched(corpus, filters)
     articles = filter_articles(corpus, filters)
     mentions = corpus.mentions[corpus.mentions["article_id"].isin(articles["article_id"])]
     if args.unresolved:
@@ -252,12 +365,11 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
-    from flashpoint.analysis.filters import Filters
     from flashpoint.charts import build_chart
     from flashpoint.export import ExportUnavailable, figure_to_png
 
     corpus = _load(args)
-    filters = Filters.from_args(args)
+    filters = filters_from_args(args)
     figure, _data = build_chart(args.kind, corpus, filters)
     try:
         png = figure_to_png(figure, width=args.width, height=args.height, scale=args.scale)
@@ -283,20 +395,49 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # The Map page's world outlines are served from static/ (no CDN), whatever the cwd.
+        "--server.enableStaticServing",
+        "true",
     ]
     return subprocess.call(command, env=env)
 
 
-def corpus_stats(corpus: Any) -> dict[str, Any]:
-    from flashpoint import store
+def corpus_stats(corpus: Any, filters: Any = None) -> dict[str, Any]:
+    """The corpus in numbers. Stories and reports follow :mod:`flashpoint.analysis.counts`
+    (the dashboard's definition): asserted by default, with the other modalities beside."""
+    from dataclasses import replace
 
+    from flashpoint import store
+    from flashpoint.analysis.counts import modality_scope, plural, story_counts
+    from flashpoint.analysis.filters import (
+        EntityCatalog,
+        Filters,
+        filter_articles,
+        filter_events,
+    )
+
+    filters = filters or Filters()
+    catalog = EntityCatalog.for_corpus(corpus)
     articles = corpus.articles
     published = pd.to_datetime(articles["published"], utc=True).dropna()
-    events = corpus.events
-    asserted = events[events["modality"] == "asserted"] if len(events) else events
+    shown = story_counts(filter_events(corpus, filters, catalog))
+    wider = story_counts(filter_events(corpus, replace(filters, include_unasserted=True), catalog))
+    scope = modality_scope(filters)
+    stories = f"{shown.stories} ({scope})"
+    if not filters.include_unasserted:
+        stories += f" · {wider.stories} with planned, possible and claimed"
+    if filters.is_empty:
+        stories += f" · {story_counts(corpus.events).stories} with negated too"
+    matching = (
+        {}
+        if filters.is_empty
+        else {"matching_articles": len(filter_articles(corpus, filters, catalog))}
+    )
     return {
         "corpus": str(corpus.path),
+        "filters": " ".join(filters.to_args()) or "none",
         "articles": len(articles),
+        **matching,
         "near_duplicates": int(articles["duplicate_of"].notna().sum()),
         "undated_articles": int((articles["published_precision"] == "unknown").sum()),
         "sources": int(articles["source"].nunique()),
@@ -307,12 +448,14 @@ def corpus_stats(corpus: Any) -> dict[str, Any]:
         "sentences": len(corpus.sentences),
         "mentions": len(corpus.mentions),
         "entities": int(corpus.mentions["entity_id"].nunique()),
-        "events": len(events),
-        "events_by_type": {str(k): int(v) for k, v in events["event_type"].value_counts().items()},
-        "asserted_events_by_type": {
-            str(k): int(v) for k, v in asserted["event_type"].value_counts().items()
+        "event_mentions": f"{len(corpus.events)} (sentences read as events, all modalities)",
+        "stories": stories,
+        "reports": f"{shown.reports} ({scope}; one per article and story)",
+        "stories_by_type": {
+            kind: f"{n_stories} ({plural(n_reports, 'report')})"
+            for kind, (n_stories, n_reports) in shown.by_type.items()
+            if n_stories
         },
-        "stories": len(corpus.stories),
         "rejects": len(store.read_rejects(corpus.path)),
         "model": corpus.manifest.get("model"),
         "last_ingest": corpus.manifest.get("last_ingest"),
@@ -320,11 +463,15 @@ def corpus_stats(corpus: Any) -> dict[str, Any]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = corpus_stats(_load(args))
+
+    corpus = _load(args)
+    filters = filters_from_args(args)
+    _warn_unmatched(corpus, filters)
+    stats = corpus_stats(corpus, filters)
     width = max(len(key) for key in stats)
     for key, value in stats.items():
         if isinstance(value, dict) and key.endswith("by_type"):
-            value = ", ".join(f"{k} {v}" for k, v in sorted(value.items())) or "none"
+            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
         elif isinstance(value, list):
             value = " to ".join(str(v) for v in value)
         elif isinstance(value, dict):
@@ -373,7 +520,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(error, ModelNotFound):
             print(f"flashpoint {args.command}: {error}", file=sys.stderr)
             return EXIT_USAGE
-        raise
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+        where = getattr(error, "where", None)
+        print(
+            f"flashpoint {args.command}: internal error"
+            + (f" while {where}" if where else "")
+            + f": {type(error).__name__}: {error}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

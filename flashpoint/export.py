@@ -16,7 +16,9 @@ import csv
 import io
 import os
 import re
+import shlex
 import threading
+import zipfile
 from collections.abc import Iterable
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -26,6 +28,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from flashpoint.analysis.filters import Filters
+from flashpoint.analysis.geo import TOPOJSON_DIR
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 START_TIMEOUT = 60.0
@@ -103,12 +106,16 @@ class _WarmRenderer:
                     )
                 self._start()
 
-    def render(self, figure: dict[str, Any], opts: dict[str, Any]) -> bytes:
+    def render(
+        self, figure: dict[str, Any], opts: dict[str, Any], topojson: str | None = None
+    ) -> bytes:
         for attempt in (1, 2):
             self.ensure_started()
             loop, browser = self._loop, self._kaleido
             assert loop is not None
-            future = asyncio.run_coroutine_threadsafe(browser.calc_fig(figure, opts=opts), loop)
+            future = asyncio.run_coroutine_threadsafe(
+                browser.calc_fig(figure, opts=opts, topojson=topojson), loop
+            )
             try:
                 result = future.result(RENDER_TIMEOUT + 5)
             except (FutureTimeout, Exception) as error:
@@ -176,6 +183,14 @@ def _check_size(width: int, height: int, scale: float) -> None:
         raise ValueError("scale must be from 0.1 to 10 (and the image at most 32000 px wide)")
 
 
+def topojson_for(fig: go.Figure) -> str | None:
+    """The shipped world outlines for a map (a file URL kaleido's browser can read), so a
+    map's PNG is drawn offline too; None for charts without a map."""
+    if not any(trace.type in ("scattergeo", "choropleth") for trace in fig.data):
+        return None
+    return TOPOJSON_DIR.as_uri() + "/"
+
+
 def figure_to_png(
     fig: go.Figure, width: int = 1200, height: int = 700, scale: float = 1.0
 ) -> bytes:
@@ -188,6 +203,7 @@ def figure_to_png(
     png = _RENDERER.render(
         sized.to_plotly_json(),
         {"format": "png", "width": int(width), "height": int(height), "scale": float(scale)},
+        topojson=topojson_for(fig),
     )
     if not png.startswith(PNG_SIGNATURE):
         raise ExportUnavailable("the renderer returned something that is not a PNG")
@@ -222,3 +238,32 @@ def export_filename(view: str, filters: Filters, ext: str, extra: Iterable[str] 
     stem = re.sub(r"[^a-z0-9-]+", "-", view.casefold()).strip("-") or "chart"
     parts = [stem, *(re.sub(r"[^a-z0-9-]+", "-", e.casefold()).strip("-") for e in extra)]
     return "_".join(p for p in parts if p) + "_" + filters.slug() + "." + ext.lstrip(".")
+
+
+FILTERED_TABLES = ("events", "stories")
+
+
+def filtered_tables_zip(corpus: Any, filters: Filters) -> bytes:
+    """The filtered events and stories tables (what ``flashpoint events [--stories]`` writes
+    for the same filters) as CSV and Parquet in one zip, with a note of the filters. CSV
+    cells a spreadsheet would run as formulas are defused, as in every CSV export here."""
+    from flashpoint.analysis.tables import events_export, stories_export
+
+    tables = {"events": events_export(corpus, filters), "stories": stories_export(corpus, filters)}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in tables.items():
+            archive.writestr(f"{name}.csv", frame_to_csv(frame))
+            parquet = io.BytesIO()
+            frame.to_parquet(parquet, index=False)
+            archive.writestr(f"{name}.parquet", parquet.getvalue())
+        command = shlex.join(["flashpoint", "events", *filters.to_args()])
+        archive.writestr(
+            "README.txt",
+            f"Flashpoint export, filters: {filters.slug()}\n"
+            f"events.*: {len(tables['events'])} event mentions (one row per sentence read "
+            f"as an event)\nstories.*: {len(tables['stories'])} stories (one row per "
+            f"real-world event)\nThe same tables on the command line: {command} "
+            "[--stories] --format csv|parquet\n",
+        )
+    return buffer.getvalue()

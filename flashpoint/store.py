@@ -4,7 +4,9 @@ Layout of a corpus directory::
 
     manifest.json        which parts make up each table, row counts, model, gazetteers
     parts/<table>-<uuid>.parquet
-    rejects.jsonl        inputs that were refused, with reasons (appended by ingest)
+    rejects.jsonl        inputs that were refused, with reasons (appended by ingest;
+                         rotated to rejects.1.jsonl past LOG_MAX_BYTES)
+    notes.jsonl          articles stored with a remark, e.g. undated for an unreadable date
     .lock                held by a writer for the length of a commit
 
 A commit writes new parts first (each to a temporary name, fsynced, then renamed), then
@@ -37,6 +39,8 @@ from flashpoint.schema import SCHEMA_VERSION, TABLES
 MANIFEST = "manifest.json"
 PARTS = "parts"
 REJECTS = "rejects.jsonl"
+NOTES = "notes.jsonl"
+LOG_MAX_BYTES = 8 * 1024 * 1024  # rejects.jsonl / notes.jsonl rotate past this size
 # Parts dropped from the manifest stay this long, so a reader holding the old manifest
 # can still open them.
 GRACE_SECONDS = 600
@@ -241,31 +245,65 @@ def _collect_garbage(root: Path, manifest: dict[str, Any]) -> list[str]:
     return sorted(kept)
 
 
-def append_rejects(path: str | os.PathLike[str], rejects: list[dict[str, Any]]) -> None:
-    """Rejects are a log: appended line by line, each line whole JSON."""
-    if not rejects:
+def _append_log(root: Path, name: str, rows: list[dict[str, Any]]) -> None:
+    """Append JSON lines to a log in the corpus, each line whole JSON. Past
+    LOG_MAX_BYTES the log is rotated to ``<name>.1`` (replacing the older one), so the
+    logs of a corpus stay under twice that size however often ingest runs."""
+    if not rows:
         return
-    root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
-    with (root / REJECTS).open("a", encoding="utf-8") as handle:
-        for reject in rejects:
-            handle.write(json.dumps(reject, ensure_ascii=False) + "\n")
+    log = root / name
+    try:
+        if log.stat().st_size > LOG_MAX_BYTES:
+            os.replace(log, _rotated(log))
+    except FileNotFoundError:
+        pass
+    with log.open("ab") as handle:
+        for row in rows:
+            line = json.dumps(row, ensure_ascii=False) + "\n"
+            # A lone surrogate (from a file name or a JSON escape) cannot be UTF-8.
+            handle.write(line.encode("utf-8", "backslashreplace"))
         handle.flush()
         os.fsync(handle.fileno())
 
 
-def read_rejects(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    file = Path(path) / REJECTS
-    if not file.exists():
-        return []
-    rows = []
-    with file.open(encoding="utf-8") as handle:
-        for line in handle:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue  # a line cut short by a killed writer
+def _rotated(log: Path) -> Path:
+    return log.with_name(log.stem + ".1" + log.suffix)
+
+
+def _read_log(root: Path, name: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    log = root / name
+    for file in (_rotated(log), log):
+        if not file.exists():
+            continue
+        with file.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError:
+                    continue  # a line cut short by a killed writer
     return rows
+
+
+def append_rejects(path: str | os.PathLike[str], rejects: list[dict[str, Any]]) -> None:
+    """Rejects are a log: appended line by line, each line whole JSON. A line may stand
+    for several rejects of one input (``count``, with the first few ``examples``)."""
+    _append_log(Path(path), REJECTS, rejects)
+
+
+def read_rejects(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The rejects log, the rotated older part first."""
+    return _read_log(Path(path), REJECTS)
+
+
+def append_notes(path: str | os.PathLike[str], notes: list[dict[str, Any]]) -> None:
+    """Notes on articles stored with a remark (an unreadable date: stored undated)."""
+    _append_log(Path(path), NOTES, notes)
+
+
+def read_notes(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    return _read_log(Path(path), NOTES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import data, state
+from components import data, navigation, state
 from components.chart import render_chart
 from components.empty import no_results
 from flashpoint.analysis.cooccurrence import DEFAULT_ENTITY_TYPES, METRICS, SCOPES
@@ -24,7 +24,7 @@ def _choose_clicked_cell() -> None:
         st.session_state[PAIR_B] = points[0]["x"]
 
 
-state.require_app()
+navigation.require_app()
 filters = state.current_filters()
 key = state.current_corpus_key()
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import data, state
+from components import data, navigation, state
 from components.chart import render_chart
 from components.empty import no_results
+from flashpoint.analysis.counts import modality_scope, plural
 from flashpoint.analysis.filters import describe
 from flashpoint.analysis.overview import FREQUENCIES
 from flashpoint.analysis.timeline import latest_stories
 from flashpoint.charts import bar_figure, chart_title, events_by_type_figure, volume_figure
 
-state.require_app()
+navigation.require_app()
 filters = state.current_filters()
 key = state.current_corpus_key()
 
@@ -20,25 +21,34 @@ st.title("Overview")
 st.text(describe(filters))
 
 head = data.headline(key, filters)
-columns = st.columns(5)
+scope = modality_scope(filters)
+columns = st.columns(4)
 columns[0].metric(
     "Articles",
     f"{head.articles:,}",
     help=f"{head.near_duplicates} of them near-duplicates of another article",
 )
 columns[1].metric("Sources", f"{head.sources:,}")
-columns[2].metric("First published", str(head.first_published or "–"))
-columns[3].metric("Last published", str(head.last_published or "–"))
-columns[4].metric("Stories", f"{head.stories:,}", help=f"from {head.events:,} event reports")
-if head.events:
-    st.caption(
-        "Events by type: "
-        + ", ".join(
-            f"{kind.replace('_', ' ')} {count}" for kind, count in head.events_by_type.items()
-        )
-    )
+columns[2].metric(
+    f"Stories ({scope})",
+    f"{head.stories:,}",
+    help="A story is one real-world event (one test, one launch, one meeting), however "
+    "many articles report it. `flashpoint stats` counts the same way.",
+)
+columns[3].metric(
+    f"Reports ({scope})",
+    f"{head.reports:,}",
+    help="A report is one article's account of a story: an article naming the same test "
+    "five times is one report.",
+)
+st.caption(
+    f"Published {head.date_span}. "
+    f"{plural(head.stories, 'story')} ({scope}) from {plural(head.reports, 'report')}"
+    + ("" if filters.include_unasserted else "; planned, possible and claimed events are left out")
+    + " — the numbers `flashpoint stats` prints for the same filters."
+)
 
-if head.articles == 0 and head.events == 0:
+if head.articles == 0 and head.stories == 0:
     no_results(filters, key="overview_empty")
     st.stop()
 
@@ -54,15 +64,17 @@ render_chart(
     extra=(f"per-{freq}",),
 )
 
-st.subheader("Events by type")
+st.subheader("Stories by type")
 by_type = data.events_by_type(key, filters)
 render_chart(
     events_by_type_figure(
         by_type,
-        title="Events by type" + ("" if filters.is_empty else f" — {describe(filters)}"),
+        title=f"Stories by type ({scope})"
+        + ("" if filters.is_empty else f" — {describe(filters)}"),
+        scope=scope,
     ),
     by_type,
-    view="events-by-type",
+    view="stories-by-type",
     filters=filters,
     key="types_chart",
 )
@@ -76,11 +88,19 @@ for column, (entity_type, label) in zip(
     with column:
         top = data.top_entities(key, filters, entity_type, 10)
         render_chart(
-            bar_figure(top, value="articles", label="name", title=label),
+            bar_figure(
+                top,
+                value="articles",
+                label="name",
+                title=label,
+                unit="article",
+                axis_title="articles naming it",
+            ),
             top,
             view=f"top-{entity_type}",
             filters=filters,
             key=f"top_{entity_type}_chart",
+            compact=True,
         )
 
 st.subheader("Latest stories")
@@ -88,4 +108,18 @@ latest = latest_stories(data.timeline_frame(key, filters), 10)
 if latest.empty:
     st.caption("No stories under these filters.")
 else:
-    st.dataframe(latest, hide_index=True, width="stretch", key="latest_stories")
+    st.dataframe(
+        latest,
+        hide_index=True,
+        width="stretch",
+        key="latest_stories",
+        column_config={
+            "date": "Date",
+            "event_type": "Type",
+            "actor": "Actor",
+            "weapons": "Weapons",
+            "headline": st.column_config.TextColumn("Headline", width="large"),
+            "n_reports": st.column_config.NumberColumn("Reports", format="%d"),
+            "sources": "Sources",
+        },
+    )

@@ -4,13 +4,35 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import data, state
+from components import data, navigation, state
 from components.chart import render_chart
 from components.empty import no_results
+from flashpoint.analysis.articles import reader_link
+from flashpoint.analysis.counts import plural
 from flashpoint.analysis.filters import describe
 from flashpoint.charts import LANES, chart_title, focus_range, timeline_csv_frame, timeline_figure
 
-state.require_app()
+CHART = "timeline_chart"
+STORY = "story"  # URL parameter: the selected stories, so a copied link shows them too
+
+
+def _remember_selection() -> None:
+    """Callback: the stories clicked or boxed on the chart go into the URL."""
+    points = st.session_state[CHART]["selection"]["points"]
+    chosen = list(
+        dict.fromkeys(
+            str(point["customdata"][0])
+            for point in points
+            if isinstance(point.get("customdata"), list) and point["customdata"]
+        )
+    )
+    if chosen:
+        st.query_params[STORY] = chosen
+    elif STORY in st.query_params:
+        del st.query_params[STORY]
+
+
+navigation.require_app()
 filters = state.current_filters()
 key = state.current_corpus_key()
 
@@ -29,9 +51,10 @@ focus = focus_range(frame)
 older = int((frame["date"] < focus[0]).sum()) if focus else 0
 undated = data.undated_stories(key, filters)
 st.caption(
-    f"{len(frame)} stories from {int(frame['n_reports'].sum())} reports. Colour: actor's "
-    "country · shape: event type · size: reports · hollow: uncertain date · faded: planned, "
-    "possible or claimed."
+    f"{plural(len(frame), 'story')} from {plural(int(frame['n_reports'].sum()), 'report')}. "
+    "Colour: actor's country · shape: event type · size: reports · hollow: uncertain date · "
+    "grey bar: dated only by month or year (the point sits mid-period) · faded: planned, "
+    "possible or claimed · dotted lines: nuclear tests and UN sanctions resolutions."
     + (
         f" The view opens on the reporting period; {older} earlier stories that articles "
         "recall are reached with the range slider or “all”."
@@ -45,49 +68,62 @@ st.caption(
         else ""
     )
 )
-selection = render_chart(
-    timeline_figure(frame, lanes, title=chart_title("timeline", filters)),
+render_chart(
+    timeline_figure(
+        frame, lanes, title=chart_title("timeline", filters), key_events=data.key_events()
+    ),
     timeline_csv_frame(frame),
     view="timeline",
     filters=filters,
-    key="timeline_chart",
+    key=CHART,
     extra=() if lanes == "type" else ("by-actor",),
-    on_select="rerun",
+    on_select=_remember_selection,
     selection_mode=("points", "box", "lasso"),
 )
 
-points = selection.selection.points if selection is not None else []
-story_ids = tuple(
-    dict.fromkeys(
-        str(point["customdata"][0])
-        for point in points
-        if isinstance(point.get("customdata"), list) and point["customdata"]
-    )
-)
+placed = set(frame["story_id"])
+story_ids = tuple(s for s in st.query_params.get_all(STORY) if s in placed)
 st.subheader("Evidence")
 if not story_ids:
     st.info("Click a point, or drag a box around several, to see their sentences and articles.")
 else:
-    reports = data.story_reports(key, filters, story_ids)
+    reports = data.story_reports(key, filters, story_ids).copy()
+    reports["reader"] = [reader_link(a, filters) for a in reports["article_id"]]
     n_articles = reports["article_id"].nunique()
     st.caption(
         f"{len(story_ids)} {'story' if len(story_ids) == 1 else 'stories'} selected: "
-        f"{len(reports)} evidence {'sentence' if len(reports) == 1 else 'sentences'} in "
-        f"{n_articles} {'article' if n_articles == 1 else 'articles'}"
+        f"{plural(len(reports), 'evidence sentence')} in {plural(n_articles, 'article')}. "
+        "The selection is in the page's link: copy it to share this view."
     )
     st.dataframe(
         reports,
         hide_index=True,
         width="stretch",
         key="timeline_evidence",
+        column_order=(
+            "event_type",
+            "event_date",
+            "evidence",
+            "reader",
+            "date_text",
+            "dated_by",
+            "source",
+            "published",
+            "title",
+            "modality",
+            "url",
+        ),
         column_config={
-            "story_id": None,
-            "article_id": None,
-            "event_type": "type",
-            "event_date": "date",
-            "dated_by": st.column_config.TextColumn("dated by", width="medium"),
-            "published": st.column_config.DatetimeColumn("published", format="YYYY-MM-DD"),
-            "evidence": st.column_config.TextColumn("evidence sentence", width="large"),
-            "url": st.column_config.LinkColumn("article", display_text="open"),
+            "event_type": "Type",
+            "event_date": "Date",
+            "date_text": st.column_config.TextColumn("Date as written"),
+            "modality": "Modality",
+            "dated_by": st.column_config.TextColumn("Dated by", width="medium"),
+            "published": st.column_config.DatetimeColumn("Published", format="YYYY-MM-DD"),
+            "source": "Source",
+            "title": "Title",
+            "evidence": st.column_config.TextColumn("Evidence sentence", width="large"),
+            "reader": st.column_config.LinkColumn("Read here", display_text="read"),
+            "url": st.column_config.LinkColumn("Original", display_text="open"),
         },
     )

@@ -9,11 +9,13 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 
-from flashpoint.analysis.filters import FilteredView, as_list, evidence_sentences
+from flashpoint.analysis.filters import FilteredView, Filters, as_list, evidence_sentences
+
+READER_PAGE = "articles"  # the reader's URL path, relative to the app's root
 
 # Highlight colours per entity type (background, text); the reader's legend shows them.
 ENTITY_STYLES: dict[str, tuple[str, str]] = {
@@ -48,6 +50,13 @@ def safe_url(url: object) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return text
+
+
+def reader_link(article_id: object, filters: Filters) -> str:
+    """A link that opens the article in the dashboard's own reader, keeping the filters:
+    ``articles?country=North+Korea&article=<id>`` (relative: works under any base URL)."""
+    params: dict[str, str | list[str]] = {**filters.to_query_params(), "article": str(article_id)}
+    return f"{READER_PAGE}?{urlencode(params, doseq=True)}"
 
 
 def _same_span(found: str, expected: object) -> bool:
@@ -141,6 +150,20 @@ def article_list(view: FilteredView) -> pd.DataFrame:
     )
 
 
+def date_label(event_date: object, precision: object) -> str:
+    """How a table shows an event's date: "2017-07-04", "2017-08 (month)", "undated"."""
+    if not isinstance(event_date, str) or not event_date:
+        return "undated"
+    if precision in ("month", "year"):
+        return f"{event_date} ({precision})"
+    return event_date
+
+
+def as_written(date_text: object) -> str:
+    """The date expression as the article wrote it; a dash where the text had none."""
+    return date_text.strip() if isinstance(date_text, str) and date_text.strip() else "–"
+
+
 def article_events(corpus: Any, article_id: str, catalog: Any) -> pd.DataFrame:
     """Every event extracted from one article (all modalities: the reader shows what the
     extractor saw), with names instead of ids."""
@@ -148,14 +171,25 @@ def article_events(corpus: Any, article_id: str, catalog: Any) -> pd.DataFrame:
     events = events[events["article_id"] == article_id].sort_values("start_char")
     if events.empty:
         return pd.DataFrame(
-            columns=["event_type", "event_date", "modality", "actors", "weapons", "evidence"]
+            columns=[
+                "event_type",
+                "event_date",
+                "date_text",
+                "modality",
+                "actors",
+                "weapons",
+                "evidence",
+            ]
         )
     evidence = evidence_sentences(events, corpus.articles)
     return pd.DataFrame(
         {
             "event_type": events["event_type"].str.replace("_", " ").to_numpy(),
-            "event_date": events["event_date"].to_numpy(),
-            "date_precision": events["date_precision"].to_numpy(),
+            "event_date": [
+                date_label(d, p)
+                for d, p in zip(events["event_date"], events["date_precision"], strict=True)
+            ],
+            "date_text": events["date_text"].map(as_written).to_numpy(),
             "modality": events["modality"].to_numpy(),
             "actors": [", ".join(catalog.names(as_list(v))) for v in events["actors"]],
             "participants": [", ".join(catalog.names(as_list(v))) for v in events["participants"]],

@@ -1,20 +1,27 @@
 """One filter type for the dashboard (URL query parameters) and the CLI (flags).
 
 A dashboard URL and a ``flashpoint chart …`` command describe the same view because both
-go through :class:`Filters`. Filters name things the way a reader does ("North Korea",
-"Hwasong-14", "ICBM"); :class:`EntityCatalog` turns those names into the entity ids the
-corpus tables hold.
+go through :class:`Filters`. Each field of :class:`Filters` is declared once, with its
+:class:`FilterField` row (like datasette's filters: one declarative row per filter): its
+URL parameter, CLI flag, sidebar label and help, and how it reads in a description. The
+URL (here), the CLI flags (``flashpoint/cli.py``), the sidebar widgets
+(``components/filters.py``), :func:`describe` and :meth:`Filters.slug` are all generated
+from those rows. Filters name things the way a reader does ("North Korea", "Hwasong-14",
+"ICBM"); :class:`EntityCatalog` turns those names into the entity ids the corpus tables
+hold.
 """
 
 from __future__ import annotations
 
-import argparse
 import calendar
+import difflib
+import functools
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -27,23 +34,11 @@ from flashpoint.schema import EVENT_TYPES
 # not launch") are never shown as events.
 UNASSERTED_MODALITIES: tuple[str, ...] = ("planned", "possible", "claimed")
 
-# Query parameter names, shared by the URL and docs. Lists repeat the key (?country=A&country=B).
-PARAM_NAMES: dict[str, str] = {
-    "since": "since",
-    "until": "until",
-    "countries": "country",
-    "weapons": "weapon",
-    "weapon_classes": "weapon_class",
-    "types": "type",
-    "sources": "source",
-    "query": "q",
-    "include_unasserted": "unasserted",
-}
 _TRUE = {"1", "true", "yes", "on"}
 _SLUG_MAX = 100
 
 
-def _parse_date(value: object, *, end: bool = False) -> date | None:
+def parse_date(value: object, *, end: bool = False) -> date | None:
     """ISO day, month ("2017-08") or year ("2017"); a period's end when ``end``. None if junk."""
     if isinstance(value, datetime):
         return value.date()
@@ -76,28 +71,217 @@ def _clean_names(values: Iterable[object]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+class FilterKind(StrEnum):
+    """What a filter's value is; each kind has one widget, one URL form and one CLI form."""
+
+    SINCE = "since"  # a day, from the start of a day, month or year given
+    UNTIL = "until"  # a day, up to the end of a day, month or year given
+    NAMES = "names"  # names, any number (a URL repeats the key: ?country=A&country=B)
+    TEXT = "text"  # free text
+    SWITCH = "switch"  # on or off
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """One filter, declared once: everything the URL, the CLI, the sidebar and the
+    descriptions need to know about it."""
+
+    kind: FilterKind
+    param: str  # URL query parameter (kept stable: links in the wild use it)
+    flag: str  # CLI flag (kept stable: the README's command line)
+    label: str  # sidebar label
+    help: str  # sidebar tooltip and CLI help
+    placeholder: str = ""  # sidebar placeholder
+    metavar: str = ""  # CLI metavar for NAMES
+    choices: tuple[str, ...] = ()  # fixed values for NAMES; empty: what the corpus offers
+    shown: Callable[[str], str] = str  # how a value reads in a description
+    phrase: str = ""  # SWITCH: how "on" reads in a description
+    name: str = ""  # the Filters attribute (filled in from the dataclass)
+    default: Any = None  # its unset value (filled in from the dataclass)
+
+    def normalise(self, value: Any) -> Any:
+        """The value as Filters keeps it, so equal views hash equal (app cache keys)."""
+        if self.kind is FilterKind.NAMES:
+            names = _clean_names([value] if isinstance(value, str) else value or ())
+            return tuple(n for n in names if n in self.choices) if self.choices else names
+        if self.kind is FilterKind.TEXT:
+            return " ".join(str(value or "").split())
+        if self.kind is FilterKind.SWITCH:
+            return bool(value)
+        return parse_date(value, end=self.kind is FilterKind.UNTIL) if value else None
+
+    def from_url(self, values: list[str]) -> Any:
+        """The value from a URL parameter's values (junk reads as unset)."""
+        last = values[-1] if values else ""
+        if self.kind is FilterKind.NAMES:
+            return tuple(values)
+        if self.kind is FilterKind.SWITCH:
+            return last.strip().casefold() in _TRUE
+        return last
+
+    def to_url(self, value: Any) -> str | list[str]:
+        if self.kind is FilterKind.NAMES:
+            return list(value)
+        if self.kind is FilterKind.SWITCH:
+            return "true"
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+    def to_args(self, value: Any) -> list[str]:
+        if self.kind is FilterKind.NAMES:
+            return [self.flag, *value]
+        if self.kind is FilterKind.SWITCH:
+            return [self.flag]
+        return [self.flag, value.isoformat() if isinstance(value, date) else str(value)]
+
+    def describe(self, value: Any) -> str:
+        """How a set value reads in a caption: "North Korea, Japan", "from 2017-01-01"."""
+        if self.kind is FilterKind.SINCE:
+            return f"from {value.isoformat()}"
+        if self.kind is FilterKind.UNTIL:
+            return f"to {value.isoformat()}"
+        if self.kind is FilterKind.NAMES:
+            return ", ".join(self.shown(v) for v in value)
+        if self.kind is FilterKind.TEXT:
+            return f'"{value}"'
+        return self.phrase
+
+    def slug(self, value: Any) -> list[str]:
+        """File-name parts for a set value (the date range is named by :meth:`Filters.slug`)."""
+        if self.kind is FilterKind.NAMES:
+            return [slugify(v) for v in value]
+        if self.kind is FilterKind.TEXT:
+            return [f"{self.param}-{slugify(value)}"]
+        if self.kind is FilterKind.SWITCH:
+            return [f"with-{self.param}"]
+        return []
+
+
+def declare(**row: Any) -> dict[str, FilterField]:
+    """A Filters field's metadata: its :class:`FilterField` row."""
+    return {"filter": FilterField(**row)}
+
+
 @dataclass(frozen=True)
 class Filters:
-    """What the reader asked to see. Empty fields mean "no restriction"."""
+    """What the reader asked to see. Empty fields mean "no restriction".
 
-    since: date | None = None
-    until: date | None = None
-    countries: tuple[str, ...] = ()
-    weapons: tuple[str, ...] = ()
-    weapon_classes: tuple[str, ...] = ()
-    types: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    query: str = ""
-    include_unasserted: bool = False
+    Each field is one filter: to add one, declare it here (its kind, URL parameter, CLI
+    flag, label, help) and apply it in :func:`filter_events` / :func:`filter_articles`;
+    the URL, CLI, sidebar and descriptions follow. Field order is the sidebar's order.
+    """
+
+    since: date | None = field(
+        default=None,
+        metadata=declare(
+            kind=FilterKind.SINCE,
+            param="since",
+            flag="--since",
+            label="From",
+            help="Event date for events and stories; publication date for articles "
+            "(YYYY-MM-DD, YYYY-MM or YYYY). An event dated only by month or year is kept only "
+            'when that whole month or year lies inside the range ("2017" is not kept by '
+            "January–June 2017).",
+        ),
+    )
+    until: date | None = field(
+        default=None,
+        metadata=declare(
+            kind=FilterKind.UNTIL,
+            param="until",
+            flag="--until",
+            label="To",
+            help="Up to this date, included; a month or year means up to its end.",
+        ),
+    )
+    countries: tuple[str, ...] = field(
+        default=(),
+        metadata=declare(
+            kind=FilterKind.NAMES,
+            param="country",
+            flag="--country",
+            label="Countries",
+            help="Country as actor, participant or mentioned.",
+            placeholder="Any country",
+            metavar="NAME",
+        ),
+    )
+    weapon_classes: tuple[str, ...] = field(
+        default=(),
+        metadata=declare(
+            kind=FilterKind.NAMES,
+            param="weapon_class",
+            flag="--weapon-class",
+            label="Weapon classes",
+            help="Weapon class (e.g. ICBM).",
+            placeholder="Any class",
+            metavar="CLASS",
+        ),
+    )
+    weapons: tuple[str, ...] = field(
+        default=(),
+        metadata=declare(
+            kind=FilterKind.NAMES,
+            param="weapon",
+            flag="--weapon",
+            label="Weapon systems",
+            help="Weapon system by name (e.g. Hwasong-14, THAAD).",
+            placeholder="Any weapon system",
+            metavar="NAME",
+        ),
+    )
+    types: tuple[str, ...] = field(
+        default=(),
+        metadata=declare(
+            kind=FilterKind.NAMES,
+            param="type",
+            flag="--type",
+            label="Event types",
+            help=f"Event type: {', '.join(EVENT_TYPES)}.",
+            placeholder="Any type",
+            metavar="TYPE",
+            choices=EVENT_TYPES,
+            shown=lambda value: value.replace("_", " "),
+        ),
+    )
+    sources: tuple[str, ...] = field(
+        default=(),
+        metadata=declare(
+            kind=FilterKind.NAMES,
+            param="source",
+            flag="--source",
+            label="Sources",
+            help="Publisher.",
+            placeholder="Any source",
+            metavar="NAME",
+        ),
+    )
+    query: str = field(
+        default="",
+        metadata=declare(
+            kind=FilterKind.TEXT,
+            param="q",
+            flag="--query",
+            label="Text",
+            help="Free text in titles, text or evidence.",
+            placeholder="Words in titles, text or evidence",
+        ),
+    )
+    include_unasserted: bool = field(
+        default=False,
+        metadata=declare(
+            kind=FilterKind.SWITCH,
+            param="unasserted",
+            flag="--include-unasserted",
+            label="Include planned, possible and claimed events",
+            help="Also planned, possible and claimed events (shown faded on the timeline). "
+            "Negated events are never shown.",
+            phrase="with planned, possible and claimed",
+        ),
+    )
 
     def __post_init__(self) -> None:
-        # Normalise here so equal views hash equal (they are cache keys in the app).
-        for name in ("countries", "weapons", "weapon_classes", "sources"):
-            object.__setattr__(self, name, _clean_names(getattr(self, name)))
-        object.__setattr__(
-            self, "types", tuple(t for t in _clean_names(self.types) if t in EVENT_TYPES)
-        )
-        object.__setattr__(self, "query", " ".join(str(self.query or "").split()))
+        for spec in FILTER_FIELDS:
+            object.__setattr__(self, spec.name, spec.normalise(getattr(self, spec.name)))
         if self.since and self.until and self.since > self.until:
             since, until = self.until, self.since
             object.__setattr__(self, "since", since)
@@ -107,29 +291,22 @@ class Filters:
     def is_empty(self) -> bool:
         return self == Filters()
 
+    def set_fields(self) -> Iterable[tuple[FilterField, Any]]:
+        """The declared fields that restrict this view, with their values, in order."""
+        for spec in FILTER_FIELDS:
+            value = getattr(self, spec.name)
+            if value != spec.default:
+                yield spec, value
+
     def to_query_params(self) -> dict[str, str | list[str]]:
         """Only what is set, so an unfiltered view has a clean URL."""
-        params: dict[str, str | list[str]] = {}
-        if self.since:
-            params[PARAM_NAMES["since"]] = self.since.isoformat()
-        if self.until:
-            params[PARAM_NAMES["until"]] = self.until.isoformat()
-        for name in ("countries", "weapons", "weapon_classes", "types", "sources"):
-            values = getattr(self, name)
-            if values:
-                params[PARAM_NAMES[name]] = list(values)
-        if self.query:
-            params[PARAM_NAMES["query"]] = self.query
-        if self.include_unasserted:
-            params[PARAM_NAMES["include_unasserted"]] = "true"
-        return params
+        return {spec.param: spec.to_url(value) for spec, value in self.set_fields()}
 
     @classmethod
     def from_query_params(cls, params: Mapping[str, Any]) -> Filters:
         """Read a URL's parameters. Junk is ignored: bad dates, unknown event types."""
 
-        def values(name: str) -> list[str]:
-            key = PARAM_NAMES[name]
+        def values(key: str) -> list[str]:
             get_all = getattr(params, "get_all", None)
             if callable(get_all):  # st.query_params: repeated keys need get_all
                 raw: Any = get_all(key)
@@ -143,130 +320,46 @@ class Filters:
                 return [str(item) for item in raw]
             return [str(raw)]
 
-        def first(name: str) -> str:
-            found = values(name)
-            return found[-1] if found else ""
-
-        return cls(
-            since=_parse_date(first("since")),
-            until=_parse_date(first("until"), end=True),
-            countries=tuple(values("countries")),
-            weapons=tuple(values("weapons")),
-            weapon_classes=tuple(values("weapon_classes")),
-            types=tuple(values("types")),
-            sources=tuple(values("sources")),
-            query=first("query"),
-            include_unasserted=first("include_unasserted").strip().casefold() in _TRUE,
-        )
-
-    @classmethod
-    def from_args(cls, namespace: argparse.Namespace) -> Filters:
-        """From flags added by :func:`add_filter_arguments` (missing ones mean unset)."""
-        get = vars(namespace).get
-        return cls(
-            since=get("since"),
-            until=get("until"),
-            countries=tuple(get("countries") or ()),
-            weapons=tuple(get("weapons") or ()),
-            weapon_classes=tuple(get("weapon_classes") or ()),
-            types=tuple(get("types") or ()),
-            sources=tuple(get("sources") or ()),
-            query=get("query") or "",
-            include_unasserted=bool(get("include_unasserted")),
-        )
+        return cls(**{spec.name: spec.from_url(values(spec.param)) for spec in FILTER_FIELDS})
 
     def to_args(self) -> list[str]:
         """The CLI flags for this view (for "reproduce on the command line" hints)."""
-        args: list[str] = []
-        if self.since:
-            args += ["--since", self.since.isoformat()]
-        if self.until:
-            args += ["--until", self.until.isoformat()]
-        for flag, values in (
-            ("--country", self.countries),
-            ("--weapon", self.weapons),
-            ("--weapon-class", self.weapon_classes),
-            ("--type", self.types),
-            ("--source", self.sources),
-        ):
-            if values:
-                args += [flag, *values]
-        if self.query:
-            args += ["--query", self.query]
-        if self.include_unasserted:
-            args.append("--include-unasserted")
-        return args
+        return [arg for spec, value in self.set_fields() for arg in spec.to_args(value)]
 
     def slug(self) -> str:
         """A file-name part: ``north-korea_2017-01-01_2017-12-31``; ``all`` when unfiltered."""
-        parts: list[str] = []
-        for values in (
-            self.countries,
-            self.weapon_classes,
-            self.weapons,
-            self.types,
-            self.sources,
-        ):
-            parts.extend(slugify(value) for value in values)
-        if self.query:
-            parts.append("q-" + slugify(self.query))
+        set_fields = list(self.set_fields())
+        parts = [
+            part
+            for spec, value in set_fields
+            if spec.kind is not FilterKind.SWITCH
+            for part in spec.slug(value)
+        ]
         if self.since and self.until:
             parts += [self.since.isoformat(), self.until.isoformat()]
         elif self.since:
             parts.append(f"since-{self.since.isoformat()}")
         elif self.until:
             parts.append(f"until-{self.until.isoformat()}")
-        if self.include_unasserted:
-            parts.append("with-unasserted")
-        slug = "_".join(part for part in parts if part) or "all"
+        parts += [
+            part
+            for spec, value in set_fields
+            if spec.kind is FilterKind.SWITCH
+            for part in spec.slug(value)
+        ]
+        slug = "_".join(part for part in parts if part)
+        slug = slug or "all"
         if len(slug) > _SLUG_MAX:
             digest = hashlib.sha1(slug.encode("utf-8")).hexdigest()[:8]
             slug = slug[: _SLUG_MAX - 9].rstrip("-_") + "_" + digest
         return slug
 
 
-def _date_argument(end: bool) -> Any:
-    def parse(value: str) -> date:
-        parsed = _parse_date(value, end=end)
-        if parsed is None:
-            raise argparse.ArgumentTypeError(
-                f"{value!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)"
-            )
-        return parsed
-
-    return parse
-
-
-def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
-    """The CLI side of :class:`Filters`: the same fields as the dashboard's sidebar."""
-    group = parser.add_argument_group("filters")
-    group.add_argument("--since", type=_date_argument(False), help="from this date (ISO)")
-    group.add_argument("--until", type=_date_argument(True), help="up to this date (ISO)")
-    for flag, dest, meta, help_text in (
-        ("--country", "countries", "NAME", "country as actor, participant or mentioned"),
-        ("--weapon", "weapons", "NAME", "weapon system by name (e.g. Hwasong-14, THAAD)"),
-        ("--weapon-class", "weapon_classes", "CLASS", "weapon class (e.g. ICBM)"),
-        ("--source", "sources", "NAME", "publisher"),
-    ):
-        group.add_argument(
-            flag, dest=dest, nargs="+", action="extend", default=[], metavar=meta, help=help_text
-        )
-    group.add_argument(
-        "--type",
-        dest="types",
-        nargs="+",
-        action="extend",
-        default=[],
-        choices=EVENT_TYPES,
-        metavar="TYPE",
-        help=f"event type: {', '.join(EVENT_TYPES)}",
-    )
-    group.add_argument("--query", default="", help="free text in titles, text or evidence")
-    group.add_argument(
-        "--include-unasserted",
-        action="store_true",
-        help="also planned, possible and claimed events",
-    )
+FILTER_FIELDS: tuple[FilterField, ...] = tuple(
+    replace(item.metadata["filter"], name=item.name, default=item.default)
+    for item in fields(Filters)
+)
+FILTER_FIELD: dict[str, FilterField] = {spec.name: spec for spec in FILTER_FIELDS}
 
 
 # --------------------------------------------------------------------------------------
@@ -341,6 +434,12 @@ def gazetteer_entities() -> list[EntityInfo]:
             )
         )
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer_ids() -> frozenset[str]:
+    """Ids the gazetteer defines (others were made from a name the text gave)."""
+    return frozenset(entry.entity_id for entry in gazetteer_entities())
 
 
 class EntityCatalog:
@@ -509,8 +608,10 @@ def event_periods(event_dates: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _event_date_mask(events: pd.DataFrame, filters: Filters) -> np.ndarray:
-    """An event passes when its date's period overlaps the range; undated events use the
-    publication date of their article."""
+    """An event passes when the whole period its date names lies inside the range: a
+    "2017-08" event passes 2017-08-01…2017-08-31 but not 2017-08-15…2017-12-31, since it
+    may have happened before the 15th. Undated events use their article's publication day.
+    """
     if filters.since is None and filters.until is None:
         return np.ones(len(events), dtype=bool)
     start, end = event_periods(events["event_date"])
@@ -519,9 +620,9 @@ def _event_date_mask(events: pd.DataFrame, filters: Filters) -> np.ndarray:
     end = end.fillna(published)
     mask = np.ones(len(events), dtype=bool)
     if filters.since is not None:
-        mask = mask & (end >= pd.Timestamp(filters.since)).fillna(False).to_numpy(dtype=bool)
+        mask = mask & (start >= pd.Timestamp(filters.since)).fillna(False).to_numpy(dtype=bool)
     if filters.until is not None:
-        mask = mask & (start <= pd.Timestamp(filters.until)).fillna(False).to_numpy(dtype=bool)
+        mask = mask & (end <= pd.Timestamp(filters.until)).fillna(False).to_numpy(dtype=bool)
     return mask
 
 
@@ -746,19 +847,68 @@ def filter_options(corpus: Any, catalog: EntityCatalog) -> FilterOptions:
     )
 
 
+@dataclass(frozen=True)
+class UnmatchedName:
+    """A name given to a filter that names nothing known, with the closest known names."""
+
+    flag: str  # the CLI flag ("--country")
+    name: str
+    suggestions: tuple[str, ...]
+
+    def message(self) -> str:
+        hint = f"; did you mean {' or '.join(repr(s) for s in self.suggestions)}?"
+        return f"{self.flag} {self.name!r} matched nothing" + (hint if self.suggestions else "")
+
+
+def _close_names(name: str, known: Iterable[str], n: int = 3) -> tuple[str, ...]:
+    by_fold: dict[str, str] = {}
+    for candidate in known:
+        by_fold.setdefault(candidate.casefold(), candidate)
+    close = difflib.get_close_matches(name.casefold(), list(by_fold), n=n, cutoff=0.6)
+    return tuple(by_fold[match] for match in close)
+
+
+def unmatched_names(
+    filters: Filters, catalog: EntityCatalog, sources: Iterable[str] = ()
+) -> list[UnmatchedName]:
+    """Names in the filters that match no country, weapon, weapon class or source: such a
+    filter matches nothing, which a reader should be told rather than shown an empty table."""
+    frame = catalog.frame
+    names_of = {
+        kind: frame.loc[frame["entity_type"] == kind, "name"].astype(str).tolist()
+        for kind in ("country", "weapon")
+    }
+    classes = sorted({str(k) for k in frame["klass"].dropna()})
+    source_names = sorted({str(s) for s in sources})
+    found: list[UnmatchedName] = []
+    flag = {name: spec.flag for name, spec in FILTER_FIELD.items()}
+    for name in filters.countries:
+        if not catalog.ids_named([name], "country") & set(frame.index):
+            close = _close_names(name, names_of["country"])
+            found.append(UnmatchedName(flag["countries"], name, close))
+    for name in filters.weapons:
+        if not catalog.ids_named([name], "weapon"):
+            close = _close_names(name, names_of["weapon"])
+            found.append(UnmatchedName(flag["weapons"], name, close))
+    for name in filters.weapon_classes:
+        if not catalog.weapon_ids_in_classes([name]):
+            found.append(UnmatchedName(flag["weapon_classes"], name, _close_names(name, classes)))
+    for name in filters.sources:
+        if name not in source_names:
+            found.append(UnmatchedName(flag["sources"], name, _close_names(name, source_names)))
+    return found
+
+
 def describe(filters: Filters) -> str:
-    """One line for captions and empty states: "North Korea · missile launch · 2017"."""
+    """One line for captions and empty states: "from 2017-01-01 · North Korea · missile
+    launch", each set filter as its declaration words it, in the sidebar's order."""
     parts: list[str] = []
-    if filters.since or filters.until:
-        parts.append(
-            f"{filters.since.isoformat() if filters.since else '…'} – "
-            f"{filters.until.isoformat() if filters.until else '…'}"
-        )
-    for values in (filters.countries, filters.weapon_classes, filters.weapons, filters.sources):
-        if values:
-            parts.append(", ".join(values))
-    if filters.types:
-        parts.append(", ".join(t.replace("_", " ") for t in filters.types))
-    if filters.query:
-        parts.append(f'"{filters.query}"')
+    previous: FilterKind | None = None
+    for spec, value in filters.set_fields():
+        text = spec.describe(value)
+        if spec.kind is FilterKind.UNTIL and previous is FilterKind.SINCE:
+            parts[-1] += " " + text  # "from 2017-01-01 to 2017-12-31"
+        else:
+            parts.append(text)
+        previous = spec.kind
     return " · ".join(parts) if parts else "no filters"

@@ -7,8 +7,8 @@ from datetime import date
 
 import pandas as pd
 
+from flashpoint.analysis.counts import StoryCounts, by_type_frame, story_counts
 from flashpoint.analysis.filters import FilteredView
-from flashpoint.schema import EVENT_TYPES
 
 FREQUENCIES: dict[str, str] = {"day": "D", "week": "W-SUN", "month": "M"}  # weeks start on Monday
 ALL_ARTICLES = "All articles"
@@ -23,9 +23,16 @@ class Headline:
     sources: int
     first_published: date | None
     last_published: date | None
-    stories: int
-    events: int
-    events_by_type: dict[str, int] = field(default_factory=dict)
+    counts: StoryCounts = field(default_factory=lambda: StoryCounts(0, 0))
+    event_mentions: int = 0  # sentence-level extractions: neither stories nor reports
+
+    @property
+    def stories(self) -> int:
+        return self.counts.stories
+
+    @property
+    def reports(self) -> int:
+        return self.counts.reports
 
     @property
     def date_span(self) -> str:
@@ -36,32 +43,23 @@ class Headline:
         return f"{self.first_published.isoformat()} – {self.last_published.isoformat()}"
 
 
-def headline(view: FilteredView, n_stories: int) -> Headline:
+def headline(view: FilteredView) -> Headline:
     articles = view.articles
     stamps = pd.to_datetime(articles["published"], utc=True, errors="coerce").dropna()
-    by_type = view.events["event_type"].value_counts() if len(view.events) else pd.Series()
     return Headline(
         articles=len(articles),
         near_duplicates=int(articles["duplicate_of"].notna().sum()) if len(articles) else 0,
         sources=int(articles["source"].nunique()) if len(articles) else 0,
         first_published=stamps.min().date() if len(stamps) else None,
         last_published=stamps.max().date() if len(stamps) else None,
-        stories=n_stories,
-        events=len(view.events),
-        events_by_type={kind: int(by_type.get(kind, 0)) for kind in EVENT_TYPES},
+        counts=story_counts(view.events),
+        event_mentions=len(view.events),
     )
 
 
 def events_by_type(view: FilteredView) -> pd.DataFrame:
-    """Events per type, in the schema's order (types with none included: a zero is news)."""
-    counts = view.events["event_type"].value_counts() if len(view.events) else pd.Series()
-    return pd.DataFrame(
-        {
-            "event_type": list(EVENT_TYPES),
-            "label": [kind.replace("_", " ") for kind in EVENT_TYPES],
-            "events": [int(counts.get(kind, 0)) for kind in EVENT_TYPES],
-        }
-    )
+    """Stories and reports per event type (see :mod:`flashpoint.analysis.counts`)."""
+    return by_type_frame(story_counts(view.events))
 
 
 def volume(view: FilteredView, *, freq: str = "week", top_countries: int = 6) -> pd.DataFrame:

@@ -8,13 +8,22 @@ compatible weapons, and their dates agree within what their precision allows:
 * day-precise dates within one day of each other (time zones: a morning launch in Korea is
   the previous evening in Washington);
 * a month-precise date only with others of the same month whose weapons match (without
-  weapons a month says too little to tell two launches apart);
-* year-precise and undated mentions stay stories of their own.
+  weapons a month says too little to tell two launches apart).
 
-A mention with no actor joins the one story of its type on its day, if there is exactly
-one. Linking is done with vectorised joins on (type, certainty, actor, day) buckets and
-connected components, so ~50k events link in seconds. Articles marked ``duplicate_of``
-another count once.
+Then reports that did not link that way are placed where they fit exactly one story:
+
+* a day-precise report whose actors are all *parties* (targets, the country a missile flew
+  over, as at least two articles of the story say) of another story of its type on its day
+  is that story with a reacting country read as its actor;
+* a day-precise report with no actor joins the one story of its type on its day (or, of
+  several, the one whose parties include the report's own);
+* a month- or year-precise story ("the launch in February") joins the one day-precise
+  story of its type and an actor of its own in that month or year, weapons permitting.
+  It never bridges two day-precise stories: with two candidates it stays apart.
+
+Undated reports stay stories of their own. Linking is done with vectorised joins on
+(type, certainty, actor, day/month/year) buckets and connected components, so 200k events
+link in seconds. Articles marked ``duplicate_of`` another count once.
 """
 
 from __future__ import annotations
@@ -39,6 +48,9 @@ CERTAINTY: dict[str, str] = {
     "possible": "possible",
     "negated": "negated",
 }
+# Events of several parties, told apart by who took part: "South Korea held talks in May"
+# names one side of some meeting, not which one.
+PARTY_TYPES = frozenset({"meeting", "exercise"})
 _PRECISION_RANK = {"datetime": 0, "day": 0, "month": 1, "year": 2, "unknown": 3}
 
 
@@ -61,21 +73,61 @@ def _story_id(first_event_id: str) -> str:
     return "story:" + hashlib.sha1(first_event_id.encode("utf-8")).hexdigest()[:12]
 
 
-def _day_numbers(dates: pd.Series, precision: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Day number (days since epoch) of day-precise dates and month number of day- or
-    month-precise ones; NaN where there is none."""
+def _date_numbers(
+    dates: pd.Series, precision: pd.Series
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Day number (days since epoch) of day-precise dates, month number of day- or
+    month-precise ones and the year of any dated one; NaN where there is none."""
     text = dates.astype("object").where(dates.notna(), None)
-    day_mask = precision.isin(["day", "datetime"]) & text.map(
-        lambda v: isinstance(v, str) and len(v) >= 10
-    )
-    month_mask = (day_mask | precision.eq("month")) & text.map(
-        lambda v: isinstance(v, str) and len(v) >= 7
-    )
+    length = text.map(lambda v: len(v) if isinstance(v, str) else 0)
+    day_mask = precision.isin(["day", "datetime"]) & (length >= 10)
+    month_mask = (day_mask | precision.eq("month")) & (length >= 7)
+    year_mask = (month_mask | precision.eq("year")) & (length >= 4)
     days = pd.to_datetime(text.where(day_mask).str.slice(0, 10), errors="coerce", format="%Y-%m-%d")
     day_number = (days - pd.Timestamp("1970-01-01")).dt.days.astype("float64")
     months = pd.to_datetime(text.where(month_mask).str.slice(0, 7), errors="coerce", format="%Y-%m")
     month_number = (months.dt.year * 12 + months.dt.month - 1).astype("float64")
-    return day_number, month_number
+    years = pd.to_numeric(text.where(year_mask).str.slice(0, 4), errors="coerce")
+    return (
+        day_number.to_numpy(),
+        month_number.to_numpy(),
+        years.astype("float64").to_numpy(),
+    )
+
+
+def _items(lists: list[list[str]]) -> pd.DataFrame:
+    """A list column as long rows: ``key`` (the row number) and ``item``."""
+    lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+    return pd.DataFrame(
+        {
+            "key": np.repeat(np.arange(len(lists), dtype=np.int64), lengths),
+            "item": pd.Series([i for v in lists for i in v], dtype="object"),
+        }
+    )
+
+
+def _grouped_items(items: pd.DataFrame, groups: np.ndarray) -> pd.DataFrame:
+    """Items of rows pooled per group (``groups[row]``): distinct ``key`` (group), ``item``."""
+    return items.assign(key=groups[items["key"].to_numpy()]).drop_duplicates()
+
+
+def _shared(
+    a: np.ndarray, b: np.ndarray, items_a: pd.DataFrame, items_b: pd.DataFrame
+) -> np.ndarray:
+    """For pairs (a[k], b[k]): how many items of ``a[k]`` are also items of ``b[k]``."""
+    out = np.zeros(len(a), dtype=np.int64)
+    if len(a) == 0:
+        return out
+    pairs = pd.DataFrame({"a": a, "b": b, "k": np.arange(len(a))})
+    left = pairs.merge(items_a.rename(columns={"key": "a"}), on="a")
+    both = left.merge(items_b.rename(columns={"key": "b"}), on=["b", "item"])
+    counts = both.groupby("k").size()
+    out[counts.index.to_numpy(dtype=np.int64)] = counts.to_numpy()
+    return out
+
+
+def _item_counts(items: pd.DataFrame, size: int) -> np.ndarray:
+    return np.bincount(items["key"].to_numpy(dtype=np.int64), minlength=size)
 
 
 def _pairs(frame: pd.DataFrame, keys: list[str], left_on: str, right_on: str) -> pd.DataFrame:
@@ -86,18 +138,34 @@ def _pairs(frame: pd.DataFrame, keys: list[str], left_on: str, right_on: str) ->
         right, left_on=[*keys, left_on], right_on=[*keys, right_on], suffixes=("_a", "_b")
     )
     merged = merged[merged["row_a"] != merged["row_b"]]
-    return merged[["row_a", "row_b"]]
+    return merged[["row_a", "row_b"]].drop_duplicates()
 
 
-def _compatible_weapons(
-    weapons: list[frozenset[str]], a: np.ndarray, b: np.ndarray, *, required: bool
-) -> np.ndarray:
-    """Both name weapons and share one, or (unless ``required``) one names none."""
-    out = np.empty(len(a), dtype=bool)
-    for k, (i, j) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
-        wa, wb = weapons[i], weapons[j]
-        out[k] = bool(wa & wb) if (wa and wb) else (not required)
-    return out
+def _near_day(rows: pd.DataFrame, stories: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """(row, label) pairs of ``rows`` and ``stories`` with equal ``keys`` whose days are at
+    most one apart."""
+    return pd.concat(
+        [
+            rows[["row", *keys, "day"]].merge(
+                stories[[*keys, "day", "label"]].assign(day=stories["day"] + shift),
+                on=[*keys, "day"],
+            )
+            for shift in (-1, 0, 1)
+        ],
+        ignore_index=True,
+    ).drop_duplicates(["row", "label"])[["row", "label"]]
+
+
+def _relabel(labels: np.ndarray, rows: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    labels = labels.copy()
+    labels[rows] = targets
+    return labels
+
+
+def _sole(candidates: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Of (``by``, label) candidate pairs, those where ``by`` has exactly one label."""
+    counts = candidates.groupby(by)["label"].transform("nunique")
+    return candidates[counts == 1].drop_duplicates(by)
 
 
 def link_events(events: pd.DataFrame) -> np.ndarray:
@@ -105,79 +173,237 @@ def link_events(events: pd.DataFrame) -> np.ndarray:
     n = len(events)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    actors = [_as_list(v) for v in events["actors"]]
-    weapons = [frozenset(_as_list(v)) for v in events["weapons"]]
+    actor_items = _items([_as_list(v) for v in events["actors"]])
+    weapon_items = _items([sorted(set(_as_list(v))) for v in events["weapons"]])
+    participant_items = _items(
+        [_as_list(v) for v in events.get("participants", pd.Series([None] * n))]
+    )
     precision = events["date_precision"].astype("object").fillna("unknown").astype(str)
-    day, month = _day_numbers(events["event_date"], precision)
+    day, month, year = _date_numbers(events["event_date"], precision)
     base = pd.DataFrame(
         {
             "row": np.arange(n),
+            "article": events["article_id"].astype(str).to_numpy(),
             "type": events["event_type"].astype(str).to_numpy(),
             "certainty": events["modality"].map(CERTAINTY).fillna("other").astype(str).to_numpy(),
-            "day": day.to_numpy(),
-            "month": month.to_numpy(),
-            "is_month": precision.eq("month").to_numpy(),
+            "day": day,
+            "month": month,
+            "year": year,
         }
     )
+    is_month = precision.eq("month").to_numpy() & ~np.isnan(month)
+    is_year = precision.eq("year").to_numpy() & ~np.isnan(year)
     base["next_day"] = base["day"] + 1
-    exploded = base.assign(actor=pd.Series(actors, dtype="object")).explode("actor")
-    with_actor = exploded.dropna(subset=["actor"])
+    base["month_key"] = np.where(is_month, month, np.nan)
+    with_actor = base.merge(actor_items.rename(columns={"key": "row", "item": "actor"}), on="row")
     keys = ["type", "certainty", "actor"]
 
-    # Day-precise reports of one actor within a day of each other.
+    # Day-precise reports of one actor within a day of each other, unless their weapons
+    # differ; month-precise reports of one actor and month that name the same weapon.
     day_pairs = pd.concat(
-        [
-            _pairs(with_actor, keys, "day", "day"),
-            _pairs(with_actor, keys, "day", "next_day"),
-        ],
+        [_pairs(with_actor, keys, "day", "day"), _pairs(with_actor, keys, "day", "next_day")],
         ignore_index=True,
     )
-    # Month-precise reports join others of their month only with matching weapons.
-    month_rows = with_actor.assign(
-        month_key=with_actor["month"].where(with_actor["is_month"] | with_actor["day"].notna())
-    )
-    month_pairs = _pairs(month_rows, keys, "month_key", "month_key")
-    if len(month_pairs):
-        involved = base["is_month"].to_numpy()
-        a, b = month_pairs["row_a"].to_numpy(), month_pairs["row_b"].to_numpy()
-        month_pairs = month_pairs[involved[a] | involved[b]]
-
+    month_pairs = _pairs(with_actor, keys, "month_key", "month_key")
     rows_a: list[np.ndarray] = []
     rows_b: list[np.ndarray] = []
     for pairs, required in ((day_pairs, False), (month_pairs, True)):
-        if len(pairs) == 0:
-            continue
         a = pairs["row_a"].to_numpy(dtype=np.int64)
         b = pairs["row_b"].to_numpy(dtype=np.int64)
-        keep = _compatible_weapons(weapons, a, b, required=required)
+        keep = _weapons_fit(a, b, weapon_items, weapon_items, required=required)
         rows_a.append(a[keep])
         rows_b.append(b[keep])
-    a_all = np.concatenate(rows_a) if rows_a else np.zeros(0, dtype=np.int64)
-    b_all = np.concatenate(rows_b) if rows_b else np.zeros(0, dtype=np.int64)
+    a_all = np.concatenate(rows_a)
+    b_all = np.concatenate(rows_b)
     graph = coo_matrix((np.ones(len(a_all)), (a_all, b_all)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
 
-    # A report with no actor joins the one story of its type and certainty on its day.
-    has_actor = np.array([bool(a) for a in actors])
-    dated = base["day"].notna().to_numpy()
+    labels = _join_reacting(base, labels, actor_items, participant_items, weapon_items)
+    labels = _join_without_actor(base, labels, actor_items, participant_items, weapon_items)
+    return _join_coarse(base, labels, actor_items, weapon_items, is_month, is_year)
+
+
+def _weapons_fit(
+    a: np.ndarray,
+    b: np.ndarray,
+    items_a: pd.DataFrame,
+    items_b: pd.DataFrame,
+    required: bool,
+) -> np.ndarray:
+    """Pairs that share a weapon, or (unless ``required``) where one side names none."""
+    shared = _shared(a, b, items_a, items_b) > 0
+    if required:
+        return shared
+    return shared | ~_named(items_a, a) | ~_named(items_b, b)
+
+
+def _named(items: pd.DataFrame, keys: np.ndarray) -> np.ndarray:
+    """Whether each of ``keys`` has any item."""
+    return np.isin(keys, items["key"].to_numpy())
+
+
+def _story_parties(
+    base: pd.DataFrame, labels: np.ndarray, participant_items: pd.DataFrame, rows: np.ndarray
+) -> pd.DataFrame:
+    """Parties (participants, targets) of each story (``key``: label) that reports from at
+    least two of its articles name, counting ``rows`` only: one article's reading is too
+    weak to move another's report."""
+    named = participant_items[np.isin(participant_items["key"].to_numpy(), rows)]
+    keys = named["key"].to_numpy()
+    named = named.assign(article=base["article"].to_numpy()[keys], key=labels[keys])
+    by_articles = named.drop_duplicates().groupby(["key", "item"]).size()
+    return by_articles[by_articles >= 2].reset_index()[["key", "item"]]
+
+
+def _join_reacting(
+    base: pd.DataFrame,
+    labels: np.ndarray,
+    actor_items: pd.DataFrame,
+    participant_items: pd.DataFrame,
+    weapon_items: pd.DataFrame,
+) -> np.ndarray:
+    """A day-precise report whose actors are all parties another story of its type
+    happened *to* within a day of it (its targets, the country a missile flew over) is
+    that story with a reacting country read as the actor ("Japan said the missile flew
+    over Hokkaido"). It joins that story when it is the only such story, the report names
+    no weapon the story does not, and the story's actors are not parties of the report's own story (two sides
+    firing at each other stay apart)."""
+    n = len(base)
+    dated = base[~np.isnan(base["day"].to_numpy()) & (_item_counts(actor_items, n) > 0)]
+    if dated.empty:
+        return labels
+    rows = dated.assign(label=labels[dated["row"].to_numpy()])
+    stories = rows[["type", "certainty", "day", "label"]].drop_duplicates()
+    candidates = _near_day(rows, stories, ["type", "certainty"])
+    candidates = candidates[candidates["label"].to_numpy() != labels[candidates["row"].to_numpy()]]
+    if candidates.empty:
+        return labels
+    story_parties = _story_parties(base, labels, participant_items, dated["row"].to_numpy())
+    in_day_actors = np.isin(actor_items["key"].to_numpy(), dated["row"].to_numpy())
+    in_day_weapons = np.isin(weapon_items["key"].to_numpy(), dated["row"].to_numpy())
+    story_actors = _grouped_items(actor_items[in_day_actors], labels)
+    story_weapons = _grouped_items(weapon_items[in_day_weapons], labels)
+
+    row = candidates["row"].to_numpy(dtype=np.int64)
+    target = candidates["label"].to_numpy(dtype=np.int64)
+    all_parties = (
+        _shared(row, target, actor_items, story_parties) == _item_counts(actor_items, n)[row]
+    )
+    not_mutual = _shared(target, labels[row], story_actors, story_parties) == 0
+    # A report naming a weapon the story does not name is of another launch.
+    fit = (_shared(row, target, weapon_items, story_weapons) > 0) | ~_named(weapon_items, row)
+    chosen = _sole(candidates[all_parties & not_mutual & fit], "row")
+    return _relabel(
+        labels, chosen["row"].to_numpy(dtype=np.int64), chosen["label"].to_numpy(dtype=np.int64)
+    )
+
+
+def _join_without_actor(
+    base: pd.DataFrame,
+    labels: np.ndarray,
+    actor_items: pd.DataFrame,
+    participant_items: pd.DataFrame,
+    weapon_items: pd.DataFrame,
+) -> np.ndarray:
+    """A day-precise report with no actor joins the one story of its type and certainty
+    within a day of it whose weapons agree; where there are several, the one story whose
+    parties include all the report's own ("the missile flew over Japan")."""
+    n = len(base)
+    has_actor = _item_counts(actor_items, n) > 0
+    dated = ~np.isnan(base["day"].to_numpy())
     no_actor = base[~has_actor & dated]
-    if len(no_actor):
-        known = base[has_actor & dated].assign(label=labels[has_actor & dated])
-        candidates = pd.concat(
-            [
-                no_actor[["row", "type", "certainty", "day"]].merge(
-                    known[["type", "certainty", "day", "label"]].assign(day=known["day"] + shift),
-                    on=["type", "certainty", "day"],
-                )
-                for shift in (-1, 0, 1)
-            ],
-            ignore_index=True,
-        ).drop_duplicates(["row", "label"])
-        single = candidates.groupby("row")["label"].agg(["nunique", "first"])
-        single = single[single["nunique"] == 1]
-        labels = labels.copy()
-        labels[single.index.to_numpy(dtype=np.int64)] = single["first"].to_numpy(dtype=np.int64)
-    return labels
+    if no_actor.empty:
+        return labels
+    known = base[has_actor & dated].assign(label=labels[has_actor & dated])
+    candidates = _near_day(no_actor, known, ["type", "certainty"])
+    if candidates.empty:
+        return labels
+    known_rows = known["row"].to_numpy()
+    in_known = np.isin(weapon_items["key"].to_numpy(), known_rows)
+    story_weapons = _grouped_items(weapon_items[in_known], labels)
+    story_parties = _story_parties(base, labels, participant_items, known_rows)
+    row = candidates["row"].to_numpy(dtype=np.int64)
+    target = candidates["label"].to_numpy(dtype=np.int64)
+    n_parties = _item_counts(participant_items, n)[row]
+    all_parties = (n_parties > 0) & (
+        _shared(row, target, participant_items, story_parties) == n_parties
+    )
+    candidates = candidates.assign(score=np.where(all_parties, 2, 1))
+    candidates = candidates[_weapons_fit(row, target, weapon_items, story_weapons, False)]
+    best = candidates.groupby("row")["score"].transform("max")
+    chosen = _sole(candidates[candidates["score"] == best], "row")
+    return _relabel(
+        labels, chosen["row"].to_numpy(dtype=np.int64), chosen["label"].to_numpy(dtype=np.int64)
+    )
+
+
+def _join_coarse(
+    base: pd.DataFrame,
+    labels: np.ndarray,
+    actor_items: pd.DataFrame,
+    weapon_items: pd.DataFrame,
+    is_month: np.ndarray,
+    is_year: np.ndarray,
+) -> np.ndarray:
+    """A month- or year-precise story (reports that only say "in February" or "last
+    year") that fits exactly one day-precise story of its type and certainty in that month
+    or year, one in which all its actors act, is that story. A meeting or exercise needs
+    two of its parties named to be told from others. Weapons decide between candidates: those
+    naming a weapon the coarse story names come first; one naming only other weapons never
+    fits."""
+    n = len(base)
+    n_actors = _item_counts(actor_items, n)
+    named = np.where(base["type"].isin(PARTY_TYPES).to_numpy(), n_actors >= 2, n_actors > 0)
+    is_day = ~np.isnan(base["day"].to_numpy())
+    day_labels = np.unique(labels[is_day])
+    coarse = (is_month | is_year) & named & ~np.isin(labels, day_labels)
+    if not coarse.any() or len(day_labels) == 0:
+        return labels
+    actors = actor_items.rename(columns={"key": "row", "item": "actor"})
+    keys = ["type", "certainty", "actor"]
+    stories = base[is_day & (n_actors > 0)].merge(actors, on="row")
+    stories = stories.assign(label=labels[stories["row"].to_numpy()])
+    reports = base[coarse].merge(actors, on="row")
+    reports = reports.assign(group=labels[reports["row"].to_numpy()])
+    month_rows = reports[is_month[reports["row"].to_numpy()]]
+    year_rows = reports[is_year[reports["row"].to_numpy()]]
+    candidates = pd.concat(
+        [
+            month_rows[["group", *keys, "month"]].merge(
+                stories[[*keys, "month", "label"]], on=[*keys, "month"]
+            ),
+            year_rows[["group", *keys, "year"]].merge(
+                stories[[*keys, "year", "label"]], on=[*keys, "year"]
+            ),
+        ],
+        ignore_index=True,
+    )[["group", "label"]].drop_duplicates()
+    if candidates.empty:
+        return labels
+    group = candidates["group"].to_numpy(dtype=np.int64)
+    target = candidates["label"].to_numpy(dtype=np.int64)
+    # Every actor of the coarse story acts in the day-precise one: "South Korea and China
+    # held talks in May" is not the South Korea-United States summit of that May.
+    group_actors = _grouped_items(actor_items[coarse[actor_items["key"]]], labels)
+    story_actors = _grouped_items(actor_items[is_day[actor_items["key"]]], labels)
+    all_actors = (
+        _shared(group, target, group_actors, story_actors) == _item_counts(group_actors, n)[group]
+    )
+    candidates, group, target = candidates[all_actors], group[all_actors], target[all_actors]
+    group_weapons = _grouped_items(weapon_items[coarse[weapon_items["key"]]], labels)
+    story_weapons = _grouped_items(weapon_items[is_day[weapon_items["key"]]], labels)
+    shared = _shared(group, target, group_weapons, story_weapons) > 0
+    both_named = _named(group_weapons, group) & _named(story_weapons, target)
+    score = np.where(shared, 2, np.where(both_named, 0, 1))
+    candidates = candidates.assign(score=score)
+    candidates = candidates[candidates["score"] > 0]
+    best = candidates.groupby("group")["score"].transform("max")
+    chosen = _sole(candidates[candidates["score"] == best], "group")
+    if chosen.empty:
+        return labels
+    remap = np.arange(max(int(labels.max()) + 1, n), dtype=np.int64)
+    remap[chosen["group"].to_numpy(dtype=np.int64)] = chosen["label"].to_numpy(dtype=np.int64)
+    return remap[labels]
 
 
 def _best_dates(joined: pd.DataFrame) -> pd.DataFrame:
@@ -208,7 +434,12 @@ def _unions(joined: pd.DataFrame, column: str, labels: pd.Index) -> pd.Series:
         .reset_index()
         .sort_values(["label", "n", "item"], ascending=[True, False, True])
     )
-    lists = counts.groupby("label", sort=False)["item"].agg(list)
+    story = counts["label"].to_numpy()
+    lists: dict[Any, list[str]] = {}
+    if len(story):
+        starts = np.flatnonzero(np.r_[True, story[1:] != story[:-1]])
+        chunks = np.split(counts["item"].to_numpy(dtype=object), starts[1:])
+        lists = {story[i]: chunk.tolist() for i, chunk in zip(starts, chunks, strict=True)}
     return pd.Series([lists.get(label, []) for label in labels], index=labels, dtype="object")
 
 
@@ -233,7 +464,7 @@ def build_stories(
 
     article_columns = [
         c
-        for c in ("article_id", "source", "title", "published", "duplicate_of", "text")
+        for c in ("article_id", "source", "title", "published", "duplicate_of")
         if c in articles.columns
     ]
     meta = articles[article_columns].drop_duplicates("article_id").set_index("article_id")
@@ -252,7 +483,7 @@ def build_stories(
             "weapons",
         ]
     ].join(meta, on="article_id")
-    for column in ("source", "title", "published", "duplicate_of", "text"):
+    for column in ("source", "title", "published", "duplicate_of"):
         if column not in joined.columns:
             joined[column] = None
     joined["published"] = pd.to_datetime(joined["published"], utc=True, errors="coerce")
@@ -291,12 +522,19 @@ def build_stories(
         .set_index("label")
     )
 
+    # Article text is looked up for the one event quoted per story only: carried along
+    # every report it would be copied by each sort and filter above.
+    if "text" in articles.columns:
+        texts = articles.drop_duplicates("article_id").set_index("article_id")["text"]
+        best_text = best_event["article_id"].map(texts)
+    else:
+        best_text = pd.Series(None, index=best_event.index, dtype="object")
     evidence = [
         text[int(start) : int(end)].strip() or None
         if isinstance(text, str) and pd.notna(start) and pd.notna(end)
         else None
         for text, start, end in zip(
-            best_event["text"], best_event["start_char"], best_event["end_char"], strict=True
+            best_text, best_event["start_char"], best_event["end_char"], strict=True
         )
     ]
     labels_index = pd.Index(story_ids.index)

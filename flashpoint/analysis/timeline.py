@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from flashpoint.analysis.articles import safe_url
+from flashpoint.analysis.articles import as_written, date_label, safe_url
+from flashpoint.analysis.counts import story_keys
 from flashpoint.analysis.filters import FilteredView, as_list, event_periods
 
 TIMELINE_COLUMNS: tuple[str, ...] = (
     "story_id",
     "date",
+    "date_end",
     "date_label",
     "date_precision",
     "uncertain",
@@ -37,6 +39,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "story_id",
     "event_type",
     "event_date",
+    "date_text",
     "modality",
     "published",
     "source",
@@ -56,15 +59,6 @@ UNKNOWN_COUNTRY = "Unknown"
 
 def empty_timeline() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype="object") for column in TIMELINE_COLUMNS})
-
-
-def story_keys(events: pd.DataFrame) -> pd.Series:
-    """The story an event belongs to; an unlinked event is a story of its own."""
-    story = events["story_id"].astype("object") if "story_id" in events else None
-    fallback = "event:" + events["event_id"].astype(str)
-    if story is None:
-        return fallback
-    return story.where(story.notna() & (story.astype(str) != ""), fallback).astype(str)
 
 
 def _union_names(frame: pd.DataFrame, column: str, catalog: object, order: pd.Series) -> pd.Series:
@@ -112,13 +106,14 @@ def timeline_frame(view: FilteredView, stories: pd.DataFrame) -> pd.DataFrame:
 
     event_date = from_story("event_date", best["event_date"])
     precision = from_story("date_precision", best["date_precision"]).fillna("unknown")
-    start, _end = event_periods(event_date)
+    start, end = event_periods(event_date)
     published = pd.to_datetime(best["published"], utc=True, errors="coerce")
     first_reported = grouped["published"].min()
     first_reported = pd.to_datetime(first_reported, utc=True, errors="coerce").reindex(best.index)
     fallback_day = first_reported.fillna(published).dt.tz_convert("UTC").dt.tz_localize(None)
     dated = start.notna()
     date = start.astype("datetime64[ns]").where(dated, fallback_day.dt.normalize())
+    date_end = end.astype("datetime64[ns]").where(dated, date)
     precision = precision.where(dated, "unknown")
     uncertain = (~precision.isin(_CERTAIN_PRECISIONS)) | best["date_basis"].isin(_UNCERTAIN_BASES)
     date_label = event_date.where(dated, "date unknown, reported " + date.dt.strftime("%Y-%m-%d"))
@@ -145,6 +140,7 @@ def timeline_frame(view: FilteredView, stories: pd.DataFrame) -> pd.DataFrame:
         {
             "story_id": keys,
             "date": date,
+            "date_end": date_end,
             "date_label": date_label,
             "date_precision": precision,
             "uncertain": uncertain.astype(bool),
@@ -200,7 +196,11 @@ def story_reports(view: FilteredView, story_ids: list[str] | tuple[str, ...]) ->
         {
             "story_id": picked["story_id"],
             "event_type": picked["event_type"].str.replace("_", " "),
-            "event_date": picked["event_date"],
+            "event_date": [
+                date_label(d, p)
+                for d, p in zip(picked["event_date"], picked["date_precision"], strict=True)
+            ],
+            "date_text": picked["date_text"].map(as_written),
             "modality": picked["modality"],
             "published": pd.to_datetime(picked["published"], utc=True, errors="coerce"),
             "source": picked["source"],
@@ -218,6 +218,35 @@ def story_reports(view: FilteredView, story_ids: list[str] | tuple[str, ...]) ->
     frame["_order"] = frame["story_id"].map(order)
     frame = frame.sort_values(["_order", "published"], kind="stable").drop(columns="_order")
     return frame.reset_index(drop=True)
+
+
+# Catalogued events the timeline marks as landmarks: every North Korean nuclear test and
+# every Security Council sanctions resolution on it (data/reference, complete series).
+KEY_EVENT_SERIES: tuple[str, ...] = ("prk-nuclear-tests", "unsc-dprk-sanctions")
+KEY_EVENT_COLUMNS: tuple[str, ...] = ("date", "short", "label", "event_type")
+
+
+def key_events(start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Landmarks from ``data/reference`` between ``start`` and ``end`` (inclusive):
+    nuclear tests ("nuclear test 6") and UN sanctions resolutions ("UNSCR 2371")."""
+    from flashpoint.nlp.reference import load_reference_events
+
+    rows = []
+    for event in load_reference_events():
+        if event.series not in KEY_EVENT_SERIES:
+            continue
+        day = pd.Timestamp(event.date)
+        if (start is not None and day < start) or (end is not None and day > end):
+            continue
+        if event.resolution is not None:
+            short = f"UNSCR {event.resolution}"
+        elif event.ordinal is not None:
+            short = f"nuclear test {event.ordinal}"
+        else:
+            short = event.label
+        rows.append((day, short, event.label, event.event_type))
+    frame = pd.DataFrame(rows, columns=list(KEY_EVENT_COLUMNS))
+    return frame.sort_values("date").reset_index(drop=True)
 
 
 def latest_stories(timeline: pd.DataFrame, n: int = 10) -> pd.DataFrame:

@@ -34,6 +34,9 @@ def main(argv: Iterable[str] | None = None) -> int:
         "--no-corpus", action="store_true", help="skip the corpus-wide measures (minutes)"
     )
     parser.add_argument("--workers", type=int, default=2, help="processes for the corpus build")
+    parser.add_argument(
+        "--split", choices=("dev", "test", "both"), default="both", help="which gold to score"
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     from flashpoint.nlp.pipeline import load_pipeline
@@ -50,6 +53,8 @@ def main(argv: Iterable[str] | None = None) -> int:
         ("dev", event_eval.DEV_GOLD, args.errors),
         ("test", event_eval.TEST_GOLD, 0),  # sealed: its errors are never listed
     ):
+        if args.split not in (split, "both"):
+            continue
         report = event_eval.evaluate_events(gold, nlp, shared, split=split)
         if not report.articles:
             print(f"\n== Events, {split}: no gold articles scored (needs {args.shared})")

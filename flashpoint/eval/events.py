@@ -241,6 +241,7 @@ class EventReport:
     strict: dict[str, Score] = field(default_factory=lambda: {t: Score(t) for t in EVENT_TYPES})
     strict_actor_exact: Ratio = field(default_factory=Ratio)
     strict_day_dates: Ratio = field(default_factory=Ratio)  # asserted, gold day-precise
+    strict_errors: list[dict[str, Any]] = field(default_factory=list)
     articles: int = 0
     split: str = "dev"
     corpora: set[str] = field(default_factory=set)  # which gold sets were scored
@@ -351,6 +352,14 @@ class EventReport:
             lines.append("")
             lines.append(f"First {min(errors, len(self.errors))} of {len(self.errors)} errors:")
             for error in self.errors[:errors]:
+                lines.append("  " + json.dumps(error, ensure_ascii=False)[:300])
+        if errors and self.strict_errors:
+            lines.append("")
+            lines.append(
+                f"First {min(errors, len(self.strict_errors))} of {len(self.strict_errors)}"
+                " strict errors:"
+            )
+            for error in self.strict_errors[:errors]:
                 lines.append("  " + json.dumps(error, ensure_ascii=False)[:300])
         for note in self.notes[:20]:
             lines.append(f"note: {note}")
@@ -505,7 +514,7 @@ def score_article(
                     "gold_evidence": gold_event.evidence[:120],
                 }
             )
-    _score_strict(report, predicted, located)
+    _score_strict(report, predicted, located, text, ref)
     for j, (gold_event, gold_span) in enumerate(located):
         if j not in matched_gold:
             report.errors.append(
@@ -535,6 +544,8 @@ def _score_strict(
     report: EventReport,
     predicted: list[dict[str, Any]],
     located: list[tuple[GoldEvent, tuple[int, int] | None]],
+    text: str,
+    ref: str,
 ) -> None:
     """The strict scores: what happened, who did it, and on which day."""
     happened = [event for event in predicted if event["modality"] in HAPPENED]
@@ -543,7 +554,9 @@ def _score_strict(
         report.strict[event["event_type"]].predicted += 1
     for gold_event, _ in gold:
         report.strict[gold_event.event_type].gold += 1
-    for i, j in match_events(happened, gold, shared_actor=True):
+    pairs = match_events(happened, gold, shared_actor=True)
+    _strict_errors(report, happened, gold, pairs, text, ref)
+    for i, j in pairs:
         event, gold_event = happened[i], gold[j][0]
         report.strict[gold_event.event_type].true_positives += 1
         report.strict_actor_exact.add(tuple(sorted(event["actors"])) == gold_event.actors)
@@ -553,15 +566,52 @@ def _score_strict(
             )
 
 
+def _strict_errors(
+    report: EventReport,
+    happened: list[dict[str, Any]],
+    gold: list[tuple[GoldEvent, tuple[int, int] | None]],
+    pairs: list[tuple[int, int]],
+    text: str,
+    ref: str,
+) -> None:
+    """What the strict scores missed or invented, for ``--errors`` on the dev set."""
+    matched_predicted = {i for i, _ in pairs}
+    matched_gold = {j for _, j in pairs}
+    for j, (gold_event, _) in enumerate(gold):
+        if j not in matched_gold:
+            report.strict_errors.append(
+                {
+                    "kind": "strict-missed",
+                    "ref": ref,
+                    "where": gold_event.where,
+                    "type": gold_event.event_type,
+                    "gold_actors": list(gold_event.actors),
+                    "gold_evidence": gold_event.evidence[:160],
+                }
+            )
+    for i, event in enumerate(happened):
+        if i not in matched_predicted:
+            report.strict_errors.append(
+                {
+                    "kind": "strict-spurious",
+                    "type": event["event_type"],
+                    "modality": event["modality"],
+                    "actors": list(event["actors"]),
+                    "trigger": event["trigger"],
+                    "ref": ref,
+                    "sentence": text[int(event["start_char"]) : int(event["end_char"])][:200],
+                }
+            )
+
+
 def _predict(
     articles: dict[tuple[str, str], dict[str, Any]], nlp: Any
 ) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    from flashpoint.nlp.events import extract_events
+    from flashpoint.nlp.events.component import set_article
 
     keys = list(articles)
-    texts = [articles[key]["text"] for key in keys]
-    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for key, doc in zip(keys, nlp.pipe(texts, batch_size=16), strict=True):
+    docs = []
+    for key in keys:
         article = articles[key]
         context = ArticleContext(
             article_id=f"{key[0]}:{key[1]}",
@@ -571,7 +621,10 @@ def _predict(
             title=article.get("title"),
             source=article.get("source"),
         )
-        out[key] = [asdict(event) for event in extract_events(doc, context)]
+        docs.append(set_article(nlp.make_doc(article["text"]), context))
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for key, doc in zip(keys, nlp.pipe(docs, batch_size=16), strict=True):
+        out[key] = [asdict(event) for event in doc._.events]
     return out
 
 

@@ -18,9 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from flashpoint.config import REPO_ROOT
+from flashpoint.config import resource_path
 
-DATA_DIR = REPO_ROOT / "data" / "ingest"
+DATA_DIR = resource_path("ingest")
 FURNITURE_FILE = DATA_DIR / "furniture.csv"
 FUNCTION_WORDS_FILE = DATA_DIR / "english_function_words.txt"
 

@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from flashpoint.config import REPO_ROOT
+from flashpoint.config import resource_path
 
-ALIASES_FILE = REPO_ROOT / "data" / "ingest" / "field_aliases.csv"
+ALIASES_FILE = resource_path("ingest", "field_aliases.csv")
 
 # The article fields an input can supply.
 FIELDS: tuple[str, ...] = (

@@ -76,8 +76,11 @@ def parse_publication_date(
     """
     if value is None:
         return UNKNOWN
-    if isinstance(value, datetime):
-        return _aware(value, default_tz), "datetime"
+    if isinstance(value, datetime):  # a YAML timestamp, a Parquet column: same year range
+        try:
+            return _checked(_aware(value, default_tz), "datetime")
+        except (ValueError, OverflowError):  # year 1 in a zone east of UTC
+            return UNKNOWN
     if isinstance(value, date):
         return _checked(datetime(value.year, value.month, value.day, tzinfo=UTC), "day")
     if isinstance(value, bool):

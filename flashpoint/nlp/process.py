@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from flashpoint.nlp import pipeline as _pipeline  # noqa: F401  (components and extensions)
-from flashpoint.nlp.events import extract_events
+from flashpoint.nlp.events.component import article_of, set_article
 from flashpoint.nlp.normalize import is_mention
 from flashpoint.schema import (
     EVENT_COLUMNS,
@@ -73,15 +73,16 @@ def article_context(row: Mapping[str, Any]) -> ArticleContext:
     )
 
 
-def _inputs(articles: Iterable[Mapping[str, Any]]) -> Iterator[tuple[str, ArticleContext]]:
+def _docs(articles: Iterable[Mapping[str, Any]], nlp: Language) -> Iterator[Doc]:
+    """Tokenised Docs carrying their article (``doc._.article``) for ``flashpoint_events``."""
     for row in articles:
-        yield _text(row.get("text")) or "", article_context(row)
+        yield set_article(nlp.make_doc(_text(row.get("text")) or ""), article_context(row))
 
 
 def doc_rows(
     doc: Doc, context: ArticleContext
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """Sentence, mention and event rows of one processed article."""
+    """Sentence, mention and event rows of one processed article (events: ``doc._.events``)."""
     article_id = context.article_id
     sentences: list[dict[str, Any]] = []
     sentence_of_token: dict[int, int] = {}
@@ -117,7 +118,7 @@ def doc_rows(
         if is_mention(ent)
     ]
     events = []
-    for record in extract_events(doc, context):
+    for record in doc._.events:
         row = asdict(record)
         row.setdefault("story_id", None)
         events.append({column: row.get(column) for column in EVENT_COLUMNS})
@@ -146,17 +147,19 @@ def process_batch(
     ``published_precision``, ``dateline``, ``title``, ``source``) and return their
     sentences, entity mentions and events, with the columns of flashpoint/schema.py.
 
-    Offsets are character offsets into the row's ``text``. With ``n_process > 1`` spaCy
-    forks workers; the Flashpoint components and span attributes are registered in them
-    because this module imports flashpoint.nlp.pipeline.
+    Offsets are character offsets into the row's ``text``. Each row's Doc is made here
+    (tokenizer only) with its article attached as ``doc._.article``; the rest of the
+    pipeline, event extraction (``flashpoint_events``) included, runs in ``nlp.pipe``, so
+    with ``n_process > 1`` in the worker processes spaCy forks. The Flashpoint components
+    and extensions are registered in them because this module imports
+    flashpoint.nlp.pipeline. A pipeline without ``flashpoint_events`` (``blank_pipeline``)
+    yields no events.
     """
     sentences: list[dict[str, Any]] = []
     mentions: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
-    for doc, context in nlp.pipe(
-        _inputs(articles), as_tuples=True, n_process=n_process, batch_size=batch_size
-    ):
-        doc_sentences, doc_mentions, doc_events = doc_rows(doc, context)
+    for doc in nlp.pipe(_docs(articles, nlp), n_process=n_process, batch_size=batch_size):
+        doc_sentences, doc_mentions, doc_events = doc_rows(doc, article_of(doc))
         sentences += doc_sentences
         mentions += doc_mentions
         events += doc_events

@@ -42,10 +42,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from flashpoint.config import REPO_ROOT
+from flashpoint.config import resource_path
 from flashpoint.jsonl import jsonl_objects
 
-REFERENCE_DIR = REPO_ROOT / "data" / "reference"
+REFERENCE_DIR = resource_path("reference")
 EVENTS_FILE = REFERENCE_DIR / "events.jsonl"
 SERIES_FILE = REFERENCE_DIR / "series.csv"
 ORDINALS_FILE = REFERENCE_DIR / "ordinals.csv"

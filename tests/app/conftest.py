@@ -14,6 +14,7 @@ PAGES = {
     "overview": None,  # the default page: app.py alone
     "timeline": "pages/timeline.py",
     "cooccurrence": "pages/cooccurrence.py",
+    "map": "pages/map.py",
     "articles": "pages/articles.py",
 }
 

@@ -34,8 +34,12 @@ def figures(at: AppTest) -> list[go.Figure]:
 
 
 def traces(figure: go.Figure) -> list[Any]:
-    """Traces that draw data (legend keys are drawn from x=[None])."""
-    return [t for t in figure.data if t.x is not None and any(v is not None for v in t.x)]
+    """Traces that draw points (legend keys are drawn from x=[None]; spans are lines)."""
+    return [
+        t
+        for t in figure.data
+        if t.x is not None and any(v is not None for v in t.x) and t.mode != "lines"
+    ]
 
 
 def texts(at: AppTest) -> str:

@@ -17,7 +17,9 @@ import pytest
 from pagetools import figures, texts, traces
 
 from flashpoint import store
+from flashpoint.analysis.counts import story_counts
 from flashpoint.analysis.filters import EntityCatalog, Filters, apply_filters
+from flashpoint.analysis.geo import map_frame
 from flashpoint.analysis.timeline import story_keys, timeline_frame, undated_stories
 from flashpoint.export import chromium_available
 
@@ -62,7 +64,13 @@ def test_overview(run_page: Any, corpus: Any, combination: str) -> None:
     assert sum(volume.data[0].y) == len(view.articles.dropna(subset=["published"]))
     assert all(trace.type == "scatter" for trace in volume.data[1:])
     assert by_type.data[0].type == "bar"
-    assert sum(by_type.data[0].x) == len(view.events)
+    # Stories, not sentence-level event mentions: the same count as `flashpoint stats`.
+    counts = story_counts(view.events)
+    assert sum(int(x) for x in by_type.data[0].x) == counts.stories
+    scope = "asserted, planned, possible, claimed" if "unasserted" in params else "asserted"
+    assert metrics[f"Stories ({scope})"] == f"{counts.stories:,}"
+    assert metrics[f"Reports ({scope})"] == f"{counts.reports:,}"
+    assert by_type.layout.xaxis.title.text == f"stories ({scope})"
 
 
 @pytest.mark.parametrize("combination", list(FILTERS))
@@ -131,6 +139,42 @@ def test_cooccurrence_options(run_page: Any, corpus: Any) -> None:
 
 
 @pytest.mark.parametrize("combination", list(FILTERS))
+def test_map(run_page: Any, corpus: Any, combination: str) -> None:
+    params = FILTERS[combination]
+    at = run_page("map", params)
+    assert not at.exception
+    view = expected_view(corpus, params)
+    frame, unplaced = map_frame(view)
+    (figure,) = figures(at)
+    points = [t for t in figure.data if t.type == "scattergeo"]
+    assert sum(len(t.lat) for t in points) == len(frame)
+    assert {t.name for t in points} == {k.replace("_", " ") for k in frame["event_type"]}
+    # Every placed story is drawn once per type at its place; none is lost or invented.
+    drawn = sum(int(row[3]) for t in points for row in t.customdata)
+    assert drawn == int(frame["stories"].sum())
+    (chart,) = at.get("plotly_chart")
+    assert json.loads(chart.proto.config)["topojsonURL"] == "/app/static/topojson/"
+    said = texts(at)
+    assert bool(re.search(rf"(?<!\d){unplaced:,} stor", said)) == (unplaced > 0)
+    # The evidence below is the chosen marker's sentences, with a link to the reader.
+    place_id, kind = at.query_params["place"], at.query_params["ptype"]
+    evidence = at.dataframe[0].value
+    expected = view.events[
+        (view.events["location"] == place_id) & (view.events["event_type"] == kind)
+    ]
+    assert len(evidence) == len(expected) > 0
+    assert evidence["reader"].str.startswith("articles?").all()
+    assert evidence["reader"].str.contains("article=").all()
+
+
+def test_map_place_from_a_link(run_page: Any, corpus: Any) -> None:
+    at = run_page("map", {"place": "place:hokkaido", "ptype": "missile_launch"})
+    assert not at.exception
+    assert at.selectbox(key="map_pick").value == "place:hokkaido|missile_launch"
+    assert set(at.dataframe[0].value["event_type"]) == {"missile launch"}
+
+
+@pytest.mark.parametrize("combination", list(FILTERS))
 def test_articles(run_page: Any, corpus: Any, combination: str) -> None:
     params = FILTERS[combination]
     at = run_page("articles", params)
@@ -144,7 +188,7 @@ def test_articles(run_page: Any, corpus: Any, combination: str) -> None:
     assert chosen == listing["article_id"].iloc[0]
 
 
-@pytest.mark.parametrize("page", ["overview", "timeline", "cooccurrence", "articles"])
+@pytest.mark.parametrize("page", ["overview", "timeline", "cooccurrence", "map", "articles"])
 def test_nothing_matches_gives_an_empty_state(run_page: Any, page: str) -> None:
     at = run_page(page, NOTHING)
     assert not at.exception
@@ -178,12 +222,9 @@ def test_a_link_sets_the_sidebar(run_page: Any) -> None:
         for day, symbol in zip(trace.x, trace.marker.symbol, strict=True)
     ]
     assert placed
-    # Exact dates fall in the range; a "2016" or "2016-05" story overlapping it is drawn
-    # hollow at the start of its period.
-    assert all(
-        day >= pd.Timestamp("2016-06-01") or symbol.endswith("-open") for day, symbol in placed
-    )
-    assert min(day for day, _ in placed) >= pd.Timestamp("2016-01-01")
+    # Every story lies inside the range: a "2016" story (which may be from before June)
+    # is left out, a "2016-06" one is kept and drawn hollow mid-month over its span.
+    assert min(day for day, _ in placed) >= pd.Timestamp("2016-06-01")
     # The sidebar changes the view the same way.
     at.multiselect(key="country").set_value(["Japan"]).run()
     assert not at.exception
@@ -310,7 +351,7 @@ def test_without_chromium_the_png_button_explains(
 def test_with_chromium_png_and_csv_downloads_are_offered(run_page: Any) -> None:
     at = run_page("timeline", {"type": "nuclear_test"})
     names = {button.proto.label for button in at.get("download_button")}
-    assert names == {"Download PNG", "Download CSV"}
+    assert names == {"Download PNG", "Download CSV", "Download filtered data"}
 
 
 @pytest.mark.slow

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# Pictures the tests take, for a person to look at: outside the work tree, so `make test`
+# leaves `git status` clean. `make screenshots` sets FLASHPOINT_README_SCREENSHOTS to
+# docs/screenshots to refresh the README's pictures instead.
+SCREENSHOTS = Path(
+    os.environ.get("FLASHPOINT_SCREENSHOTS")
+    or Path(tempfile.gettempdir()) / "flashpoint-e2e-screenshots"
+)
+README_SCREENSHOTS = os.environ.get("FLASHPOINT_README_SCREENSHOTS")
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
@@ -45,4 +54,18 @@ def screenshot(page: Page, name: str) -> Path:
     wait_ready(page)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(viewport)
+    return path
+
+
+def readme_screenshot(page: Page, name: str) -> Path | None:
+    """The first screen of a page (what a README reader sees), written only when
+    ``make screenshots`` asks for it (FLASHPOINT_README_SCREENSHOTS names the folder)."""
+    if not README_SCREENSHOTS:
+        return None
+    folder = Path(README_SCREENSHOTS)
+    folder = folder if folder.is_absolute() else REPO_ROOT / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    wait_ready(page)
+    page.screenshot(path=str(path))
     return path

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-from browsertools import REPO_ROOT, open_page, screenshot, wait_ready
+from browsertools import open_page, readme_screenshot, screenshot, wait_ready
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -22,6 +22,7 @@ PAGES = {
     "overview": ("/", 5),
     "timeline": ("/timeline", 1),
     "cooccurrence": ("/cooccurrence", 1),
+    "map": ("/map", 1),
     "articles": ("/articles", 0),
 }
 
@@ -36,7 +37,7 @@ def chart_data(page: Page, index: int = 0) -> list[dict[str, object]]:
             // Numeric arrays arrive packed ({dtype, bdata}); Plotly keeps the typed array.
             const list = v => v == null ? [] : Array.from(v._inputArray || v);
             return plot.data.map(t => ({
-                name: t.name, type: t.type, x: list(t.x), y: list(t.y),
+                name: t.name, type: t.type, mode: t.mode, x: list(t.x), y: list(t.y), lat: list(t.lat),
                 customdata: t.customdata ? list(t.customdata) : null,
             }));
         }"""
@@ -57,15 +58,13 @@ def test_every_page_renders_its_charts(
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(charts)
     for index in range(charts):
-        assert any(trace["x"] for trace in chart_data(page, index))
+        assert any(trace["x"] or trace["lat"] for trace in chart_data(page, index))
     if name == "articles":
         reader = page.locator(".fp-article")
         expect(reader).to_be_visible()
         assert reader.locator("mark").count() > 0  # entities highlighted
+    readme_screenshot(page, name)
     screenshot(page, name)
-    if name == "overview":
-        (REPO_ROOT / "docs" / "screenshots").mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(REPO_ROOT / "docs" / "screenshots" / "overview.png"))
 
 
 def test_a_link_with_filters_sets_the_widgets_and_the_chart(
@@ -77,7 +76,11 @@ def test_a_link_with_filters_sets_the_widgets_and_the_chart(
     expect(sidebar.locator(".st-key-type [data-tag]")).to_have_text(["missile_launch"])
     expect(sidebar.locator(".st-key-since input")).to_have_value("2017-01-01")
     expect(sidebar.locator(".st-key-until input")).to_have_value("2017-12-31")
-    points = [trace for trace in chart_data(page) if any(x is not None for x in trace["x"])]
+    points = [  # the stories' points (month and year spans are lines)
+        trace
+        for trace in chart_data(page)
+        if any(x is not None for x in trace["x"]) and trace["mode"] != "lines"
+    ]
     assert points
     assert {lane for trace in points for lane in trace["y"]} == {"missile launch"}
     days = pd.to_datetime([x for trace in points for x in trace["x"]])

@@ -15,13 +15,17 @@ from flashpoint import store
 from flashpoint.analysis.cooccurrence import Cooccurrence
 from flashpoint.analysis.filters import Filters
 from flashpoint.analysis.overview import ALL_ARTICLES
+from flashpoint.analysis.timeline import key_events
 from flashpoint.charts import (
     TEMPLATE,
     bar_figure,
     build_chart,
     chart_title,
     cooccurrence_figure,
+    count_axis,
     focus_range,
+    map_figure,
+    on_dark_background,
     timeline_csv_frame,
     timeline_figure,
     volume_figure,
@@ -81,8 +85,12 @@ TIMELINE = pd.DataFrame(
 
 
 def data_traces(fig: go.Figure) -> list[Any]:
-    """Traces that draw points (legend keys have x=[None])."""
-    return [t for t in fig.data if t.x is not None and any(v is not None for v in t.x)]
+    """Traces that draw points (legend keys have x=[None]; month and year spans are lines)."""
+    return [
+        t
+        for t in fig.data
+        if t.x is not None and any(v is not None for v in t.x) and t.mode != "lines"
+    ]
 
 
 def test_timeline_encodes_country_type_reports_uncertainty_and_modality() -> None:
@@ -155,7 +163,7 @@ def cooccurrence_result(metric: str = "npmi") -> Cooccurrence:
         entities=pd.DataFrame(
             {
                 "label": labels,
-                "entity_id": ["c:1", "w:1", "c:2"],
+                "entity_id": ["country:PRK", "person:bai-someone", "country:JPN"],
                 "entity_type": ["country"] * 3,
                 "units": [5, 4, 2],
             }
@@ -170,6 +178,10 @@ def test_cooccurrence_is_a_heatmap_with_clickable_cells() -> None:
     fig = cooccurrence_figure(cooccurrence_result())
     heatmap, cells = fig.data
     assert heatmap.type == "heatmap" and cells.type == "scatter"
+    # The hover says what each entity is, and whether the gazetteer knows it.
+    kinds = {row[0]: row[4] for row in cells.customdata}
+    assert kinds["North Korea"] == "country, gazetteer"
+    assert kinds["Hwasong-14"] == "country, named in the text"
     assert list(heatmap.x) == ["North Korea", "Hwasong-14", "Japan"]
     z = np.array(heatmap.z, dtype=float)
     assert z[0, 1] == pytest.approx(0.8)
@@ -191,8 +203,13 @@ def test_volume_bars_for_all_articles_lines_per_country() -> None:
     )
     fig = volume_figure(frame, freq="week")
     assert [t.type for t in fig.data] == ["bar", "scatter"]
-    assert list(fig.data[1].y) == [2, 0]
+    # The country line is a moving average (no spikes to zero); the hover keeps the counts.
+    assert list(fig.data[1].y) == [1.0, 1.0]
+    assert list(fig.data[1].customdata) == ["2 articles", "0 articles"]
+    assert fig.data[1].name == "Japan (4-week average)"
+    assert list(fig.data[0].customdata) == ["3 articles", "1 article"]
     assert fig.layout.yaxis.title.text == "articles per week"
+    assert fig.layout.yaxis.dtick == 1  # no 0.5 ticks on a count
 
 
 def test_chart_title_names_the_filters() -> None:
@@ -332,3 +349,71 @@ def test_timeline_csv_frame_is_flat() -> None:
     flat = timeline_csv_frame(TIMELINE)
     assert flat.loc[0, "article_ids"] == "article-s1"
     assert flat.loc[0, "date"] == "2017-07-04"
+
+
+def test_a_month_or_year_story_is_a_span_with_its_point_mid_period() -> None:
+    year = story(
+        "year",
+        date=pd.Timestamp("2017-01-01"),
+        date_end=pd.Timestamp("2017-12-31"),
+        date_precision="year",
+        uncertain=True,
+    )
+    fig = timeline_figure(pd.DataFrame([story("day", date_end=pd.Timestamp("2017-07-04")), year]))
+    (span,) = [t for t in fig.data if t.mode == "lines" and any(x is not None for x in t.x)]
+    assert pd.Timestamp(span.x[0]) == pd.Timestamp("2017-01-01")
+    assert pd.Timestamp(span.x[1]) >= pd.Timestamp("2017-12-31")
+    (points,) = data_traces(fig)
+    by_story = {row[0]: pd.Timestamp(x) for row, x in zip(points.customdata, points.x, strict=True)}
+    assert by_story["day"] == pd.Timestamp("2017-07-04")
+    assert pd.Timestamp("2017-06-15") < by_story["year"] < pd.Timestamp("2017-07-15")
+
+
+def test_key_events_are_marked_on_the_timeline() -> None:
+    marks = key_events(pd.Timestamp("2017-01-01"), pd.Timestamp("2017-12-31"))
+    assert "nuclear test 6" in set(marks["short"])  # 2017-09-03
+    assert {"UNSCR 2371", "UNSCR 2375", "UNSCR 2397"} <= set(marks["short"])
+    assert "nuclear test 5" not in set(marks["short"])  # 2016
+    fig = timeline_figure(TIMELINE, key_events=marks)
+    labels = {a.text for a in fig.layout.annotations}
+    assert "nuclear test 6" in labels  # 2017-09-03 is inside the stories' range
+    assert "UNSCR 2397" not in labels  # December: after the last story
+
+
+def test_counts_have_whole_number_axes_and_singular_hover() -> None:
+    frame = pd.DataFrame({"name": ["Japan", "China"], "articles": [1, 3]})
+    fig = bar_figure(frame, value="articles", label="name", unit="article", axis_title="articles")
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == ",d"
+    assert list(fig.data[0].customdata) == ["Japan: 1 article", "China: 3 articles"]
+    assert count_axis(500).get("dtick") is None  # Plotly picks round steps for big counts
+
+
+def test_map_figure_draws_places_by_type_sized_by_reports() -> None:
+    frame = pd.DataFrame(
+        {
+            "place_id": ["place:hokkaido", "place:punggye-ri", "country:USA"],
+            "place": ["Hokkaido", "Punggye-ri", "United States"],
+            "kind": ["region", "site", "country"],
+            "lat": [43.2, 41.3, 39.5],
+            "lon": [142.8, 129.1, -99.1],
+            "event_type": ["missile_launch", "nuclear_test", "meeting"],
+            "stories": [2, 1, 1],
+            "reports": [7, 1, 1],
+        }
+    )
+    fig = map_figure(frame)
+    assert [t.type for t in fig.data] == ["scattergeo"] * 3
+    launches = fig.data[0]
+    assert launches.name == "missile launch" and launches.customdata[0][0] == "place:hokkaido"
+    assert launches.marker.size[0] > fig.data[1].marker.size[0]  # 7 reports against 1
+    assert "2 stories, 7 reports" in launches.text[0] and "1 story, 1 report" in fig.data[1].text[0]
+    west, east = fig.layout.geo.lonaxis.range
+    assert west < 129 and east > 143 and west > -99  # opens on East Asia, not the world
+    assert map_figure(frame.iloc[0:0]).layout.annotations  # an empty state, no map
+
+
+def test_dark_screen_copy_leaves_the_export_light() -> None:
+    fig = timeline_figure(TIMELINE)
+    dark = on_dark_background(fig)
+    assert dark.layout.paper_bgcolor == "#0e1117"
+    assert fig.layout.paper_bgcolor is None and fig.layout.template.layout.paper_bgcolor == "white"

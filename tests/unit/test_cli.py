@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from flashpoint import store
+from flashpoint.analysis.counts import story_counts
+from flashpoint.analysis.filters import Filters, apply_filters
 from flashpoint.cli import main
 from flashpoint.export import chromium_available
 
@@ -60,8 +65,50 @@ def test_entities_and_unresolved_listings(sample_corpus: Path, tmp_path: Path) -
 def test_stats_prints_counts(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--corpus", str(sample_corpus)]) == 0
     printed = capsys.readouterr().out
-    assert "articles                 90" in printed
+    assert re.search(r"^articles +90$", printed, re.MULTILINE)
     assert "missile_launch" in printed and "rejects" in printed
+
+
+def test_stats_counts_stories_and_reports_as_the_dashboard_does(
+    sample_corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = store.load_corpus(sample_corpus)
+    for argv, filters in (
+        ([], Filters()),
+        (["--country", "North Korea", "--type", "nuclear_test"],
+         Filters(countries=("North Korea",), types=("nuclear_test",))),
+        (["--include-unasserted", "--since", "2017"],
+         Filters(include_unasserted=True, since=date(2017, 1, 1))),
+    ):  # fmt: skip
+        assert main(["stats", "--corpus", str(sample_corpus), *argv]) == 0
+        printed = capsys.readouterr().out
+        counts = story_counts(apply_filters(corpus, filters).events)  # what Overview shows
+        scope = "asserted, planned, possible, claimed" if filters.include_unasserted else "asserted"
+        assert re.search(rf"^stories +{counts.stories} \({scope}\)", printed, re.MULTILINE)
+        assert re.search(rf"^reports +{counts.reports} \({scope};", printed, re.MULTILINE)
+
+
+def test_a_name_that_matches_nothing_is_reported_with_close_names(
+    sample_corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["events", "--corpus", str(sample_corpus), "--country", "Narnia"]) == 0
+    err = capsys.readouterr().err
+    assert "--country 'Narnia' matched nothing" in err
+    assert main(["events", "--corpus", str(sample_corpus), "--country", "North Koréa"]) == 0
+    err = capsys.readouterr().err
+    assert "did you mean 'North Korea'" in err
+    assert main(["events", "--corpus", str(sample_corpus), "--country", "North Korea"]) == 0
+    assert "matched nothing" not in capsys.readouterr().err
+
+
+def test_usage_errors_are_one_line_and_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["events", "--type", "parade"])
+    assert exit_info.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("flashpoint events: argument --type: invalid choice: 'parade'")
+    assert lines[1] == "Try 'flashpoint events --help'."
 
 
 @pytest.mark.skipif(not chromium_available(), reason="PNG export needs Chrome/Chromium")

@@ -13,16 +13,19 @@ import pytest
 
 from flashpoint import store
 from flashpoint.analysis.filters import (
+    FILTER_FIELDS,
     EntityCatalog,
     EntityInfo,
+    FilterField,
+    FilterKind,
     Filters,
-    add_filter_arguments,
     apply_filters,
     describe,
     filter_articles,
     filter_events,
     filter_options,
 )
+from flashpoint.cli import add_filter_arguments, filters_from_args
 
 # --------------------------------------------------------------------------------------
 # A small corpus written through the store, as the pipeline would write it.
@@ -294,7 +297,7 @@ def test_streamlit_style_params_with_get_all() -> None:
 def parse(*argv: str) -> Filters:
     parser = argparse.ArgumentParser()
     add_filter_arguments(parser)
-    return Filters.from_args(parser.parse_args(list(argv)))
+    return filters_from_args(parser.parse_args(list(argv)))
 
 
 def test_cli_flags_describe_the_same_view_as_the_url() -> None:
@@ -324,6 +327,77 @@ def test_bad_cli_filters_are_usage_errors(argv: tuple[str, ...], capsys: Any) ->
         parse(*argv)
     assert exit_info.value.code == 2
     assert argv[1] in capsys.readouterr().err
+
+
+# The URL parameters and CLI flags in use: links in the wild and scripts rely on them.
+URL_PARAMETERS = {
+    "since": "since",
+    "until": "until",
+    "countries": "country",
+    "weapon_classes": "weapon_class",
+    "weapons": "weapon",
+    "types": "type",
+    "sources": "source",
+    "query": "q",
+    "include_unasserted": "unasserted",
+}
+README_FLAGS = {"--since", "--until", "--country", "--weapon", "--type", "--source", "--query"}
+
+
+def example_value(spec: FilterField) -> Any:
+    """A value a reader could set on this filter."""
+    if spec.kind is FilterKind.SINCE:
+        return date(2017, 3, 1)
+    if spec.kind is FilterKind.UNTIL:
+        return date(2017, 9, 30)
+    if spec.kind is FilterKind.NAMES:
+        return tuple(spec.choices[:2]) if spec.choices else ("North Korea", "Côte d'Ivoire")
+    if spec.kind is FilterKind.TEXT:
+        return 'Hwasong "14"'
+    if spec.kind is FilterKind.SWITCH:
+        return True
+    raise AssertionError(f"give the new filter kind {spec.kind!r} an example value here")
+
+
+def test_url_parameters_and_cli_flags_keep_their_names() -> None:
+    assert {spec.name: spec.param for spec in FILTER_FIELDS} == URL_PARAMETERS
+    flags = {spec.flag for spec in FILTER_FIELDS}
+    assert flags >= README_FLAGS | {"--weapon-class", "--include-unasserted"}
+    assert len(flags) == len(FILTER_FIELDS)
+
+
+@pytest.mark.parametrize("spec", FILTER_FIELDS, ids=lambda spec: spec.name)
+def test_every_declared_filter_round_trips_and_is_described(spec: FilterField) -> None:
+    value = example_value(spec)
+    filters = Filters(**{spec.name: value})
+    assert getattr(filters, spec.name) == value and not filters.is_empty
+    # URL → Filters → URL
+    params = filters.to_query_params()
+    assert list(params) == [spec.param]
+    assert Filters.from_query_params(params) == filters
+    assert Filters.from_query_params(params).to_query_params() == params
+    # CLI args → Filters (through the parser cli.py builds)
+    args = filters.to_args()
+    assert args[0] == spec.flag
+    assert parse(*args) == filters
+    # The description and the file name say it is set.
+    text = describe(filters)
+    assert text != "no filters"
+    shown = value if isinstance(value, tuple) else (value,)
+    for item in shown:
+        if spec.kind is FilterKind.SWITCH:
+            assert spec.phrase and spec.phrase in text
+        else:
+            item_text = item.isoformat() if isinstance(item, date) else spec.shown(str(item))
+            assert item_text in text
+    assert filters.slug() != "all"
+
+
+def test_all_filters_at_once_round_trip() -> None:
+    filters = Filters(**{spec.name: example_value(spec) for spec in FILTER_FIELDS})
+    assert Filters.from_query_params(filters.to_query_params()) == filters
+    assert parse(*filters.to_args()) == filters
+    assert describe(filters).startswith("from 2017-03-01 to 2017-09-30 · North Korea")
 
 
 def test_slug_names_the_view_for_file_names() -> None:
@@ -410,9 +484,16 @@ def test_weapons_by_name_or_by_class(corpus: Any, catalog: Any) -> None:
     assert len(filter_events(corpus, both, catalog)) == 5
 
 
-def test_event_dates_overlap_the_range(corpus: Any, catalog: Any) -> None:
-    august = Filters(since=date(2017, 8, 15), until=date(2017, 8, 20), include_unasserted=True)
-    assert event_ids(filter_events(corpus, august, catalog)) == ["e5"]  # dated "2017-08"
+def test_an_imprecise_date_passes_only_when_its_whole_period_is_inside(
+    corpus: Any, catalog: Any
+) -> None:
+    # e5 is dated "2017-08": it may have happened on any day of August.
+    mid_august = Filters(since=date(2017, 8, 15), until=date(2017, 8, 20), include_unasserted=True)
+    assert event_ids(filter_events(corpus, mid_august, catalog)) == []
+    august = Filters(since=date(2017, 8, 1), until=date(2017, 8, 31), include_unasserted=True)
+    assert event_ids(filter_events(corpus, august, catalog)) == ["e5"]
+    summer = Filters(since=date(2017, 6, 1), until=date(2017, 8, 30), include_unasserted=True)
+    assert "e5" not in event_ids(filter_events(corpus, summer, catalog))  # ends a day short
     since_2018 = Filters(since=date(2018, 1, 1))
     assert event_ids(filter_events(corpus, since_2018, catalog)) == ["e4"]
 

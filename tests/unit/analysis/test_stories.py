@@ -33,6 +33,7 @@ def event(
     event_type: str = "missile_launch",
     actors: tuple[str, ...] = ("country:PRK",),
     weapons: tuple[str, ...] = (),
+    participants: tuple[str, ...] = (),
     precision: str | None = None,
     modality: str = "asserted",
     confidence: float = 0.8,
@@ -48,7 +49,7 @@ def event(
         "event_type": event_type,
         "trigger": "fired",
         "actors": list(actors),
-        "participants": [],
+        "participants": list(participants),
         "weapons": list(weapons),
         "location": None,
         "event_date": date,
@@ -138,24 +139,81 @@ def test_dates_more_than_a_day_apart_are_different_stories() -> None:
     assert story_of(linked, "e1") != story_of(linked, "e2")
 
 
-def test_month_precise_reports_join_only_with_matching_weapons() -> None:
+def test_a_month_precise_report_joins_the_one_launch_of_its_month_that_fits() -> None:
+    # "North Korea's launch in August": one launch that August, so that one, unless the
+    # report names another weapon.
     reports = pd.DataFrame(
         [
             event("e1", "a1", "2017-08-29", weapons=("weapon:hwasong-12",)),
             event("e2", "a5", "2017-08", weapons=("weapon:hwasong-12",)),
             event("e3", "a5", "2017-08"),
             event("e4", "a5", "2017-08", weapons=("weapon:hwasong-14",)),
+            event("e5", "a5", "2017-08", actors=("country:USA",)),
+            event("e6", "a5", "2017-08", modality="planned"),
         ]
     )
     stories, linked = build_stories(reports, ARTICLES)
     assert story_of(linked, "e2") == story_of(linked, "e1")
-    assert story_of(linked, "e3") != story_of(linked, "e1")
-    assert story_of(linked, "e4") != story_of(linked, "e1")
+    assert story_of(linked, "e3") == story_of(linked, "e1")
+    assert story_of(linked, "e4") != story_of(linked, "e1")  # another missile
+    assert story_of(linked, "e5") != story_of(linked, "e1")  # another actor
+    assert story_of(linked, "e6") != story_of(linked, "e1")  # a plan is not the launch
     # The story keeps the most precise date its reports give.
-    assert stories.set_index("story_id").loc[story_of(linked, "e1"), "event_date"] == "2017-08-29"
+    first = stories.set_index("story_id").loc[story_of(linked, "e1")]
+    assert first["event_date"] == "2017-08-29"
+    assert first["n_articles"] == 2
 
 
-def test_undated_and_year_reports_are_stories_of_their_own() -> None:
+def test_a_month_precise_report_with_two_launches_in_its_month_stays_apart() -> None:
+    reports = pd.DataFrame(
+        [
+            event("e1", "a1", "2017-08-29", weapons=("weapon:hwasong-12",)),
+            event("e2", "a2", "2017-08-26"),
+            event("e3", "a5", "2017-08"),  # which of the two? says nothing
+            event("e4", "a5", "2017-08", weapons=("weapon:hwasong-12",)),  # the named one
+        ]
+    )
+    _, linked = build_stories(reports, ARTICLES)
+    assert story_of(linked, "e1") != story_of(linked, "e2")
+    assert story_of(linked, "e3") not in {story_of(linked, "e1"), story_of(linked, "e2")}
+    assert story_of(linked, "e4") == story_of(linked, "e1")
+
+
+def test_month_precise_reports_never_bridge_two_launches_of_one_weapon() -> None:
+    # Two Hwasong-12 launches in one month: "the Hwasong-12 launch in August" is one of
+    # them, not a reason to make them one.
+    reports = pd.DataFrame(
+        [
+            event("e1", "a1", "2017-08-29", weapons=("weapon:hwasong-12",)),
+            event("e2", "a2", "2017-08-10", weapons=("weapon:hwasong-12",)),
+            event("e3", "a5", "2017-08", weapons=("weapon:hwasong-12",)),
+            event("e4", "a4", "2017-08", weapons=("weapon:hwasong-12",)),
+        ]
+    )
+    _, linked = build_stories(reports, ARTICLES)
+    assert story_of(linked, "e1") != story_of(linked, "e2")
+    assert story_of(linked, "e3") == story_of(linked, "e4")  # month reports of one weapon
+    assert story_of(linked, "e3") not in {story_of(linked, "e1"), story_of(linked, "e2")}
+
+
+def test_a_year_precise_report_joins_the_one_test_of_its_year() -> None:
+    reports = pd.DataFrame(
+        [
+            event("e1", "a1", "2016-01-06", event_type="nuclear_test"),
+            event("e2", "a2", "2016", event_type="nuclear_test"),
+            event("e3", "a4", "2017-09-03", event_type="nuclear_test"),
+            event("e4", "a1", "2017-09-15"),
+            event("e5", "a2", "2017-08-29"),
+            event("e6", "a5", "2017"),  # two launches that year: which?
+        ]
+    )
+    _, linked = build_stories(reports, ARTICLES)
+    assert story_of(linked, "e2") == story_of(linked, "e1")
+    assert story_of(linked, "e3") != story_of(linked, "e1")
+    assert story_of(linked, "e6") not in {story_of(linked, "e4"), story_of(linked, "e5")}
+
+
+def test_undated_reports_and_years_without_a_dated_story_are_stories_of_their_own() -> None:
     reports = pd.DataFrame(
         [
             event("e1", "a1", None),
@@ -210,3 +268,102 @@ def test_no_events_gives_empty_tables() -> None:
     stories, linked = build_stories(pd.DataFrame(columns=list(EVENT_COLUMNS)), ARTICLES)
     assert stories.empty and linked.empty
     assert list(stories.columns) == list(STORY_COLUMNS)
+
+
+def reacting_reports(second_article_names_japan: bool = True) -> pd.DataFrame:
+    """A launch over Japan reported by two articles, and a third whose reports took Japan
+    (who protested) for the launcher."""
+    return pd.DataFrame(
+        [
+            event("e1", "a1", "2017-08-29", participants=("country:JPN",)),
+            event(
+                "e2",
+                "a2",
+                "2017-08-29",
+                participants=("country:JPN",) if second_article_names_japan else (),
+            ),
+            event("e3", "a4", "2017-08-29", actors=("country:JPN",)),
+            event("e4", "a4", "2017-08-28", actors=("country:JPN",), modality="claimed"),
+        ]
+    )
+
+
+def test_a_report_naming_the_reacting_country_as_actor_joins_the_story_it_reacts_to() -> None:
+    _, linked = build_stories(reacting_reports(), ARTICLES)
+    assert len({story_of(linked, e) for e in ("e1", "e2", "e3", "e4")}) == 1
+
+
+def test_one_article_naming_a_party_is_not_enough_to_move_a_report() -> None:
+    _, linked = build_stories(reacting_reports(second_article_names_japan=False), ARTICLES)
+    assert story_of(linked, "e1") == story_of(linked, "e2")
+    assert story_of(linked, "e3") != story_of(linked, "e1")
+
+
+def test_a_launch_by_the_targeted_country_stays_its_own_story() -> None:
+    # "South Korea fired a Hyunmoo missile in response" on the day of a launch toward it:
+    # another missile, another story; and two sides firing at each other stay apart.
+    reports = pd.DataFrame(
+        [
+            event("e1", "a1", "2017-09-15", participants=("country:KOR",)),
+            event("e2", "a2", "2017-09-15", participants=("country:KOR",)),
+            event(
+                "e3",
+                "a4",
+                "2017-09-15",
+                actors=("country:KOR",),
+                weapons=("weapon:hyunmoo-2",),
+            ),
+            event("e4", "a4", "2017-09-15", event_type="exercise", actors=("country:KOR",)),
+        ]
+    )
+    _, linked = build_stories(reports, ARTICLES)
+    assert story_of(linked, "e3") != story_of(linked, "e1")
+    assert story_of(linked, "e4") != story_of(linked, "e1")
+
+    exchange = pd.DataFrame(
+        [
+            event("e1", "a1", "2017-09-15", participants=("country:KOR",)),
+            event("e2", "a2", "2017-09-15", participants=("country:KOR",)),
+            event("e3", "a4", "2017-09-15", actors=("country:KOR",), participants=("country:PRK",)),
+            event("e4", "a5", "2017-09-15", actors=("country:KOR",), participants=("country:PRK",)),
+        ]
+    )
+    _, linked = build_stories(exchange, ARTICLES)
+    assert story_of(linked, "e1") != story_of(linked, "e3")
+    assert story_of(linked, "e3") == story_of(linked, "e4")
+
+
+def test_a_report_without_actors_picks_the_story_whose_parties_are_its_own() -> None:
+    # Two launches reported that day; "a missile flew over Japan" names no launcher.
+    reports = pd.DataFrame(
+        [
+            event("e1", "a1", "2017-08-29", participants=("country:JPN",)),
+            event("e2", "a2", "2017-08-29", participants=("country:JPN",)),
+            event("e3", "a4", "2017-08-29", actors=("country:IRN",)),
+            event("e4", "a5", "2017-08-29", actors=(), participants=("country:JPN",)),
+            event("e5", "a5", "2017-08-29", actors=()),
+        ]
+    )
+    _, linked = build_stories(reports, ARTICLES)
+    assert story_of(linked, "e4") == story_of(linked, "e1")
+    assert story_of(linked, "e5") not in {story_of(linked, "e1"), story_of(linked, "e3")}
+
+
+def test_a_meeting_known_by_its_month_needs_its_parties() -> None:
+    # "Seoul and Washington met in June" is the June summit of the two; "South Korea held
+    # talks in June" could be any meeting, and "Seoul and Beijing met" another one.
+    pair = ("country:KOR", "country:USA")
+    reports = pd.DataFrame(
+        [
+            event("e1", "a1", "2017-06-29", event_type="meeting", actors=pair),
+            event("e2", "a5", "2017-06", event_type="meeting", actors=pair),
+            event("e3", "a5", "2017-06", event_type="meeting", actors=("country:KOR",)),
+            event(
+                "e4", "a5", "2017-06", event_type="meeting", actors=("country:KOR", "country:CHN")
+            ),
+        ]
+    )
+    _, linked = build_stories(reports, ARTICLES)
+    assert story_of(linked, "e2") == story_of(linked, "e1")
+    assert story_of(linked, "e3") != story_of(linked, "e1")
+    assert story_of(linked, "e4") != story_of(linked, "e1")

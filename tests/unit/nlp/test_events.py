@@ -89,6 +89,83 @@ def test_a_relative_clause_deploys_the_noun_it_modifies(nlp: Language) -> None:
     assert deployment.weapons == ["weapon:thaad"]
 
 
+@pytest.mark.parametrize(
+    ("text", "actors", "participants"),
+    [
+        # the owner named in the asset's phrase, whoever the subject is
+        ("Seoul agreed to host a U.S. missile defence battery.", ["country:USA"], ["country:KOR"]),
+        ("Two U.S. B-52 bombers flew over the peninsula on Monday.", ["country:USA"], []),
+        # no agent in the parse: the operator of the weapon named
+        ("THAAD launchers arrived at a base in the south on Monday.", ["country:USA"], []),
+        # several agents: the one the weapon belongs to deploys, the other hosts
+        (
+            "South Korea and the United States agreed to deploy THAAD.",
+            ["country:USA"],
+            ["country:KOR"],
+        ),
+    ],
+)
+def test_a_deployment_is_by_the_owner_of_the_forces_deployed(
+    nlp: Language, text: str, actors: list[str], participants: list[str]
+) -> None:
+    deployment = only(events(nlp, text), "deployment")
+    assert deployment.actors == actors
+    assert deployment.participants == participants
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a maker is not an owner
+        "Japan deployed U.S.-made Patriot batteries around Tokyo.",
+        # an operator does not displace the one agent the parse names
+        "Japan sent two Aegis destroyers to the Sea of Japan.",
+    ],
+)
+def test_a_country_deploying_weapons_made_elsewhere_is_the_deployer(
+    nlp: Language, text: str
+) -> None:
+    assert only(events(nlp, text), "deployment").actors == ["country:JPN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "modalities"),
+    [
+        # "the deployment" after a decision to deploy is that deployment, still planned
+        (
+            "South Korea and the United States decided to deploy a THAAD battery. "
+            "China said the deployment would harm its security.",
+            ["planned", "planned"],
+        ),
+        (
+            "Russia plans to deploy coastal missiles on the islands. "
+            "Tokyo says the deployment violates its sovereignty.",
+            ["planned", "planned"],
+        ),
+        # once one mention reports the deployment as done, a later one refers to it done
+        (
+            "The United States deployed a THAAD battery in South Korea in March. "
+            "China said the deployment would harm its security.",
+            ["asserted", "asserted"],
+        ),
+    ],
+)
+def test_a_later_mention_of_a_deployment_keeps_its_modality(
+    nlp: Language, text: str, modalities: list[str]
+) -> None:
+    found = [e.modality for e in events(nlp, text) if e.event_type == "deployment"]
+    assert found == modalities
+
+
+def test_a_mention_marked_as_another_event_does_not_refer_back(nlp: Language) -> None:
+    text = (
+        "The two leaders may hold talks next month. "
+        "The talks would be their first. Seoul said the latest talks were useful."
+    )
+    found = [e.modality for e in events(nlp, text) if e.event_type == "meeting"]
+    assert found == ["possible", "possible", "asserted"]
+
+
 def test_both_sides_of_talks_are_actors(nlp: Language) -> None:
     meeting = only(events(nlp, "Russia and Japan held talks in Tokyo on Monday."), "meeting")
     assert set(meeting.actors) == {"country:RUS", "country:JPN"}
@@ -655,3 +732,293 @@ def test_a_launch_that_appears_to_have_landed_keeps_the_reported_date(
         "2017-03-20",
         "2017-03-20",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "actor", "participant"),
+    [
+        (
+            "A North Korean ballistic missile flew over Hokkaido on Tuesday.",
+            "missile_launch",
+            "country:PRK",
+            "country:JPN",
+        ),
+        (
+            "Three Russian warships docked in Manila on Friday.",
+            "deployment",
+            "country:RUS",
+            "country:PHL",
+        ),
+        (
+            "The first parts of a U.S. THAAD battery arrived in South Korea on Monday.",
+            "deployment",
+            "country:USA",
+            "country:KOR",
+        ),
+        (
+            "China protested the arrival of American bombers in South Korea.",
+            "deployment",
+            "country:USA",
+            "country:KOR",
+        ),
+    ],
+)
+def test_the_owner_of_what_moved_is_the_actor_not_where_it_went(
+    nlp: Language, text: str, event_type: str, actor: str, participant: str
+) -> None:
+    event = only(events(nlp, text), event_type)
+    assert event.actors == [actor]
+    assert participant in event.participants
+
+
+def test_a_launch_site_names_the_launcher_not_the_reporter(nlp: Language) -> None:
+    launch = only(
+        events(
+            nlp, "The missile was launched from a North Korean submarine, Japanese officials said."
+        ),
+        "missile_launch",
+    )
+    assert launch.actors == ["country:PRK"]
+
+
+def test_a_pronoun_after_a_claim_stands_for_the_claimant_not_the_subject(nlp: Language) -> None:
+    launch = only(
+        events(
+            nlp,
+            "American and South Korean troops held a drill in reply to North Korea's claim "
+            "that it had tested a new missile.",
+        ),
+        "missile_launch",
+    )
+    assert launch.actors == ["country:PRK"]
+
+
+def test_its_launch_is_not_the_launch_of_the_person_reporting(nlp: Language) -> None:
+    launch = only(
+        events(
+            nlp,
+            "The world must punish North Korea after its launch of two missiles, "
+            "Japanese Prime Minister Shinzo Abe said.",
+        ),
+        "missile_launch",
+    )
+    assert "country:JPN" not in launch.actors
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("The UN Security Council slapped a fresh round of sanctions on North Korea.", "org:unsc"),
+        (
+            "Washington, which has approved a new package of sanctions against Pyongyang, "
+            "wants China to act.",
+            "country:USA",
+        ),
+    ],
+)
+def test_sanctions_counted_out_by_a_measure_noun_are_imposed_by_the_verb_s_subject(
+    nlp: Language, text: str, actor: str
+) -> None:
+    sanction = only(events(nlp, text), "sanction")
+    assert sanction.actors == [actor]
+    assert sanction.participants == ["country:PRK"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beijing asked both sides to make efforts to resume the stalled talks.",
+        "The sanctions may hamper any effort to restart negotiations with Pyongyang.",
+        "Tokyo said the door would stay open to dialogue with North Korea.",
+        "Japan remains open to talks with North Korea.",
+        "Putin invited Abe to visit Moscow in May.",
+        "Moon offered talks with Pyongyang on military tension.",
+        "Seoul renewed its offer of talks with the North.",
+    ],
+)
+def test_efforts_offers_and_invitations_to_meet_are_no_meetings(nlp: Language, text: str) -> None:
+    meeting = only(events(nlp, text), "meeting")
+    assert meeting.modality == "possible"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        ("The North's missile launch failed seconds after lift-off.", "missile_launch", "asserted"),
+        (
+            "A North Korean missile failed soon after launch on Sunday.",
+            "missile_launch",
+            "asserted",
+        ),
+        ("The talks between Seoul and Tokyo failed to produce a deal.", "meeting", "asserted"),
+        ("Seoul and Tokyo failed to hold talks on Monday.", "meeting", "negated"),
+    ],
+)
+def test_what_fails_took_place_but_what_one_failed_to_do_did_not(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert only(events(nlp, text), event_type).modality == modality
+
+
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("North Korea tried to fire a missile on Friday, but it exploded.", "asserted"),
+        ("North Korea attempted a missile launch on Sunday that failed at once.", "asserted"),
+        ("North Korea has tried to launch a Musudan missile three times this year.", "asserted"),
+        ("North Korea may have tried to launch a missile on Friday.", "possible"),
+        ("North Korea will try to launch a satellite next week.", "possible"),
+        ("North Korea did not try to launch a missile on Friday.", "negated"),
+    ],
+)
+def test_a_launch_that_was_attempted_was_a_launch(nlp: Language, text: str, modality: str) -> None:
+    assert only(events(nlp, text), "missile_launch").modality == modality
+
+
+def test_a_meeting_that_was_attempted_need_not_have_taken_place(nlp: Language) -> None:
+    meeting = only(events(nlp, "Japan tried to hold talks with China last year."), "meeting")
+    assert meeting.modality == "possible"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        (
+            "Seoul sought tougher sanctions at the Security Council on Friday.",
+            "sanction",
+            "planned",
+        ),
+        ("Washington proposed new sanctions against North Korea.", "sanction", "possible"),
+        ("The two governments scheduled talks for next week.", "meeting", "planned"),
+        ("The Security Council agreed new sanctions on Monday.", "sanction", "asserted"),
+        ("The UN Security Council called an emergency meeting on Sunday.", "meeting", "asserted"),
+        ("The exercise had been planned well before the missile test.", "exercise", "asserted"),
+    ],
+)
+def test_a_light_verb_that_seeks_or_plans_the_event_frames_it(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert only(events(nlp, text), event_type).modality == modality
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        ("Both governments are preparing for a summit of their leaders.", "meeting", "planned"),
+        ("Washington pressed for tougher sanctions against North Korea.", "sanction", "possible"),
+        ("Japan lobbied for new UN sanctions.", "sanction", "possible"),
+        ("The allies pressed ahead with the drills despite the warning.", "exercise", "asserted"),
+    ],
+)
+def test_what_one_prepares_or_presses_for_has_not_happened(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert only(events(nlp, text), event_type).modality == modality
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "North Korea fired a missile on Monday. Two U.S. B-1B bombers flew over the base.",
+        "North Korea fired a missile on Monday. Washington sent a B-52 bomber over the base.",
+        "North Korea fired a missile on Monday. Japan sent destroyers armed with interceptor "
+        "missiles into the sea.",
+    ],
+)
+def test_bomber_flights_and_ship_dispatches_are_not_launches(nlp: Language, text: str) -> None:
+    found = events(nlp, text)
+    assert [e.trigger for e in found if e.event_type == "missile_launch"] == ["fired"]
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "trigger"),
+    [
+        ("Japan said all three fell into the sea.", "fell"),
+        ("Three of them came down near the coast.", "came"),
+        ("The second climbed to about 1,400 kilometres.", "climbed"),
+        ("All three flew roughly 900 kilometres.", "flew"),
+    ],
+)
+def test_a_number_standing_for_the_missiles_reports_their_flight(
+    nlp: Language, follow_up: str, trigger: str
+) -> None:
+    found = events(nlp, "North Korea fired three ballistic missiles on Monday. " + follow_up)
+    flight = [e for e in found if e.trigger == trigger]
+    assert [(e.event_type, e.actors, e.event_date) for e in flight] == [
+        ("missile_launch", ["country:PRK"], "2017-03-20")
+    ]
+
+
+def test_a_number_in_a_story_without_launches_is_not_a_flight(nlp: Language) -> None:
+    found = events(nlp, "Exports rose in May. All three fell sharply in June.")
+    assert [e for e in found if e.event_type == "missile_launch"] == []
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "trigger", "day"),
+    [
+        ("The attempt was made at dawn near the coast.", "attempt", "2017-03-17"),
+        ("The failure was a blow to the military.", "failure", "2017-03-17"),
+        ("Two more missiles failed on March 3.", "failed", "2017-03-03"),
+    ],
+)
+def test_an_attempt_or_failure_in_a_launch_story_is_a_launch(
+    nlp: Language, follow_up: str, trigger: str, day: str
+) -> None:
+    found = events(nlp, "North Korea fired a missile on Friday. " + follow_up)
+    mention = [e for e in found if e.trigger.endswith(trigger)]
+    assert [(e.event_type, e.actors, e.event_date) for e in mention] == [
+        ("missile_launch", ["country:PRK"], day)
+    ]
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "Seoul said the launch was a failure.",
+        "Talks with Seoul failed.",
+        "An attempt to restart dialogue was rejected.",
+        "The failure of diplomacy worried Tokyo.",
+    ],
+)
+def test_judgements_and_other_attempts_are_not_new_launches(nlp: Language, follow_up: str) -> None:
+    found = events(nlp, "North Korea fired a missile on Friday. " + follow_up)
+    assert len([e for e in found if e.event_type == "missile_launch"]) == 1 + (
+        "launch" in follow_up
+    )
+
+
+def test_attempts_and_failures_without_launches_are_no_events(nlp: Language) -> None:
+    found = events(nlp, "Talks with Seoul failed. The attempt was a failure.")
+    assert [e for e in found if e.event_type == "missile_launch"] == []
+
+
+def test_the_launcher_is_the_target_of_sanctions_not_their_actor(nlp: Language) -> None:
+    # the only country in the sanctions clause is the one whose launch they answer
+    found = events(
+        nlp,
+        "North Korea fired a ballistic missile on Sunday. "
+        "Washington is building its North Korea policy on tougher sanctions.",
+    )
+    sanction = only(found, "sanction")
+    assert "country:PRK" not in sanction.actors
+    assert "country:PRK" in sanction.participants
+
+
+def test_a_launcher_imposing_sanctions_by_its_own_verb_keeps_them(nlp: Language) -> None:
+    found = events(
+        nlp,
+        "South Korea test-fired a cruise missile on Monday. "
+        "South Korea imposed new sanctions on Pyongyang on Tuesday.",
+    )
+    assert only(found, "sanction").actors == ["country:KOR"]
+
+
+def test_barring_a_country_from_trade_is_a_sanction(nlp: Language) -> None:
+    found = events(nlp, "The Security Council on Monday barred Pyongyang from exporting textiles.")
+    assert only(found, "sanction").actors == ["org:unsc"]
+
+
+def test_barring_people_from_a_room_is_no_sanction(nlp: Language) -> None:
+    found = events(nlp, "The rules bar reporters from the room.")
+    assert [e for e in found if e.event_type == "sanction"] == []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from flashpoint.jsonl import jsonl_objects
 from flashpoint.nlp.gazetteer import (
     Gazetteer,
     GazetteerError,
@@ -324,14 +325,13 @@ def _gold_ids() -> dict[str, str]:
     """Every entity id in the gold files, with one place that uses it."""
     found: dict[str, str] = {}
     for path in sorted(GOLD_DIR.glob("gold_*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            record = json.loads(line)
+        for where, record in jsonl_objects(path):
             for item in [*record.get("mentions", []), *record.get("events", [])]:
                 for name in GOLD_ID_FIELDS:
                     value = item.get(name)
                     for entity_id in value if isinstance(value, list) else [value]:
                         if isinstance(entity_id, str):
-                            found.setdefault(entity_id, f"{path.name}:{number}")
+                            found.setdefault(entity_id, where)
     return found
 
 

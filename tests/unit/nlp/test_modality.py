@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Token
 
 from flashpoint.nlp.events import EntityIndex, find_triggers, load_lexicon
-from flashpoint.nlp.modality import MODALITY_LEXICON, event_modality, load_cues
+from flashpoint.nlp.events.modality import MODALITY_LEXICON, event_modality, load_cues
 
 
 def modality_of(nlp: Language, text: str, word: str, *, actor_media: bool = False) -> str:

@@ -9,13 +9,14 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from flashpoint.nlp import process
 from flashpoint.nlp.events import EventRecord
+from flashpoint.nlp.events.component import article_of
 from flashpoint.nlp.gazetteer import Gazetteer
-from flashpoint.nlp.pipeline import blank_pipeline
+from flashpoint.nlp.pipeline import add_flashpoint_components, blank_pipeline
 from flashpoint.nlp.process import NlpTables, process_batch
 from flashpoint.schema import EVENT_COLUMNS, MENTION_COLUMNS, SENTENCE_COLUMNS, ArticleContext
 
@@ -39,14 +40,8 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def no_events(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are about sentences and mentions; event extraction has its own tests."""
-    monkeypatch.setattr(process, "extract_events", lambda doc, context: [])
-
-
 @pytest.fixture(scope="module")
-def rules(tmp_path_factory: pytest.TempPathFactory) -> Language:
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
     directory = tmp_path_factory.mktemp("gazetteer")
     countries = [
         {
@@ -65,7 +60,13 @@ def rules(tmp_path_factory: pytest.TempPathFactory) -> Language:
     weapons = [{"id": "weapon:hwasong-14", "name": "Hwasong-14", "operator": "PRK"}]
     (directory / "countries.jsonl").write_text("\n".join(json.dumps(c) for c in countries))
     (directory / "weapons.jsonl").write_text("\n".join(json.dumps(w) for w in weapons))
-    return blank_pipeline(Gazetteer.load(directory))
+    return Gazetteer.load(directory)
+
+
+@pytest.fixture(scope="module")
+def rules(gazetteer: Gazetteer) -> Language:
+    """Entity rules only (no parser, so no event extractor): no events."""
+    return blank_pipeline(gazetteer)
 
 
 def test_tables_have_the_schema_columns_and_offsets_point_into_the_text(rules: Language) -> None:
@@ -109,32 +110,44 @@ def test_empty_texts_give_no_rows_and_ids_are_required(rules: Language) -> None:
         process_batch([{"text": "Seoul"}], rules)
 
 
-def test_events_get_the_article_context_and_become_rows(
-    rules: Language, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[ArticleContext] = []
+SEEN: list[ArticleContext] = []
 
-    def fake_events(doc: Doc, context: ArticleContext) -> list[EventRecord]:
-        seen.append(context)
-        if not doc.ents:
-            return []
-        sent = doc.ents[0].sent
-        return [
-            EventRecord(
-                event_id=f"{context.article_id}:0",
-                article_id=context.article_id,
-                sentence_idx=0,
-                start_char=sent.start_char,
-                end_char=sent.end_char,
-                event_type="missile_launch",
-                trigger="fired",
-                actors=[doc.ents[0]._.entity_id],
-                weapons=["weapon:hwasong-14"],
-            )
-        ]
 
-    monkeypatch.setattr(process, "extract_events", fake_events)
-    tables = process_batch(ARTICLES, rules)
+@Language.component("test_fake_events")
+def fake_events(doc: Doc) -> Doc:
+    """Stands where ``flashpoint_events`` would: notes the article it is given, and sets
+    one launch per article with an entity."""
+    context = article_of(doc)
+    SEEN.append(context)
+    if not doc.ents:
+        return doc
+    sent = doc.ents[0].sent
+    doc._.events = [
+        EventRecord(
+            event_id=f"{context.article_id}:0",
+            article_id=context.article_id,
+            sentence_idx=0,
+            start_char=sent.start_char,
+            end_char=sent.end_char,
+            event_type="missile_launch",
+            trigger="fired",
+            actors=[doc.ents[0]._.entity_id],
+            weapons=["weapon:hwasong-14"],
+        )
+    ]
+    return doc
+
+
+def test_events_get_the_article_context_and_become_rows(gazetteer: Gazetteer) -> None:
+    """The article context of each row reaches the component that sets ``doc._.events``
+    (on the Doc, as ``doc._.article``), and its events become rows."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    add_flashpoint_components(nlp, gazetteer)
+    nlp.add_pipe("test_fake_events")
+    SEEN.clear()
+    seen = SEEN
+    tables = process_batch(ARTICLES, nlp)
 
     assert [c.article_id for c in seen] == ["a1", "a2", "a3", "a4"]
     assert seen[0].published == datetime(2017, 7, 4, 9, tzinfo=UTC)

@@ -13,22 +13,36 @@ Modalities, by precedence: negated > possible > planned > claimed > asserted.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.tokens import Token
 
-from flashpoint.config import REPO_ROOT
+from flashpoint.config import resource_path
 
 ASSERTED = "asserted"
+
+
 NEGATED = "negated"
+
+
 PLANNED = "planned"
+
+
 POSSIBLE = "possible"
+
+
 CLAIMED = "claimed"
 
+
 NEG_DEPS = frozenset({"neg"})
+
+
 AUX_DEPS = frozenset({"aux", "auxpass"})
+
+
 # Dependencies through which a governing word frames the event below it.
 FRAMING_DEPS = frozenset(
     {
@@ -50,11 +64,14 @@ FRAMING_DEPS = frozenset(
         "amod",
     }
 )
+
+
 CLAUSE_BOUNDARY_DEPS = frozenset({"relcl", "acl", "parataxis"})
 
-FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "’ll"})
-POSSIBLE_AUX = frozenset({"may", "might", "could", "can", "ca", "would", "should", "must"})
-MODALITY_LEXICON = REPO_ROOT / "data" / "lexicons" / "modality_cues.json"
+
+MODALITY_LEXICON = resource_path("lexicons", "modality_cues.json")
+
+
 CUE_SETS = (
     "negating_verbs",
     "negating_nouns",
@@ -66,38 +83,42 @@ CUE_SETS = (
     "possible_nouns",
     "reporting_verbs",
     "doubting_verbs",
+    "future_aux",
+    "possible_aux",
+    "conditional_marks",
+    "cause_preps",
+    "cause_nouns",
+    "happening_verbs",
+    "definite_markers",
+    "attempt_verbs",
 )
 
 
 def load_cues(path: Path = MODALITY_LEXICON) -> dict[str, frozenset[str]]:
-    """The cue word sets, read once at import: long word lists are data, not code.
+    """The cue word sets: long word lists are data, not code.
 
     A missing set or a non-string entry is an error naming the file, since a silently
     empty set would turn every negated or planned event into an asserted one.
     """
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    return build_cues(json.loads(path.read_text(encoding="utf-8")), source=str(path))
+
+
+def build_cues(raw: object, source: str) -> dict[str, frozenset[str]]:
+    """The cue sets from the parsed cue file (an object of word lists, one per CUE_SETS
+    name); ``source`` names it in errors."""
     cues: dict[str, frozenset[str]] = {}
     for name in CUE_SETS:
         words = raw.get(name) if isinstance(raw, dict) else None
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise ValueError(f"{path}: '{name}' must be a list of words")
+            raise ValueError(f"{source}: '{name}' must be a list of words")
         cues[name] = frozenset(w.lower() for w in words)
     return cues
 
 
-_CUES = load_cues()
-# "call off", "rule out": the particle is checked in _negating
-NEGATING_VERBS = _CUES["negating_verbs"]
-NEGATING_NOUNS = _CUES["negating_nouns"]
-PLANNING_VERBS = _CUES["planning_verbs"]
-PLANNING_ADJ = _CUES["planning_adj"]
-PLANNING_NOUNS = _CUES["planning_nouns"]
-POSSIBLE_VERBS = _CUES["possible_verbs"]
-POSSIBLE_ADJ = _CUES["possible_adj"]
-POSSIBLE_NOUNS = _CUES["possible_nouns"]
-CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
-REPORTING_VERBS = _CUES["reporting_verbs"]
-DOUBTING_VERBS = _CUES["doubting_verbs"]
+@lru_cache(maxsize=1)
+def default_cues() -> dict[str, frozenset[str]]:
+    """The cue sets of the shipped cue file, read once."""
+    return load_cues()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +130,7 @@ class ModalityResult:
     source: Token | None = None
 
 
-def _aux_modality(verb: Token) -> str | None:
+def _aux_modality(verb: Token, cues: Mapping[str, frozenset[str]]) -> str | None:
     """Negation and modal auxiliaries directly on a verb (or adjective/noun predicate)."""
     result: str | None = None
     for child in verb.children:
@@ -117,9 +138,9 @@ def _aux_modality(verb: Token) -> str | None:
         if child.dep_ in NEG_DEPS:
             return NEGATED
         if child.dep_ in AUX_DEPS or child.tag_ == "MD":
-            if lower in FUTURE_AUX:
+            if lower in cues["future_aux"]:
                 result = result or PLANNED
-            elif lower in POSSIBLE_AUX:
+            elif lower in cues["possible_aux"]:
                 result = POSSIBLE
             elif lower in ("going", "gon"):
                 result = result or PLANNED
@@ -131,20 +152,18 @@ def _aux_modality(verb: Token) -> str | None:
     return result
 
 
-CAUSE_PREPS = frozenset({"over", "despite", "following"})
-CAUSE_NOUNS = frozenset({"response", "reaction", "retaliation", "reply", "protest"})
-
-
-def _is_cause(prep: Token) -> bool:
+def _is_cause(prep: Token, cues: Mapping[str, frozenset[str]]) -> bool:
     """A preposition that introduces what prompted the governing event ("over the launch",
     "in response to the test"): that event is a given, not framed by the governor's
     modality."""
     lower = prep.lower_
-    return lower in CAUSE_PREPS or (lower in ("to", "for") and prep.head.lower_ in CAUSE_NOUNS)
+    return lower in cues["cause_preps"] or (
+        lower in ("to", "for") and prep.head.lower_ in cues["cause_nouns"]
+    )
 
 
-def _is_conditional(verb: Token) -> bool:
-    return any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in verb.children)
+def _is_conditional(verb: Token, cues: Mapping[str, frozenset[str]]) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in cues["conditional_marks"] for c in verb.children)
 
 
 def _has_particle(verb: Token, particles: set[str]) -> bool:
@@ -155,7 +174,8 @@ def lemma_of(word: Token) -> str:
     return word.lemma_.lower()
 
 
-def _negating(word: Token) -> bool:
+def _negating(word: Token, cues: Mapping[str, frozenset[str]]) -> bool:
+    """A word that negates the event ("call off", "rule out": the particle is checked)."""
     lemma = word.lemma_.lower()
     if lemma == "call":
         return _has_particle(word, {"off"})
@@ -163,9 +183,54 @@ def _negating(word: Token) -> bool:
         return _has_particle(word, {"out"})
     if lemma in ("delay", "postpone", "oppose"):
         return False  # delayed or opposed events are still planned, handled below
-    return (word.pos_ in ("VERB", "AUX") and lemma in NEGATING_VERBS) or (
-        word.pos_ in ("NOUN", "PROPN") and lemma in NEGATING_NOUNS
+    return (word.pos_ in ("VERB", "AUX") and lemma in cues["negating_verbs"]) or (
+        word.pos_ in ("NOUN", "PROPN") and lemma in cues["negating_nouns"]
     )
+
+
+# Support verbs that carry out the event rather than seek it: "agreed sanctions", "called
+# an emergency meeting", "ordered drills", "set talks" (their plans are read elsewhere).
+SUPPORT_DONE = frozenset(
+    {"agree", "announce", "approve", "be", "begin", "call", "confirm", "finalize", "go"}
+    | {"move", "order", "resolve", "set", "start"}
+)
+
+
+def _support_modality(verb: Token, cues: Mapping[str, frozenset[str]]) -> str | None:
+    """The light verb of a nominal trigger that itself seeks or weighs the event:
+    "weighing new measures", "sought tougher sanctions", "proposed talks" (possible);
+    "prepared sanctions", "scheduled talks" (planned). The governing verbs above a trigger
+    are cues already; the support verb is the same word in the same role. Only in the
+    active voice: "the exercise had been planned well before" is about one that happened,
+    and passives are read by the adjective cues ("scheduled"). Plain
+    linguistic grounds; dev: demo japan-reaction-fifth-test, Korea Herald kh-940710f3cef8,
+    Reuters isot-7cd4c6502279."""
+    lemma = verb.lemma_.lower()
+    if lemma in SUPPORT_DONE or _has_particle(verb, {"through", "ahead"}):
+        return None
+    if lemma in cues["possible_verbs"]:
+        return POSSIBLE
+    if lemma in cues["planning_verbs"]:
+        return PLANNED
+    return None
+
+
+def _sought_for(prep: Token) -> bool:
+    """ "preparing for a first meeting", "would push for tougher sanctions", "pressed for
+    new UN sanctions": what a planning verb (or "press") works for is planned or sought,
+    as its object would be ("prepare a meeting"). Only "for": "agreed at the talks",
+    "pressed ahead with the drills" are settings. Plain linguistic grounds (dev: demo
+    tillerson-meets-xi-beijing)."""
+    return prep.dep_ == "prep" and prep.lower_ == "for"
+
+
+def _failure_of_what_happened(verb: Token, dep: str) -> bool:
+    """ "the launch failed", "the talks failed to produce a deal", "a missile failed soon
+    after launch": what fails as subject, or around which it fails, took place (the
+    guide counts a failed launch as a launch); only what one "failed to" do did not.
+    Plain linguistic grounds; seen in dev in the demo corpus (slbm-500km,
+    abe-putin-moscow-kurils) and Korea Herald (kh-b992803c7f3c)."""
+    return verb.lemma_.lower() == "fail" and dep != "xcomp"
 
 
 def _according_to(token: Token) -> Token | None:
@@ -198,6 +263,7 @@ def event_modality(
     support: Token | None = None,
     *,
     speaks_for_actor: Callable[[Token], bool] | None = None,
+    cues: Mapping[str, frozenset[str]] | None = None,
 ) -> ModalityResult:
     """The modality of the event whose trigger word is ``trigger``.
 
@@ -205,7 +271,10 @@ def event_modality(
     ``speaks_for_actor(source)`` says whether a reporting source is the actor itself or
     its mouthpiece ("KCNA said it had launched"): such reports are ``claimed``; a third
     party's report ("Seoul's military said the North fired") stays ``asserted``.
+    ``cues`` are the word sets of :func:`load_cues` (None: the shipped cue file).
     """
+    if cues is None:
+        cues = default_cues()
     found: list[tuple[str, str]] = []  # (modality, cue)
     source: Token | None = None
     claimed_cue: str | None = None
@@ -214,11 +283,15 @@ def event_modality(
         found.append((modality, cue.text))
 
     heads = [trigger] if support is None else [trigger, support]
+    if support is not None and trigger.dep_ not in ("nsubjpass", "nsubj"):
+        support_cue = _support_modality(support, cues)
+        if support_cue:
+            note(support_cue, support)
     for head in heads:
-        aux = _aux_modality(head)
+        aux = _aux_modality(head, cues)
         if aux:
             note(aux, head)
-        if _is_conditional(head):
+        if _is_conditional(head, cues):
             note(POSSIBLE, head)
         for child in head.children:
             lower = child.lower_
@@ -265,16 +338,16 @@ def event_modality(
             break  # "will install ... after North Korea launched a missile": that happened
         if dep == "acl" and head.pos_ in ("NOUN", "PROPN"):
             # "its plan to launch", "the possibility of a test", "a decision to deploy"
-            if head.lower_ in POSSIBLE_NOUNS:
+            if head.lower_ in cues["possible_nouns"]:
                 note(POSSIBLE, head)
-            elif head.lower_ in PLANNING_NOUNS:
+            elif head.lower_ in cues["planning_nouns"]:
                 note(PLANNED, head)
             break
         if dep in CLAUSE_BOUNDARY_DEPS:
             break
-        if dep == "pobj" and _is_cause(head):
+        if dep == "pobj" and _is_cause(head, cues):
             break  # "will impose sanctions in response to Sunday's launch": a given
-        if _presupposed_topic(current, trigger):
+        if _presupposed_topic(current, trigger, cues):
             break  # "warned that holding the drills would be like throwing fuel on a fire"
         lemma = head.lemma_.lower()
         lower = head.lower_
@@ -284,38 +357,43 @@ def event_modality(
             and any(c.dep_ in ("det", "poss") and c.lower_ != "a" for c in current.children)
         ):
             break  # "rejected the UN resolution": it was adopted; rejecting is a reaction
-        if _negating(head) and dep in (
-            "xcomp",
-            "ccomp",
-            "pcomp",
-            "pobj",
-            "dobj",
-            "prep",
-            "nsubj",
-            "nsubjpass",
-            "compound",
+        if (
+            _negating(head, cues)
+            and not _failure_of_what_happened(head, dep)
+            and dep
+            in (
+                "xcomp",
+                "ccomp",
+                "pcomp",
+                "pobj",
+                "dobj",
+                "prep",
+                "nsubj",
+                "nsubjpass",
+                "compound",
+            )
         ):
             note(NEGATED, head)
             break
         if (
             head.pos_ in ("NOUN", "PROPN")
             and dep in ("pobj", "prep", "acl", "compound", "xcomp")
-            and lower in POSSIBLE_NOUNS
+            and lower in cues["possible_nouns"]
         ):
             note(POSSIBLE, head)
         elif (
             head.pos_ in ("NOUN", "PROPN")
             and dep in ("pobj", "prep", "acl", "xcomp", "compound")
-            and lower in PLANNING_NOUNS
+            and lower in cues["planning_nouns"]
         ):
             note(PLANNED, head)
         elif (
             head.pos_ == "ADJ"
-            and lower in POSSIBLE_ADJ
+            and lower in cues["possible_adj"]
             and dep in ("xcomp", "prep", "pcomp", "pobj")
         ):
             note(POSSIBLE, head)
-        elif head.pos_ == "ADJ" and lower in PLANNING_ADJ and dep in ("xcomp", "prep"):
+        elif head.pos_ == "ADJ" and lower in cues["planning_adj"] and dep in ("xcomp", "prep"):
             note(PLANNED, head)
         elif head.pos_ in ("VERB", "AUX") and dep in (
             "xcomp",
@@ -328,8 +406,8 @@ def event_modality(
             "pobj",
         ):
             if (
-                dep in ("xcomp", "dobj", "pcomp", "nsubjpass")
-                and lemma in PLANNING_VERBS
+                (dep in ("xcomp", "dobj", "pcomp", "nsubjpass") or _sought_for(current))
+                and lemma in cues["planning_verbs"]
                 and lemma
                 not in (
                     "be",
@@ -374,15 +452,17 @@ def event_modality(
                 note(PLANNED, head)
             elif (
                 dep in ("xcomp", "dobj", "ccomp", "pcomp", "prep", "pobj")
-                and lemma in POSSIBLE_VERBS
+                and lemma in cues["possible_verbs"]
             ):
                 if lemma == "call" and not _has_particle(head, {"for"}) and dep != "prep":
                     pass
+                elif lemma == "press" and not _sought_for(current):
+                    pass  # "pressed ahead with the drills" goes on with them
                 else:
                     note(POSSIBLE, head)
-            if lemma in REPORTING_VERBS and dep in ("ccomp",):
+            if lemma in cues["reporting_verbs"] and dep in ("ccomp",):
                 source = source or _subject(head)
-                if lemma in DOUBTING_VERBS:
+                if lemma in cues["doubting_verbs"]:
                     claimed_cue = head.text
             # Aux of a governing verb carries over through xcomp ("will try to", "may be able to")
             # and to events framed as its complement or adjunct ("will hold talks after meeting").
@@ -395,13 +475,19 @@ def event_modality(
                 "dobj",
                 "nsubjpass",
                 "conj",
-            ) and not (dep == "advcl" and _is_conditional(current)):
-                aux = _aux_modality(head)
+            ) and not (dep == "advcl" and _is_conditional(current, cues)):
+                aux = _aux_modality(head, cues)
                 if aux and not (aux == NEGATED and dep not in ("xcomp", "dobj")):
                     note(aux, head)
-            if _is_conditional(head) and dep in ("xcomp", "dobj", "pobj", "prep", "nsubjpass"):
+            if _is_conditional(head, cues) and dep in (
+                "xcomp",
+                "dobj",
+                "pobj",
+                "prep",
+                "nsubjpass",
+            ):
                 note(POSSIBLE, head)
-        if dep == "advcl" and _is_conditional(current):
+        if dep == "advcl" and _is_conditional(current, cues):
             note(POSSIBLE, current)
         acc = _according_to(head)
         if acc is not None and source is None:
@@ -414,7 +500,7 @@ def event_modality(
     root = trigger.sent.root
     if (
         source is None
-        and root.lemma_.lower() in REPORTING_VERBS
+        and root.lemma_.lower() in cues["reporting_verbs"]
         and root != trigger
         and root != support
     ):
@@ -428,7 +514,7 @@ def event_modality(
             and not any(t.dep_ in CLAUSE_BOUNDARY_DEPS - {"parataxis"} for t in path)
         ):
             source = _subject(root)
-            if root.lemma_.lower() in DOUBTING_VERBS:
+            if root.lemma_.lower() in cues["doubting_verbs"]:
                 claimed_cue = root.text
 
     kinds = {modality for modality, _ in found}
@@ -443,22 +529,14 @@ def event_modality(
     return ModalityResult(ASSERTED, None, source)
 
 
-# Verbs whose subject is the event itself happening: "the drills would go ahead", "whether
-# the talks will take place" keep the complement's modality.
-HAPPENING_VERBS = frozenset(
-    {"come", "occur", "happen", "take", "begin", "start", "end", "go", "proceed", "resume"}
-)
-DEFINITE_MARKERS = frozenset({"the", "this", "that", "these", "those"})
-
-
-def _definite(noun: Token) -> bool:
+def _definite(noun: Token, cues: Mapping[str, frozenset[str]]) -> bool:
     return any(
-        (c.dep_ == "det" and c.lower_ in DEFINITE_MARKERS) or c.dep_ == "poss"
+        (c.dep_ == "det" and c.lower_ in cues["definite_markers"]) or c.dep_ == "poss"
         for c in noun.children
     )
 
 
-def _presupposed_topic(current: Token, trigger: Token) -> bool:
+def _presupposed_topic(current: Token, trigger: Token, cues: Mapping[str, frozenset[str]]) -> bool:
     """A definite event that is the subject of a complement clause ("warned that holding
     the drills would be like ...", "asked whether the launch was a success"): the report,
     warning or question is about what is said of it, while the definite phrase takes the
@@ -466,11 +544,11 @@ def _presupposed_topic(current: Token, trigger: Token) -> bool:
     the event happening ("warned that the drills would go ahead")."""
     if current.dep_ not in ("nsubj", "csubj") or current.head.dep_ != "ccomp":
         return False
-    if current.head.lemma_.lower() in HAPPENING_VERBS:
+    if current.head.lemma_.lower() in cues["happening_verbs"]:
         return False
     if current.dep_ == "csubj":
-        return current.tag_ == "VBG" and trigger.head == current and _definite(trigger)
-    return current == trigger and trigger.pos_ in ("NOUN", "PROPN") and _definite(trigger)
+        return current.tag_ == "VBG" and trigger.head == current and _definite(trigger, cues)
+    return current == trigger and trigger.pos_ in ("NOUN", "PROPN") and _definite(trigger, cues)
 
 
 def _past_time_clause(verb: Token) -> bool:
@@ -489,3 +567,36 @@ def _path_up(token: Token, stop: Token) -> list[Token]:
         path.append(current)
         current = current.head
     return path
+
+
+# Events whose attempt is the event: a launch that was tried was fired (or blew up on
+# the pad), a test that was attempted was set off; a meeting that was tried need not
+# have taken place.
+ATTEMPTED_IS_DONE_TYPES = frozenset({"missile_launch", "nuclear_test"})
+
+
+def attempted_in_past(
+    trigger: Token, cues: Mapping[str, frozenset[str]], support: Token | None = None
+) -> bool:
+    """ "North Korea tried to launch a missile", "attempted a missile launch the following
+    day", "had tried twice to fire": a launch attempt that was made. The guide counts
+    failed launches as launches, so such an attempt is asserted, unlike "will try to
+    launch" or "may have tried to launch" (the attempt itself not asserted). Plain
+    linguistic grounds; seen in dev in five demo-corpus articles on Musudan failures."""
+    anchor = support if support is not None else trigger
+    verb = anchor.head
+    if anchor.dep_ not in ("xcomp", "dobj") or verb.lemma_.lower() not in cues["attempt_verbs"]:
+        return False
+    if verb.tag_ == "VBD":
+        return True
+    return verb.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lower_ in ("has", "have", "had") for c in verb.children
+    )
+
+
+def without_attempts(cues: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """The cue sets with trying and attempting no longer a possibility: the modality of
+    an attempt that was made is what frames the attempt (a report, a "may have")."""
+    changed = dict(cues)
+    changed["possible_verbs"] = cues["possible_verbs"] - cues["attempt_verbs"]
+    return changed

@@ -6,12 +6,8 @@ modifiers must show ("fired four *missiles*", not "fired the minister"; "the *mi
 over Japan") and what may stand in for that evidence when it is missing. A nominal trigger
 picks up its support verb ("*held* talks", "*imposed* sanctions"). A bare "the launch" or
 "the test" counts when the article is about launches, and takes the type of the last launch
-or test. :func:`find_triggers` yields one :class:`~flashpoint.nlp.event_syntax.Trigger` per
+or test. :func:`find_triggers` yields one :class:`~flashpoint.nlp.events.records.Trigger` per
 accepted word.
-
-Also here: :class:`EntityIndex` (which entity each token belongs to) and the entity
-extensions the normaliser sets (``entity_id``, ``entity_type``, ``entity_country``), which
-trigger checks and role filling both read.
 """
 
 from __future__ import annotations
@@ -21,44 +17,49 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
-from flashpoint.config import REPO_ROOT
+from flashpoint.config import resource_path
 from flashpoint.jsonl import jsonl_objects
-from flashpoint.nlp.event_syntax import (
+from flashpoint.nlp.events.entities import (
+    EntityIndex,
+    entity_country,
+    entity_type,
+    np_countries,
+)
+from flashpoint.nlp.events.records import (
+    ArticleState,
+    Lexicon,
+    Trigger,
+    TriggerSpec,
+)
+from flashpoint.nlp.events.syntax import (
     CONJ_DEP,
     OBJECT_DEPS,
     PASSIVE_SUBJECT_DEPS,
     POBJ_DEP,
     POSS_DEP,
     PREP_DEP,
-    ArticleState,
-    Trigger,
-    TriggerSpec,
-    _conj_root,
-    _is_passive,
-    _pos_key,
-    _verb_objects,
-    _verb_subjects,
+    conj_root,
+    is_passive,
     noun_phrase,
+    pos_key,
     prep_objects,
+    verb_objects,
+    verb_subjects,
+)
+from flashpoint.nlp.events.vocabulary import (
+    WORDS_LEXICON,
+    WordSets,
+    load_word_sets,
 )
 
-TRIGGER_LEXICON = REPO_ROOT / "data" / "lexicons" / "event_triggers.jsonl"
-DESTINATION_PREPS = frozenset({"to", "into", "in", "onto", "on", "near", "at", "inside"})
-PARTY_PREPS = frozenset({"with", "between", "among"})
+TRIGGER_LEXICON = resource_path("lexicons", "event_triggers.jsonl")
+
+
 PARTY_LABELS = frozenset({"GPE", "NORP", "PERSON", "ORG"})
-
-
-# --- Lexicon ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Lexicon:
-    triggers: dict[tuple[str, str], tuple[TriggerSpec, ...]]
-    classes: dict[str, frozenset[str]]
-    support: frozenset[str]
 
 
 def _frozen(value: object) -> frozenset[str]:
@@ -85,12 +86,23 @@ BARE_POLICIES = frozenset(
 
 
 @lru_cache(maxsize=4)
-def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
-    """Trigger lemmas, word classes and support verbs from the JSONL lexicon."""
+def load_lexicon(path: Path = TRIGGER_LEXICON, words: Path = WORDS_LEXICON) -> Lexicon:
+    """Trigger lemmas, word classes and support verbs from the JSONL lexicon, with the word
+    sets of ``words``."""
+    return build_lexicon(jsonl_objects(path), source=str(path), words=load_word_sets(words))
+
+
+def build_lexicon(
+    rows: Iterable[tuple[str, dict[str, Any]]], source: str, words: WordSets
+) -> Lexicon:
+    """The lexicon from its rows, each as (where it was read, object): kind ``class``,
+    ``support`` or ``trigger``; ``words`` are the named word sets
+    (:mod:`~flashpoint.nlp.events.vocabulary`). Errors name the row; ``source`` names the
+    whole."""
     triggers: dict[tuple[str, str], list[TriggerSpec]] = {}
     classes: dict[str, frozenset[str]] = {}
     support: frozenset[str] = frozenset()
-    for where, row in jsonl_objects(path):
+    for where, row in rows:
         kind = row.get("kind")
         if kind == "class":
             classes[str(row["name"])] = _frozen(row.get("lemmas"))
@@ -121,6 +133,7 @@ def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
                 modifier_needs=_frozen(row.get("modifier_needs")),
                 predicate=bool(row.get("predicate", False)),
                 bare_without_clause=bool(row.get("bare_without_clause", False)),
+                not_deps=_frozen(row.get("not_deps")),
             )
             if spec.pos not in ("VERB", "NOUN", "ADJ") or spec.role not in (
                 "object",
@@ -150,71 +163,13 @@ def load_lexicon(path: Path = TRIGGER_LEXICON) -> Lexicon:
         if name not in classes
     }
     if unknown:
-        raise ValueError(f"{path}: triggers need undefined classes {sorted(unknown)}")
+        raise ValueError(f"{source}: triggers need undefined classes {sorted(unknown)}")
     return Lexicon(
         triggers={key: tuple(specs) for key, specs in triggers.items()},
         classes=classes,
         support=support,
+        words=words,
     )
-
-
-# --- Entities ---------------------------------------------------------------------------------
-
-
-def _ext(span: Span, name: str) -> str | None:
-    if not Span.has_extension(name):
-        return None
-    value = getattr(span._, name)
-    return str(value) if value else None
-
-
-def entity_type(span: Span) -> str | None:
-    kind = _ext(span, "entity_type")
-    if kind:
-        return kind
-    return "weapon" if span.label_ == "WEAPON" else None
-
-
-def entity_country(span: Span) -> str | None:
-    """The country an entity stands for: itself for a country, its country for a person,
-    weapon, place or metonym; an organisation the gazetteer knows but that belongs to no
-    country (the UN Security Council) stands for itself."""
-    kind = entity_type(span)
-    entity_id = _ext(span, "entity_id")
-    if kind == "country":
-        return entity_id
-    country = _ext(span, "entity_country")
-    if country:
-        return country
-    if kind == "organization" and entity_id and span.ent_id_:
-        if _ext(span, "sector") == "government":
-            return None  # a national organ of no stated country ("a National Security Council")
-        return entity_id  # a gazetteer organisation (UN Security Council), not a guess
-    return None
-
-
-class EntityIndex:
-    """Which entity each token belongs to, for one Doc."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.by_token: dict[int, Span] = {}
-        for ent in doc.ents:
-            for i in range(ent.start, ent.end):
-                self.by_token[i] = ent
-
-    def of(self, token: Token) -> Span | None:
-        return self.by_token.get(token.i)
-
-    def in_tokens(self, tokens: Iterable[Token]) -> list[Span]:
-        seen: dict[int, Span] = {}
-        for token in tokens:
-            ent = self.by_token.get(token.i)
-            if ent is not None:
-                seen.setdefault(ent.start, ent)
-        return [seen[k] for k in sorted(seen)]
-
-
-# --- Word classes -----------------------------------------------------------------------------
 
 
 def _keys(token: Token) -> set[str]:
@@ -247,17 +202,23 @@ def classes_in(tokens: Iterable[Token], lexicon: Lexicon, entities: EntityIndex)
     return found
 
 
-# --- Triggers ---------------------------------------------------------------------------------
-
-
 def _support_verb(token: Token, lexicon: Lexicon) -> Token | None:
     """The light verb carrying a nominal trigger: "held talks", "talks were held",
-    "imposed sanctions", "took part in drills"."""
+    "imposed sanctions", "took part in drills", also through a noun that counts it out
+    ("slapped another round of sanctions", "approved a series of sanctions": plain
+    linguistics, the measure noun is the verb's object only grammatically)."""
     head = token.head
     if head == token:
         return None
+    if (
+        token.dep_ == POBJ_DEP
+        and head.lower_ == "of"
+        and head.head.pos_ == "NOUN"
+        and head.head.lemma_.lower() in lexicon.words.share_nouns
+    ):
+        return _support_verb(head.head, lexicon)
     if token.dep_ == CONJ_DEP:
-        return _support_verb(_conj_root(token), lexicon)
+        return _support_verb(conj_root(token), lexicon)
     if token.dep_ in OBJECT_DEPS and any(c.dep_ == "oprd" for c in head.children):
         return None  # "Abe called the launch a provocation": a judgement, not the act
     if token.dep_ in OBJECT_DEPS and _judged_as(token):
@@ -329,7 +290,7 @@ def _noun_modifiers(noun: Token, entities: EntityIndex) -> tuple[list[Token], li
                         content.append(obj)
     if noun.dep_ == CONJ_DEP or any(c.dep_ == CONJ_DEP for c in noun.children):
         # "nuclear and missile tests", "missile and nuclear tests": modifiers are shared.
-        first = _conj_root(noun)
+        first = conj_root(noun)
         if first != noun:
             more, more_tokens = _noun_modifiers(first, entities)
             content += more
@@ -342,8 +303,8 @@ def _noun_modifiers(noun: Token, entities: EntityIndex) -> tuple[list[Token], li
     return content, tokens
 
 
-def _destination(token: Token) -> bool:
-    return bool(prep_objects(token, DESTINATION_PREPS)) or any(
+def _destination(token: Token, words: WordSets) -> bool:
+    return bool(prep_objects(token, words.destination_preps)) or any(
         c.dep_ == "advmod" and c.lower_ in ("there", "here", "abroad", "overseas")
         for c in token.children
     )
@@ -362,21 +323,42 @@ def _party_tokens(token: Token, preps: frozenset[str], entities: EntityIndex) ->
     return found
 
 
-COPULAS = frozenset({"be", "remain", "become", "stay"})
-PREDICATE_PREPS = frozenset({"on", "in"})
+def _elliptical(head: Token) -> bool:
+    """ "all three fell into the sea", "three of them came down", "the second climbed to
+    1,400 km": a number standing for its noun refers back as a pronoun does (plain
+    linguistics: the noun is elided, so the phrase names nothing of its own)."""
+    if head.pos_ == "NUM" or head.ent_type_ == "ORDINAL":
+        # "three of the missiles" names its noun; "three of them" does not.
+        return all(o.pos_ == "PRON" for _, o in prep_objects(head, frozenset({"of"})))
+    return False
 
 
-def _copula_of(token: Token) -> Token | None:
+def _carriers_only(heads: list[Token], lexicon: Lexicon) -> bool:
+    """ "B-1B bombers flew over the base", "sent destroyers armed with interceptors": a
+    launch verb whose subject or object is an aircraft or a ship reports a flight or a
+    dispatch, not a launch, even when the craft is a named weapon or carries missiles
+    (the guide: bomber flights are not launches). Dev: sample b-bombers-osan and
+    rocket-reaction, Reuters isot-bfacfc6fcc5c (bombers and jets flew from Guam)."""
+    carriers = lexicon.classes.get("aircraft", frozenset()) | lexicon.classes.get(
+        "vessel", frozenset()
+    )
+    projectiles = lexicon.classes.get("projectile", frozenset()) | lexicon.classes.get(
+        "space", frozenset()
+    )
+    return bool(heads) and all(_keys(h) & carriers and not _keys(h) & projectiles for h in heads)
+
+
+def _copula_of(token: Token, words: WordSets) -> Token | None:
     """The copula a predicate hangs on: "is" in "the battery is operational" or in "a unit
     is on combat duty"; None when the word is not the predicate of a copula."""
     head = token.head
-    if token.dep_ == "acomp" and head.lemma_.lower() in COPULAS:
+    if token.dep_ == "acomp" and head.lemma_.lower() in words.copulas:
         return head
     if (
         token.dep_ == POBJ_DEP
         and head.dep_ == PREP_DEP
-        and head.lower_ in PREDICATE_PREPS
-        and head.head.lemma_.lower() in COPULAS
+        and head.lower_ in words.predicate_preps
+        and head.head.lemma_.lower() in words.copulas
     ):
         return head.head
     return None
@@ -409,7 +391,7 @@ def _check_spec(
     ):
         return None
     if pos == "VERB":
-        if spec.not_passive and _is_passive(token):
+        if spec.not_passive and is_passive(token):
             return None
         particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
         if spec.prt and not particles & spec.prt:
@@ -425,24 +407,28 @@ def _check_spec(
     support = _support_verb(token, lexicon) if pos == "NOUN" else None
     if spec.predicate:
         # What the copula says it of is the evidence: "the *battery* is operational".
-        support = _copula_of(token)
+        support = _copula_of(token, lexicon.words)
         if support is None:
             return None
     if spec.support_only and (support is None or support.lemma_.lower() not in spec.support_only):
         return None
     pronoun_role = False
     if spec.predicate and support is not None:
-        heads = _verb_subjects(support)
+        heads = verb_subjects(support, lexicon.words)
         tokens = [t for h in heads for t in noun_phrase(h)]
         pronoun_role = bool(heads) and all(
             h.pos_ == "PRON" and entities.of(h) is None for h in heads
         )
         content = [h for h in heads if h.pos_ != "PRON"]
     elif pos == "VERB":
-        heads = _verb_subjects(token) if spec.role == "subject" else _verb_objects(token)
+        heads = (
+            verb_subjects(token, lexicon.words)
+            if spec.role == "subject"
+            else verb_objects(token, lexicon.words)
+        )
         tokens = [t for h in heads for t in noun_phrase(h)]
         pronoun_role = bool(heads) and all(
-            h.pos_ == "PRON" and entities.of(h) is None for h in heads
+            (h.pos_ == "PRON" and entities.of(h) is None) or _elliptical(h) for h in heads
         )
         if spec.preps:
             tokens += [
@@ -451,9 +437,11 @@ def _check_spec(
                 if c.dep_ == PREP_DEP and c.lower_ in spec.preps
                 for t in c.subtree
             ]
-        content = [h for h in heads if h.pos_ != "PRON"]
+        content = [h for h in heads if h.pos_ != "PRON" and not _elliptical(h)]
+        if spec.event_type == "missile_launch" and _carriers_only(content, lexicon):
+            return None
         if spec.object_words:
-            objects = _verb_objects(token) + [
+            objects = verb_objects(token, lexicon.words) + [
                 o for _, o in prep_objects(token, frozenset({"into", "to"}))
             ]
             if not any(o.lemma_.lower() in spec.object_words for o in objects):
@@ -479,6 +467,8 @@ def _check_spec(
         accepted = False
         if spec.bare_without_clause and any(c.dep_ in ("acl", "relcl") for c in token.children):
             return None  # "a plan to expand trade": its own clause says what it is about
+        if token.dep_ in spec.not_deps:
+            return None  # "the launch was a failure", "claim failure": a judgement of it
         # A mention of an event the article already reported needs no further context,
         # whichever policy happens to accept it (set order must not decide).
         via_coref = "coref" in spec.bare and state.has(spec.event_type)
@@ -494,15 +484,15 @@ def _check_spec(
             elif policy == "support":
                 accepted = support is not None
             elif policy == "party":
-                preps = spec.party_preps or PARTY_PREPS
+                preps = spec.party_preps or lexicon.words.party_preps
                 accepted = bool(_party_tokens(token, preps, entities)) or (
                     support is not None and bool(_party_tokens(support, preps, entities))
                 )
             elif policy == "multi_agent":
-                subjects = _verb_subjects(token) if pos == "VERB" else []
+                subjects = verb_subjects(token, lexicon.words) if pos == "VERB" else []
                 accepted = len(subjects) > 1 or any(s.lower_ in ("both", "two") for s in subjects)
             elif policy == "foreign_party":
-                accepted = _foreign_destination(token, entities)
+                accepted = _foreign_destination(token, entities, lexicon.words)
             if accepted:
                 break
         if not accepted:
@@ -512,7 +502,8 @@ def _check_spec(
     if spec.article_needs and not state.doc_classes & spec.article_needs:
         return None
     if spec.requires_destination and not (
-        _destination(token) or (support is not None and _destination(support))
+        _destination(token, lexicon.words)
+        or (support is not None and _destination(support, lexicon.words))
     ):
         return None
     if spec.requires_weapon and not any(
@@ -522,12 +513,12 @@ def _check_spec(
     return _Candidate(spec, support, evidence, bare, via_coref)
 
 
-def _foreign_destination(token: Token, entities: EntityIndex) -> bool:
+def _foreign_destination(token: Token, entities: EntityIndex, words: WordSets) -> bool:
     """A visit or arrival whose destination is a country other than the visitor's."""
     destinations = [o for _, o in prep_objects(token, frozenset({"in", "to", "at"}))]
-    hosts = {c for o in destinations for c in _np_countries(o, entities)}
+    hosts = {c for o in destinations for c in np_countries(o, entities)}
     visitors = (
-        {c for s in _verb_subjects(token) for c in _np_countries(s, entities)}
+        {c for s in verb_subjects(token, words) for c in np_countries(s, entities)}
         if token.pos_ == "VERB"
         else set()
     )
@@ -535,34 +526,9 @@ def _foreign_destination(token: Token, entities: EntityIndex) -> bool:
         c
         for child in token.children
         if child.dep_ == POSS_DEP
-        for c in _np_countries(child, entities)
+        for c in np_countries(child, entities)
     }
     return bool(hosts - visitors) and bool(hosts)
-
-
-@lru_cache(maxsize=1)
-def _news_media() -> frozenset[str]:
-    """News agencies and outlets that speak for no government ("(Reuters)" in a photo
-    credit): where they stand in a sentence says nothing about who acted."""
-    from flashpoint.nlp.gazetteer import Gazetteer
-
-    return frozenset(
-        e.entity_id
-        for e in Gazetteer.load().entries.values()
-        if e.kind == "media" and not e.metonym_of
-    )
-
-
-def _np_countries(token: Token, entities: EntityIndex) -> list[str]:
-    out: list[str] = []
-    media = _news_media()
-    for ent in entities.in_tokens(noun_phrase(token)):
-        if _ext(ent, "entity_id") in media:
-            continue
-        country = entity_country(ent)
-        if country and country not in out:
-            out.append(country)
-    return out
 
 
 def _hyphenated_modifier(token: Token) -> bool:
@@ -583,7 +549,7 @@ def find_triggers(
     state = state or ArticleState()
     sentence_classes: set[str] | None = None
     for token in sent:
-        pos = _pos_key(token)
+        pos = pos_key(token)
         if pos is None or _hyphenated_modifier(token):
             continue
         specs: list[TriggerSpec] = []
@@ -620,12 +586,18 @@ def find_triggers(
             is_space = bool(spec.space and candidate.evidence & spec.space)
             if spec.space and not is_space and pos == "VERB":
                 # "a rocket carrying a satellite": the payload is in the object's clause.
-                carried = [t for o in _verb_objects(token) for t in o.subtree]
+                carried = [t for o in verb_objects(token, lexicon.words) for t in o.subtree]
                 is_space = bool(classes_in(carried, lexicon, entities) & spec.space)
             if spec.space and not is_space and "projectile" not in candidate.evidence:
                 is_space = (
                     bool(sentence_classes & spec.space) and "projectile" not in sentence_classes
                 )
             yield Trigger(
-                token, spec, candidate.support, candidate.evidence, candidate.bare, is_space
+                token,
+                spec,
+                candidate.support,
+                candidate.evidence,
+                candidate.bare,
+                is_space,
+                lexicon,
             )

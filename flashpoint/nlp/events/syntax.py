@@ -1,221 +1,69 @@
-"""The terms event extraction is written in: dependency labels, shared word classes, the
-records passed between its steps, and small questions about a clause's syntax.
+"""The terms event extraction is written in: dependency labels (ClearNLP style) and small
+questions about a clause's syntax (the words they look for are sets of
+:class:`~flashpoint.nlp.events.vocabulary.WordSets`, passed in or reached through the trigger's
+lexicon).
 
-:mod:`flashpoint.nlp.triggers` finds trigger words, :mod:`flashpoint.nlp.event_dates` dates
-them and :mod:`flashpoint.nlp.events` turns them into events; all three need what is here,
-so it imports none of them:
-
-- dependency labels (ClearNLP style) and the word classes more than one step looks at;
-- the records: :class:`EventRecord` (one output row), :class:`TriggerSpec` (one lexicon row),
-  :class:`Trigger` (a trigger word found in a sentence) and :class:`ArticleState` (what the
-  article said so far);
-- noun phrases, conjuncts and prepositional objects; a verb's subjects and objects; the
-  reporting clause above a clause;
-- tense (:func:`_is_past`, :func:`_is_perfect`) and whether a mention names a kind of event
-  rather than one event (:func:`_is_generic`).
+Noun phrases, conjuncts and prepositional objects; a verb's subjects and objects; the
+reporting clause above a clause; tense (:func:`is_past`, :func:`is_perfect`) and whether a
+mention names a kind of event rather than one event (:func:`is_generic`). It imports no
+other stage (only the vocabulary), so every stage may use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
-from flashpoint.nlp.dates import EventDate
-from flashpoint.nlp.modality import ASSERTED
+from flashpoint.nlp.events.vocabulary import (
+    WordSets,
+)
+
+if TYPE_CHECKING:
+    from flashpoint.nlp.events.records import Trigger
+
 
 # Dependency labels (ClearNLP style, as the English spaCy models use them).
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+
+
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
+
+
 OBJECT_DEPS = frozenset({"dobj", "obj"})
+
+
 AGENT_DEP = "agent"
+
+
 PREP_DEP = "prep"
+
+
 POBJ_DEP = "pobj"
+
+
 POSS_DEP = "poss"
+
+
 CONJ_DEP = "conj"
+
+
 APPOS_DEP = "appos"
+
+
 NP_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nummod", "quantmod"})
+
+
 NP_INNER_DEPS = NP_MODIFIER_DEPS | {POSS_DEP, APPOS_DEP, CONJ_DEP, "cc", "det", "case", "punct"}
-RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
-DETERMINERS_DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our"})
-GENERIC_DETERMINERS = frozenset(
-    {
-        "such",
-        "these",
-        "those",
-        "any",
-        "more",
-        "further",
-        "repeated",
-        "frequent",
-        "future",
-        "other",
-        "many",
-        "several",
-        "multiple",
-        "some",
-        "no",
-        "all",
-        "new",
-    }
-)
-# "these"/"those" point back at events just named when the clause reports them as done.
-DEMONSTRATIVES = frozenset({"these", "those"})
-# "these sanctions" points back at the sanctions just reported: sanctions are one event
-# named in the plural, where "these launches" are several events, a kind.
-ANAPHORIC_PLURALS = DEMONSTRATIVES
-VAGUE_QUANTITIES = frozenset({"dozens", "hundreds", "scores", "many", "numerous", "series"})
-# Sanctions that come with a law or resolution take its date: "signed into law on Thursday a
-# bill that broadens sanctions", "voted on Monday for a resolution toughening sanctions".
-ENACTMENT_VERBS = frozenset(
-    {"sign", "adopt", "pass", "approve", "enact", "vote", "issue", "unveil", "introduce"}
-)
-INSTRUMENT_NOUNS = frozenset(
-    {"bill", "law", "resolution", "act", "order", "package", "legislation", "decree", "draft"}
-)
-# "said in a phone call", "during the drills", "at the summit": the verb happens within the
-# event, so it dates it.
-COINCIDE_PREPS = frozenset({"in", "during", "at", "into", "on"})
-REPORTING_LEMMAS = frozenset(
-    {
-        "say",
-        "claim",
-        "report",
-        "announce",
-        "state",
-        "tell",
-        "add",
-        "insist",
-        "allege",
-        "confirm",
-        "declare",
-    }
-)
+
+
 # Where a launch or test happened is the launching country, not where the missile landed.
 LAUNCH_TYPES = frozenset({"missile_launch", "nuclear_test"})
+
+
 # UN sanctions can only be imposed by the Security Council (UN Charter, Chapter VII).
 SANCTIONING_BODIES = {"org:un": "org:unsc"}
-
-
-# --- Records ----------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class EventRecord:
-    """One event stated in one sentence: the columns of EVENT_COLUMNS minus story_id."""
-
-    event_id: str
-    article_id: str
-    sentence_idx: int
-    start_char: int
-    end_char: int
-    event_type: str
-    trigger: str
-    actors: list[str] = field(default_factory=list)
-    participants: list[str] = field(default_factory=list)
-    weapons: list[str] = field(default_factory=list)
-    location: str | None = None
-    event_date: str | None = None
-    date_precision: str = "unknown"
-    date_basis: str = "unknown"
-    date_text: str | None = None
-    modality: str = ASSERTED
-    confidence: float = 0.5
-    is_space_launch: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class TriggerSpec:
-    """One lexicon row: a trigger lemma and what it needs to count as an event."""
-
-    event_type: str
-    lemma: str
-    pos: str
-    needs: frozenset[str] = frozenset()
-    bare: frozenset[str] = frozenset({"reject"})
-    role: str = "object"  # where ``needs`` is checked on a verb: its object or its subject
-    space: frozenset[str] = frozenset()
-    prt: frozenset[str] = frozenset()
-    not_prt: frozenset[str] = frozenset()
-    preps: frozenset[str] = frozenset()
-    party_preps: frozenset[str] = frozenset()
-    object_words: frozenset[str] = frozenset()
-    requires_destination: bool = False
-    requires_weapon: bool = False
-    requires_object_head: bool = False
-    plural_only: bool = False
-    not_passive: bool = False
-    sentence_needs: frozenset[str] = frozenset()
-    article_needs: frozenset[str] = frozenset()
-    support_only: frozenset[str] = frozenset()
-    modifier_needs: frozenset[str] = frozenset()
-    predicate: bool = False  # "the battery is operational", "a unit is on combat duty"
-    bare_without_clause: bool = False  # bare only without "to ..." ("a plan to expand trade")
-
-
-@dataclass(frozen=True, slots=True)
-class Trigger:
-    """A trigger word found in a sentence, with the evidence that made it count."""
-
-    token: Token
-    spec: TriggerSpec
-    support: Token | None  # the light verb of a nominal trigger
-    evidence: frozenset[str]  # classes found in the object/subject/modifiers
-    bare: bool  # accepted on context, without an object or modifier of the needed kind
-    is_space: bool
-
-    @property
-    def event_type(self) -> str:
-        return self.spec.event_type
-
-    @property
-    def clause_verb(self) -> Token:
-        """The word that carries tense, modality and the clause's date."""
-        return self.support if self.support is not None else self.token
-
-    @property
-    def is_verbal(self) -> bool:
-        return self.clause_verb.pos_ in ("VERB", "AUX")
-
-    @property
-    def time_verb(self) -> Token:
-        """The verb whose time is the event's: the clause verb, or for "said in a phone
-        call with Merkel" / "told reporters during the drills" the verb the event frames."""
-        verb = self.clause_verb
-        if self.is_verbal or verb.dep_ != POBJ_DEP:
-            return verb
-        prep = verb.head
-        if prep.lower_ in COINCIDE_PREPS and prep.head.pos_ in ("VERB", "AUX"):
-            return prep.head
-        return verb
-
-
-@dataclass(slots=True)
-class ArticleState:
-    """What earlier sentences of the article said, for bare mentions ("the launch"),
-    pronouns ("it fired") and dates of later mentions of the same event."""
-
-    doc_classes: frozenset[str] = frozenset()
-    seen: list[str] = field(default_factory=list)  # event types in reading order
-    actors_by_type: dict[str, list[str]] = field(default_factory=dict)
-    dated_by_type: dict[str, EventDate] = field(default_factory=dict)
-    last_dated: EventDate | None = None  # the latest stated date, for "a week later"
-    dated_actors: dict[str, frozenset[str]] = field(default_factory=dict)  # of dated_by_type
-    subject_country: str | None = None
-    # The last sentence with events: its end offset and the stated dates of its events
-    previous_end: int = -1
-    previous_dates: dict[str, list[EventDate | None]] = field(default_factory=dict)
-
-    def has(self, event_type: str) -> bool:
-        return event_type in self.seen
-
-    def latest_of(self, event_types: Iterable[str]) -> str | None:
-        wanted = set(event_types)
-        return next((t for t in reversed(self.seen) if t in wanted), None)
-
-
-# --- Phrases ----------------------------------------------------------------------------------
 
 
 def noun_phrase(head: Token, *, follow_of: bool = True) -> list[Token]:
@@ -266,10 +114,7 @@ def prep_objects(token: Token, preps: frozenset[str]) -> list[tuple[str, Token]]
     return pairs
 
 
-# --- Clauses ----------------------------------------------------------------------------------
-
-
-def _conj_root(token: Token) -> Token:
+def conj_root(token: Token) -> Token:
     for _ in range(8):
         if token.dep_ != CONJ_DEP or token.head == token:
             break
@@ -277,11 +122,11 @@ def _conj_root(token: Token) -> Token:
     return token
 
 
-def _is_passive(verb: Token) -> bool:
+def is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("auxpass", *PASSIVE_SUBJECT_DEPS) for c in verb.children)
 
 
-def _verb_objects(verb: Token) -> list[Token]:
+def verb_objects(verb: Token, words: WordSets) -> list[Token]:
     """The thing acted on: direct object, passive subject, or the noun a participle or
     relative clause modifies ("the THAAD system America is installing")."""
     objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
@@ -292,26 +137,26 @@ def _verb_objects(verb: Token) -> list[Token]:
     ):
         own_subject = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
         if (verb.dep_ == "acl" and verb.tag_ == "VBN") or (
-            own_subject and own_subject[0].lower_ not in RELATIVE_PRONOUNS
+            own_subject and own_subject[0].lower_ not in words.relative_pronouns
         ):
             objects = [verb.head]
     if not objects and verb.dep_ == CONJ_DEP:
-        first = _conj_root(verb)
+        first = conj_root(verb)
         if first.pos_ == "VERB":
             objects = [c for c in first.children if c.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
     return expand_conjuncts(objects)
 
 
-def _verb_subjects(verb: Token) -> list[Token]:
+def verb_subjects(verb: Token, words: WordSets) -> list[Token]:
     """What a verb says something about: "the *missile* flew", "the *rocket*, which blasted
     off", "the *rocket* flying through the sky"."""
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
-    if subjects and subjects[0].lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+    if subjects and subjects[0].lower_ in words.relative_pronouns and verb.dep_ == "relcl":
         return [verb.head]
     if not subjects and verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
         return [verb.head]
     if not subjects and verb.dep_ in (CONJ_DEP, "advcl", "xcomp"):
-        return _verb_subjects(verb.head) if verb.head != verb else []
+        return verb_subjects(verb.head, words) if verb.head != verb else []
     return expand_conjuncts(subjects)
 
 
@@ -320,7 +165,7 @@ NOMINAL_DEPS = frozenset(
 )
 
 
-def _pos_key(token: Token) -> str | None:
+def pos_key(token: Token) -> str | None:
     """VERB or NOUN, repairing the tagger where the parse disagrees: "staged two missile
     launches" tags "launches" VBZ but attaches it as an object."""
     if token.pos_ == "VERB":
@@ -334,13 +179,23 @@ def _pos_key(token: Token) -> str | None:
     return None
 
 
-def _reporting_source(token: Token) -> Token | None:
-    """The subject of the reporting verb whose complement holds ``token``."""
+def reporting_source(token: Token, words: WordSets) -> Token | None:
+    """The subject of the reporting verb whose complement holds ``token``, or the
+    possessor of a noun of saying ("North Korea's claim that it had tested a missile":
+    plain linguistics, the noun's clause is its content as a verb's complement is)."""
     current = token
     for _ in range(8):
         if (
+            current.dep_ in ("acl", "ccomp")
+            and current.head.pos_ == "NOUN"
+            and current.head.lemma_.lower() in words.reporting_nouns
+            and any(c.dep_ == "mark" and c.lower_ == "that" for c in current.children)
+        ):
+            owners = [c for c in current.head.children if c.dep_ == POSS_DEP]
+            return owners[0] if owners else None
+        if (
             current.dep_ in ("ccomp", "parataxis")
-            and current.head.lemma_.lower() in REPORTING_LEMMAS
+            and current.head.lemma_.lower() in words.reporting_lemmas
         ):
             subjects = [c for c in current.head.children if c.dep_ in SUBJECT_DEPS]
             return subjects[0] if subjects else None
@@ -348,14 +203,14 @@ def _reporting_source(token: Token) -> Token | None:
             break
         current = current.head
     root = token.sent.root
-    if root.lemma_.lower() in REPORTING_LEMMAS and root != token:
+    if root.lemma_.lower() in words.reporting_lemmas and root != token:
         for child in root.children:
             if child.dep_ in SUBJECT_DEPS and child.i > token.i:
                 return child
     return None
 
 
-def _clause_head(token: Token) -> Token:
+def clause_head(token: Token) -> Token:
     head = token
     for _ in range(10):
         if head.pos_ in ("VERB", "AUX") or head.head == head:
@@ -364,7 +219,7 @@ def _clause_head(token: Token) -> Token:
     return head
 
 
-def _path_to(token: Token, ancestor: Token) -> list[Token]:
+def path_to(token: Token, ancestor: Token) -> list[Token]:
     path = []
     current = token
     for _ in range(30):
@@ -375,10 +230,7 @@ def _path_to(token: Token, ancestor: Token) -> list[Token]:
     return path
 
 
-# --- Tense and genericity ---------------------------------------------------------------------
-
-
-def _is_perfect(verb: Token) -> bool:
+def is_perfect(verb: Token) -> bool:
     """ "has deployed", "had been stationed": a state reached at some time before now,
     not the day's news, so a deployment so reported gets no publication date."""
     return any(
@@ -386,7 +238,7 @@ def _is_perfect(verb: Token) -> bool:
     )
 
 
-def _is_past(verb: Token) -> bool:
+def is_past(verb: Token, words: WordSets) -> bool:
     """Reported as done: simple past, present perfect, or a passive/progressive past."""
     current = verb
     for _ in range(4):
@@ -401,7 +253,7 @@ def _is_past(verb: Token) -> bool:
         if lowers & {"was", "were"}:
             return True
         if "had" in lowers:
-            return _reporting_source(current) is not None  # backshift under "said"
+            return reporting_source(current, words) is not None  # backshift under "said"
         if auxes and not (lowers == {"to"} and current.dep_ == "xcomp"):
             return False  # "agreed to strengthen ...": the tense is the governing verb's
         if current.dep_ in ("xcomp", "pcomp", "advcl", "conj", "acomp") and current.head != current:
@@ -411,46 +263,54 @@ def _is_past(verb: Token) -> bool:
     return False
 
 
-def _is_generic(trigger: Trigger) -> bool:
+def is_generic(trigger: Trigger) -> bool:
     """A kind of event rather than one event: "missile launches", "such tests", "has
     launched dozens of missiles". Generic mentions take no date from context."""
     token = trigger.token
-    if _pos_key(token) != "VERB" or trigger.support is not None:
+    if pos_key(token) != "VERB" or trigger.support is not None:
         if trigger.support is not None and _habitual_bare_plural(trigger.support, token):
             return True
         if trigger.support is not None or not _plural_noun(token):
-            generic = GENERIC_DETERMINERS - {"new"}
-            if trigger.support is not None and _is_past(trigger.support):
-                generic -= DEMONSTRATIVES  # "those drills were being conducted": the ones named
+            generic = trigger.lexicon.words.generic_determiners - {"new"}
+            if trigger.support is not None and is_past(trigger.support, trigger.lexicon.words):
+                generic -= (
+                    trigger.lexicon.words.demonstratives
+                )  # "those drills were being conducted": the ones named
             return any(c.lower_ in generic for c in token.children if c.dep_ in ("det", "amod"))
         dets = [c for c in token.children if c.dep_ in ("det", POSS_DEP, "amod", "nummod")]
         if token.pos_ == "VERB":
             dets += _left_determiners(token)
-        if trigger.event_type == "sanction" and any(d.lower_ in ANAPHORIC_PLURALS for d in dets):
+        if trigger.event_type == "sanction" and any(
+            d.lower_ in trigger.lexicon.words.anaphoric_plurals for d in dets
+        ):
             return False  # "retaliation for these sanctions": one package, named in plural
-        if any(d.lower_ in GENERIC_DETERMINERS for d in dets):
+        if any(d.lower_ in trigger.lexicon.words.generic_determiners for d in dets):
             return True
-        if _partitive_of(token):
+        if _partitive_of(token, trigger.lexicon.words):
             return True  # "most of North Korea's missile tests": a share of a set of events
         if token.dep_ == POBJ_DEP and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN":
             # "the flurry of military drills", "the latest round of sanctions"
             dets += [c for c in token.head.head.children if c.dep_ in ("det", POSS_DEP)]
         return not any(
-            d.lower_ in DETERMINERS_DEFINITE or d.dep_ in (POSS_DEP, "nummod") for d in dets
+            d.lower_ in trigger.lexicon.words.determiners_definite or d.dep_ in (POSS_DEP, "nummod")
+            for d in dets
         )
     if trigger.event_type == "sanction":
         return False  # "it also bans exports of copper": the goods, not a kind of event
-    objects = _verb_objects(token)
+    objects = verb_objects(token, trigger.lexicon.words)
     for obj in objects:
         if obj.tag_ in ("NNS", "NNPS"):
             quantities = [
                 c for c in obj.children if c.dep_ in ("det", "nummod", "amod", "quantmod")
             ]
             if not quantities or any(
-                c.lower_ in VAGUE_QUANTITIES | GENERIC_DETERMINERS for c in quantities
+                c.lower_
+                in trigger.lexicon.words.vague_quantities
+                | trigger.lexicon.words.generic_determiners
+                for c in quantities
             ):
                 return True
-        if obj.lower_ in VAGUE_QUANTITIES:
+        if obj.lower_ in trigger.lexicon.words.vague_quantities:
             return True
     return False
 
@@ -469,16 +329,10 @@ def _habitual_bare_plural(support: Token, noun: Token) -> bool:
 def _plural_noun(token: Token) -> bool:
     """A plural noun, also where the tagger read it as a verb the parse uses as a noun
     ("opposes missile launches" with "launches" tagged VBZ but attached as the object)."""
-    return token.tag_ in ("NNS", "NNPS") or (token.tag_ == "VBZ" and _pos_key(token) == "NOUN")
+    return token.tag_ in ("NNS", "NNPS") or (token.tag_ == "VBZ" and pos_key(token) == "NOUN")
 
 
-# "most of its tests", "some of the drills": a quantity taken from a set of events.
-PARTITIVE_QUANTITIES = frozenset(
-    {"most", "many", "some", "all", "several", "few", "dozens", "hundreds", "scores", "majority"}
-)
-
-
-def _partitive_of(token: Token) -> bool:
+def _partitive_of(token: Token, words: WordSets) -> bool:
     """A plural event noun counted by a vague quantity through "of" ("most of North
     Korea's tests had failed"): the mention is about a share of many events, however
     definite the set's own determiner, so it has no one date."""
@@ -487,7 +341,7 @@ def _partitive_of(token: Token) -> bool:
         _plural_noun(token)
         and token.dep_ == POBJ_DEP
         and head.lower_ == "of"
-        and head.head.lower_ in PARTITIVE_QUANTITIES
+        and head.head.lower_ in words.partitive_quantities
     )
 
 

@@ -1,0 +1,239 @@
+"""Checks that keep background states and one-sided "meetings" off the timeline
+(flashpoint/nlp/events/checks.py). Sentences are written for these tests; the pattern tests
+build their Docs from a given parse, so a model change cannot move what they test."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from spacy.lang.en import English
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from flashpoint.nlp.events import extract_events
+from flashpoint.nlp.events.checks import (
+    BackgroundStates,
+    PatternError,
+    default_background_states,
+    is_meeting_of_parties,
+)
+from flashpoint.nlp.events.records import EventRecord
+from flashpoint.schema import ArticleContext
+
+MONDAY = datetime(2017, 9, 4, 9, 0, tzinfo=UTC)
+
+
+def parsed(words: list[str], heads: list[int], deps: list[str], lemmas: list[str]) -> Doc:
+    return Doc(English().vocab, words=words, heads=heads, deps=deps, lemmas=lemmas)
+
+
+def found(nlp: Language, text: str) -> list[tuple[str, str]]:
+    doc = nlp(text)
+    context = ArticleContext("article-1", MONDAY, "datetime")
+    return [(e.event_type, e.modality) for e in extract_events(doc, context)]
+
+
+# -- background states, on given parses -----------------------------------------------------
+
+
+def test_a_violation_of_resolutions_names_a_norm_not_an_act() -> None:
+    # "The test was a violation of UN resolutions ."
+    doc = parsed(
+        ["The", "test", "was", "a", "violation", "of", "UN", "resolutions", "."],
+        [1, 2, 2, 4, 2, 4, 7, 5, 2],
+        ["det", "nsubj", "ROOT", "det", "attr", "prep", "compound", "pobj", "punct"],
+        ["the", "test", "be", "a", "violation", "of", "UN", "resolution", "."],
+    )
+    assert default_background_states().tokens(doc) == {7}
+
+
+def test_being_under_sanctions_and_defying_them_are_states() -> None:
+    # "Pyongyang is under sanctions ." / "Pyongyang defied the sanctions ."
+    under = parsed(
+        ["Pyongyang", "is", "under", "sanctions", "."],
+        [1, 1, 1, 2, 1],
+        ["nsubj", "ROOT", "prep", "pobj", "punct"],
+        ["Pyongyang", "be", "under", "sanction", "."],
+    )
+    defied = parsed(
+        ["Pyongyang", "defied", "the", "sanctions", "."],
+        [1, 1, 3, 1, 1],
+        ["nsubj", "ROOT", "det", "dobj", "punct"],
+        ["Pyongyang", "defy", "the", "sanction", "."],
+    )
+    assert default_background_states().tokens(under) == {3}
+    assert default_background_states().tokens(defied) == {3}
+
+
+def test_imposing_and_adopting_are_acts() -> None:
+    # "The council imposed sanctions ." / "The council adopted a resolution ."
+    imposed = parsed(
+        ["The", "council", "imposed", "sanctions", "."],
+        [1, 2, 2, 2, 2],
+        ["det", "nsubj", "ROOT", "dobj", "punct"],
+        ["the", "council", "impose", "sanction", "."],
+    )
+    adopted = parsed(
+        ["The", "council", "adopted", "a", "resolution", "."],
+        [1, 2, 2, 4, 2, 2],
+        ["det", "nsubj", "ROOT", "det", "dobj", "punct"],
+        ["the", "council", "adopt", "a", "resolution", "."],
+    )
+    assert default_background_states().tokens(imposed) == set()
+    assert default_background_states().tokens(adopted) == set()
+
+
+def test_resolutions_that_prohibit_acts_are_the_standing_norm() -> None:
+    # "UN resolutions ban the North from testing ." / "Resolution 2371 banned coal exports ."
+    words = ["UN", "resolutions", "ban", "the", "North", "from", "testing", "."]
+    norms = Doc(
+        English().vocab,
+        words=words,
+        heads=[1, 2, 2, 4, 2, 2, 5, 2],
+        deps=["compound", "nsubj", "ROOT", "det", "dobj", "prep", "pcomp", "punct"],
+        lemmas=["UN", "resolution", "ban", "the", "North", "from", "test", "."],
+    )
+    one = Doc(
+        English().vocab,
+        words=["Resolution", "2371", "banned", "coal", "exports", "."],
+        heads=[2, 0, 2, 4, 2, 2],
+        deps=["nsubj", "nummod", "ROOT", "compound", "dobj", "punct"],
+        lemmas=["resolution", "2371", "ban", "coal", "export", "."],
+    )
+    assert default_background_states().tokens(norms) == {1}
+    assert default_background_states().tokens(one) == set()
+
+
+def test_a_resolution_to_a_problem_is_a_settlement() -> None:
+    # "They seek a peaceful resolution to the issue ."
+    doc = parsed(
+        ["They", "seek", "a", "peaceful", "resolution", "to", "the", "issue", "."],
+        [1, 1, 4, 4, 1, 4, 7, 5, 1],
+        ["nsubj", "ROOT", "det", "amod", "dobj", "prep", "det", "pobj", "punct"],
+        ["they", "seek", "a", "peaceful", "resolution", "to", "the", "issue", "."],
+    )
+    assert default_background_states().tokens(doc) == {4}
+
+
+def test_forces_a_country_keeps_somewhere_are_a_standing_state() -> None:
+    # "Washington keeps 50,000 troops stationed in Japan ."
+    kept = parsed(
+        ["Washington", "keeps", "50,000", "troops", "stationed", "in", "Japan", "."],
+        [1, 1, 3, 1, 3, 4, 5, 1],
+        ["nsubj", "ROOT", "nummod", "dobj", "acl", "prep", "pobj", "punct"],
+        ["Washington", "keep", "50,000", "troop", "station", "in", "Japan", "."],
+    )
+    # "Seoul fears China 's military presence ."
+    presence = parsed(
+        ["Seoul", "fears", "China", "'s", "military", "presence", "."],
+        [1, 1, 5, 2, 5, 1, 1],
+        ["nsubj", "ROOT", "poss", "case", "amod", "dobj", "punct"],
+        ["Seoul", "fear", "China", "'s", "military", "presence", "."],
+    )
+    assert default_background_states().tokens(kept) == {4}
+    assert default_background_states().tokens(presence) == {5}
+
+
+def test_stationing_forces_and_the_presence_of_particular_ones_are_acts() -> None:
+    # "Washington stationed troops in Japan ." / "the presence of the carriers raised tension"
+    stationed = parsed(
+        ["Washington", "stationed", "troops", "in", "Japan", "."],
+        [1, 1, 1, 1, 3, 1],
+        ["nsubj", "ROOT", "dobj", "prep", "pobj", "punct"],
+        ["Washington", "station", "troop", "in", "Japan", "."],
+    )
+    presence = parsed(
+        ["the", "presence", "of", "the", "carriers", "raised", "tension"],
+        [1, 5, 1, 4, 2, 5, 5],
+        ["det", "nsubj", "prep", "det", "pobj", "ROOT", "dobj"],
+        ["the", "presence", "of", "the", "carrier", "raise", "tension"],
+    )
+    assert default_background_states().tokens(stationed) == set()
+    assert default_background_states().tokens(presence) == set()
+
+
+def test_patterns_must_name_the_trigger_node_first() -> None:
+    with pytest.raises(PatternError, match="first node must be 'trigger'"):
+        BackgroundStates([{"id": "x", "pattern": [{"RIGHT_ID": "verb", "RIGHT_ATTRS": {}}]}])
+    with pytest.raises(PatternError, match="needs an 'id'"):
+        BackgroundStates([{"pattern": []}])
+
+
+# -- meetings take two parties -----------------------------------------------------------------
+
+
+def meeting(actors: list[str], participants: list[str] | None = None) -> EventRecord:
+    return EventRecord(
+        "e", "a", 0, 0, 10, "meeting", "met", actors=actors, participants=participants or []
+    )
+
+
+def test_one_country_alone_holds_no_meeting_of_parties() -> None:
+    assert not is_meeting_of_parties(meeting(["country:KOR"]))
+    # A national organ counts as its country: still one party.
+    assert not is_meeting_of_parties(meeting(["country:KOR", "org:kr-nsc"]))
+
+
+def test_two_countries_a_host_abroad_or_a_multilateral_body_make_a_meeting() -> None:
+    assert is_meeting_of_parties(meeting(["country:JPN", "country:RUS"]))
+    assert is_meeting_of_parties(meeting(["country:USA"]), host="country:CHN")
+    assert is_meeting_of_parties(meeting(["org:unsc"]))
+    assert is_meeting_of_parties(meeting(["country:KOR"]), two_sides_in_parse=True)
+    # Only where it was held, no party of its own: nothing to go on, kept.
+    assert is_meeting_of_parties(meeting(["country:JPN"]), host="country:JPN")
+
+
+# -- through the extractor, on sentences parsed by the model -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The foreign ministry called the launch a clear violation of UN resolutions.",
+        "North Korea has fired dozens of missiles in defiance of U.N. sanctions.",
+        "China said it had strictly enforced the Security Council resolutions.",
+        "Officials said the new sanctions would not work.",
+        "UN Security Council resolutions ban Pyongyang from testing ballistic missiles.",
+        "Several U.N. resolutions have prohibited the North from conducting nuclear tests.",
+        "The test was inconsistent with UN Resolution 1718.",
+    ],
+)
+def test_norms_named_in_passing_are_no_sanction_events(nlp: Language, text: str) -> None:
+    assert [t for t, _ in found(nlp, text) if t == "sanction"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pyongyang fears an attack by the United States, which has 28,500 troops stationed "
+        "in South Korea.",
+        "Seoul is worried about China's growing military presence in the region.",
+    ],
+)
+def test_forces_kept_as_a_standing_fact_are_no_deployment(nlp: Language, text: str) -> None:
+    assert [t for t, _ in found(nlp, text) if t == "deployment"] == []
+
+
+def test_stationing_troops_is_still_a_deployment(nlp: Language) -> None:
+    text = "The United States stationed 2,000 more troops in South Korea on Monday."
+    assert found(nlp, text) == [("deployment", "asserted")]
+
+
+def test_one_resolution_banning_exports_is_still_an_event(nlp: Language) -> None:
+    text = "Resolution 2371 banned the North's coal exports in August."
+    assert ("sanction", "asserted") in found(nlp, text)
+
+
+def test_adopting_sanctions_is_still_an_event(nlp: Language) -> None:
+    text = "The Security Council unanimously adopted new sanctions on Monday."
+    assert ("sanction", "asserted") in found(nlp, text)
+
+
+def test_a_cabinet_meeting_is_not_a_meeting_between_parties(nlp: Language) -> None:
+    assert found(nlp, "The South Korean cabinet held an emergency meeting on Monday.") == []
+
+
+def test_talks_between_two_countries_stay(nlp: Language) -> None:
+    text = "Japan and Russia held talks in Tokyo on Monday."
+    assert found(nlp, text) == [("meeting", "asserted")]
