@@ -38,6 +38,7 @@ import pyarrow.parquet as pq
 from flashpoint import store
 from flashpoint.analysis import cooccurrence as cooc
 from flashpoint.analysis import overview, timeline
+from flashpoint.analysis.counts import StoryCounts, by_type_frame, story_counts
 from flashpoint.analysis.filters import (
     UNASSERTED_MODALITIES,
     EntityCatalog,
@@ -47,7 +48,7 @@ from flashpoint.analysis.filters import (
     gazetteer_entities,
     span_text,
 )
-from flashpoint.schema import EVENT_TYPES, TABLES
+from flashpoint.schema import TABLES
 
 _LIST = "VARCHAR[]"
 # The DuckDB type of every stored column (parts written from pandas may carry a null
@@ -388,11 +389,11 @@ class CorpusQuery:
         if filters.since is not None:
             params["since"] = filters.since
             article_where.append("a.pub_day >= $since")
-            event_where.append("coalesce(e.ev_end, e.pub_day) >= $since")
+            event_where.append("coalesce(e.ev_start, e.pub_day) >= $since")
         if filters.until is not None:
             params["until"] = filters.until
             article_where.append("a.pub_day <= $until")
-            event_where.append("coalesce(e.ev_start, e.pub_day) <= $until")
+            event_where.append("coalesce(e.ev_end, e.pub_day) <= $until")
         if filters.sources:
             params["sources"] = list(filters.sources)
             article_where.append("list_contains($sources, a.source)")
@@ -461,6 +462,14 @@ class CorpusQuery:
     # ----------------------------------------------------------------------------------
     # Overview
 
+    def _story_counts(self, made: _View) -> StoryCounts:
+        """Stories and reports of the view's events, counted by :func:`story_counts` itself
+        (four columns of the filtered events; the one definition stays in one place)."""
+        events = self._sql(
+            f"SELECT event_id, story_id, article_id, event_type FROM {made.events} ORDER BY rid"
+        )
+        return story_counts(events)
+
     def headline(self, filters: Filters) -> overview.Headline:
         made = self.view(filters)
         row = self._sql(
@@ -468,32 +477,19 @@ class CorpusQuery:
             f"min(pub_day) AS first, max(pub_day) AS last, "
             f"(SELECT count(*) FROM {made.events}) AS events FROM {made.articles}"
         ).iloc[0]
-        by_type = self.events_by_type(filters)
-        counts = dict(zip(by_type["event_type"], by_type["events"], strict=True))
         return overview.Headline(
             articles=int(row["n"]),
             near_duplicates=int(row["dup"]),
             sources=int(row["src"]),
             first_published=_day(row["first"]),
             last_published=_day(row["last"]),
-            stories=len(self.timeline_frame(filters)),
-            events=int(row["events"]),
-            events_by_type={kind: int(counts.get(kind, 0)) for kind in EVENT_TYPES},
+            counts=self._story_counts(made),
+            event_mentions=int(row["events"]),
         )
 
     def events_by_type(self, filters: Filters) -> pd.DataFrame:
-        made = self.view(filters)
-        found = self._sql(
-            f"SELECT event_type, count(*) AS n FROM {made.events} GROUP BY event_type"
-        )
-        counts = dict(zip(found["event_type"], found["n"], strict=True))
-        return pd.DataFrame(
-            {
-                "event_type": list(EVENT_TYPES),
-                "label": [kind.replace("_", " ") for kind in EVENT_TYPES],
-                "events": [int(counts.get(kind, 0)) for kind in EVENT_TYPES],
-            }
-        )
+        """As :func:`flashpoint.analysis.overview.events_by_type`: stories and reports."""
+        return by_type_frame(self._story_counts(self.view(filters)))
 
     def volume(
         self, filters: Filters, *, freq: str = "week", top_countries: int = 6
@@ -602,7 +598,7 @@ class CorpusQuery:
             return cached.copy()
 
     def _timeline_frame(self, made: _View) -> pd.DataFrame:
-        start, _ = _period_sql("event_date")
+        start, end = _period_sql("event_date")
         frame = self._sql(
             f"""
             WITH f AS (SELECT * FROM {made.events}),
@@ -649,12 +645,13 @@ class CorpusQuery:
                 LEFT JOIN stories s ON s.story_id = b.story_key
             ),
             dated AS (
-                SELECT *, {start} AS start_day,
+                SELECT *, {start} AS start_day, {end} AS end_day,
                        CAST(CAST(coalesce(first_reported, published) AS TIMESTAMP) AS DATE) AS fallback_day
                 FROM picked
             )
             SELECT story_key AS story_id,
                    CAST(coalesce(start_day, fallback_day) AS TIMESTAMP) AS date,
+                   CAST(CASE WHEN start_day IS NULL THEN fallback_day ELSE end_day END AS TIMESTAMP) AS date_end,
                    CASE WHEN start_day IS NULL THEN 'date unknown, reported ' || strftime(fallback_day, '%Y-%m-%d')
                         WHEN precision0 IN ('day', 'datetime') THEN event_date
                         ELSE event_date || ' (' || precision0 || ')' END AS date_label,
@@ -691,6 +688,7 @@ class CorpusQuery:
             {
                 "story_id": keys.astype("object"),
                 "date": pd.to_datetime(frame["date"]).astype("datetime64[ns]"),
+                "date_end": pd.to_datetime(frame["date_end"]).astype("datetime64[ns]"),
                 "date_label": frame["date_label"].astype("object"),
                 "date_precision": frame["date_precision"].astype("object"),
                 "uncertain": frame["uncertain"].astype(bool),
