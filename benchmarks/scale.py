@@ -101,7 +101,7 @@ class PandasPages:
         view = apply_filters(self.corpus, filters, self.catalog)
         frame = timeline.timeline_frame(view, self.corpus.stories)
         out: dict[str, Any] = {
-            "headline": overview.headline(view, len(frame)),
+            "headline": overview.headline(view),
             "volume": overview.volume(view, freq="week"),
             "by_type": overview.events_by_type(view),
             "top": {k: overview.top_entities(view, k, 10) for k in ("country", "person", "weapon")},
