@@ -161,7 +161,6 @@ class RayNlpEngine:
     def run(self, articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
         import ray.data
 
-        from flashpoint.nlp.process import _frame  # the empty-table shapes process_batch uses
         from flashpoint.schema import EVENT_COLUMNS, MENTION_COLUMNS, SENTENCE_COLUMNS
 
         self.start()
@@ -169,7 +168,7 @@ class RayNlpEngine:
         columns = {"sentences": SENTENCE_COLUMNS, "mentions": MENTION_COLUMNS}
         columns["events"] = EVENT_COLUMNS
         if rows.empty:
-            return {name: _frame([], columns[name]) for name in NLP_TABLES}
+            return {name: _empty_table(columns[name]) for name in NLP_TABLES}
         concurrency = self._concurrency()
         blocks = max(concurrency, -(-len(rows) // self.rows_per_task))
         step = -(-len(rows) // blocks)
@@ -193,7 +192,7 @@ class RayNlpEngine:
             frames = [pickle.loads(p) for p in results.loc[results["table"] == name, "payload"]]
             frames = [frame for frame in frames if len(frame)]
             out[name] = (
-                pd.concat(frames, ignore_index=True) if frames else _frame([], columns[name])
+                pd.concat(frames, ignore_index=True) if frames else _empty_table(columns[name])
             )
         infos = results.loc[results["table"] == "info", "payload"]
         if len(infos):
@@ -293,3 +292,12 @@ __all__ = [
     "ray_available",
     "reprocess_on_ray",
 ]
+
+
+def _empty_table(columns: tuple[str, ...]) -> pd.DataFrame:
+    """An NLP table with no rows, typed as process_batch types one (offsets int64)."""
+    from flashpoint.nlp.process import INT_COLUMNS
+
+    return pd.DataFrame(
+        {c: pd.Series(dtype="int64" if c in INT_COLUMNS else "object") for c in columns}
+    )
