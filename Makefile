@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) scripts/check_python.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,scale]'
 	@$(PY) scripts/ensure_model.py
 	@bash scripts/ensure_chromium.sh
 	@rm -f $(VENV)/.installed-*
@@ -65,8 +65,10 @@ screenshots: setup
 eval: setup
 	$(PY) -m flashpoint.eval --baseline tests/data/eval_baseline.json
 
+# The scale benchmark goes last: its final line is the one-line JSON summary.
 bench: setup
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/scale.py --ray
 
 clean:
 	rm -rf $(VENV) $(CORPUS) .pytest_cache .mypy_cache .ruff_cache

@@ -763,8 +763,9 @@ def filter_articles(
     if filters.sources:
         mask = mask & articles["source"].isin(filters.sources).to_numpy(dtype=bool)
     if filters.query:
-        mask = mask & _contains(articles["title"], filters.query) | _contains(
-            articles["text"], filters.query
+        # Title or text, within the date and source filters (``&`` binds tighter than ``|``).
+        mask = mask & (
+            _contains(articles["title"], filters.query) | _contains(articles["text"], filters.query)
         )
     article_ids = articles["article_id"]
     mentions = corpus.mentions

@@ -506,6 +506,19 @@ def test_text_query_matches_evidence_or_headline(corpus: Any, catalog: Any) -> N
     assert article_ids(filter_articles(corpus, Filters(query="sanctions"), catalog)) == ["a2"]
 
 
+def test_a_text_match_in_the_body_still_obeys_the_other_filters(corpus: Any, catalog: Any) -> None:
+    # "sanctions" is only in a2's text (Wire B, 2017-07-05): a source or date filter that
+    # excludes a2 must exclude it however the text matches.
+    def articles(**kwargs: Any) -> list[str]:
+        return article_ids(filter_articles(corpus, Filters(query="sanctions", **kwargs), catalog))
+
+    assert articles(sources=("Wire A",)) == []
+    assert articles(since=date(2017, 8, 1)) == []
+    assert articles(sources=("Wire B",), until=date(2017, 7, 31)) == ["a2"]
+    # A title hit likewise: "launch" is in a2's title and a1's and a5's text.
+    assert articles(sources=("Wire B",)) == ["a2"]
+
+
 def test_articles_by_country_type_source_and_publication_date(corpus: Any, catalog: Any) -> None:
     def articles(**kwargs: Any) -> list[str]:
         return article_ids(filter_articles(corpus, Filters(**kwargs), catalog))

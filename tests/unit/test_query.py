@@ -1,0 +1,111 @@
+"""The DuckDB query layer gives the pages the same data as the pandas analysis path."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from flashpoint import store
+from flashpoint.analysis import cooccurrence as cooc
+from flashpoint.analysis import overview, timeline
+from flashpoint.analysis.filters import EntityCatalog, Filters, apply_filters, filter_options
+from flashpoint.query import CorpusQuery
+
+# Views an analyst would open: none, each kind of filter alone, and combinations.
+FILTERS: list[Filters] = [
+    Filters(),
+    Filters(countries=("North Korea",)),
+    Filters(countries=("Russia", "Japan")),
+    Filters(since=date(2016, 1, 1), until=date(2016, 12, 31)),
+    Filters(since=date(2017, 6, 1)),
+    Filters(until=date(2016, 3, 31)),
+    Filters(types=("missile_launch",)),
+    Filters(types=("meeting", "sanction"), include_unasserted=True),
+    Filters(weapon_classes=("ICBM",)),
+    Filters(weapons=("THAAD",)),
+    Filters(query="missile"),
+    Filters(query="Lavrov"),
+    Filters(countries=("North Korea",), types=("missile_launch",), since=date(2017, 1, 1)),
+    Filters(countries=("China",), include_unasserted=True),
+    Filters(countries=("Atlantis",)),
+]
+
+
+@pytest.fixture(scope="module")
+def paths(sample_corpus: Path) -> tuple[store.Corpus, EntityCatalog, CorpusQuery]:
+    corpus = store.load_corpus(sample_corpus)
+    catalog = EntityCatalog.for_corpus(corpus)
+    query = CorpusQuery(sample_corpus)
+    return corpus, catalog, query
+
+
+def _ids(filters: Filters) -> str:
+    return filters.slug()
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=_ids)
+def test_overview_data_equals_pandas(paths, filters: Filters) -> None:  # type: ignore[no-untyped-def]
+    corpus, catalog, query = paths
+    view = apply_filters(corpus, filters, catalog)
+    assert query.headline(filters) == overview.headline(view)
+    pd.testing.assert_frame_equal(query.events_by_type(filters), overview.events_by_type(view))
+    for freq in overview.FREQUENCIES:
+        pd.testing.assert_frame_equal(
+            query.volume(filters, freq=freq), overview.volume(view, freq=freq), check_dtype=False
+        )
+    for kind in ("country", "person", "weapon"):
+        pd.testing.assert_frame_equal(
+            query.top_entities(filters, kind, 10),
+            overview.top_entities(view, kind, 10),
+            check_dtype=False,
+        )
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=_ids)
+def test_timeline_data_equals_pandas(paths, filters: Filters) -> None:  # type: ignore[no-untyped-def]
+    corpus, catalog, query = paths
+    view = apply_filters(corpus, filters, catalog)
+    expected = timeline.timeline_frame(view, corpus.stories)
+    got = query.timeline_frame(filters)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert query.undated_stories(filters) == timeline.undated_stories(view, expected)
+    stories = tuple(expected["story_id"].head(3))
+    pd.testing.assert_frame_equal(
+        query.story_reports(filters, stories),
+        timeline.story_reports(view, stories),
+        check_dtype=False,  # str (DuckDB) or object (pandas), the same values
+    )
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=_ids)
+@pytest.mark.parametrize(
+    ("scope", "metric"), [("sentence", "npmi"), ("article", "count"), ("sentence", "jaccard")]
+)
+def test_cooccurrence_data_equals_pandas(paths, filters: Filters, scope: str, metric: str) -> None:  # type: ignore[no-untyped-def]
+    corpus, catalog, query = paths
+    view = apply_filters(corpus, filters, catalog)
+    expected = cooc.cooccurrence(
+        view.mentions, scope=scope, metric=metric, top_n=25, catalog=catalog
+    )
+    got = query.cooccurrence(filters, scope=scope, metric=metric, top_n=25)
+    assert got.n_units == expected.n_units
+    pd.testing.assert_frame_equal(got.matrix, expected.matrix)
+    pd.testing.assert_frame_equal(got.counts, expected.counts)
+    pd.testing.assert_frame_equal(got.entities, expected.entities, check_dtype=False)
+    if expected.is_empty:
+        return
+    pair = expected.long_form().iloc[0]
+    ids = expected.label_to_id()
+    a, b = ids[pair["entity_a"]], ids[pair["entity_b"]]
+    pd.testing.assert_frame_equal(
+        query.pair_sentences(filters, a, b, scope=scope),
+        cooc.pair_sentences(view.mentions, corpus.sentences, view.articles, a, b, scope=scope),
+    )
+
+
+def test_sidebar_options_equal_pandas(paths) -> None:  # type: ignore[no-untyped-def]
+    corpus, catalog, query = paths
+    assert query.filter_options() == filter_options(corpus, catalog)
