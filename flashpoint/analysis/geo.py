@@ -15,9 +15,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from flashpoint.analysis.articles import as_written, date_label, safe_url
+from flashpoint.analysis.articles import safe_url
 from flashpoint.analysis.counts import story_keys
 from flashpoint.analysis.filters import FilteredView
+from flashpoint.analysis.timeline import evidence_columns
 from flashpoint.config import GAZETTEER_DIR, REPO_ROOT
 from flashpoint.jsonl import jsonl_objects
 from flashpoint.schema import EVENT_TYPES
@@ -175,17 +176,7 @@ def place_reports(view: FilteredView, place_id: str, event_type: str | None = No
         picked = picked[picked["event_type"] == event_type]
     frame = pd.DataFrame(
         {
-            "event_type": picked["event_type"].str.replace("_", " "),
-            "event_date": [
-                date_label(d, p)
-                for d, p in zip(picked["event_date"], picked["date_precision"], strict=True)
-            ],
-            "date_text": picked["date_text"].map(as_written),
-            "modality": picked["modality"],
-            "published": pd.to_datetime(picked["published"], utc=True, errors="coerce"),
-            "source": picked["source"],
-            "title": picked["title"],
-            "evidence": picked["evidence_text"],
+            **evidence_columns(picked),
             "url": picked["url"].map(safe_url),
             "article_id": picked["article_id"],
         }

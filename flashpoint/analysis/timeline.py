@@ -7,6 +7,8 @@ consensus date and headline that story linking chose.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from flashpoint.analysis.articles import as_written, date_label, safe_url
@@ -185,6 +187,25 @@ def describe_date_basis(basis: object, text: object) -> str:
     return "no date in the text"
 
 
+def evidence_columns(picked: pd.DataFrame) -> dict[str, Any]:
+    """The columns every evidence table shows for its event rows (timeline stories, map
+    places): what, when (as dated and as written), how certain, where it was reported and
+    the sentence."""
+    return {
+        "event_type": picked["event_type"].str.replace("_", " "),
+        "event_date": [
+            date_label(d, p)
+            for d, p in zip(picked["event_date"], picked["date_precision"], strict=True)
+        ],
+        "date_text": picked["date_text"].map(as_written),
+        "modality": picked["modality"],
+        "published": pd.to_datetime(picked["published"], utc=True, errors="coerce"),
+        "source": picked["source"],
+        "title": picked["title"],
+        "evidence": picked["evidence_text"],
+    }
+
+
 def story_reports(view: FilteredView, story_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
     """Every filtered report of the chosen stories: source, article, evidence, link."""
     events = view.events
@@ -195,17 +216,7 @@ def story_reports(view: FilteredView, story_ids: list[str] | tuple[str, ...]) ->
     frame = pd.DataFrame(
         {
             "story_id": picked["story_id"],
-            "event_type": picked["event_type"].str.replace("_", " "),
-            "event_date": [
-                date_label(d, p)
-                for d, p in zip(picked["event_date"], picked["date_precision"], strict=True)
-            ],
-            "date_text": picked["date_text"].map(as_written),
-            "modality": picked["modality"],
-            "published": pd.to_datetime(picked["published"], utc=True, errors="coerce"),
-            "source": picked["source"],
-            "title": picked["title"],
-            "evidence": picked["evidence_text"],
+            **evidence_columns(picked),
             "dated_by": [
                 describe_date_basis(basis, text)
                 for basis, text in zip(picked["date_basis"], picked["date_text"], strict=True)
