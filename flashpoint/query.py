@@ -806,7 +806,7 @@ class CorpusQuery:
                 ).fetchone()[0]  # type: ignore[index]
             )
             if n_units == 0:
-                return cooc._empty(scope, metric)
+                return cooc.empty_cooccurrence(scope, metric)
             entities = self.con.execute(
                 "SELECT entity_id, count(*) AS units, min(first_rid) AS first_rid, "
                 "arg_min(entity_type, first_rid) AS entity_type FROM cooc_pairs "
@@ -835,11 +835,11 @@ class CorpusQuery:
         values = cooc.association(counts, top_freq, n_units, metric)
         off_diagonal = values.copy()
         np.fill_diagonal(off_diagonal, 0.0 if metric != "npmi" else -1.0)
-        order = cooc.cluster_order(cooc._similarity(off_diagonal, metric))
+        order = cooc.cluster_order(cooc.similarity_matrix(off_diagonal, metric))
         ids = [top_ids[i] for i in order]
         kinds_by_id = dict(zip(entities["entity_id"], entities["entity_type"], strict=True))
         kinds = [str(kinds_by_id[eid]) for eid in ids]
-        labels = cooc._labels(ids, [names[i] for i in top[order]], kinds)
+        labels = cooc.axis_labels(ids, [names[i] for i in top[order]], kinds)
         values = values[np.ix_(order, order)].astype(float)
         counts = counts[np.ix_(order, order)]
         np.fill_diagonal(values, np.nan)

@@ -80,7 +80,7 @@ class Cooccurrence:
         )
 
 
-def _empty(scope: str, metric: str) -> Cooccurrence:
+def empty_cooccurrence(scope: str, metric: str) -> Cooccurrence:
     return Cooccurrence(
         matrix=pd.DataFrame(),
         counts=pd.DataFrame(),
@@ -91,7 +91,7 @@ def _empty(scope: str, metric: str) -> Cooccurrence:
     )
 
 
-def _labels(ids: Sequence[str], names: Sequence[str], kinds: Sequence[str]) -> list[str]:
+def axis_labels(ids: Sequence[str], names: Sequence[str], kinds: Sequence[str]) -> list[str]:
     """Display names, made unique ("Georgia (country)", "Georgia (place)") where needed."""
     counts = pd.Series(list(names)).value_counts()
     labels = [
@@ -143,7 +143,7 @@ def cluster_order(similarity: np.ndarray) -> np.ndarray:
     return np.asarray(leaves_list(tree))
 
 
-def _similarity(values: np.ndarray, metric: str) -> np.ndarray:
+def similarity_matrix(values: np.ndarray, metric: str) -> np.ndarray:
     if metric == "npmi":
         return (values + 1.0) / 2.0
     if metric == "count":
@@ -170,10 +170,10 @@ def cooccurrence(
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r} (use one of {', '.join(METRICS)})")
     if mentions.empty:
-        return _empty(scope, metric)
+        return empty_cooccurrence(scope, metric)
     picked = mentions[mentions["entity_id"].notna() & mentions["entity_type"].isin(entity_types)]
     if picked.empty:
-        return _empty(scope, metric)
+        return empty_cooccurrence(scope, metric)
     unit_columns = ["article_id", "sentence_idx"] if scope == "sentence" else ["article_id"]
     pairs = picked[[*unit_columns, "entity_id"]].drop_duplicates()
     unit_codes = pairs.groupby(unit_columns, sort=False).ngroup().to_numpy()
@@ -202,12 +202,12 @@ def cooccurrence(
 
     off_diagonal = values.copy()
     np.fill_diagonal(off_diagonal, 0.0 if metric != "npmi" else -1.0)
-    similarity = _similarity(off_diagonal, metric)
+    similarity = similarity_matrix(off_diagonal, metric)
     order = cluster_order(similarity)
 
     ids = [str(entity_ids[i]) for i in top[order]]
     kinds = [str(first_names.at[eid, "entity_type"]) for eid in ids]
-    labels = _labels(ids, [names[i] for i in top[order]], kinds)
+    labels = axis_labels(ids, [names[i] for i in top[order]], kinds)
     values = values[np.ix_(order, order)].astype(float)
     counts = counts[np.ix_(order, order)]
     np.fill_diagonal(values, np.nan)
