@@ -831,32 +831,16 @@ class CorpusQuery:
         counts[pairs["a"].map(position).to_numpy(), pairs["b"].map(position).to_numpy()] = pairs[
             "n"
         ].to_numpy()
-        top_freq = frequencies[top]
-        values = cooc.association(counts, top_freq, n_units, metric)
-        off_diagonal = values.copy()
-        np.fill_diagonal(off_diagonal, 0.0 if metric != "npmi" else -1.0)
-        order = cooc.cluster_order(cooc.similarity_matrix(off_diagonal, metric))
-        ids = [top_ids[i] for i in order]
         kinds_by_id = dict(zip(entities["entity_id"], entities["entity_type"], strict=True))
-        kinds = [str(kinds_by_id[eid]) for eid in ids]
-        labels = cooc.axis_labels(ids, [names[i] for i in top[order]], kinds)
-        values = values[np.ix_(order, order)].astype(float)
-        counts = counts[np.ix_(order, order)]
-        np.fill_diagonal(values, np.nan)
-        return cooc.Cooccurrence(
-            matrix=pd.DataFrame(values, index=labels, columns=labels),
-            counts=pd.DataFrame(counts.astype(int), index=labels, columns=labels),
-            entities=pd.DataFrame(
-                {
-                    "label": labels,
-                    "entity_id": ids,
-                    "entity_type": kinds,
-                    "units": top_freq[order].astype(int),
-                }
-            ),
-            scope=scope,
-            metric=metric,
-            n_units=n_units,
+        return cooc.assemble_cooccurrence(
+            counts,
+            frequencies[top],
+            top_ids,
+            [names[i] for i in top],
+            [str(kinds_by_id[eid]) for eid in top_ids],
+            n_units,
+            scope,
+            metric,
         )
 
     def pair_sentences(

@@ -197,17 +197,33 @@ def cooccurrence(
     top = np.array(ranking[: max(int(top_n), 1)])
     sub = incidence[:, top]
     counts = np.asarray((sub.T @ sub).toarray())
-    top_freq = frequencies[top]
-    values = association(counts, top_freq, n_units, metric)
+    ids = [str(entity_ids[i]) for i in top]
+    kinds = [str(first_names.at[eid, "entity_type"]) for eid in ids]
+    return assemble_cooccurrence(
+        counts, frequencies[top], ids, [names[i] for i in top], kinds, n_units, scope, metric
+    )
 
+
+def assemble_cooccurrence(
+    counts: np.ndarray,
+    units: np.ndarray,
+    ids: Sequence[str],
+    names: Sequence[str],
+    kinds: Sequence[str],
+    n_units: int,
+    scope: str,
+    metric: str,
+) -> Cooccurrence:
+    """The heatmap of the top entities from their pair counts (``counts[i, j]``: units
+    naming both) and their own unit counts, rows and columns clustered so that entities
+    seen together sit together. Shared by the pandas path and the DuckDB query layer."""
+    values = association(counts, units, n_units, metric)
     off_diagonal = values.copy()
     np.fill_diagonal(off_diagonal, 0.0 if metric != "npmi" else -1.0)
-    similarity = similarity_matrix(off_diagonal, metric)
-    order = cluster_order(similarity)
-
-    ids = [str(entity_ids[i]) for i in top[order]]
-    kinds = [str(first_names.at[eid, "entity_type"]) for eid in ids]
-    labels = axis_labels(ids, [names[i] for i in top[order]], kinds)
+    order = cluster_order(similarity_matrix(off_diagonal, metric))
+    ordered_ids = [ids[i] for i in order]
+    ordered_kinds = [kinds[i] for i in order]
+    labels = axis_labels(ordered_ids, [names[i] for i in order], ordered_kinds)
     values = values[np.ix_(order, order)].astype(float)
     counts = counts[np.ix_(order, order)]
     np.fill_diagonal(values, np.nan)
@@ -217,9 +233,9 @@ def cooccurrence(
         entities=pd.DataFrame(
             {
                 "label": labels,
-                "entity_id": ids,
-                "entity_type": kinds,
-                "units": top_freq[order].astype(int),
+                "entity_id": ordered_ids,
+                "entity_type": ordered_kinds,
+                "units": units[order].astype(int),
             }
         ),
         scope=scope,
