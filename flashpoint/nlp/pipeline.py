@@ -6,7 +6,9 @@ gazetteer overrides what the model got wrong, e.g. "Lavrov" as ORG, "THAAD" miss
 ``flashpoint_normalizer`` (canonical ids on every entity span, see normalize.py) →
 ``flashpoint_events`` (``doc._.events``, see events/component.py), and, where the model
 lemmatises, ``flashpoint_lemma_fixes`` (the few lemmas the small model gets wrong and the
-event rules depend on, from data/lexicons/lemma_fixes.csv).
+event rules depend on, from data/lexicons/lemma_fixes.csv). With ``event_filter=True`` (or
+$FLASHPOINT_EVENT_FILTER=1) ``flashpoint_event_filter`` follows ``flashpoint_events``: a
+learned model re-decides whether each event happened (events/learned.py; off by default).
 
 ``blank_pipeline()`` puts the same entity rules on ``spacy.blank("en")`` with a sentencizer,
 so unit tests of the rules need no trained model; it has no parser, so no event extractor.

@@ -10,7 +10,9 @@ entities, how the rules found the actors and the date) and turns the score into 
   kept, but as ``possible`` (the timeline does not draw it; the event table still lists it);
 - a proposal the rules call planned or possible whose score is at least ``promote_at`` is
   made ``asserted`` (a negated one never is: the text says it did not happen);
-- anything else is left as the rules said.
+- anything else is left as the rules said, and so are events of a type the model is not
+  used for (``event_types``: chosen in training by cross-validation, see
+  :mod:`flashpoint.eval.learning`).
 
 The model is trained on the development gold only (``make train``, via
 :mod:`flashpoint.eval.learning`): a proposal is a positive example when, made asserted, the
@@ -224,6 +226,11 @@ class EventFilterModel:
     demote_below: float = 0.5
     promote_at: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
+    # the event types it decides for (None: all); the others keep the rules' modality
+    event_types: tuple[str, ...] | None = None
+
+    def applies_to(self, event_type: str) -> bool:
+        return self.event_types is None or event_type in self.event_types
 
     def probability(self, features: Iterable[str]) -> float:
         score = self.bias + sum(self.weights.get(name, 0.0) for name in features)
@@ -243,6 +250,7 @@ class EventFilterModel:
             "demote_below": self.demote_below,
             "promote_at": self.promote_at,
             "meta": self.meta,
+            "event_types": None if self.event_types is None else sorted(self.event_types),
             "weights": {k: round(v, 6) for k, v in sorted(self.weights.items()) if round(v, 6)},
         }
 
@@ -254,6 +262,9 @@ class EventFilterModel:
             demote_below=float(raw.get("demote_below", 0.5)),
             promote_at=float(raw.get("promote_at", 0.5)),
             meta=dict(raw.get("meta") or {}),
+            event_types=None
+            if raw.get("event_types") is None
+            else tuple(str(t) for t in raw["event_types"]),
         )
 
     def save(self, path: Path | str) -> None:
@@ -328,9 +339,12 @@ def apply_filter(
     cues: Mapping[str, frozenset[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """``rows`` (event rows of ``doc``) with the model's modality, and its probability as
-    the confidence."""
+    the confidence, for the event types the model decides for."""
     out = []
     for row, features in zip(rows, article_features(doc, rows, cues), strict=True):
+        if not model.applies_to(str(row["event_type"])):
+            out.append(dict(row))
+            continue
         probability = model.probability(features)
         out.append(
             {

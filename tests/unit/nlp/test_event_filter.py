@@ -118,6 +118,14 @@ def test_decisions() -> None:
     assert model.decide("negated", 0.99) == "negated"  # the text says it did not happen
 
 
+def test_a_model_for_some_types_leaves_the_others_as_the_rules_said(
+    shipped: EventFilterModel,
+) -> None:
+    doc, rows = _case("background_sanctions")
+    launches_only = EventFilterModel(shipped.weights, shipped.bias, event_types=("missile_launch",))
+    assert apply_filter(doc, rows, launches_only) == rows
+
+
 # -- the component -------------------------------------------------------------------------
 
 
@@ -139,3 +147,11 @@ def test_the_component_applies_its_model_and_survives_to_disk(
     loaded = EventFilter(spacy.blank("en"), EVENT_FILTER).from_disk(tmp_path)
     doc._.event_rows = rows
     assert _modalities(loaded(doc)._.event_rows, "sanction") == ["possible"]
+
+
+def test_the_pipeline_runs_the_filter_only_when_asked() -> None:
+    from flashpoint.nlp.pipeline import EVENTS, load_pipeline
+
+    assert EVENT_FILTER not in load_pipeline(event_filter=False).pipe_names
+    names = load_pipeline(event_filter=True).pipe_names
+    assert names[names.index(EVENTS) + 1] == EVENT_FILTER
