@@ -117,7 +117,7 @@ def collect_candidates(
     if nlp is None:
         from flashpoint.nlp.pipeline import load_pipeline
 
-        nlp = load_pipeline()
+        nlp = load_pipeline(event_filter=False)  # the rules' own proposals
     gold, articles, notes = load_gold_articles(gold_paths, shared_dir)
     cues = default_cues()
     rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -385,7 +385,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         )
         return 1
     candidates = collect_candidates(
-        load_pipeline(args.model), DEV_GOLD, args.shared, shared_actor=args.actor_labels
+        load_pipeline(args.model, event_filter=False), DEV_GOLD, args.shared, shared_actor=args.actor_labels
     )
     if args.command == "cv":
         print(cv_report(candidates, args.folds, sweep=args.sweep, gate_types=args.gate_types))

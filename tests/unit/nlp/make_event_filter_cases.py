@@ -10,10 +10,11 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from parsed import parse_of
 
 from flashpoint.nlp.pipeline import load_pipeline
-from tests.unit.nlp.parsed import parse_of
 
 OUT = Path(__file__).resolve().parents[2] / "data" / "event_filter_cases.jsonl"
 # Written for these tests; not from any corpus.

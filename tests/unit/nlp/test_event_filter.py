@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import spacy
+from parsed import pinned_doc
 
 from flashpoint.nlp.events import extract_events
 from flashpoint.nlp.events.learned import (
@@ -23,7 +24,6 @@ from flashpoint.nlp.events.learned import (
     train_filter,
 )
 from flashpoint.schema import ArticleContext
-from tests.unit.nlp.parsed import pinned_doc
 
 CASES = Path(__file__).resolve().parents[2] / "data" / "event_filter_cases.jsonl"
 CONTEXT = ArticleContext("a1", datetime(2017, 3, 22, 3, tzinfo=UTC), "datetime", None, None)
