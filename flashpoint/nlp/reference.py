@@ -63,6 +63,7 @@ _OPTIONAL_KEYS = frozenset(
         "is_space_launch",
         "claimed_hydrogen",
         "reached_orbit",
+        "source",
     }
 )
 _SERIES_COLUMNS = (
@@ -101,6 +102,7 @@ class ReferenceEvent:
     is_space_launch: bool = False
     claimed_hydrogen: bool = False  # the actor called it a hydrogen-bomb test
     reached_orbit: bool | None = None  # space launches only
+    source: str | None = None  # what kind of public record gives the date
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +205,7 @@ def event_from_record(record: Mapping[str, Any], where: str) -> ReferenceEvent:
             _flag(record.get("claimed_hydrogen"), where, "claimed_hydrogen", False)
         ),
         reached_orbit=_flag(record.get("reached_orbit"), where, "reached_orbit", None),
+        source=None if record.get("source") is None else _text(record["source"], where, "source"),
     )
 
 
@@ -319,6 +322,20 @@ def _overlaps(wanted: frozenset[str], have: Iterable[str]) -> bool:
     return not wanted or not wanted.isdisjoint(have)
 
 
+def _spans(narrow: ReferenceSeries, whole: ReferenceSeries) -> bool:
+    """Whether a narrower series is complete over all of a whole-type series' coverage, so
+    that its events may stand in the whole series' list."""
+    if not narrow.complete:
+        return False
+    starts_in_time = narrow.covers_from is None or (
+        whole.covers_from is not None and narrow.covers_from <= whole.covers_from
+    )
+    ends_in_time = narrow.covers_to is None or (
+        whole.covers_to is not None and narrow.covers_to >= whole.covers_to
+    )
+    return starts_in_time and ends_in_time
+
+
 class ReferenceIndex:
     """The catalogue, checked against its series table, with the date queries the event
     extractor needs. Build it with :meth:`load` or :func:`default_reference_index`."""
@@ -402,6 +419,29 @@ class ReferenceIndex:
             and (not e.participants or _overlaps(wanted_parties, e.participants))
         ]
 
+    def _vouched_events(
+        self,
+        chosen: Iterable[ReferenceSeries],
+        actors: Iterable[str],
+        participants: Iterable[str],
+    ) -> list[ReferenceEvent]:
+        """The events complete series answer for. A series with no qualifier holds every
+        event of its type by its actors, so the events catalogued in a narrower series of
+        the same type (ICBM or satellite launches, not repeated in the whole-type list)
+        count in it too: "the only launch in July 2017" must see both ICBM flights."""
+        chosen = list(chosen)
+        ids = {s.series_id for s in chosen}
+        for whole in (s for s in chosen if not s.qualifier):
+            ids |= {
+                s.series_id
+                for s in self.series.values()
+                if s.event_type == whole.event_type
+                and s.qualifier
+                and not set(s.actors).isdisjoint(whole.actors)
+                and _spans(s, whole)
+            }
+        return self._candidates([self.series[i] for i in ids], actors, participants)
+
     def _vouching(
         self,
         event_type: str,
@@ -460,16 +500,23 @@ class ReferenceIndex:
         *,
         series: str | None = None,
         participants: Iterable[str] = (),
+        weekday: int | None = None,
     ) -> ReferenceEvent | None:
         """The single catalogued event of this type, with an actor in common, dated within
         [lo, hi] (both included): "the nuclear test in January 2016" -> 2016-01-06. None
         when there are none or several, or when no complete series covers the range (then
-        one catalogued event does not prove it was the only one)."""
+        one catalogued event does not prove it was the only one). ``weekday`` (Monday 0)
+        keeps only events on that day of the week: "Sunday's launch" in an article dated
+        to its month is the one launch on a Sunday in the weeks the article can mean."""
         if lo > hi:
             raise ValueError(f"only_in: empty range {lo} > {hi}")
         actors, participants = tuple(actors), tuple(participants)
         chosen = self._vouching(event_type, series, actors, participants, lo, hi)
-        found = [e for e in self._candidates(chosen, actors, participants) if lo <= e.date <= hi]
+        found = [
+            e
+            for e in self._vouched_events(chosen, actors, participants)
+            if lo <= e.date <= hi and (weekday is None or e.date.weekday() == weekday)
+        ]
         return found[0] if len(found) == 1 else None
 
     def latest_on_or_before(
@@ -490,7 +537,9 @@ class ReferenceIndex:
         lo = day - timedelta(days=within_days - 1)
         actors, participants = tuple(actors), tuple(participants)
         chosen = self._vouching(event_type, series, actors, participants, lo, day)
-        found = [e for e in self._candidates(chosen, actors, participants) if lo <= e.date <= day]
+        found = [
+            e for e in self._vouched_events(chosen, actors, participants) if lo <= e.date <= day
+        ]
         if not found:
             return None
         latest = max(e.date for e in found)

@@ -47,10 +47,12 @@ from flashpoint.nlp.dates import (
     as_tzinfo,
     find_date_spans,
     interval_to_date,
+    named_weekday,
     resolve_event_date,
     sequence_shift,
     shift_event_date,
 )
+from flashpoint.nlp.events.entities import span_extension
 from flashpoint.nlp.events.modality import (
     ASSERTED,
     CLAIMED,
@@ -186,7 +188,7 @@ def resolve_date(
         return past
     mentioned = _previous_mention(trigger, state, context)
     if mentioned is not None:
-        return mentioned
+        return _taken_over(mentioned)
     if _names_earlier(trigger):
         return UNKNOWN_DATE
     earlier = state.dated_by_type.get(trigger.event_type)
@@ -200,7 +202,7 @@ def resolve_date(
             # "the presence of the carriers" after a mention dated only by publication:
             # that was the news day, not the day the state began
             return ongoing_month(earlier)
-        return earlier
+        return _taken_over(earlier)
     just_happened = (
         modality == ASSERTED
         and time_verb.pos_ in ("VERB", "AUX")
@@ -217,6 +219,15 @@ def resolve_date(
         fallback_to_publication=True,
     )
     return ongoing_month(published) if ongoing or is_progressive(trigger) else published
+
+
+def _taken_over(found: EventDate) -> EventDate:
+    """A catalogue day taken over from an earlier mention, without the catalogue's label:
+    the label marks a mention the catalogue dated from its own words (merging.own_date),
+    and this one was dated by the other mention."""
+    if found.basis != "reference" or found.text is None:
+        return found
+    return EventDate(found.value, found.precision, found.basis, None)
 
 
 # Event types that last (talks, a visit, drills): only these can be going on at a time.
@@ -1369,7 +1380,12 @@ def reference_date(
         return current  # the catalogue holds the UN's sanctions, not a party's of its own
     if current.value is not None and current.precision in ("month", "year"):
         lo, hi = _interval_of(current.value)
-        found = index.only_in(event_type, wanted, lo, hi, series=_series_of(trigger))
+        weekday = _weekday_in_month_article(current, context)
+        if weekday is not None:
+            lo -= timedelta(days=6)  # "on Sunday" early in the month may be last month's
+        found = index.only_in(
+            event_type, wanted, lo, hi, series=_series_of(trigger), weekday=weekday
+        )
     elif (
         (current.value is None or current.basis == "publication")
         and modality in (ASSERTED, CLAIMED)
@@ -1390,6 +1406,26 @@ def reference_date(
     elif current.value is None and modality in (ASSERTED, CLAIMED) and _latest_in_month(trigger):
         found = _latest_before_month(trigger, wanted, context)
     return current if found is None else _from_reference(found)
+
+
+def _weekday_in_month_article(current: EventDate, context: ArticleContext) -> int | None:
+    """The weekday of "Sunday's launch" in an article dated only to its month: the date
+    reads as the publication month, but the weekday still narrows it, to the one catalogued
+    event on that weekday in the month or the six days before it (a Sunday named early in
+    the month may be the last Sunday of the month before).
+
+    Class: the Korea Herald corpus (96% of the real articles) carries month-only
+    publication dates, and its news names the day by weekday ("fired ... on Sunday");
+    seen on dev in Korea Herald articles of February 2017 (a Sunday launch) and June 2017
+    (a Thursday cruise-missile launch) among others. Plain grounds too: a weekday names
+    one day of the week the article was written in or just before."""
+    if (
+        current.precision != "month"
+        or current.basis != "relative"
+        or context.published_precision != "month"
+    ):
+        return None
+    return named_weekday(current.text)
 
 
 def _latest_in_month(trigger: Trigger) -> bool:
@@ -1463,12 +1499,39 @@ def _days_apart(value: str | None, day: date) -> int:
 
 
 def _series_of(trigger: Trigger) -> str | None:
-    """The catalogue series a launch mention belongs to, if it says: satellite, ICBM."""
+    """The catalogue series a launch mention belongs to, if it says: satellite, ICBM; for
+    a deployment, the series of the system it names (THAAD)."""
+    if trigger.event_type == "deployment":
+        return _named_system_series(trigger)
     if trigger.event_type != "missile_launch":
         return None
     if trigger.is_space:
         return "satellite"
     return "icbm" if _says_icbm(trigger.token) else None
+
+
+def _named_system_series(trigger: Trigger) -> str | None:
+    """The qualifier of the catalogued deployment series whose events carry a weapon the
+    mention names in its own phrase ("the THAAD deployment", "deployed the THAAD battery",
+    "the THAAD battery was deployed"): deployments in general are not catalogued, the
+    milestones of one system are (data/reference/series.csv)."""
+    index = default_reference_index()
+    own = list(trigger.token.subtree)
+    if trigger.support is not None:
+        own += list(trigger.support.subtree)
+    positions = {t.i for t in own}
+    named = {
+        span_extension(ent, "entity_id")
+        for ent in trigger.token.doc.ents
+        if ent.start in positions or ent.end - 1 in positions
+    }
+    for series in index.series.values():
+        if series.event_type != trigger.event_type or not series.qualifier:
+            continue
+        weapons = {w for e in index.events if e.series == series.series_id for w in e.weapons}
+        if named & weapons:
+            return series.qualifier
+    return None
 
 
 def _latest_window(trigger: Trigger, actors: list[str]) -> int:
