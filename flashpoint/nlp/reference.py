@@ -49,6 +49,7 @@ REFERENCE_DIR = resource_path("reference")
 EVENTS_FILE = REFERENCE_DIR / "events.jsonl"
 SERIES_FILE = REFERENCE_DIR / "series.csv"
 ORDINALS_FILE = REFERENCE_DIR / "ordinals.csv"
+NAMES_FILE = REFERENCE_DIR / "names.csv"
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMERIC_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)")
@@ -288,6 +289,30 @@ def load_ordinals(path: Path | str = ORDINALS_FILE) -> Mapping[str, int]:
     return MappingProxyType(out)
 
 
+@lru_cache(maxsize=4)
+def load_names(path: Path | str = NAMES_FILE) -> Mapping[str, str]:
+    """Names news gives a whole series by ("Ulchi Freedom Guardian", "UFG" -> the series
+    of that annual exercise), from names.csv (columns name,series), casefolded."""
+    path = Path(path)
+    out: dict[str, str] = {}
+    if not path.exists():
+        return MappingProxyType(out)
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != ("name", "series"):
+            raise ReferenceDataError(f"{path.name}:1: expected columns name,series")
+        for row in reader:
+            where = f"{path.name}:{reader.line_num}"
+            name = (row.get("name") or "").strip().casefold()
+            series = (row.get("series") or "").strip()
+            if not name or not series:
+                raise ReferenceDataError(f"{where}: expected a name and a series id")
+            if name in out:
+                raise ReferenceDataError(f"{where}: name {name!r} listed twice")
+            out[name] = series
+    return MappingProxyType(out)
+
+
 def _numeric_suffix(number: int) -> str:
     """The English suffix of a numeric ordinal: 1st, 2nd, 3rd, 4th, 11th-13th, 21st."""
     if number % 100 in (11, 12, 13):
@@ -341,22 +366,58 @@ class ReferenceIndex:
     extractor needs. Build it with :meth:`load` or :func:`default_reference_index`."""
 
     def __init__(
-        self, events: Iterable[ReferenceEvent], series: Mapping[str, ReferenceSeries]
+        self,
+        events: Iterable[ReferenceEvent],
+        series: Mapping[str, ReferenceSeries],
+        names: Mapping[str, str] | None = None,
     ) -> None:
         self.events: tuple[ReferenceEvent, ...] = tuple(sorted(events, key=lambda e: e.date))
         self.series: dict[str, ReferenceSeries] = dict(series)
+        self.names: dict[str, str] = dict(names or {})
         self._by_resolution: dict[int, ReferenceEvent] = {}
         self._check()
+        self._name_pattern = (
+            re.compile(
+                r"(?<![\w-])("
+                + "|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
+                + r")(?![\w-])"
+            )
+            if self.names
+            else None
+        )
 
     @classmethod
     def load(
-        cls, events_path: Path | str = EVENTS_FILE, series_path: Path | str = SERIES_FILE
+        cls,
+        events_path: Path | str = EVENTS_FILE,
+        series_path: Path | str = SERIES_FILE,
+        names_path: Path | str = NAMES_FILE,
     ) -> ReferenceIndex:
-        return cls(load_reference_events(events_path), load_series(series_path))
+        return cls(
+            load_reference_events(events_path), load_series(series_path), load_names(names_path)
+        )
+
+    def series_named_in(self, text: str) -> list[str]:
+        """The qualifiers of the series whose names the text uses, in order of first use
+        ("the Key Resolve and Foal Eagle exercises" -> ["key resolve", "foal eagle"])."""
+        if self._name_pattern is None:
+            return []
+        found: list[str] = []
+        for match in self._name_pattern.finditer(text.casefold()):
+            qualifier = self.series[self.names[match[1]]].qualifier or ""
+            if qualifier and qualifier not in found:
+                found.append(qualifier)
+        return found
 
     def _check(self) -> None:
         """Cross-file consistency: the queries trust series membership, ordinals and
         resolution numbers to be unambiguous, so a slip in the data fails loudly here."""
+        for name, series_id in self.names.items():
+            named = self.series.get(series_id)
+            if named is None or not named.qualifier:
+                raise ReferenceDataError(
+                    f"name {name!r}: {series_id!r} is not a series with a qualifier"
+                )
         ordinals: set[tuple[str, int]] = set()
         for event in self.events:
             series = self.series.get(event.series)

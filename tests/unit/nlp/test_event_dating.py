@@ -243,6 +243,31 @@ def test_a_catalogue_day_of_the_mention_wins_over_a_day_taken_from_before(
     assert found == ["2016-09-05", "2016-06-22"]
 
 
+@pytest.mark.parametrize(
+    ("text", "year", "month", "expected"),
+    [
+        # a named annual exercise: the edition of the article's year, by its first day
+        (
+            "North Korea has criticized the ongoing Ulchi Freedom Guardian exercise.",
+            2017,
+            8,
+            "2017-08-21",
+        ),
+        ("North Korea condemned the Key Resolve drill.", 2016, 3, "2016-03-07"),
+        # two names, one combined event: the earlier first day (Foal Eagle, 1 March 2017)
+        ("North Korea condemned the Key Resolve and Foal Eagle exercises.", 2017, 3, "2017-03-01"),
+        # no edition of that exercise yet in the article's year: no day
+        ("North Korea condemned the Ulchi Freedom Guardian exercise.", 2017, 3, "-"),
+        # an unnamed drill keeps what the article gives
+        ("North Korea condemned the joint naval drill.", 2017, 8, "-"),
+    ],
+)
+def test_a_named_annual_exercise_takes_the_first_day_of_that_years_edition(
+    nlp: Language, text: str, year: int, month: int, expected: str
+) -> None:
+    assert dated_in_month(nlp, text, year, month, "exercise") == [expected]
+
+
 def test_a_day_the_article_states_wins_over_the_catalogue(nlp: Language) -> None:
     # A made-up day: the article's own statement is what the timeline shows.
     text = "On Sept. 10 the North conducted its fifth nuclear test."

@@ -267,12 +267,19 @@ def test_ordinals_follow_the_dates_in_every_series(index: ReferenceIndex) -> Non
 
 
 def test_every_series_has_events_and_a_known_event_type(index: ReferenceIndex) -> None:
-    types = {"nuclear_test", "sanction", "missile_launch", "deployment"}
+    types = {"nuclear_test", "sanction", "missile_launch", "deployment", "exercise"}
     for series in index.series.values():
         assert series.event_type in types
         assert any(e.series == series.series_id for e in index.events), series.series_id
     assert {s.series_id for s in index.series.values() if s.complete} == set(index.series)
-    assert index.qualifiers == {"icbm", "satellite", "thaad"}
+    assert index.qualifiers == {
+        "icbm",
+        "satellite",
+        "thaad",
+        "key resolve",
+        "foal eagle",
+        "ulchi freedom guardian",
+    }
 
 
 def test_every_id_exists_in_the_gazetteer(index: ReferenceIndex) -> None:
@@ -400,3 +407,27 @@ def test_the_first_successful_satellite_launch_counts_only_launches_that_reached
     assert first_successful is not None and first_successful.date.isoformat() == "2012-12-12"
     # Nuclear tests record no success flag: "successful" cannot be counted there.
     assert index.by_ordinal("nuclear_test", ["country:PRK"], 1, successful=True) is None
+
+
+def test_exercise_names_find_their_series(index: ReferenceIndex) -> None:
+    found = index.series_named_in("the annual Key Resolve and Foal Eagle exercises")
+    assert found == ["key resolve", "foal eagle"]
+    assert index.series_named_in("the UFG drill") == ["ulchi freedom guardian"]
+    assert index.series_named_in("UFGs and the key resolved") == []  # whole words only
+    ufg = index.only_in(
+        "exercise", [], date(2016, 8, 1), date(2016, 8, 31), series="ulchi freedom guardian"
+    )
+    assert _day(ufg) == date(2016, 8, 22)
+
+
+def test_a_name_of_an_unknown_series_is_an_error(tmp_path: Path) -> None:
+    from flashpoint.nlp.reference import load_names
+
+    names = tmp_path / "names.csv"
+    names.write_text("name,series\nufg,no-such-series\n", encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match="no-such-series"):
+        ReferenceIndex(load_reference_events(), load_series(), load_names(names))
+    twice = tmp_path / "twice.csv"  # (a new path: the loader caches by path)
+    twice.write_text("name,series\nufg,ex-key-resolve\nUFG,ex-foal-eagle\n", encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match="twice"):
+        load_names(twice)
