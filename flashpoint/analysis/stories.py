@@ -29,7 +29,7 @@ link in seconds. Articles marked ``duplicate_of`` another count once.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -444,14 +444,18 @@ def _unions(joined: pd.DataFrame, column: str, labels: pd.Index) -> pd.Series:
 
 
 def build_stories(
-    events: pd.DataFrame, articles: pd.DataFrame
+    events: pd.DataFrame,
+    articles: pd.DataFrame,
+    *,
+    text_of: Callable[[list[str]], Mapping[str, str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Link the events of a corpus into stories.
 
     Returns ``(stories, events)``: the stories table (STORY_COLUMNS) and the events with
     ``story_id`` set. ``articles`` needs ``article_id``, and uses ``source``, ``title``,
-    ``published`` and ``duplicate_of`` where present; with ``text`` it fills each story's
-    evidence sentence.
+    ``published`` and ``duplicate_of`` where present; with ``text`` (or, without it,
+    ``text_of(article_ids)`` giving the texts of the articles asked for) it fills each
+    story's evidence sentence.
     """
     events = events.copy()
     for column in EVENT_COLUMNS:
@@ -527,6 +531,10 @@ def build_stories(
     if "text" in articles.columns:
         texts = articles.drop_duplicates("article_id").set_index("article_id")["text"]
         best_text = best_event["article_id"].map(texts)
+    elif text_of is not None:
+        wanted = sorted({str(a) for a in best_event["article_id"].dropna()})
+        found = text_of(wanted)
+        best_text = best_event["article_id"].map(lambda a: found.get(str(a)))
     else:
         best_text = pd.Series(None, index=best_event.index, dtype="object")
     evidence = [
@@ -557,3 +565,130 @@ def build_stories(
     )
     stories = stories.sort_values(["first_reported", "story_id"], na_position="last", kind="stable")
     return stories.reset_index(drop=True)[list(STORY_COLUMNS)], events[list(EVENT_COLUMNS)]
+
+
+# --- incremental linking ----------------------------------------------------------------
+
+# How far (in days) around a new day-precise event existing events are relinked with it.
+# A report links to stories within a day of it, so events up to two days away can have
+# their choice changed by the new one; one more day gives those the candidates they
+# chose among.
+REACH_DAYS = 3
+
+
+def _link_keys(events: pd.DataFrame) -> pd.DataFrame:
+    """Per event row (``row``): type, certainty, day/month/year numbers, precision."""
+    n = len(events)
+    precision = events["date_precision"].astype("object").fillna("unknown").astype(str)
+    day, month, year = _date_numbers(events["event_date"], precision)
+    return pd.DataFrame(
+        {
+            "row": np.arange(n),
+            "type": events["event_type"].astype(str).to_numpy(),
+            "certainty": events["modality"].map(CERTAINTY).fillna("other").astype(str).to_numpy(),
+            "day": day,
+            "month": month,
+            "year": year,
+            "is_month": (precision.eq("month").to_numpy() & ~np.isnan(month)),
+            "is_year": (precision.eq("year").to_numpy() & ~np.isnan(year)),
+        }
+    )
+
+
+def events_in_reach(
+    existing: pd.DataFrame, new: pd.DataFrame, *, days: int | None = REACH_DAYS
+) -> np.ndarray:
+    """Which rows of ``existing`` the linking of ``new`` can involve: same type and
+    certainty within ``days`` days of a new day-precise event, and same type, certainty
+    and actor in the month or year of a new event where one of the two is dated only to
+    that month or year (a coarse report joins the one day-precise story it fits).
+    ``days=None`` leaves out the day rule."""
+    mask = np.zeros(len(existing), dtype=bool)
+    if existing.empty or new.empty:
+        return mask
+    old, fresh = _link_keys(existing), _link_keys(new)
+    tc = ["type", "certainty"]
+    hits: list[np.ndarray] = []
+    if days is not None:
+        fresh_days = fresh.dropna(subset=["day"])[[*tc, "day"]].drop_duplicates()
+        if len(fresh_days):
+            window = pd.concat(
+                [
+                    fresh_days.assign(day=fresh_days["day"] + shift)
+                    for shift in range(-days, days + 1)
+                ],
+                ignore_index=True,
+            ).drop_duplicates()
+            hits.append(old.dropna(subset=["day"]).merge(window, on=[*tc, "day"])["row"].to_numpy())
+    old_actors = old.merge(
+        _items([_as_list(v) for v in existing["actors"]]).rename(
+            columns={"key": "row", "item": "actor"}
+        ),
+        on="row",
+    )
+    new_actors = fresh.merge(
+        _items([_as_list(v) for v in new["actors"]]).rename(
+            columns={"key": "row", "item": "actor"}
+        ),
+        on="row",
+    )
+    keys = [*tc, "actor"]
+    for unit, coarse in (("month", "is_month"), ("year", "is_year")):
+        # An existing coarse event and any new event of its month/year, or an existing
+        # event of the month/year of a new coarse one.
+        left = old_actors[old_actors[coarse]].dropna(subset=[unit])
+        right = new_actors.dropna(subset=[unit])[[*keys, unit]].drop_duplicates()
+        hits.append(left.merge(right, on=[*keys, unit])["row"].to_numpy())
+        left = old_actors.dropna(subset=[unit])
+        right = new_actors[new_actors[coarse]].dropna(subset=[unit])[[*keys, unit]]
+        hits.append(left.merge(right.drop_duplicates(), on=[*keys, unit])["row"].to_numpy())
+    for rows in hits:
+        mask[rows.astype(np.int64)] = True
+    return mask
+
+
+def _whole_stories(existing: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
+    stories = existing["story_id"].to_numpy()[mask]
+    stories = stories[pd.notna(stories)]
+    return mask | existing["story_id"].isin(set(stories)).to_numpy()
+
+
+def stories_in_reach(existing: pd.DataFrame, new: pd.DataFrame) -> np.ndarray:
+    """The rows of ``existing`` (events with ``story_id``) to relink together with
+    ``new``: the events in reach of the new ones (:func:`events_in_reach`), then the
+    coarse (month- or year-dated) candidates of those, each time with every event of
+    their stories."""
+    mask = _whole_stories(existing, events_in_reach(existing, new))
+    if mask.any():
+        reached = existing[mask]
+        mask = _whole_stories(existing, mask | events_in_reach(existing, reached, days=None))
+    return mask
+
+
+def link_new_events(
+    existing: pd.DataFrame,
+    new: pd.DataFrame,
+    articles: pd.DataFrame,
+    *,
+    text_of: Callable[[list[str]], Mapping[str, str]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Link new events against the stories of a corpus without relinking all of it.
+
+    ``existing`` are the corpus's events (with ``story_id``, in table order), ``new`` the
+    events to add. Only the existing events in reach (:func:`stories_in_reach`) are
+    relinked with the new ones. Returns ``(stories, events, reached)``: the stories of
+    the relinked events, those events (the reached existing ones in table order, then the
+    new ones) with ``story_id`` set, and the mask of reached rows of ``existing``.
+
+    The stories are those a full :func:`build_stories` gives whenever no decision in
+    reach depends on an event further away; docs/scaling.md says when that can fail,
+    and ``flashpoint relink`` relinks everything.
+    """
+    reached = stories_in_reach(existing, new) if len(new) else np.zeros(len(existing), bool)
+    columns = [c for c in EVENT_COLUMNS if c in new.columns or c in existing.columns]
+    subset = pd.concat(
+        [existing.loc[reached].reindex(columns=columns), new.reindex(columns=columns)],
+        ignore_index=True,
+    )
+    stories, events = build_stories(subset, articles, text_of=text_of)
+    return stories, events, reached
