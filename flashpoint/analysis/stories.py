@@ -653,15 +653,23 @@ def _whole_stories(existing: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
     return mask | existing["story_id"].isin(set(stories)).to_numpy()
 
 
-def stories_in_reach(existing: pd.DataFrame, new: pd.DataFrame) -> np.ndarray:
+def stories_in_reach(
+    existing: pd.DataFrame, new: pd.DataFrame, *, days: int = REACH_DAYS
+) -> np.ndarray:
     """The rows of ``existing`` (events with ``story_id``) to relink together with
     ``new``: the events in reach of the new ones (:func:`events_in_reach`), then the
-    coarse (month- or year-dated) candidates of those, each time with every event of
-    their stories."""
-    mask = _whole_stories(existing, events_in_reach(existing, new))
-    if mask.any():
-        reached = existing[mask]
-        mask = _whole_stories(existing, mask | events_in_reach(existing, reached, days=None))
+    coarse (month- or year-dated) events and candidates of those, again and again until
+    no more come in, each time with every event of their stories."""
+    mask = _whole_stories(existing, events_in_reach(existing, new, days=days))
+    frontier = mask
+    # A coarse event reached brings its other day-precise candidates, whose stories may
+    # hold coarse events with candidates of their own: until nothing new comes in.
+    while frontier.any():
+        grown = _whole_stories(
+            existing, mask | events_in_reach(existing, existing[frontier], days=None)
+        )
+        frontier = grown & ~mask
+        mask = grown
     return mask
 
 
@@ -684,11 +692,37 @@ def link_new_events(
     reach depends on an event further away; docs/scaling.md says when that can fail,
     and ``flashpoint relink`` relinks everything.
     """
-    reached = stories_in_reach(existing, new) if len(new) else np.zeros(len(existing), bool)
     columns = [c for c in EVENT_COLUMNS if c in new.columns or c in existing.columns]
-    subset = pd.concat(
-        [existing.loc[reached].reindex(columns=columns), new.reindex(columns=columns)],
-        ignore_index=True,
+    fresh = new.reindex(columns=columns)
+    for days in (REACH_DAYS, 2 * REACH_DAYS, 4 * REACH_DAYS, None):
+        if days is None:  # relink everything
+            reached = np.ones(len(existing), dtype=bool)
+        elif len(new):
+            reached = stories_in_reach(existing, new, days=days)
+        else:
+            reached = np.zeros(len(existing), dtype=bool)
+        subset = pd.concat(
+            [existing.loc[reached].reindex(columns=columns), fresh], ignore_index=True
+        )
+        stories, events = build_stories(subset, articles, text_of=text_of)
+        if days is None or not _merged_at_the_edge(existing.loc[reached], events):
+            return stories, events, reached
+    raise AssertionError("unreachable")
+
+
+def _merged_at_the_edge(old: pd.DataFrame, linked: pd.DataFrame) -> bool:
+    """Whether the relink joined stored stories into one with no new event in it: a sign
+    that an event at the edge of the reach lost a candidate lying outside it (a report
+    between two stories, one of them just out of reach). The caller widens the reach."""
+    n_old = len(old)
+    if n_old == 0:
+        return False
+    frame = pd.DataFrame(
+        {
+            "new": linked["story_id"].to_numpy()[:n_old],
+            "old": old["story_id"].astype("object").fillna("").to_numpy(),
+        }
     )
-    stories, events = build_stories(subset, articles, text_of=text_of)
-    return stories, events, reached
+    with_new_events = set(linked["story_id"].to_numpy()[n_old:])
+    frame = frame[~frame["new"].isin(with_new_events)]
+    return bool((frame.groupby("new")["old"].nunique() > 1).any())

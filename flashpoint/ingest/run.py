@@ -818,8 +818,7 @@ def _ensure_signatures(
 ) -> dict[str, Any]:
     """A corpus stored before the signatures table existed (or with signatures made with
     other index settings) gets it once, from its stored texts; later runs read it."""
-    has_table = "signatures" in manifest.get("tables", {})
-    if has_table and manifest.get("signature_params") == near.params():
+    if _has_signatures(manifest, near):
         return manifest
     started = time.monotonic()
     rows: list[tuple[str, Any]] = []
@@ -849,6 +848,28 @@ def _ensure_signatures(
             flush=True,
         )
     return store.read_manifest(root)
+
+
+def ensure_signatures(
+    corpus_path: str | os.PathLike[str],
+    near: NearDuplicateIndex | None = None,
+    *,
+    progress: bool = True,
+) -> bool:
+    """Give the corpus its near-duplicate signatures table now, if it has none (an ingest
+    would do it first thing). Returns whether it already had one."""
+    near = near or NearDuplicateIndex()
+    root = Path(corpus_path)
+    with store.writer_lock(root):
+        manifest = store.read_manifest(root)
+        had = _has_signatures(manifest, near)
+        _ensure_signatures(root, manifest, near, progress=progress)
+    return had
+
+
+def _has_signatures(manifest: dict[str, Any], near: NearDuplicateIndex) -> bool:
+    has_table = "signatures" in manifest.get("tables", {})
+    return has_table and manifest.get("signature_params") == near.params()
 
 
 def _load_signatures(
