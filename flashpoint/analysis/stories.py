@@ -448,6 +448,7 @@ def build_stories(
     articles: pd.DataFrame,
     *,
     text_of: Callable[[list[str]], Mapping[str, str]] | None = None,
+    labels: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Link the events of a corpus into stories.
 
@@ -455,7 +456,8 @@ def build_stories(
     ``story_id`` set. ``articles`` needs ``article_id``, and uses ``source``, ``title``,
     ``published`` and ``duplicate_of`` where present; with ``text`` (or, without it,
     ``text_of(article_ids)`` giving the texts of the articles asked for) it fills each
-    story's evidence sentence.
+    story's evidence sentence. ``labels`` (one per event row: equal labels, one story)
+    skips the linking, for a caller that linked already.
     """
     events = events.copy()
     for column in EVENT_COLUMNS:
@@ -497,7 +499,8 @@ def build_stories(
         duplicate.notna() & (duplicate.astype(str) != ""), joined["article_id"]
     ).astype(str)
 
-    labels = link_events(events)
+    if labels is None:
+        labels = link_events(events)
     joined["label"] = labels
     # Stable story ids: from the earliest report's event id.
     order = joined.sort_values(
@@ -693,36 +696,73 @@ def link_new_events(
     and ``flashpoint relink`` relinks everything.
     """
     columns = [c for c in EVENT_COLUMNS if c in new.columns or c in existing.columns]
-    fresh = new.reindex(columns=columns)
-    for days in (REACH_DAYS, 2 * REACH_DAYS, 4 * REACH_DAYS, None):
-        if days is None:  # relink everything
-            reached = np.ones(len(existing), dtype=bool)
-        elif len(new):
-            reached = stories_in_reach(existing, new, days=days)
-        else:
-            reached = np.zeros(len(existing), dtype=bool)
+    interior: np.ndarray | None = None
+    for days in (REACH_DAYS, 2 * REACH_DAYS):
+        reached = stories_in_reach(existing, new, days=days)
+        old = existing.loc[reached]
         subset = pd.concat(
-            [existing.loc[reached].reindex(columns=columns), fresh], ignore_index=True
+            [old.reindex(columns=columns), new.reindex(columns=columns)], ignore_index=True
         )
-        stories, events = build_stories(subset, articles, text_of=text_of)
-        if days is None or not _merged_at_the_edge(existing.loc[reached], events):
-            return stories, events, reached
-    raise AssertionError("unreachable")
+        for column in EVENT_COLUMNS:
+            if column not in subset.columns:
+                subset[column] = None
+        labels = link_events(subset)
+        merged = _merged_without_new(labels, old["story_id"], len(new))
+        if interior is None and merged.any():
+            # Look again with a wider reach: a merge an edge event made for want of a
+            # candidate outside goes away; one the new events caused stays.
+            interior = reached
+            continue
+        if merged.any() and interior is not None:
+            inside = np.r_[interior[reached], np.ones(len(new), dtype=bool)]
+            labels = _kept_apart(labels, old["story_id"], merged, inside)
+        break
+    stories, events = build_stories(subset, articles, text_of=text_of, labels=labels)
+    return stories, events, reached
 
 
-def _merged_at_the_edge(old: pd.DataFrame, linked: pd.DataFrame) -> bool:
-    """Whether the relink joined stored stories into one with no new event in it: a sign
-    that an event at the edge of the reach lost a candidate lying outside it (a report
-    between two stories, one of them just out of reach). The caller widens the reach."""
-    n_old = len(old)
+def _merged_without_new(labels: np.ndarray, old_stories: pd.Series, n_new: int) -> np.ndarray:
+    """Per row: whether its story holds no new event (the last ``n_new`` rows) and
+    events of more than one stored story."""
+    n_old = len(old_stories)
     if n_old == 0:
-        return False
+        return np.zeros(len(labels), dtype=bool)
     frame = pd.DataFrame(
         {
-            "new": linked["story_id"].to_numpy()[:n_old],
-            "old": old["story_id"].astype("object").fillna("").to_numpy(),
+            "label": labels,
+            "old": np.concatenate(
+                [old_stories.astype("object").fillna("").astype(str).to_numpy(), [""] * n_new]
+            ),
+            "is_new": np.r_[np.zeros(n_old, dtype=bool), np.ones(n_new, dtype=bool)],
         }
     )
-    with_new_events = set(linked["story_id"].to_numpy()[n_old:])
-    frame = frame[~frame["new"].isin(with_new_events)]
-    return bool((frame.groupby("new")["old"].nunique() > 1).any())
+    grouped = frame.groupby("label")
+    merged = (grouped["is_new"].transform("sum") == 0) & (grouped["old"].transform("nunique") > 1)
+    return merged.to_numpy()
+
+
+def _kept_apart(
+    labels: np.ndarray, old_stories: pd.Series, merged: np.ndarray, inside: np.ndarray
+) -> np.ndarray:
+    """``labels`` with each merge of stored stories (``merged`` rows) that reaches past
+    ``inside`` (the first, narrower reach) undone: those stories stay as stored.
+
+    Such a merge is what an event at the edge of the reach does when a candidate story
+    that kept it apart lies just outside (a report between two launches, one of them out
+    of reach); nothing new touched those stories."""
+    n_new = len(labels) - len(old_stories)
+    frame = pd.DataFrame(
+        {
+            "label": labels,
+            "old": np.concatenate(
+                [old_stories.astype("object").fillna("").astype(str).to_numpy(), [""] * n_new]
+            ),
+            "outside": ~inside,
+        }
+    )
+    reaches_out = frame.groupby("label")["outside"].transform("any").to_numpy()
+    merged = merged & reaches_out
+    if not merged.any():
+        return labels
+    key = frame["label"].astype(str) + np.where(merged, "\x1f" + frame["old"], "")
+    return pd.factorize(key)[0].astype(np.int64)

@@ -79,3 +79,62 @@ def test_a_corpus_without_signatures_gets_them_once_and_finds_stored_near_copies
     signatures = after.extra["signatures"]
     assert signatures["article_id"].tolist() == originals["article_id"].tolist()
     assert after.manifest["row_counts"]["signatures"] == len(signatures)
+
+
+def _synthetic_events(n: int, span_days: int, seed: int) -> pd.DataFrame:
+    """Seeded events of few types and actors, dated to the day, month or year or not at
+    all, dense enough that reports sit between stories and coarse ones between candidates."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    actors = ["KP", "KR", "US", "JP", "CN"]
+    rows = []
+    for i in range(n):
+        precision = str(rng.choice(["day", "day", "day", "month", "year", "unknown"]))
+        day = pd.Timestamp("2017-01-01") + pd.Timedelta(days=int(rng.integers(0, span_days)))
+        formats = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+        rows.append(
+            {
+                "event_id": f"e{i:05d}",
+                "article_id": f"a{i // 3:05d}",
+                "start_char": 0,
+                "end_char": 5,
+                "event_type": str(rng.choice(["missile_launch", "meeting", "nuclear_test"])),
+                "actors": list(rng.choice(actors, size=int(rng.integers(0, 3)), replace=False)),
+                "participants": list(
+                    rng.choice(actors, size=int(rng.integers(0, 2)), replace=False)
+                ),
+                "weapons": list(
+                    rng.choice(["W1", "W2"], size=int(rng.integers(0, 2)), replace=False)
+                ),
+                "event_date": day.strftime(formats[precision]) if precision in formats else None,
+                "date_precision": precision,
+                "modality": str(rng.choice(["asserted", "claimed", "planned"])),
+                "confidence": 0.5,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_linking_in_batches_gives_the_stories_of_one_full_link() -> None:
+    """Seeded corpora where reports sit between stories and month- or year-dated reports
+    between candidates: linking each batch against the stored stories only ends with the
+    stories linking everything at once gives."""
+    from flashpoint.analysis.stories import build_stories, link_new_events
+
+    for seed in range(8):
+        events = _synthetic_events(600, span_days=700, seed=seed)
+        articles = pd.DataFrame({"article_id": sorted(set(events["article_id"]))}).assign(
+            source="s", title="t", published=pd.Timestamp("2017-03-01", tz="UTC")
+        )
+        _, full = build_stories(events, articles)
+        _, stored = build_stories(events.iloc[:150], articles)
+        for start in range(150, 600, 150):
+            _, linked, reached = link_new_events(stored, events.iloc[start : start + 150], articles)
+            n_old = int(reached.sum())
+            assert n_old < len(stored)  # not a relink of everything stored
+            stored = stored.copy()
+            stored.loc[reached, "story_id"] = linked["story_id"].to_numpy()[:n_old]
+            stored = pd.concat([stored, linked.iloc[n_old:]], ignore_index=True)
+        assert stored["event_id"].tolist() == full["event_id"].tolist()
+        assert stored["story_id"].tolist() == full["story_id"].tolist(), f"seed {seed}"
