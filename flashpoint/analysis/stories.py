@@ -598,18 +598,48 @@ def _link_keys(events: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+ReachKeys = tuple[pd.DataFrame, pd.DataFrame]
+
+
+def reach_keys(events: pd.DataFrame) -> ReachKeys:
+    """What :func:`events_in_reach` compares, per event row: the link keys, and the same
+    with one row per actor. Computed once for the stored events of a run."""
+    keys = _link_keys(events)
+    actors = keys.merge(
+        _items([_as_list(v) for v in events["actors"]]).rename(
+            columns={"key": "row", "item": "actor"}
+        ),
+        on="row",
+    )
+    return keys, actors
+
+
+def _rows_of(keys: ReachKeys, mask: np.ndarray) -> ReachKeys:
+    rows = np.flatnonzero(mask)
+    return (
+        keys[0][keys[0]["row"].isin(rows)],
+        keys[1][keys[1]["row"].isin(rows)],
+    )
+
+
 def events_in_reach(
-    existing: pd.DataFrame, new: pd.DataFrame, *, days: int | None = REACH_DAYS
+    existing: pd.DataFrame,
+    new: pd.DataFrame,
+    *,
+    days: int | None = REACH_DAYS,
+    existing_keys: ReachKeys | None = None,
+    new_keys: ReachKeys | None = None,
 ) -> np.ndarray:
     """Which rows of ``existing`` the linking of ``new`` can involve: same type and
     certainty within ``days`` days of a new day-precise event, and same type, certainty
     and actor in the month or year of a new event where one of the two is dated only to
     that month or year (a coarse report joins the one day-precise story it fits).
-    ``days=None`` leaves out the day rule."""
+    ``days=None`` leaves out the day rule. The keys (:func:`reach_keys`) may be given."""
     mask = np.zeros(len(existing), dtype=bool)
     if existing.empty or new.empty:
         return mask
-    old, fresh = _link_keys(existing), _link_keys(new)
+    old, old_actors = existing_keys if existing_keys is not None else reach_keys(existing)
+    fresh, new_actors = new_keys if new_keys is not None else reach_keys(new)
     tc = ["type", "certainty"]
     hits: list[np.ndarray] = []
     if days is not None:
@@ -623,18 +653,6 @@ def events_in_reach(
                 ignore_index=True,
             ).drop_duplicates()
             hits.append(old.dropna(subset=["day"]).merge(window, on=[*tc, "day"])["row"].to_numpy())
-    old_actors = old.merge(
-        _items([_as_list(v) for v in existing["actors"]]).rename(
-            columns={"key": "row", "item": "actor"}
-        ),
-        on="row",
-    )
-    new_actors = fresh.merge(
-        _items([_as_list(v) for v in new["actors"]]).rename(
-            columns={"key": "row", "item": "actor"}
-        ),
-        on="row",
-    )
     keys = [*tc, "actor"]
     for unit, coarse in (("month", "is_month"), ("year", "is_year")):
         # An existing coarse event and any new event of its month/year, or an existing
@@ -657,20 +675,30 @@ def _whole_stories(existing: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
 
 
 def stories_in_reach(
-    existing: pd.DataFrame, new: pd.DataFrame, *, days: int = REACH_DAYS
+    existing: pd.DataFrame,
+    new: pd.DataFrame,
+    *,
+    days: int = REACH_DAYS,
+    existing_keys: ReachKeys | None = None,
 ) -> np.ndarray:
     """The rows of ``existing`` (events with ``story_id``) to relink together with
     ``new``: the events in reach of the new ones (:func:`events_in_reach`), then the
     coarse (month- or year-dated) events and candidates of those, again and again until
     no more come in, each time with every event of their stories."""
-    mask = _whole_stories(existing, events_in_reach(existing, new, days=days))
+    keys = existing_keys if existing_keys is not None else reach_keys(existing)
+    mask = _whole_stories(existing, events_in_reach(existing, new, days=days, existing_keys=keys))
     frontier = mask
     # A coarse event reached brings its other day-precise candidates, whose stories may
     # hold coarse events with candidates of their own: until nothing new comes in.
     while frontier.any():
-        grown = _whole_stories(
-            existing, mask | events_in_reach(existing, existing[frontier], days=None)
+        reach = events_in_reach(
+            existing,
+            existing[frontier],
+            days=None,
+            existing_keys=keys,
+            new_keys=_rows_of(keys, frontier),
         )
+        grown = _whole_stories(existing, mask | reach)
         frontier = grown & ~mask
         mask = grown
     return mask
@@ -697,8 +725,12 @@ def link_new_events(
     """
     columns = [c for c in EVENT_COLUMNS if c in new.columns or c in existing.columns]
     interior: np.ndarray | None = None
+    keys = reach_keys(existing) if len(new) else None
     for days in (REACH_DAYS, 2 * REACH_DAYS):
-        reached = stories_in_reach(existing, new, days=days)
+        if keys is not None:
+            reached = stories_in_reach(existing, new, days=days, existing_keys=keys)
+        else:
+            reached = np.zeros(len(existing), dtype=bool)
         old = existing.loc[reached]
         subset = pd.concat(
             [old.reindex(columns=columns), new.reindex(columns=columns)], ignore_index=True
@@ -764,5 +796,6 @@ def _kept_apart(
     merged = merged & reaches_out
     if not merged.any():
         return labels
-    key = frame["label"].astype(str) + np.where(merged, "\x1f" + frame["old"], "")
+    apart = pd.Series(np.where(merged, "\x1f" + frame["old"], ""), dtype="object")
+    key: pd.Series = frame["label"].astype(str) + apart
     return pd.factorize(key)[0].astype(np.int64)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -104,12 +105,12 @@ class StoryLinker:
         old_linked, fresh = new_ids[:n_old], linked.iloc[n_old:].reset_index(drop=True)
 
         # A story is unchanged when it keeps its id and exactly its events.
-        old_members = _members(old["event_id"], old["story_id"])
-        new_members = _members(linked["event_id"], linked["story_id"])
-        unchanged = {
-            story for story, members in new_members.items() if old_members.get(story) == members
-        }
-        removed = set(old_members) - unchanged
+        old_story = pd.Series(
+            np.r_[old["story_id"].astype("object").to_numpy(), [None] * len(fresh)],
+            dtype="object",
+        )
+        unchanged = _unchanged(old_story, pd.Series(new_ids, dtype="object"))
+        removed = set(old["story_id"].dropna()) - unchanged
         stories = stories[~stories["story_id"].isin(unchanged)].reset_index(drop=True)
 
         rewrite: dict[str, dict[str, pd.DataFrame]] = {}
@@ -176,13 +177,15 @@ class StoryLinker:
         self.story_parts = parts
 
 
-def _members(event_ids: pd.Series, story_ids: pd.Series) -> dict[str, frozenset[str]]:
-    frame = pd.DataFrame({"event": event_ids.to_numpy(), "story": story_ids.to_numpy()})
-    frame = frame.dropna(subset=["story"])
-    return {
-        str(story): frozenset(group["event"].astype(str))
-        for story, group in frame.groupby("story", sort=False)
-    }
+def _unchanged(old_story: pd.Series, new_story: pd.Series) -> set[str]:
+    """Stories (ids) whose events are exactly those stored under that id: every event of
+    the new story had it before, and every event that had it still does."""
+    new_counts = new_story.value_counts()
+    same = new_story[(old_story == new_story).to_numpy()].value_counts()
+    old_counts = old_story.dropna().value_counts()
+    frame = pd.DataFrame({"new": new_counts, "same": same, "old": old_counts}).fillna(0)
+    keep = (frame["new"] == frame["same"]) & (frame["same"] == frame["old"]) & (frame["new"] > 0)
+    return {str(story) for story in frame.index[keep.to_numpy()]}
 
 
 def _restoried(part: Path, new_story: Mapping[str, str]) -> pd.DataFrame:
