@@ -138,13 +138,12 @@ class StoryLinker:
         events = self.events
         if changes.moved:
             moved = changes.rewrite.get("events", {})
-            story_of = {
-                row.event_id: row.story_id
-                for frame in moved.values()
-                for row in frame[["event_id", "story_id"]].itertuples(index=False)
-            }
+            rows = pd.concat([frame[["event_id", "story_id"]] for frame in moved.values()])
+            story_of = rows.drop_duplicates("event_id").set_index("event_id")["story_id"]
             in_moved = events["_part"].isin(set(moved)).to_numpy()
-            events.loc[in_moved, "story_id"] = events.loc[in_moved, "event_id"].map(story_of)
+            events.loc[in_moved, "story_id"] = (
+                events.loc[in_moved, "event_id"].map(story_of).to_numpy()
+            )
             renamed = {old: written.get("events", {}).get(old) for old in moved}
             events.loc[in_moved, "_part"] = events.loc[in_moved, "_part"].map(renamed)
         fresh = changes.events.reindex(columns=LINK_COLUMNS)
