@@ -38,21 +38,17 @@ SHARED = REPO.parent / "shared" / "corpora"
 
 def korea_herald_rows(skip: int, n: int, workdir: Path) -> Path:
     """Korea Herald rows skip…skip+n of ../shared as a temporary CSV (outside the repo)."""
-    csv.field_size_limit(1 << 30)
-    source = SHARED / "koreaherald_2015_2017_security.csv"
+    import pandas as pd
+
+    rows = pd.read_csv(
+        SHARED / "koreaherald_2015_2017_security.csv",
+        skiprows=range(1, skip + 1),
+        nrows=n,
+        dtype=str,
+        keep_default_na=False,
+    )
     target = workdir / f"kh_{skip}_{skip + n}.csv"
-    with (
-        source.open(encoding="utf-8", newline="") as src,
-        target.open("w", encoding="utf-8", newline="") as dst,
-    ):
-        reader = csv.DictReader(src)
-        writer = csv.DictWriter(dst, fieldnames=reader.fieldnames or [], quoting=csv.QUOTE_ALL)
-        writer.writeheader()
-        for i, row in enumerate(reader):
-            if i >= skip + n:
-                break
-            if i >= skip:
-                writer.writerow(row)
+    rows.to_csv(target, index=False, quoting=csv.QUOTE_ALL)
     return target
 
 

@@ -85,6 +85,18 @@ while True:
 """
 
 
+def _kill_after(script: Path, corpus: Path, delay: float) -> None:
+    """Run a writer script on the corpus and SIGKILL it after ``delay`` seconds."""
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(corpus)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
 def test_sigkill_mid_write_leaves_a_complete_corpus(tmp_path: Path) -> None:
     """Kill a writer at many instants; each time the corpus loads, whole and consistent."""
     corpus = tmp_path / "corpus"
@@ -95,14 +107,7 @@ def test_sigkill_mid_write_leaves_a_complete_corpus(tmp_path: Path) -> None:
     delays = [0.35, 0.6, 0.9, 1.3, 1.7]
     for delay in delays:
         before = store.load_corpus(corpus)
-        process = subprocess.Popen(
-            [sys.executable, str(script), str(corpus)],
-            stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-        )
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        _kill_after(script, corpus, delay)
         after = store.load_corpus(corpus)
         manifest = json.loads((corpus / store.MANIFEST).read_text())
         # The manifest's counts are the rows actually readable: nothing half-written.
@@ -163,14 +168,7 @@ def test_sigkill_mid_rewrite_leaves_a_complete_corpus(tmp_path: Path) -> None:
     script = tmp_path / "rewriter.py"
     script.write_text(REWRITER)
     for delay in (0.35, 0.7, 1.1, 1.6):
-        process = subprocess.Popen(
-            [sys.executable, str(script), str(corpus)],
-            stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-        )
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        _kill_after(script, corpus, delay)
         after = store.load_corpus(corpus)
         manifest = json.loads((corpus / store.MANIFEST).read_text())
         assert len(after.sentences) == manifest["row_counts"]["sentences"]
