@@ -668,10 +668,12 @@ def events_in_reach(
     return mask
 
 
-def _whole_stories(existing: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
-    stories = existing["story_id"].to_numpy()[mask]
-    stories = stories[pd.notna(stories)]
-    return mask | existing["story_id"].isin(set(stories)).to_numpy()
+def _whole_stories(story_codes: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``mask`` grown to every event of the stories it touches (``story_codes``: a story
+    number per event, -1 for none)."""
+    touched = np.unique(story_codes[mask])
+    touched = touched[touched >= 0]
+    return mask | np.isin(story_codes, touched)
 
 
 def stories_in_reach(
@@ -686,7 +688,8 @@ def stories_in_reach(
     coarse (month- or year-dated) events and candidates of those, again and again until
     no more come in, each time with every event of their stories."""
     keys = existing_keys if existing_keys is not None else reach_keys(existing)
-    mask = _whole_stories(existing, events_in_reach(existing, new, days=days, existing_keys=keys))
+    codes = pd.factorize(existing["story_id"].astype("object"))[0]
+    mask = _whole_stories(codes, events_in_reach(existing, new, days=days, existing_keys=keys))
     frontier = mask
     # A coarse event reached brings its other day-precise candidates, whose stories may
     # hold coarse events with candidates of their own: until nothing new comes in.
@@ -698,7 +701,7 @@ def stories_in_reach(
             existing_keys=keys,
             new_keys=_rows_of(keys, frontier),
         )
-        grown = _whole_stories(existing, mask | reach)
+        grown = _whole_stories(codes, mask | reach)
         frontier = grown & ~mask
         mask = grown
     return mask

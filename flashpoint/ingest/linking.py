@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flashpoint import store
@@ -85,6 +87,13 @@ class StoryLinker:
             self.story_parts = store.read_table(
                 root, "stories", columns=["story_id"], manifest=manifest, with_part=True
             )
+            # Plain object columns: ids are compared in bulk (isin, !=) at every commit.
+            for frame, columns in (
+                (self.events, ("event_id", "story_id", "_part")),
+                (self.story_parts, ("story_id", "_part")),
+            ):
+                for column in columns:
+                    frame[column] = frame[column].astype("object")
         self.articles = articles_meta.reindex(columns=ARTICLE_META_COLUMNS)
         self.text_of = text_of
 
@@ -189,11 +198,13 @@ def _unchanged(old_story: pd.Series, new_story: pd.Series) -> set[str]:
 
 def _restoried(part: Path, new_story: Mapping[str, str]) -> pd.DataFrame:
     frame = pq.read_table(part).to_pandas()
-    changed = frame["event_id"].map(new_story)
-    frame["story_id"] = changed.where(changed.notna(), frame["story_id"])
+    changed = frame["event_id"].astype("object").map(new_story)
+    frame["story_id"] = changed.where(changed.notna(), frame["story_id"].astype("object"))
     return frame
 
 
 def _without_stories(part: Path, removed: set[str]) -> pd.DataFrame:
-    frame = pq.read_table(part).to_pandas()
-    return frame[~frame["story_id"].isin(removed)].reset_index(drop=True)
+    table = pq.read_table(part)
+    gone = pc.is_in(table.column("story_id"), value_set=pa.array(sorted(removed)))
+    kept: pd.DataFrame = table.filter(pc.invert(pc.fill_null(gone, False))).to_pandas()
+    return kept
