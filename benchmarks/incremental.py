@@ -94,7 +94,6 @@ def measure(
         started = time.perf_counter()
         shutil.copytree(big_corpus_dir, big)
         copy_s = time.perf_counter() - started
-        before = store.read_manifest(big)["row_counts"]
 
         started = time.perf_counter()
         had_signatures = ensure_signatures(big, NearDuplicateIndex(), progress=False)
@@ -106,6 +105,7 @@ def measure(
             relink(big)
             relink_s = round(time.perf_counter() - started, 1)
 
+        before = store.read_manifest(big)["row_counts"]
         NlpRunner(settings).close()  # the spaCy pipeline loaded (and cached) before the clock
         load_before = _load()
         started = time.perf_counter()
@@ -172,7 +172,13 @@ def main() -> int:
         else:
             print("no sources given and no ../shared corpora", file=sys.stderr)
             return 2
-        result = measure(args.big_corpus, sources, workdir=args.workdir, workers=args.workers)
+        result = measure(
+            args.big_corpus,
+            sources,
+            workdir=args.workdir,
+            workers=args.workers,
+            relink_first=args.relink_first,
+        )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(
