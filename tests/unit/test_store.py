@@ -142,13 +142,13 @@ def test_rewrite_replaces_one_part_in_place(tmp_path: Path) -> None:
 
 
 REWRITER = """
-import sys, pandas as pd
+import os, sys, pandas as pd
 from flashpoint import store
 path = sys.argv[1]
 n = 0
 while True:
     n += 1
-    frame = pd.DataFrame({"article_id": [f"r{n}"] * 20000, "sentence_idx": range(20000),
+    frame = pd.DataFrame({"article_id": [f"r{os.getpid()}-{n}"] * 20000, "sentence_idx": range(20000),
                           "start_char": range(20000), "end_char": range(20000)})
     with store.writer_lock(path):
         last = store.read_manifest(path)["tables"]["sentences"][-1]
