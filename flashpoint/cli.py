@@ -1,4 +1,4 @@
-"""`flashpoint …`: ingest, reprocess, events, entities, chart, serve, stats, eval.
+"""`flashpoint …`: ingest, reprocess, relink, events, entities, chart, serve, stats, eval.
 
 Exit codes: 0 ok, 1 partial failure (some inputs rejected, with a report), 2 usage error,
 3 internal error (a bug: the message names the input it happened on; what could be stored
@@ -52,7 +52,24 @@ def _add_nlp_options(parser: argparse.ArgumentParser) -> None:
         "(default: $FLASHPOINT_GAZETTEER)",
     )
     parser.add_argument(
-        "--workers", type=int, default=1, help="spaCy processes (nlp.pipe n_process)"
+        "--workers",
+        type=int,
+        default=None,
+        help="local: spaCy processes (nlp.pipe n_process, default 1); "
+        "ray: parsing actors (default: one per CPU Ray has)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="where the NLP stage runs: in this process (default) or on Ray "
+        "(needs the [scale] extra; local Ray unless --ray-address)",
+    )
+    parser.add_argument(
+        "--ray-address",
+        default=None,
+        help="with --engine ray: the cluster to join (ray://HEAD:10001 or auto); "
+        "default: start Ray on this machine",
     )
 
 
@@ -168,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_nlp_options(reprocess)
     reprocess.add_argument("--no-progress", action="store_true")
 
+    relink = commands.add_parser(
+        "relink", help="link every stored event into stories again, from scratch (no NLP)"
+    )
+    _add_corpus(relink)
+
     events = commands.add_parser("events", help="list extracted events (or stories)")
     _add_corpus(events)
     _add_filters(events)
@@ -256,10 +278,24 @@ def _load(args: argparse.Namespace) -> Any:
 def _nlp_settings(args: argparse.Namespace) -> Any:
     from flashpoint.ingest.run import NlpSettings
 
+    if args.ray_address and args.engine != "ray":
+        raise UsageError("--ray-address needs --engine ray")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    if args.engine == "ray":
+        from flashpoint.ingest.ray_engine import ray_available
+
+        if not ray_available():
+            raise UsageError(
+                "--engine ray needs Ray: pip install 'flashpoint[scale]' (make setup installs it)"
+            )
+    workers = args.workers if args.workers is not None else (0 if args.engine == "ray" else 1)
     return NlpSettings(
         model=args.model,
         gazetteer_file=config.user_gazetteer(args.gazetteer),
-        workers=max(1, args.workers),
+        workers=workers,
+        engine=args.engine,
+        ray_address=args.ray_address,
     )
 
 
@@ -299,6 +335,18 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         raise UsageError(f"no corpus at {path}")
     count = reprocess(path, nlp_settings=_nlp_settings(args), progress=not args.no_progress)
     print(f"reprocessed {count} articles in {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_relink(args: argparse.Namespace) -> int:
+    from flashpoint import store
+    from flashpoint.ingest.run import relink
+
+    path = config.corpus_dir(args.corpus)
+    if not store.exists(path):
+        raise UsageError(f"no corpus at {path}")
+    events, stories = relink(path)
+    print(f"relinked {events} events into {stories} stories in {path}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -494,6 +542,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 COMMANDS = {
     "ingest": cmd_ingest,
     "reprocess": cmd_reprocess,
+    "relink": cmd_relink,
     "events": cmd_events,
     "entities": cmd_entities,
     "chart": cmd_chart,

@@ -126,6 +126,23 @@ TABLES: dict[str, tuple[str, ...]] = {
     "stories": STORY_COLUMNS,
 }
 
+# The near-duplicate index's signatures: one row per article that is not itself a
+# near-duplicate and has words, in the order the articles were stored. ``band_00`` …
+# ``band_29`` are the 30 LSH band keys of its MinHash signature (uint64, each a hash of
+# one band's 4 MinHash values), so a new article is compared against stored ones without
+# reading their text (see flashpoint.ingest.identity.NearDuplicateIndex).
+SIGNATURE_BANDS = 30
+SIGNATURE_COLUMNS: tuple[str, ...] = (
+    "article_id",
+    *(f"band_{band:02d}" for band in range(SIGNATURE_BANDS)),
+)
+# Tables the store keeps for ingest's own use. They are not part of the corpus a reader
+# sees: load_corpus reads them only when asked by name. A corpus written before a table
+# existed still loads; ingest computes the table once, from the stored texts, the first
+# time it runs on that corpus (the manifest's ``signature_params`` says which index
+# settings the stored signatures were made with; other settings mean computing again).
+INDEX_TABLES: dict[str, tuple[str, ...]] = {"signatures": SIGNATURE_COLUMNS}
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleContext:

@@ -23,7 +23,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,10 +31,11 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flashpoint import __version__
-from flashpoint.schema import SCHEMA_VERSION, TABLES
+from flashpoint.schema import INDEX_TABLES, SCHEMA_VERSION, TABLES
 
 MANIFEST = "manifest.json"
 PARTS = "parts"
@@ -73,7 +74,8 @@ class Corpus:
 
 
 def empty_table(name: str) -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype="object") for column in TABLES[name]})
+    columns = TABLES.get(name) or INDEX_TABLES[name]
+    return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
 
 
 def exists(path: str | os.PathLike[str]) -> bool:
@@ -100,7 +102,10 @@ def _read_parts(root: Path, parts: list[str], name: str) -> pd.DataFrame:
 
 
 def load_corpus(path: str | os.PathLike[str], tables: tuple[str, ...] | None = None) -> Corpus:
-    """Read the corpus the manifest names now. Retries once if a writer swapped it mid-read."""
+    """Read the corpus the manifest names now. Retries once if a writer swapped it mid-read.
+
+    Index tables (:data:`flashpoint.schema.INDEX_TABLES`, ingest's own bookkeeping) are
+    read only when named in ``tables``."""
     root = Path(path)
     for attempt in range(3):
         manifest = read_manifest(root)
@@ -108,7 +113,7 @@ def load_corpus(path: str | os.PathLike[str], tables: tuple[str, ...] | None = N
             frames = {
                 name: _read_parts(root, list(parts), name)
                 for name, parts in manifest.get("tables", {}).items()
-                if tables is None or name in tables
+                if (name in tables if tables is not None else name not in INDEX_TABLES)
             }
         except FileNotFoundError:
             if attempt == 2:
@@ -118,6 +123,75 @@ def load_corpus(path: str | os.PathLike[str], tables: tuple[str, ...] | None = N
         core = {name: frames.pop(name, empty_table(name)) for name in TABLES}
         return Corpus(path=root, manifest=manifest, extra=frames, **core)
     raise AssertionError("unreachable")
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    name: str,
+    *,
+    columns: list[str] | None = None,
+    manifest: Mapping[str, Any] | None = None,
+    with_part: bool = False,
+) -> pd.DataFrame:
+    """One table of the corpus, only ``columns`` of it (all when None). With
+    ``with_part``, a ``_part`` column names the part each row was read from, so a writer
+    can rewrite just the parts holding rows it changes (``commit(rewrite=...)``).
+
+    Meant for the writer (under :func:`writer_lock`, the manifest cannot change
+    underneath); readers use :func:`load_corpus`."""
+    root = Path(path)
+    manifest = manifest if manifest is not None else read_manifest(root)
+    parts = list(manifest.get("tables", {}).get(name, []))
+    wanted = list(columns) if columns is not None else None
+    frames = []
+    for part in parts:
+        frame = pq.read_table(root / part, columns=wanted).to_pandas()
+        if with_part:
+            frame["_part"] = part
+        frames.append(frame)
+    if frames:
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    empty = empty_table(name) if (name in TABLES or name in INDEX_TABLES) else pd.DataFrame()
+    if wanted is not None:
+        empty = empty.reindex(columns=wanted)
+    if with_part:
+        empty["_part"] = pd.Series(dtype="object")
+    return empty
+
+
+def read_rows(
+    path: str | os.PathLike[str],
+    name: str,
+    *,
+    key: str,
+    values: Iterable[Any],
+    columns: list[str] | None = None,
+    manifest: Mapping[str, Any] | None = None,
+    parts: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of a table whose ``key`` is one of ``values`` (only ``columns``),
+    filtered in Arrow before anything becomes a Python object: the way to read the text
+    of a few articles out of a large corpus. ``parts`` limits the parts read."""
+    root = Path(path)
+    wanted = sorted({value for value in values if value is not None})
+    manifest = manifest if manifest is not None else read_manifest(root)
+    names = list(parts) if parts is not None else list(manifest.get("tables", {}).get(name, []))
+    read_columns = None if columns is None else list(dict.fromkeys([key, *columns]))
+    frames = []
+    if wanted:
+        keys = pa.array(wanted)
+        for part in names:
+            table = pq.read_table(root / part, columns=read_columns)
+            if table.num_rows == 0:
+                continue
+            mask = pc.is_in(table.column(key), value_set=keys)
+            picked = table.filter(mask)
+            if picked.num_rows:
+                frames.append(picked.to_pandas())
+    if frames:
+        return pd.concat(frames, ignore_index=True)
+    empty = empty_table(name) if (name in TABLES or name in INDEX_TABLES) else pd.DataFrame()
+    return empty.reindex(columns=read_columns) if read_columns is not None else empty
 
 
 @contextlib.contextmanager
@@ -172,9 +246,16 @@ def commit(
     *,
     append: Mapping[str, pd.DataFrame] | None = None,
     replace: Mapping[str, pd.DataFrame] | None = None,
+    rewrite: Mapping[str, Mapping[str, pd.DataFrame]] | None = None,
     manifest_updates: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Add rows to some tables and replace others, all in one atomic manifest swap.
+    """Add rows to some tables, replace others, and rewrite single parts of others, all
+    in one atomic manifest swap.
+
+    ``rewrite`` maps a table to ``{old part: its new rows}``: each named part is replaced
+    in place (same position in the table, so row order is kept) by a new part with those
+    rows, or dropped when they are none. An incremental ingest uses it to change the
+    few parts that hold rows it changed instead of writing the whole table again.
 
     Must be called under :func:`writer_lock`. Returns the new manifest.
     """
@@ -187,14 +268,33 @@ def commit(
     tables: dict[str, list[str]] = {k: list(v) for k, v in manifest.get("tables", {}).items()}
     row_counts: dict[str, int] = dict(manifest.get("row_counts", {}))
     dropped: list[str] = []
+    # Which part each rewritten part became (None: dropped), and "+": the appended one.
+    written: dict[str, dict[str, str | None]] = {}
 
     for name, frame in (replace or {}).items():
         dropped.extend(tables.get(name, []))
         tables[name] = [_write_part(root, name, frame)] if len(frame) else []
         row_counts[name] = len(frame)
+    for name, changes in (rewrite or {}).items():
+        current = tables.get(name, [])
+        for old_part, frame in changes.items():
+            if old_part not in current:
+                raise ValueError(f"{name}: {old_part} is not a part of the table")
+            old_rows = pq.read_metadata(root / old_part).num_rows
+            at = current.index(old_part)
+            if len(frame):
+                current[at] = _write_part(root, name, frame)
+                written.setdefault(name, {})[old_part] = current[at]
+            else:
+                del current[at]
+                written.setdefault(name, {})[old_part] = None
+            dropped.append(old_part)
+            row_counts[name] = row_counts.get(name, 0) - old_rows + len(frame)
+        tables[name] = current
     for name, frame in (append or {}).items():
         if len(frame):
             tables.setdefault(name, []).append(_write_part(root, name, frame))
+            written.setdefault(name, {})["+"] = tables[name][-1]
             row_counts[name] = row_counts.get(name, 0) + len(frame)
         else:
             tables.setdefault(name, [])
@@ -216,7 +316,7 @@ def commit(
     _write_atomic_bytes(root / MANIFEST, payload)
     _fsync_dir(root)
     new_manifest["retired_parts"] = _collect_garbage(root, new_manifest)
-    return new_manifest
+    return {**new_manifest, "written_parts": written}
 
 
 def _collect_garbage(root: Path, manifest: dict[str, Any]) -> list[str]:

@@ -29,7 +29,7 @@ link in seconds. Articles marked ``duplicate_of`` another count once.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -444,14 +444,20 @@ def _unions(joined: pd.DataFrame, column: str, labels: pd.Index) -> pd.Series:
 
 
 def build_stories(
-    events: pd.DataFrame, articles: pd.DataFrame
+    events: pd.DataFrame,
+    articles: pd.DataFrame,
+    *,
+    text_of: Callable[[list[str]], Mapping[str, str]] | None = None,
+    labels: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Link the events of a corpus into stories.
 
     Returns ``(stories, events)``: the stories table (STORY_COLUMNS) and the events with
     ``story_id`` set. ``articles`` needs ``article_id``, and uses ``source``, ``title``,
-    ``published`` and ``duplicate_of`` where present; with ``text`` it fills each story's
-    evidence sentence.
+    ``published`` and ``duplicate_of`` where present; with ``text`` (or, without it,
+    ``text_of(article_ids)`` giving the texts of the articles asked for) it fills each
+    story's evidence sentence. ``labels`` (one per event row: equal labels, one story)
+    skips the linking, for a caller that linked already.
     """
     events = events.copy()
     for column in EVENT_COLUMNS:
@@ -493,7 +499,8 @@ def build_stories(
         duplicate.notna() & (duplicate.astype(str) != ""), joined["article_id"]
     ).astype(str)
 
-    labels = link_events(events)
+    if labels is None:
+        labels = link_events(events)
     joined["label"] = labels
     # Stable story ids: from the earliest report's event id.
     order = joined.sort_values(
@@ -527,6 +534,10 @@ def build_stories(
     if "text" in articles.columns:
         texts = articles.drop_duplicates("article_id").set_index("article_id")["text"]
         best_text = best_event["article_id"].map(texts)
+    elif text_of is not None:
+        wanted = sorted({str(a) for a in best_event["article_id"].dropna()})
+        found = text_of(wanted)
+        best_text = best_event["article_id"].map(lambda a: found.get(str(a)))
     else:
         best_text = pd.Series(None, index=best_event.index, dtype="object")
     evidence = [
@@ -557,3 +568,237 @@ def build_stories(
     )
     stories = stories.sort_values(["first_reported", "story_id"], na_position="last", kind="stable")
     return stories.reset_index(drop=True)[list(STORY_COLUMNS)], events[list(EVENT_COLUMNS)]
+
+
+# --- incremental linking ----------------------------------------------------------------
+
+# How far (in days) around a new day-precise event existing events are relinked with it.
+# A report links to stories within a day of it, so events up to two days away can have
+# their choice changed by the new one; one more day gives those the candidates they
+# chose among.
+REACH_DAYS = 3
+
+
+def _link_keys(events: pd.DataFrame) -> pd.DataFrame:
+    """Per event row (``row``): type, certainty, day/month/year numbers, precision."""
+    n = len(events)
+    precision = events["date_precision"].astype("object").fillna("unknown").astype(str)
+    day, month, year = _date_numbers(events["event_date"], precision)
+    return pd.DataFrame(
+        {
+            "row": np.arange(n),
+            "type": events["event_type"].astype(str).to_numpy(),
+            "certainty": events["modality"].map(CERTAINTY).fillna("other").astype(str).to_numpy(),
+            "day": day,
+            "month": month,
+            "year": year,
+            "is_month": (precision.eq("month").to_numpy() & ~np.isnan(month)),
+            "is_year": (precision.eq("year").to_numpy() & ~np.isnan(year)),
+        }
+    )
+
+
+ReachKeys = tuple[pd.DataFrame, pd.DataFrame]
+
+
+def reach_keys(events: pd.DataFrame) -> ReachKeys:
+    """What :func:`events_in_reach` compares, per event row: the link keys, and the same
+    with one row per actor. Computed once for the stored events of a run."""
+    keys = _link_keys(events)
+    actors = keys.merge(
+        _items([_as_list(v) for v in events["actors"]]).rename(
+            columns={"key": "row", "item": "actor"}
+        ),
+        on="row",
+    )
+    return keys, actors
+
+
+def _rows_of(keys: ReachKeys, mask: np.ndarray) -> ReachKeys:
+    rows = np.flatnonzero(mask)
+    return (
+        keys[0][keys[0]["row"].isin(rows)],
+        keys[1][keys[1]["row"].isin(rows)],
+    )
+
+
+def events_in_reach(
+    existing: pd.DataFrame,
+    new: pd.DataFrame,
+    *,
+    days: int | None = REACH_DAYS,
+    existing_keys: ReachKeys | None = None,
+    new_keys: ReachKeys | None = None,
+) -> np.ndarray:
+    """Which rows of ``existing`` the linking of ``new`` can involve: same type and
+    certainty within ``days`` days of a new day-precise event, and same type, certainty
+    and actor in the month or year of a new event where one of the two is dated only to
+    that month or year (a coarse report joins the one day-precise story it fits).
+    ``days=None`` leaves out the day rule. The keys (:func:`reach_keys`) may be given."""
+    mask = np.zeros(len(existing), dtype=bool)
+    if existing.empty or new.empty:
+        return mask
+    old, old_actors = existing_keys if existing_keys is not None else reach_keys(existing)
+    fresh, new_actors = new_keys if new_keys is not None else reach_keys(new)
+    tc = ["type", "certainty"]
+    hits: list[np.ndarray] = []
+    if days is not None:
+        fresh_days = fresh.dropna(subset=["day"])[[*tc, "day"]].drop_duplicates()
+        if len(fresh_days):
+            window = pd.concat(
+                [
+                    fresh_days.assign(day=fresh_days["day"] + shift)
+                    for shift in range(-days, days + 1)
+                ],
+                ignore_index=True,
+            ).drop_duplicates()
+            hits.append(old.dropna(subset=["day"]).merge(window, on=[*tc, "day"])["row"].to_numpy())
+    keys = [*tc, "actor"]
+    for unit, coarse in (("month", "is_month"), ("year", "is_year")):
+        # An existing coarse event and any new event of its month/year, or an existing
+        # event of the month/year of a new coarse one.
+        left = old_actors[old_actors[coarse]].dropna(subset=[unit])
+        right = new_actors.dropna(subset=[unit])[[*keys, unit]].drop_duplicates()
+        hits.append(left.merge(right, on=[*keys, unit])["row"].to_numpy())
+        left = old_actors.dropna(subset=[unit])
+        right = new_actors[new_actors[coarse]].dropna(subset=[unit])[[*keys, unit]]
+        hits.append(left.merge(right.drop_duplicates(), on=[*keys, unit])["row"].to_numpy())
+    for rows in hits:
+        mask[rows.astype(np.int64)] = True
+    return mask
+
+
+def _whole_stories(story_codes: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``mask`` grown to every event of the stories it touches (``story_codes``: a story
+    number per event, -1 for none)."""
+    touched = np.unique(story_codes[mask])
+    touched = touched[touched >= 0]
+    return mask | np.isin(story_codes, touched)
+
+
+def stories_in_reach(
+    existing: pd.DataFrame,
+    new: pd.DataFrame,
+    *,
+    days: int = REACH_DAYS,
+    existing_keys: ReachKeys | None = None,
+) -> np.ndarray:
+    """The rows of ``existing`` (events with ``story_id``) to relink together with
+    ``new``: the events in reach of the new ones (:func:`events_in_reach`), then the
+    coarse (month- or year-dated) events and candidates of those, again and again until
+    no more come in, each time with every event of their stories."""
+    keys = existing_keys if existing_keys is not None else reach_keys(existing)
+    codes = pd.factorize(existing["story_id"].astype("object"))[0]
+    mask = _whole_stories(codes, events_in_reach(existing, new, days=days, existing_keys=keys))
+    frontier = mask
+    # A coarse event reached brings its other day-precise candidates, whose stories may
+    # hold coarse events with candidates of their own: until nothing new comes in.
+    while frontier.any():
+        reach = events_in_reach(
+            existing,
+            existing[frontier],
+            days=None,
+            existing_keys=keys,
+            new_keys=_rows_of(keys, frontier),
+        )
+        grown = _whole_stories(codes, mask | reach)
+        frontier = grown & ~mask
+        mask = grown
+    return mask
+
+
+def link_new_events(
+    existing: pd.DataFrame,
+    new: pd.DataFrame,
+    articles: pd.DataFrame,
+    *,
+    text_of: Callable[[list[str]], Mapping[str, str]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Link new events against the stories of a corpus without relinking all of it.
+
+    ``existing`` are the corpus's events (with ``story_id``, in table order), ``new`` the
+    events to add. Only the existing events in reach (:func:`stories_in_reach`) are
+    relinked with the new ones. Returns ``(stories, events, reached)``: the stories of
+    the relinked events, those events (the reached existing ones in table order, then the
+    new ones) with ``story_id`` set, and the mask of reached rows of ``existing``.
+
+    The stories are those a full :func:`build_stories` gives whenever no decision in
+    reach depends on an event further away; docs/scaling.md says when that can fail,
+    and ``flashpoint relink`` relinks everything.
+    """
+    columns = [c for c in EVENT_COLUMNS if c in new.columns or c in existing.columns]
+    interior: np.ndarray | None = None
+    keys = reach_keys(existing) if len(new) else None
+    for days in (REACH_DAYS, 2 * REACH_DAYS):
+        if keys is not None:
+            reached = stories_in_reach(existing, new, days=days, existing_keys=keys)
+        else:
+            reached = np.zeros(len(existing), dtype=bool)
+        old = existing.loc[reached]
+        subset = pd.concat(
+            [old.reindex(columns=columns), new.reindex(columns=columns)], ignore_index=True
+        )
+        for column in EVENT_COLUMNS:
+            if column not in subset.columns:
+                subset[column] = None
+        labels = link_events(subset)
+        merged = _merged_without_new(labels, old["story_id"], len(new))
+        if interior is None and merged.any():
+            # Look again with a wider reach: a merge an edge event made for want of a
+            # candidate outside goes away; one the new events caused stays.
+            interior = reached
+            continue
+        if merged.any() and interior is not None:
+            inside = np.r_[interior[reached], np.ones(len(new), dtype=bool)]
+            labels = _kept_apart(labels, old["story_id"], merged, inside)
+        break
+    stories, events = build_stories(subset, articles, text_of=text_of, labels=labels)
+    return stories, events, reached
+
+
+def _merged_without_new(labels: np.ndarray, old_stories: pd.Series, n_new: int) -> np.ndarray:
+    """Per row: whether its story holds no new event (the last ``n_new`` rows) and
+    events of more than one stored story."""
+    n_old = len(old_stories)
+    if n_old == 0:
+        return np.zeros(len(labels), dtype=bool)
+    frame = pd.DataFrame(
+        {
+            "label": labels,
+            "old": np.concatenate(
+                [old_stories.astype("object").fillna("").astype(str).to_numpy(), [""] * n_new]
+            ),
+            "is_new": np.r_[np.zeros(n_old, dtype=bool), np.ones(n_new, dtype=bool)],
+        }
+    )
+    grouped = frame.groupby("label")
+    merged = (grouped["is_new"].transform("sum") == 0) & (grouped["old"].transform("nunique") > 1)
+    return merged.to_numpy()
+
+
+def _kept_apart(
+    labels: np.ndarray, old_stories: pd.Series, merged: np.ndarray, inside: np.ndarray
+) -> np.ndarray:
+    """``labels`` with each merge of stored stories (``merged`` rows) that reaches past
+    ``inside`` (the first, narrower reach) undone: those stories stay as stored.
+
+    Such a merge is what an event at the edge of the reach does when a candidate story
+    that kept it apart lies just outside (a report between two launches, one of them out
+    of reach); nothing new touched those stories."""
+    n_new = len(labels) - len(old_stories)
+    frame = pd.DataFrame(
+        {
+            "label": labels,
+            "old": np.concatenate(
+                [old_stories.astype("object").fillna("").astype(str).to_numpy(), [""] * n_new]
+            ),
+            "outside": ~inside,
+        }
+    )
+    reaches_out = frame.groupby("label")["outside"].transform("any").to_numpy()
+    merged = merged & reaches_out
+    if not merged.any():
+        return labels
+    apart = pd.Series(np.where(merged, "\x1f" + frame["old"], ""), dtype="object")
+    key: pd.Series = frame["label"].astype(str) + apart
+    return pd.factorize(key)[0].astype(np.int64)

@@ -14,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
-from flashpoint.schema import RawArticle
+from flashpoint.schema import SIGNATURE_BANDS, RawArticle
 
 # --- hashing text --------------------------------------------------------------------------
 
@@ -194,6 +196,8 @@ def make_article_id(raw: RawArticle, content_hash: str) -> str:
 # --- near-duplicates -----------------------------------------------------------------------
 
 U64 = npt.NDArray[np.uint64]
+TextLoader = Callable[[list[str]], dict[str, str]]
+SIGNATURE_VERSION = 1  # of the band-key hashing below
 _CHUNK = 4096  # shingles hashed at once: bounds memory for very long texts
 
 
@@ -217,6 +221,12 @@ class NearDuplicateIndex:
     Why 0.7: in the Korea Herald corpus, revised versions of one story (a spelling changed
     throughout, a paragraph added) score 0.60–0.77, while different outlets' reports of one
     event in the news-cluster corpus never score above 0.27.
+
+    Articles already in a corpus enter with :meth:`load_signatures`: their band keys (the
+    corpus's ``signatures`` table, written by :meth:`band_keys`) go into sorted arrays, and
+    the text of a stored article is read (through the loader given) only when it is a
+    candidate, to verify the similarity. So opening the index of a 100k-article corpus
+    reads 30 integers per article, not its text.
     """
 
     def __init__(
@@ -234,34 +244,76 @@ class NearDuplicateIndex:
         self.shingle = shingle
         self.bands = bands
         self.rows = num_perm // bands
+        self.num_perm = num_perm
+        self.seed = seed
         rng = np.random.default_rng(seed)
         self._a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(
             1
         )
         self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
         self._positions = rng.integers(1, 2**63, size=shingle, dtype=np.uint64) | np.uint64(1)
+        # Stored articles (load_signatures): ids, and per band the keys sorted with the
+        # position each came from; their shingles once read for a comparison.
+        self._stored_ids: list[str] = []
+        self._stored_sorted: list[tuple[U64, npt.NDArray[np.int64]]] = []
+        self._stored_shingles: dict[int, U64] = {}
+        self._load_texts: TextLoader | None = None
+        # Articles added in this run: positions after the stored ones.
         self._ids: list[str] = []
         # Shingle hashes per article; made distinct (sorted, unique) only when an article
         # is first compared, since most never are.
         self._shingles: list[U64] = []
         self._distinct: list[bool] = []
-        self._buckets: list[dict[bytes, list[int]]] = [{} for _ in range(bands)]
+        self._buckets: list[dict[int, list[int]]] = [{} for _ in range(bands)]
         self._token_hashes: dict[str, int] = {}
         self._last: tuple[str, U64, U64 | None] | None = None
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._stored_ids) + len(self._ids)
+
+    def params(self) -> dict[str, int]:
+        """What the band keys depend on: stored keys made with other settings are stale."""
+        return {
+            "num_perm": self.num_perm,
+            "bands": self.bands,
+            "shingle": self.shingle,
+            "seed": self.seed,
+            "version": SIGNATURE_VERSION,
+        }
+
+    def load_signatures(
+        self, article_ids: Sequence[str], band_keys: U64, load_texts: TextLoader
+    ) -> None:
+        """Enter stored articles by their band keys (``band_keys[i]`` the ``bands`` keys
+        of ``article_ids[i]``), before any :meth:`add`. ``load_texts(ids)`` returns the
+        texts of stored articles, read only for candidates."""
+        if len(self):
+            raise RuntimeError("load_signatures must come before add")
+        keys = np.asarray(band_keys, dtype=np.uint64).reshape(len(article_ids), self.bands)
+        self._stored_ids = [str(article_id) for article_id in article_ids]
+        self._stored_sorted = []
+        for band in range(self.bands):
+            column = keys[:, band]
+            order = np.argsort(column, kind="stable")
+            self._stored_sorted.append((column[order], order.astype(np.int64)))
+        self._load_texts = load_texts
 
     def add(self, article_id: str, text: str) -> None:
         shingles, signature = self._sketch(text)
-        index = len(self._ids)
+        index = len(self._stored_ids) + len(self._ids)
         self._ids.append(article_id)
         self._shingles.append(shingles)
         self._distinct.append(False)
         if signature is None:
             return
-        for band, key in enumerate(self._band_keys(signature)):
+        for band, key in enumerate(self._band_keys(signature).tolist()):
             self._buckets[band].setdefault(key, []).append(index)
+
+    def band_keys(self, text: str) -> U64 | None:
+        """The ``bands`` LSH keys of the text (what the signatures table stores), or None
+        for a text with no words."""
+        _, signature = self._sketch(text)
+        return None if signature is None else self._band_keys(signature)
 
     def find(self, text: str) -> str | None:
         """The article_id of the closest earlier near-copy (earliest on ties), or None."""
@@ -273,30 +325,65 @@ class NearDuplicateIndex:
         shingles, signature = self._sketch(text)
         if signature is None:
             return []
+        keys = self._band_keys(signature)
         candidates: set[int] = set()
-        for band, key in enumerate(self._band_keys(signature)):
+        for band, key in enumerate(keys.tolist()):
             candidates.update(self._buckets[band].get(key, ()))
-        if not candidates:
+        stored: set[int] = set()
+        for band, (sorted_keys, order) in enumerate(self._stored_sorted):
+            low = int(np.searchsorted(sorted_keys, keys[band], side="left"))
+            high = int(np.searchsorted(sorted_keys, keys[band], side="right"))
+            if high > low:
+                stored.update(order[low:high].tolist())
+        if not candidates and not stored:
             return []
         shingles = np.unique(shingles)
+        self._read_stored(stored)
         found = []
+        for index in sorted(stored):
+            similarity = jaccard(shingles, self._stored_shingles[index])
+            if similarity >= self.threshold:
+                found.append((index, similarity))
+        offset = len(self._stored_ids)
         for index in sorted(candidates):
-            if not self._distinct[index]:
-                self._shingles[index] = np.unique(self._shingles[index])
-                self._distinct[index] = True
-            similarity = jaccard(shingles, self._shingles[index])
+            local = index - offset
+            if not self._distinct[local]:
+                self._shingles[local] = np.unique(self._shingles[local])
+                self._distinct[local] = True
+            similarity = jaccard(shingles, self._shingles[local])
             if similarity >= self.threshold:
                 found.append((index, similarity))
         found.sort(key=lambda pair: (-pair[1], pair[0]))
-        return [(self._ids[index], similarity) for index, similarity in found]
+        return [(self._id_at(index), similarity) for index, similarity in found]
+
+    def _id_at(self, index: int) -> str:
+        offset = len(self._stored_ids)
+        return self._stored_ids[index] if index < offset else self._ids[index - offset]
+
+    def _read_stored(self, positions: set[int]) -> None:
+        missing = sorted(p for p in positions if p not in self._stored_shingles)
+        if not missing:
+            return
+        if self._load_texts is None:
+            raise RuntimeError("stored signatures without a text loader")
+        texts = self._load_texts([self._stored_ids[p] for p in missing])
+        for position in missing:
+            text = texts.get(self._stored_ids[position])
+            shingles = self.shingles(text) if text is not None else np.zeros(0, dtype=np.uint64)
+            self._stored_shingles[position] = shingles
 
     def shingles(self, text: str) -> U64:
         """The sorted, distinct 64-bit hashes of the text's word shingles."""
         return np.unique(self._sketch(text)[0])
 
-    def _band_keys(self, signature: U64) -> list[bytes]:
-        rows = self.rows
-        return [signature[band * rows : (band + 1) * rows].tobytes() for band in range(self.bands)]
+    def _band_keys(self, signature: U64) -> U64:
+        """One 64-bit key per band: the band's ``rows`` MinHash values hashed together."""
+        matrix = signature.reshape(self.bands, self.rows)
+        keys = np.full(self.bands, np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for row in range(self.rows):
+                keys = _mix64(keys ^ matrix[:, row]) + np.uint64(row + 1)
+        return keys
 
     def _token_ids(self, words: list[str]) -> U64:
         cache = self._token_hashes
@@ -328,6 +415,19 @@ class NearDuplicateIndex:
                 np.minimum(signature, hashed.min(axis=0), out=signature)
         self._last = (text, shingles, signature)
         return shingles, signature
+
+
+def signatures_frame(rows: Sequence[tuple[str, U64]]) -> pd.DataFrame:
+    """The signatures table (SIGNATURE_COLUMNS) of (article_id, band keys) rows."""
+    keys = (
+        np.vstack([np.asarray(k, dtype=np.uint64) for _, k in rows])
+        if rows
+        else np.zeros((0, SIGNATURE_BANDS), dtype=np.uint64)
+    )
+    frame = pd.DataFrame({"article_id": pd.Series([r[0] for r in rows], dtype="object")})
+    for band in range(SIGNATURE_BANDS):
+        frame[f"band_{band:02d}"] = keys[:, band]
+    return frame
 
 
 def jaccard(left: U64, right: U64) -> float:

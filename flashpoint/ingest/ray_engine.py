@@ -19,7 +19,6 @@ import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -216,8 +215,9 @@ def reprocess_on_ray(
 ) -> dict[str, Any]:
     """``flashpoint reprocess`` with the NLP stage on Ray: re-derive sentences, mentions,
     events and stories from the stored articles (read from the corpus's Parquet parts in
-    chunks), link stories on the driver, and commit once, atomically."""
-    from flashpoint.analysis.stories import build_stories
+    chunks), link stories on the driver, and commit once, atomically (the commit step
+    is :func:`flashpoint.ingest.run.commit_reprocessed`, shared with the in-process run)."""
+    from flashpoint.ingest.run import commit_reprocessed
 
     root = Path(corpus_path)
     started = time.perf_counter()
@@ -239,27 +239,15 @@ def reprocess_on_ray(
         articles_context = (
             pd.concat(context, ignore_index=True) if context else store.empty_table("articles")
         )
-        stories, events = build_stories(tables["events"], articles_context)
         nlp_seconds = time.perf_counter() - started
-        store.commit(
-            root,
-            replace={
-                "sentences": tables["sentences"],
-                "mentions": tables["mentions"],
-                "events": events,
-                "stories": stories,
-            },
-            manifest_updates={
-                **(engine.info or {}),
-                "last_reprocess": datetime.now(UTC).isoformat(timespec="seconds"),
-                "last_engine": "ray",
-            },
+        stories, events = commit_reprocessed(
+            root, tables, articles_context, {**(engine.info or {}), "last_engine": "ray"}
         )
     return {
         "articles": len(articles_context),
         "events": len(events),
         "stories": len(stories),
-        "nlp_and_link_s": round(nlp_seconds, 2),
+        "nlp_s": round(nlp_seconds, 2),
         "total_s": round(time.perf_counter() - started, 2),
     }
 

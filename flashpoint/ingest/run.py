@@ -22,10 +22,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from flashpoint import __version__, store
 from flashpoint.ingest.fields import validate_field_map
-from flashpoint.ingest.identity import NearDuplicateIndex, content_hash, make_article_id, url_key
+from flashpoint.ingest.identity import (
+    NearDuplicateIndex,
+    content_hash,
+    make_article_id,
+    signatures_frame,
+    url_key,
+)
 from flashpoint.ingest.pubdate import MAX_YEAR, MIN_YEAR
 from flashpoint.ingest.readers import (
     DEFAULT_MAX_BYTES,
@@ -37,7 +44,7 @@ from flashpoint.ingest.readers import (
     safe_origin,
     safe_text,
 )
-from flashpoint.schema import ARTICLE_COLUMNS, RawArticle, Reject
+from flashpoint.schema import ARTICLE_COLUMNS, SIGNATURE_COLUMNS, RawArticle, Reject
 
 ProgressFactory = Callable[[int, str], "Progress"]
 
@@ -299,12 +306,17 @@ def _nlp_rows(articles: pd.DataFrame) -> Iterator[dict[str, Any]]:
         }
 
 
+ENGINES: tuple[str, ...] = ("local", "ray")
+
+
 @dataclass
 class NlpSettings:
     model: str | None = None
     gazetteer_file: Path | None = None
-    workers: int = 1
+    workers: int = 1  # local: spaCy processes; ray: actors (0: one per CPU of Ray)
     batch_size: int = 32
+    engine: str = "local"  # "local" (in process) or "ray" (Ray Data, see ray_engine.py)
+    ray_address: str | None = None  # ray only: None starts local Ray; "auto", "ray://…"
 
 
 def _load_nlp(settings: NlpSettings) -> tuple[Any, dict[str, Any]]:
@@ -318,6 +330,71 @@ def _load_nlp(settings: NlpSettings) -> tuple[Any, dict[str, Any]]:
         "gazetteer_checksums": gazetteer.checksums(),
     }
     return nlp, info
+
+
+class NlpRunner:
+    """The NLP stage of a run: sentences, mentions and events of an articles frame, in
+    process (spaCy, ``workers`` processes) or on Ray (``engine="ray"``). ``info`` is what
+    the manifest records about the model and gazetteers."""
+
+    def __init__(self, settings: NlpSettings) -> None:
+        if settings.engine not in ENGINES:
+            raise ValueError(f"unknown engine {settings.engine!r} (one of {', '.join(ENGINES)})")
+        self.settings = settings
+        self.nlp: Any = None
+        self.ray: Any = None
+        self.info: dict[str, Any] = {}
+        if settings.engine == "ray":
+            from flashpoint.ingest.ray_engine import RayNlpEngine, ray_available
+
+            if not ray_available():
+                raise ValueError(
+                    "--engine ray needs Ray: pip install 'flashpoint[scale]' (make installs it)"
+                )
+            workers = settings.workers if settings.workers > 0 else None
+            self.ray = RayNlpEngine(
+                address=settings.ray_address,
+                num_cpus=None if settings.ray_address else workers,
+                workers=workers,
+                model=settings.model,
+                gazetteer_file=settings.gazetteer_file,
+                batch_size=settings.batch_size,
+            )
+            self.ray.start()
+        else:
+            self.nlp, self.info = _load_nlp(settings)
+
+    def run(
+        self, articles: pd.DataFrame, progress: Progress | None = None
+    ) -> dict[str, pd.DataFrame]:
+        if self.ray is not None:
+            tables = self.ray.run(articles)
+            self.info = dict(self.ray.info or self.info)
+            if progress is not None:
+                progress.update(len(articles))
+            return tables
+        return _run_nlp(articles, self.nlp, self.settings, progress)
+
+    def single(self) -> NlpRunner:
+        """The same stage for one article at a time (isolating a failing article)."""
+        if self.ray is not None:
+            return self
+        one = NlpRunner.__new__(NlpRunner)
+        one.settings = NlpSettings(
+            self.settings.model, self.settings.gazetteer_file, 1, self.settings.batch_size
+        )
+        one.nlp, one.ray, one.info = self.nlp, None, self.info
+        return one
+
+    def close(self) -> None:
+        if self.ray is not None:
+            self.ray.stop()
+
+    def __enter__(self) -> NlpRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _run_nlp(
@@ -373,22 +450,22 @@ def _check_published(row: dict[str, Any]) -> str | None:
 
 
 def _nlp_isolated(
-    chunk: pd.DataFrame, nlp: Any, settings: NlpSettings, progress: Progress | None
+    chunk: pd.DataFrame, runner: NlpRunner, progress: Progress | None
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], list[tuple[str, str, BaseException]]]:
     """NLP tables of a chunk. If the batch fails, each article is tried alone and the ones
     that still fail are left out and returned with their error, so the rest go in."""
     try:
-        return chunk, _run_nlp(chunk, nlp, settings, progress), []
+        return chunk, runner.run(chunk, progress), []
     except Exception:
         pass
     kept: list[int] = []
     parts: list[dict[str, pd.DataFrame]] = []
     failed: list[tuple[str, str, BaseException]] = []
-    single = NlpSettings(settings.model, settings.gazetteer_file, 1, settings.batch_size)
+    single = runner.single()
     for position in range(len(chunk)):
         one = chunk.iloc[[position]]
         try:
-            parts.append(_run_nlp(one, nlp, single, progress))
+            parts.append(single.run(one, progress))
             kept.append(position)
         except Exception as error:
             failed.append((str(one["article_id"].iloc[0]), str(one["origin"].iloc[0]), error))
@@ -441,24 +518,31 @@ def ingest(
 
     with store.writer_lock(root):
         try:
-            existing = store.load_corpus(root, tables=("articles", "events"))
-            known_articles = existing.articles
-            known_events = existing.events
-            fingerprints: dict[str, Any] = dict(existing.manifest.get("sources", {}))
-            rejected_before: dict[str, Any] = dict(existing.manifest.get("rejected_sources", {}))
+            manifest: dict[str, Any] | None = store.read_manifest(root)
         except store.CorpusNotFound:
-            known_articles = store.empty_table("articles")
-            known_events = store.empty_table("events")
+            manifest = None
+        if manifest is not None:
+            known_articles = store.read_table(
+                root, "articles", columns=KNOWN_ARTICLE_COLUMNS, manifest=manifest, with_part=True
+            )
+            fingerprints: dict[str, Any] = dict(manifest.get("sources", {}))
+            rejected_before: dict[str, Any] = dict(manifest.get("rejected_sources", {}))
+        else:
+            known_articles = store.empty_table("articles").reindex(
+                columns=[*KNOWN_ARTICLE_COLUMNS, "_part"]
+            )
             fingerprints = {}
             rejected_before = {}
 
         known_ids = set(known_articles["article_id"].dropna())
         known_urls = {url_key(url) for url in known_articles["url"].dropna()}
         known_hashes = set(known_articles["content_hash"].dropna())
+        texts = _StoredTexts(root, known_articles)
         near = NearDuplicateIndex()
-        originals = known_articles[known_articles["duplicate_of"].isna()]
-        for article_id, text in zip(originals["article_id"], originals["text"], strict=True):
-            near.add(article_id, text)
+        if manifest is not None:
+            manifest = _ensure_signatures(root, manifest, near, progress=progress)
+            _load_signatures(root, manifest, near, texts)
+        signature_of: dict[str, Any] = {}  # article_id → band keys, for this run's originals
 
         new_rows: list[dict[str, Any]] = []
         new_fingerprints: dict[str, Any] = {}
@@ -513,6 +597,9 @@ def ingest(
                     duplicate_of = near.find(item.text)
                     if duplicate_of is None:
                         near.add(article_id, item.text)
+                        keys = near.band_keys(item.text)
+                        if keys is not None:
+                            signature_of[article_id] = keys
                     else:
                         report.near_duplicates += 1
                     row["duplicate_of"] = duplicate_of
@@ -548,8 +635,11 @@ def ingest(
                 report,
                 settings,
                 progress=progress,
+                manifest=manifest,
                 known_articles=known_articles,
-                known_events=known_events,
+                texts=texts,
+                signature_of=signature_of,
+                signature_params=near.params(),
                 commit_every=commit_every,
                 manifest_sources={**fingerprints, **new_fingerprints},
                 old_sources=fingerprints,
@@ -566,6 +656,7 @@ def ingest(
                     "sources": {**fingerprints, **new_fingerprints},
                     "rejected_sources": new_rejected,
                     "last_ingest": now.isoformat(timespec="seconds"),
+                    "signature_params": near.params(),
                 },
             )
         store.append_rejects(root, report.rejects)
@@ -592,8 +683,11 @@ def _process_and_commit(
     settings: NlpSettings,
     *,
     progress: bool,
+    manifest: dict[str, Any] | None,
     known_articles: pd.DataFrame,
-    known_events: pd.DataFrame,
+    texts: _StoredTexts,
+    signature_of: dict[str, Any],
+    signature_params: dict[str, int],
     commit_every: int,
     manifest_sources: dict[str, Any],
     old_sources: dict[str, Any],
@@ -602,63 +696,195 @@ def _process_and_commit(
     source_of: dict[str, str],
     now: datetime,
 ) -> None:
-    """NLP over the new articles in chunks, each chunk one atomic commit."""
-    nlp, nlp_info = _load_nlp(settings)
+    """NLP over the new articles in chunks, each chunk one atomic commit. Stories are
+    linked incrementally (:mod:`flashpoint.ingest.linking`): each commit relinks its new
+    events with the existing events in their reach and writes only the parts it changes."""
+    from flashpoint.ingest.linking import StoryLinker
+
+    texts.add_new({row["article_id"]: row["text"] for row in new_rows})
+    linker = StoryLinker(root, manifest, known_articles, texts)
     bar = Progress(len(new_rows), "ingest") if progress else None
-    all_events = known_events
-    all_articles = known_articles
     failed_sources: set[str] = set()
     try:
-        for start in range(0, len(new_rows), commit_every):
-            chunk = articles_frame(new_rows[start : start + commit_every])
-            chunk, tables, failed = _nlp_isolated(chunk, nlp, settings, bar)
-            for article_id, origin, error in failed:
-                problem = _internal_error(origin, error)
-                report.internal_errors.append(problem)
-                report.rejects.append({**problem, "at": now.isoformat()})
-                failed_sources.add(source_of.get(article_id, ""))
-            where = f"storing articles {start + 1}–{start + len(chunk)} of this run"
-            try:
-                all_articles = (
-                    pd.concat([all_articles, chunk], ignore_index=True)
-                    if len(all_articles)
-                    else chunk
-                )
-                all_events = (
-                    pd.concat([all_events, tables["events"]], ignore_index=True)
-                    if len(all_events)
-                    else tables["events"]
-                )
-                stories, all_events = _relink_stories(all_events, all_articles)
-                last_chunk = start + commit_every >= len(new_rows)
-                sources = manifest_sources if last_chunk else old_sources
-                rejected = rejected_sources if last_chunk else old_rejected
-                if last_chunk and failed_sources:
-                    # A file with an article that failed is read again next time.
-                    sources = {k: v for k, v in sources.items() if k not in failed_sources}
-                    rejected = {k: v for k, v in rejected.items() if k not in failed_sources}
-                store.commit(
-                    root,
-                    append={
-                        "articles": chunk,
-                        "sentences": tables["sentences"],
-                        "mentions": tables["mentions"],
-                    },
-                    replace={"events": all_events, "stories": stories},
-                    manifest_updates={
-                        **nlp_info,
-                        "last_ingest": now.isoformat(timespec="seconds"),
-                        # Fingerprints only once every article of those files is in.
-                        "sources": sources,
-                        "rejected_sources": rejected,
-                    },
-                )
-            except Exception as error:
-                raise IngestInternalError(where, error) from error
-            report.added += len(chunk)
+        with NlpRunner(settings) as runner:
+            for start in range(0, len(new_rows), commit_every):
+                chunk = articles_frame(new_rows[start : start + commit_every])
+                chunk, tables, failed = _nlp_isolated(chunk, runner, bar)
+                for article_id, origin, error in failed:
+                    problem = _internal_error(origin, error)
+                    report.internal_errors.append(problem)
+                    report.rejects.append({**problem, "at": now.isoformat()})
+                    failed_sources.add(source_of.get(article_id, ""))
+                where = f"storing articles {start + 1}–{start + len(chunk)} of this run"
+                try:
+                    linker.add_articles(chunk)
+                    changes = linker.link(tables["events"])
+                    signatures = signatures_frame(
+                        [
+                            (article_id, signature_of[article_id])
+                            for article_id in chunk["article_id"]
+                            if article_id in signature_of
+                        ]
+                    )
+                    last_chunk = start + commit_every >= len(new_rows)
+                    sources = manifest_sources if last_chunk else old_sources
+                    rejected = rejected_sources if last_chunk else old_rejected
+                    if last_chunk and failed_sources:
+                        # A file with an article that failed is read again next time.
+                        sources = {k: v for k, v in sources.items() if k not in failed_sources}
+                        rejected = {k: v for k, v in rejected.items() if k not in failed_sources}
+                    written = store.commit(
+                        root,
+                        append={
+                            "articles": chunk,
+                            "sentences": tables["sentences"],
+                            "mentions": tables["mentions"],
+                            "events": changes.events,
+                            "stories": changes.stories,
+                            "signatures": signatures,
+                        },
+                        rewrite=changes.rewrite,
+                        manifest_updates={
+                            **runner.info,
+                            "last_ingest": now.isoformat(timespec="seconds"),
+                            # Fingerprints only once every article of those files is in.
+                            "sources": sources,
+                            "rejected_sources": rejected,
+                            "signature_params": signature_params,
+                            **(
+                                {"last_engine": settings.engine}
+                                if settings.engine != "local"
+                                else {}
+                            ),
+                        },
+                    )
+                    linker.committed(changes, written)
+                    texts.committed(chunk["article_id"], written)
+                except Exception as error:
+                    raise IngestInternalError(where, error) from error
+                report.added += len(chunk)
     finally:
         if bar is not None:
             bar.close()
+
+
+KNOWN_ARTICLE_COLUMNS: list[str] = [
+    "article_id",
+    "url",
+    "content_hash",
+    "source",
+    "title",
+    "published",
+    "duplicate_of",
+]
+
+
+class _StoredTexts:
+    """Article texts by id, read from the store only when asked for (near-duplicate
+    candidates, a story's evidence sentence), and only from the parts holding them."""
+
+    def __init__(self, root: Path, known_articles: pd.DataFrame) -> None:
+        self.root = root
+        self.part_of: dict[str, str] = dict(
+            zip(known_articles["article_id"], known_articles["_part"], strict=True)
+        )
+        self.new: dict[str, str] = {}
+
+    def add_new(self, texts: dict[str, str]) -> None:
+        self.new.update(texts)
+
+    def committed(self, article_ids: Iterable[str], manifest: dict[str, Any]) -> None:
+        part = manifest.get("written_parts", {}).get("articles", {}).get("+")
+        for article_id in article_ids:
+            self.part_of[article_id] = part
+
+    def __call__(self, article_ids: list[str]) -> dict[str, str]:
+        found = {a: self.new[a] for a in article_ids if a in self.new}
+        by_part: dict[str, list[str]] = {}
+        for article_id in article_ids:
+            part = self.part_of.get(article_id)
+            if article_id not in found and part is not None:
+                by_part.setdefault(part, []).append(article_id)
+        for part, ids in by_part.items():
+            rows = store.read_rows(
+                self.root, "articles", key="article_id", values=ids, columns=["text"], parts=[part]
+            )
+            found.update(zip(rows["article_id"], rows["text"], strict=True))
+        return found
+
+
+def _ensure_signatures(
+    root: Path, manifest: dict[str, Any], near: NearDuplicateIndex, *, progress: bool
+) -> dict[str, Any]:
+    """A corpus stored before the signatures table existed (or with signatures made with
+    other index settings) gets it once, from its stored texts; later runs read it."""
+    if _has_signatures(manifest, near):
+        return manifest
+    started = time.monotonic()
+    rows: list[tuple[str, Any]] = []
+    cache: dict[bytes, Any] = {}  # same text, same keys (copies of one text are common)
+    for part in manifest.get("tables", {}).get("articles", []):
+        frame = pq.read_table(
+            root / part, columns=["article_id", "text", "duplicate_of"]
+        ).to_pandas()
+        originals = frame[frame["duplicate_of"].isna()]
+        for article_id, text in zip(originals["article_id"], originals["text"], strict=True):
+            text = text if isinstance(text, str) else ""
+            key = hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest()
+            if key not in cache:
+                cache[key] = near.band_keys(text)
+            if cache[key] is not None:
+                rows.append((str(article_id), cache[key]))
+    store.commit(
+        root,
+        replace={"signatures": signatures_frame(rows)},
+        manifest_updates={"signature_params": near.params()},
+    )
+    if progress:
+        print(
+            f"near-duplicate signatures computed once for {len(rows)} stored articles "
+            f"in {time.monotonic() - started:.1f}s",
+            file=sys.stderr,
+            flush=True,
+        )
+    return store.read_manifest(root)
+
+
+def ensure_signatures(
+    corpus_path: str | os.PathLike[str],
+    near: NearDuplicateIndex | None = None,
+    *,
+    progress: bool = True,
+) -> bool:
+    """Give the corpus its near-duplicate signatures table now, if it has none (an ingest
+    would do it first thing). Returns whether it already had one."""
+    near = near or NearDuplicateIndex()
+    root = Path(corpus_path)
+    with store.writer_lock(root):
+        manifest = store.read_manifest(root)
+        had = _has_signatures(manifest, near)
+        _ensure_signatures(root, manifest, near, progress=progress)
+    return had
+
+
+def _has_signatures(manifest: dict[str, Any], near: NearDuplicateIndex) -> bool:
+    has_table = "signatures" in manifest.get("tables", {})
+    return has_table and manifest.get("signature_params") == near.params()
+
+
+def _load_signatures(
+    root: Path, manifest: dict[str, Any], near: NearDuplicateIndex, texts: _StoredTexts
+) -> None:
+    import numpy as np
+
+    frame = store.read_table(root, "signatures", manifest=manifest)
+    bands = [column for column in SIGNATURE_COLUMNS if column != "article_id"]
+    keys = (
+        frame[bands].to_numpy(dtype=np.uint64)
+        if len(frame)
+        else np.zeros((0, len(bands)), dtype=np.uint64)
+    )
+    near.load_signatures(frame["article_id"].astype(str).tolist(), keys, texts)
 
 
 def reprocess(
@@ -667,31 +893,71 @@ def reprocess(
     nlp_settings: NlpSettings | None = None,
     progress: bool = True,
 ) -> int:
-    """Re-derive sentences, mentions, events and stories from the stored text."""
+    """Re-derive sentences, mentions, events and stories from the stored text (the NLP
+    stage in process, or on Ray with ``engine="ray"``), and relink every story."""
     settings = nlp_settings or NlpSettings()
     root = Path(corpus_path)
+    if settings.engine == "ray":
+        from flashpoint.ingest.ray_engine import reprocess_on_ray
+
+        with NlpRunner(settings) as runner:  # reprocess_on_ray takes the writer lock
+            return int(reprocess_on_ray(root, runner.ray)["articles"])
     with store.writer_lock(root):
-        corpus = store.load_corpus(root, tables=("articles",))
-        articles = corpus.articles
-        nlp, nlp_info = _load_nlp(settings)
-        bar = Progress(len(articles), "reprocess") if progress else None
-        try:
-            tables = _run_nlp(articles, nlp, settings, bar)
-        finally:
-            if bar is not None:
-                bar.close()
-        stories, events = _relink_stories(tables["events"], articles)
+        articles = store.load_corpus(root, tables=("articles",)).articles
+        with NlpRunner(settings) as runner:
+            bar = Progress(len(articles), "reprocess") if progress else None
+            try:
+                tables = runner.run(articles, bar)
+            finally:
+                if bar is not None:
+                    bar.close()
+            commit_reprocessed(root, tables, articles, runner.info)
+    return len(articles)
+
+
+def commit_reprocessed(
+    root: Path,
+    tables: dict[str, pd.DataFrame],
+    articles: pd.DataFrame,
+    manifest_updates: dict[str, Any],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The end of every reprocess, in process or on Ray: link all stories of the new
+    events and replace the NLP tables in one commit (under the writer lock).
+    Returns ``(stories, events)``."""
+    stories, events = _relink_stories(tables["events"], articles)
+    store.commit(
+        root,
+        replace={
+            "sentences": tables["sentences"],
+            "mentions": tables["mentions"],
+            "events": events,
+            "stories": stories,
+        },
+        manifest_updates={
+            **manifest_updates,
+            "last_reprocess": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+    )
+    return stories, events
+
+
+def relink(corpus_path: str | os.PathLike[str]) -> tuple[int, int]:
+    """Link every event of the corpus into stories again, from scratch (no NLP): what an
+    ingest's incremental linking gives in all but the cases docs/scaling.md lists.
+    Returns (events, stories)."""
+    from flashpoint.analysis.stories import build_stories
+
+    root = Path(corpus_path)
+    with store.writer_lock(root):
+        manifest = store.read_manifest(root)
+        events = store.read_table(root, "events", manifest=manifest)
+        articles = store.read_table(
+            root, "articles", columns=KNOWN_ARTICLE_COLUMNS, manifest=manifest, with_part=True
+        )
+        stories, events = build_stories(events, articles, text_of=_StoredTexts(root, articles))
         store.commit(
             root,
-            replace={
-                "sentences": tables["sentences"],
-                "mentions": tables["mentions"],
-                "events": events,
-                "stories": stories,
-            },
-            manifest_updates={
-                **nlp_info,
-                "last_reprocess": datetime.now(UTC).isoformat(timespec="seconds"),
-            },
+            replace={"events": events, "stories": stories},
+            manifest_updates={"last_relink": datetime.now(UTC).isoformat(timespec="seconds")},
         )
-    return len(articles)
+    return len(events), len(stories)

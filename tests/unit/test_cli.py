@@ -121,3 +121,29 @@ def test_chart_writes_a_png_of_the_requested_size(sample_corpus: Path, tmp_path:
     assert main(argv) == 0
     with Image.open(out) as image:
         assert image.format == "PNG" and image.size == (800, 450)
+
+
+def test_engine_options_are_checked_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("North Korea fired a missile on Sunday.", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    code = main(["ingest", str(source), "--corpus", str(corpus), "--ray-address", "auto"])
+    assert code == 2
+    assert "--ray-address needs --engine ray" in capsys.readouterr().err
+    assert not corpus.exists()
+
+
+def test_relink_keeps_the_stories_of_a_one_shot_ingest(
+    sample_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    copy = tmp_path / "corpus"
+    shutil.copytree(sample_corpus, copy)
+    assert main(["relink", "--corpus", str(copy)]) == 0
+    assert "relinked" in capsys.readouterr().err
+    before, after = store.load_corpus(sample_corpus), store.load_corpus(copy)
+    pd.testing.assert_frame_equal(after.stories, before.stories, check_dtype=False)
+    assert after.events["story_id"].tolist() == before.events["story_id"].tolist()

@@ -85,6 +85,18 @@ while True:
 """
 
 
+def _kill_after(script: Path, corpus: Path, delay: float) -> None:
+    """Run a writer script on the corpus and SIGKILL it after ``delay`` seconds."""
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(corpus)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
 def test_sigkill_mid_write_leaves_a_complete_corpus(tmp_path: Path) -> None:
     """Kill a writer at many instants; each time the corpus loads, whole and consistent."""
     corpus = tmp_path / "corpus"
@@ -95,14 +107,7 @@ def test_sigkill_mid_write_leaves_a_complete_corpus(tmp_path: Path) -> None:
     delays = [0.35, 0.6, 0.9, 1.3, 1.7]
     for delay in delays:
         before = store.load_corpus(corpus)
-        process = subprocess.Popen(
-            [sys.executable, str(script), str(corpus)],
-            stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-        )
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        _kill_after(script, corpus, delay)
         after = store.load_corpus(corpus)
         manifest = json.loads((corpus / store.MANIFEST).read_text())
         # The manifest's counts are the rows actually readable: nothing half-written.
@@ -113,3 +118,61 @@ def test_sigkill_mid_write_leaves_a_complete_corpus(tmp_path: Path) -> None:
     with store.writer_lock(corpus):
         store.commit(corpus, append={"sentences": _sentences(1, "last")})
     assert not [p for p in (corpus / store.PARTS).iterdir() if p.name.startswith(".")]
+
+
+def test_rewrite_replaces_one_part_in_place(tmp_path: Path) -> None:
+    with store.writer_lock(tmp_path):
+        store.commit(tmp_path, append={"sentences": _sentences(3, "a")})
+        store.commit(tmp_path, append={"sentences": _sentences(2, "b")})
+        store.commit(tmp_path, append={"sentences": _sentences(4, "c")})
+        parts = store.read_manifest(tmp_path)["tables"]["sentences"]
+        written = store.commit(
+            tmp_path,
+            rewrite={"sentences": {parts[1]: _sentences(1, "B"), parts[2]: _sentences(0)}},
+        )
+    corpus = store.load_corpus(tmp_path)
+    # The rewritten part keeps its place; the emptied one is gone; the first untouched.
+    assert corpus.sentences["article_id"].tolist() == ["a", "a", "a", "B"]
+    assert corpus.manifest["row_counts"]["sentences"] == 4
+    assert corpus.manifest["tables"]["sentences"][0] == parts[0]
+    assert written["written_parts"]["sentences"][parts[2]] is None
+    assert (tmp_path / parts[1]).exists()  # retired, kept for readers of the old manifest
+    with pytest.raises(ValueError, match="not a part"), store.writer_lock(tmp_path):
+        store.commit(tmp_path, rewrite={"sentences": {parts[1]: _sentences(1)}})
+
+
+REWRITER = """
+import os, sys, pandas as pd
+from flashpoint import store
+path = sys.argv[1]
+n = 0
+while True:
+    n += 1
+    frame = pd.DataFrame({"article_id": [f"r{os.getpid()}-{n}"] * 20000, "sentence_idx": range(20000),
+                          "start_char": range(20000), "end_char": range(20000)})
+    with store.writer_lock(path):
+        last = store.read_manifest(path)["tables"]["sentences"][-1]
+        store.commit(path, rewrite={"sentences": {last: frame}},
+                     append={"sentences": frame.head(3)})
+    print(n, flush=True)
+"""
+
+
+def test_sigkill_mid_rewrite_leaves_a_complete_corpus(tmp_path: Path) -> None:
+    """A writer rewriting parts in place, killed at many instants: the corpus always
+    loads whole, with the counts its manifest gives."""
+    corpus = tmp_path / "corpus"
+    with store.writer_lock(corpus):
+        store.commit(corpus, append={"sentences": _sentences(7)})
+        store.commit(corpus, append={"sentences": _sentences(5, "b")})
+    script = tmp_path / "rewriter.py"
+    script.write_text(REWRITER)
+    for delay in (0.35, 0.7, 1.1, 1.6):
+        _kill_after(script, corpus, delay)
+        after = store.load_corpus(corpus)
+        manifest = json.loads((corpus / store.MANIFEST).read_text())
+        assert len(after.sentences) == manifest["row_counts"]["sentences"]
+        assert after.sentences["article_id"].iloc[:7].tolist() == ["a"] * 7
+        # Every part is whole: the last one is a 3-row append or a 20000-row rewrite.
+        sizes = after.sentences.groupby("article_id", sort=False).size()
+        assert set(sizes.iloc[1:]) <= {3, 5, 20000, 20003}
