@@ -385,7 +385,10 @@ def main(argv: Iterable[str] | None = None) -> int:
         )
         return 1
     candidates = collect_candidates(
-        load_pipeline(args.model, event_filter=False), DEV_GOLD, args.shared, shared_actor=args.actor_labels
+        load_pipeline(args.model, event_filter=False),
+        DEV_GOLD,
+        args.shared,
+        shared_actor=args.actor_labels,
     )
     if args.command == "cv":
         print(cv_report(candidates, args.folds, sweep=args.sweep, gate_types=args.gate_types))

@@ -11,6 +11,7 @@ printed figures and the benchmarks, never by a test that a busy machine could fa
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -53,11 +54,15 @@ WATCH_RUNS = """() => {
 
 @pytest.fixture(scope="module")
 def e2e_corpus(shared_dir: Path) -> Path:
-    """Overrides the demo corpus for this module's dashboard server."""
+    """Overrides the demo corpus for this module's dashboard server.
+
+    FLASHPOINT_FULL_CORPUS may name an already built copy (of an earlier commit, say), to
+    save the build when iterating on the dashboard alone."""
     from flashpoint import store
     from flashpoint.eval.corpus import cached_corpus
 
-    corpus = cached_corpus(shared_dir)
+    prebuilt = os.environ.get("FLASHPOINT_FULL_CORPUS")
+    corpus = Path(prebuilt) if prebuilt else cached_corpus(shared_dir)
     assert len(store.load_corpus(corpus, tables=("articles",)).articles) > 4000
     return corpus
 
