@@ -49,6 +49,7 @@ from flashpoint.nlp.events.checks import (
     held_by_one_body,
     held_by_private_parties,
     is_meeting_of_parties,
+    joint_parties,
     meets_a_requirement,
 )
 from flashpoint.nlp.events.dating import (
@@ -444,6 +445,14 @@ def _build_event(
         if clause_countries:
             actors = clause_countries if event_type in SYMMETRIC_TYPES else clause_countries[:1]
             agent_from = "clause"
+    if event_type == "meeting":
+        joint = joint_parties(trigger.token)
+        if joint:
+            # "the inter-Korean summit": its modifier names both parties; a clause's or an
+            # earlier mention's countries are no parties of it (checks.py)
+            kept = actors if agent_from in ("syntax", "inherited", "pronoun") else []
+            actors = joint + [a for a in kept if a not in joint]
+            agent_from = "syntax"
     location = location_of(roles.places, entities)
     if event_type == "meeting" and location:
         host = location_country(roles.places, entities)
