@@ -344,3 +344,23 @@ def test_inter_korean_meetings_are_between_the_two_koreas(nlp: Language, text: s
 def test_a_country_welcoming_an_inter_korean_summit_is_no_party_to_it(nlp: Language) -> None:
     text = "Washington welcomed the inter-Korean summit held in Pyongyang on Monday."
     assert meeting_actors(nlp, text) == [BOTH_KOREAS]
+
+
+# -- "the two leaders" stands for the parties named before ----------------------------------
+
+
+def test_the_two_leaders_are_the_parties_named_just_before(nlp: Language) -> None:
+    text = (
+        "Trump welcomed Moon Jae-in to the White House on Friday. "
+        "The two leaders met in the Oval Office on Friday morning."
+    )
+    assert [sorted(a) for a in meeting_actors(nlp, text)] == [["country:KOR", "country:USA"]]
+
+
+def test_the_two_leaders_complete_a_meeting_held_in_one_sides_country(nlp: Language) -> None:
+    # the place gives the host (China); the leader named before gives the other side
+    text = (
+        "Xi Jinping praised South Korean President Park Geun-hye on Sunday. "
+        "The two leaders met on the sidelines of the summit in Hangzhou."
+    )
+    assert [sorted(a) for a in meeting_actors(nlp, text)] == [["country:CHN", "country:KOR"]]
