@@ -46,6 +46,9 @@ Two classes of false event, each seen in several sources and backed by the label
 * **Meeting a requirement.** "Meet" whose object is a ``requirement_nouns`` word ("meet
   international standards", "meet the demand for skills") means satisfying it, a sense with
   no parties (plain word sense; kh-fd7a608b85d6).
+* **Some modifiers name both parties.** "The first inter-Korean summit", "inter-Korean
+  talks": the meeting is between the two Koreas whoever else the clause names
+  (``joint_parties``, rows of data/lexicons/joint_parties.jsonl; plain word sense).
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ from flashpoint.nlp.events.records import EventRecord
 from flashpoint.nlp.events.vocabulary import WordSets
 
 BACKGROUND_PATTERNS = resource_path("lexicons", "background_states.jsonl")
+JOINT_PARTIES = resource_path("lexicons", "joint_parties.jsonl")
 TRIGGER_NODE = "trigger"
 # Gazetteer kinds of organisation that meet as one body of many parties.
 MULTILATERAL_KIND_LABELS = frozenset({"body", "bloc"})
@@ -123,6 +127,34 @@ class BackgroundStates:
 @lru_cache(maxsize=1)
 def default_background_states() -> BackgroundStates:
     return BackgroundStates.from_file()
+
+
+def _modifier_key(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch not in "- \u2010\u2011\u2013")
+
+
+@lru_cache(maxsize=1)
+def _joint_parties_table() -> dict[str, tuple[str, ...]]:
+    return {
+        _modifier_key(str(row["modifier"])): tuple(str(p) for p in row["parties"])
+        for _, row in jsonl_objects(JOINT_PARTIES)
+    }
+
+
+def joint_parties(noun: Token, table: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
+    """The parties a modifier of a meeting noun names at once ("the first inter-Korean
+    summit": South and North Korea), from data/lexicons/joint_parties.jsonl: any run of
+    the words just before the noun that it governs (module docstring)."""
+    table = _joint_parties_table() if table is None else table
+    run: list[Token] = []
+    for token in reversed(noun.doc[noun.left_edge.i : noun.i]):
+        if token.head != noun or token.dep_ not in BODY_MODIFIER_DEPS | {"punct"}:
+            break
+        run.insert(0, token)
+        key = _modifier_key("".join(t.text_with_ws for t in run))
+        if key in table:
+            return list(table[key])
+    return []
 
 
 @lru_cache(maxsize=1)

@@ -32,7 +32,7 @@ article memory between sentences. The ``flashpoint_events`` component
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from spacy.tokens import Doc, Span, Token
 
@@ -49,6 +49,7 @@ from flashpoint.nlp.events.checks import (
     held_by_one_body,
     held_by_private_parties,
     is_meeting_of_parties,
+    joint_parties,
     meets_a_requirement,
 )
 from flashpoint.nlp.events.dating import (
@@ -66,6 +67,7 @@ from flashpoint.nlp.events.dating import (
 )
 from flashpoint.nlp.events.entities import (
     EntityIndex,
+    entity_country,
 )
 from flashpoint.nlp.events.merging import (
     merge_same_sentence,
@@ -121,6 +123,9 @@ from flashpoint.nlp.events.triggers import (
 )
 from flashpoint.nlp.events.vocabulary import WordSets
 from flashpoint.schema import ArticleContext
+
+# How many sentences back "the two leaders" may look for the parties it stands for.
+RECENT_SENTENCES = 3
 
 
 def _prohibited(trigger: Trigger) -> bool:
@@ -184,6 +189,7 @@ def extract_events(
     records: list[EventRecord] = []
     undated: list[tuple[EventRecord, Trigger]] = []
     learned_by: dict[int, str] = {}  # id(record) -> how its actors were found
+    recent: list[list[str]] = []  # countries named in the last sentences, latest first
     for sentence_idx, sent in enumerate(doc.sents):
         triggers = [
             trigger
@@ -208,6 +214,7 @@ def extract_events(
                         date_spans,
                         trigger_tokens,
                         cues,
+                        recent,
                     )
                 )
                 is not None
@@ -222,6 +229,7 @@ def extract_events(
                     undated.append((record, trigger))
             _remember_sentence(state, sent, [record for record, _, _ in merged])
         _remember_subject(sent, entities, state)
+        recent = [_named_countries(sent, entities), *recent[: RECENT_SENTENCES - 1]]
     # A mention before the dated report of the same event ("Moon warned after the North's
     # test. Pyongyang fired missiles on Thursday ...") takes its date too.
     for record, trigger in undated:
@@ -354,6 +362,60 @@ def _shows_two_sides(
     )
 
 
+def _counts_its_sides(roles: Roles, side_counts: frozenset[str]) -> bool:
+    """ "the two leaders met", "both sides agreed": a plural agent that counts its sides."""
+    return any(
+        token.tag_ in ("NNS", "NNPS")
+        and any(
+            c.dep_ in ("nummod", "det", "predet") and c.lower_ in side_counts
+            for c in token.children
+        )
+        for token in roles.agents
+    )
+
+
+def _named_countries(tokens: Iterable[Token], entities: EntityIndex) -> list[str]:
+    """The countries of the named entities in ``tokens`` (a person as his country), in
+    reading order."""
+    out: list[str] = []
+    for ent in entities.in_tokens(tokens):
+        country = entity_country(ent)
+        if country and country.startswith("country:") and country not in out:
+            out.append(country)
+    return out
+
+
+def _other_sides(
+    actors: list[str],
+    agent_from: str,
+    sent: Span,
+    roles: Roles,
+    entities: EntityIndex,
+    recent: list[list[str]],
+) -> tuple[list[str], str]:
+    """ "Trump welcomed Moon to the White House. The two leaders met in the Oval Office":
+    an agent that counts its sides stands for the parties named just before it, so a
+    meeting whose parse resolves fewer than two countries takes the others from its own
+    sentence (not where it was held) and then from the sentences before, latest first
+    (plain linguistics: a definite plural refers back; dev: demo articles on the
+    Trump-Moon and Park-Xi summits, Reuters isot-*, Korea Herald kh-*)."""
+    have = [a for a in actors if a.startswith("country:")]
+    if len(have) >= 2:
+        return actors, agent_from
+    places = {t.i for token in roles.places for t in token.subtree}
+    own = _named_countries((t for t in sent if t.i not in places), entities)
+    added = list(actors)
+    for country in [*own, *(c for countries in recent for c in countries)]:
+        if len(have) >= 2:
+            break
+        if country not in added:
+            added.append(country)
+            have.append(country)
+    if len(have) < 2:
+        return actors, agent_from  # nobody named before: leave it to the checks
+    return added, agent_from if actors else "pronoun"
+
+
 def _deployer(
     actors: list[str], agent_from: str, roles: Roles, entities: EntityIndex, words: WordSets
 ) -> tuple[list[str], str, list[str]]:
@@ -387,6 +449,7 @@ def _build_event(
     date_spans: list[Span],
     trigger_tokens: list[Token],
     cues: Mapping[str, frozenset[str]],
+    recent: list[list[str]] | None = None,
 ) -> tuple[EventRecord, str] | None:
     if _prohibited(trigger):
         return None
@@ -448,6 +511,16 @@ def _build_event(
         if clause_countries:
             actors = clause_countries if event_type in SYMMETRIC_TYPES else clause_countries[:1]
             agent_from = "clause"
+    if event_type == "meeting":
+        joint = joint_parties(trigger.token)
+        if joint:
+            # "the inter-Korean summit": its modifier names both parties; a clause's or an
+            # earlier mention's countries are no parties of it (checks.py)
+            kept = actors if agent_from in ("syntax", "inherited", "pronoun") else []
+            actors = joint + [a for a in kept if a not in joint]
+            agent_from = "syntax"
+    if event_type == "meeting" and _counts_its_sides(roles, trigger.lexicon.words.side_counts):
+        actors, agent_from = _other_sides(actors, agent_from, sent, roles, entities, recent or [])
     location = location_of(roles.places, entities)
     if event_type == "meeting" and location:
         host = location_country(roles.places, entities)

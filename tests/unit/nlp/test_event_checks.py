@@ -17,6 +17,7 @@ from flashpoint.nlp.events.checks import (
     PatternError,
     default_background_states,
     is_meeting_of_parties,
+    joint_parties,
 )
 from flashpoint.nlp.events.records import EventRecord
 from flashpoint.schema import ArticleContext
@@ -300,3 +301,66 @@ def test_officials_arriving_and_leaders_meeting_stay(nlp: Language) -> None:
 def test_talks_between_two_countries_stay(nlp: Language) -> None:
     text = "Japan and Russia held talks in Tokyo on Monday."
     assert found(nlp, text) == [("meeting", "asserted")]
+
+
+# -- a modifier naming both parties ------------------------------------------------------------
+
+BOTH_KOREAS = ["country:KOR", "country:PRK"]
+
+
+def test_an_inter_korean_modifier_names_both_koreas_on_a_given_parse() -> None:
+    # "the first inter-Korean summit": the tokenizer splits "inter-Korean" at the hyphen
+    words = ["Since", "the", "first", "inter", "-", "Korean", "summit", "in", "2000"]
+    heads = [0, 6, 6, 6, 6, 6, 0, 6, 7]
+    deps = ["ROOT", "det", "amod", "amod", "amod", "amod", "pobj", "prep", "pobj"]
+    doc = parsed(words, heads, deps, [w.lower() for w in words])
+    assert joint_parties(doc[6]) == BOTH_KOREAS
+    # a modifier that is not the noun's own names nobody
+    heads = [0, 6, 6, 6, 6, 4, 0, 6, 7]
+    doc = parsed(words, heads, deps, [w.lower() for w in words])
+    assert joint_parties(doc[6]) == []
+    # "Korean" alone is one nation's adjective, not both sides
+    doc = parsed(["Korean", "talks"], [1, 1], ["amod", "ROOT"], ["korean", "talk"])
+    assert joint_parties(doc[1]) == []
+
+
+def meeting_actors(nlp: Language, text: str) -> list[list[str]]:
+    context = ArticleContext("article-1", MONDAY, "datetime")
+    return [e.actors for e in extract_events(nlp(text), context) if e.event_type == "meeting"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since the first inter-Korean summit in 2000, the families have met 19 times.",
+        "The latest inter-Korean talks on the wage dispute failed to produce a breakthrough.",
+        "Officials held inter-Korean talks at the border village on Monday.",
+    ],
+)
+def test_inter_korean_meetings_are_between_the_two_koreas(nlp: Language, text: str) -> None:
+    assert meeting_actors(nlp, text) == [BOTH_KOREAS]
+
+
+def test_a_country_welcoming_an_inter_korean_summit_is_no_party_to_it(nlp: Language) -> None:
+    text = "Washington welcomed the inter-Korean summit held in Pyongyang on Monday."
+    assert meeting_actors(nlp, text) == [BOTH_KOREAS]
+
+
+# -- "the two leaders" stands for the parties named before ----------------------------------
+
+
+def test_the_two_leaders_are_the_parties_named_just_before(nlp: Language) -> None:
+    text = (
+        "Trump welcomed Moon Jae-in to the White House on Friday. "
+        "The two leaders met in the Oval Office on Friday morning."
+    )
+    assert [sorted(a) for a in meeting_actors(nlp, text)] == [["country:KOR", "country:USA"]]
+
+
+def test_the_two_leaders_complete_a_meeting_held_in_one_sides_country(nlp: Language) -> None:
+    # the place gives the host (China); the leader named before gives the other side
+    text = (
+        "Xi Jinping praised South Korean President Park Geun-hye on Sunday. "
+        "The two leaders met on the sidelines of the summit in Hangzhou."
+    )
+    assert [sorted(a) for a in meeting_actors(nlp, text)] == [["country:CHN", "country:KOR"]]
