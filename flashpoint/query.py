@@ -22,7 +22,9 @@ checked against them by tests/unit/test_query.py.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -38,7 +40,7 @@ import pyarrow.parquet as pq
 from flashpoint import store
 from flashpoint.analysis import cooccurrence as cooc
 from flashpoint.analysis import overview, timeline
-from flashpoint.analysis.counts import StoryCounts, by_type_frame, story_counts
+from flashpoint.analysis.counts import StoryCounts, by_type_frame
 from flashpoint.analysis.filters import (
     UNASSERTED_MODALITIES,
     EntityCatalog,
@@ -48,7 +50,7 @@ from flashpoint.analysis.filters import (
     gazetteer_entities,
     span_text,
 )
-from flashpoint.schema import TABLES
+from flashpoint.schema import EVENT_TYPES, TABLES
 
 _LIST = "VARCHAR[]"
 # The DuckDB type of every stored column (parts written from pandas may carry a null
@@ -160,6 +162,274 @@ def _contains_sql(column: str) -> str:
     return f"coalesce(contains(upper({column}), upper($q)), false)"
 
 
+# ---------------------------------------------------------------------------------------
+# The query index: a DuckDB file derived from the manifest's Parquet parts.
+
+INDEX_VERSION = 1
+INDEX_DIR = "index"
+# Tables of the index (article text stays in Parquet; names depend on the gazetteer and
+# are made at open).
+INDEX_TABLES: tuple[str, ...] = (
+    "articles",
+    "mentions",
+    "events",
+    "stories",
+    "event_members",
+    "entity_first",
+    "known_ids",
+    "art_ent",
+    "sent_ent",
+    "sentences",
+    "texts",
+)
+DEFAULT_THREADS = max(1, min(4, os.cpu_count() or 1))
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def connect(
+    database: str = ":memory:", *, threads: int | None = None, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection set for a server process: bounded threads and memory, UTC, and
+    spill files in the system's temporary folder (never the working directory)."""
+    threads = threads or int(os.environ.get("FLASHPOINT_DUCKDB_THREADS", DEFAULT_THREADS))
+    memory = memory_limit or os.environ.get("FLASHPOINT_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
+    spill = Path(tempfile.gettempdir()) / "flashpoint-duckdb"
+    con = duckdb.connect(
+        database,
+        config={
+            "threads": int(threads),
+            "memory_limit": str(memory),
+            "temp_directory": str(spill),
+        },
+    )
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def _parts(path: Path, manifest: dict[str, Any], name: str) -> list[str]:
+    return [str(path / part) for part in manifest.get("tables", {}).get(name, [])]
+
+
+def _select(
+    path: Path, manifest: dict[str, Any], name: str, columns: Sequence[str], *, with_rid: bool
+) -> str:
+    """A SELECT over a table's parts, cast to its types, in the order pandas reads it."""
+    types = COLUMN_TYPES[name]
+    parts = _parts(path, manifest, name)
+    if not parts:
+        casts = ", ".join(f"CAST(NULL AS {types[c]}) AS {c}" for c in columns)
+        rid = ", CAST(0 AS BIGINT) AS rid" if with_rid else ""
+        return f"SELECT {casts}{rid} WHERE false"
+    casts = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in columns)
+    selects = []
+    for index, part in enumerate(parts):
+        quoted = "'" + part.replace("'", "''") + "'"
+        # rid: part number, then row in part — the order load_corpus concatenates them.
+        rid = f", CAST({index} AS BIGINT) * 4294967296 + file_row_number AS rid"
+        selects.append(
+            f"SELECT {casts}{rid if with_rid else ''} "
+            f"FROM read_parquet({quoted}, file_row_number = true)"
+        )
+    return " UNION ALL ".join(selects)
+
+
+def index_file(path: str | os.PathLike[str], manifest: dict[str, Any] | None = None) -> Path:
+    """Where the query index of this manifest generation lives: ``<corpus>/index/``, one
+    file per generation (named by a digest of the manifest's parts)."""
+    root = Path(path)
+    manifest = manifest if manifest is not None else store.read_manifest(root)
+    digest = hashlib.sha1(
+        json.dumps(
+            {
+                "version": INDEX_VERSION,
+                "generation": manifest.get("generation", 0),
+                "committed_at": manifest.get("committed_at", ""),
+                "tables": manifest.get("tables", {}),
+            },
+            sort_keys=True,
+        ).encode("utf-8")
+    ).hexdigest()[:12]
+    return root / INDEX_DIR / f"query-g{int(manifest.get('generation', 0))}-{digest}.duckdb"
+
+
+def ensure_index(path: str | os.PathLike[str], manifest: dict[str, Any] | None = None) -> Path:
+    """The query index of the corpus's current generation, built if missing.
+
+    Built into a temporary file in the same folder and renamed into place, so a reader
+    never sees half an index and a crash leaves at most a stray temporary file; two
+    processes building at once each rename a complete file. Older generations' files are
+    removed afterwards (an open reader keeps its file until it closes it). When the corpus
+    folder is not writable the index goes to the system's temporary folder instead.
+    """
+    root = Path(path)
+    manifest = manifest if manifest is not None else store.read_manifest(root)
+    target = index_file(root, manifest)
+    if target.exists():
+        return target
+    try:
+        target.parent.mkdir(exist_ok=True)
+        probe = target.parent / f".probe-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError:
+        fallback = hashlib.sha1(str(root.resolve()).encode("utf-8")).hexdigest()[:12]
+        target = Path(tempfile.gettempdir()) / "flashpoint-index" / fallback / target.name
+        if target.exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.stem}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        con = connect(str(temporary))
+        try:
+            build_index(con, root, manifest)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    for old in target.parent.glob("query-g*.duckdb"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target
+
+
+def build_index(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, Any]) -> None:
+    """Every table of :data:`INDEX_TABLES` in ``con``'s database, from the Parquet parts.
+
+    Articles get an integer key (``aid``, in stored order) that every other table carries
+    for joins; each input row keeps its position (``rid``) so ties break as in pandas;
+    each event carries its evidence sentence (cut once here) and its article's context;
+    ``art_ent`` and ``sent_ent`` are the mentions folded to one row per article (or
+    sentence) and entity, which is all the filters and figures read of them.
+    """
+
+    def select(name: str, columns: Sequence[str]) -> str:
+        return _select(path, manifest, name, columns, with_rid=True)
+
+    for name, columns in _KEEP.items():
+        con.execute(f"CREATE TEMP TABLE raw_{name} AS {select(name, columns)}")
+    con.execute(
+        "CREATE TABLE articles AS "
+        "SELECT CAST(row_number() OVER (ORDER BY rid) AS INTEGER) AS aid, *, "
+        "CAST(published AS DATE) AS pub_day FROM ("
+        "SELECT * FROM raw_articles "
+        "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY rid) = 1) ORDER BY rid"
+    )
+    con.execute(
+        "CREATE TABLE mentions AS SELECT a.aid, m.sentence_idx, m.entity_id, m.entity_name, "
+        "m.entity_type, m.rid FROM raw_mentions m "
+        "LEFT JOIN (SELECT aid, article_id FROM articles) a USING (article_id) ORDER BY m.rid"
+    )
+    con.execute(
+        "CREATE TABLE entity_first AS SELECT entity_id, arg_min(entity_name, rid) AS entity_name, "
+        "arg_min(entity_type, rid) AS entity_type, min(rid) AS first_rid FROM raw_mentions "
+        "WHERE entity_id IS NOT NULL GROUP BY entity_id ORDER BY first_rid"
+    )
+    con.execute(
+        "CREATE TABLE art_ent AS SELECT aid, entity_id, entity_type, count(*) AS n, "
+        "min(rid) AS first_rid FROM mentions WHERE entity_id IS NOT NULL AND aid IS NOT NULL "
+        "GROUP BY ALL ORDER BY aid"
+    )
+    con.execute(
+        "CREATE TABLE sent_ent AS SELECT aid, sentence_idx, entity_id, entity_type, "
+        "min(rid) AS first_rid FROM mentions WHERE entity_id IS NOT NULL AND aid IS NOT NULL "
+        "GROUP BY ALL ORDER BY aid, sentence_idx"
+    )
+    con.execute(
+        "CREATE TABLE stories AS SELECT * FROM raw_stories "
+        "QUALIFY row_number() OVER (PARTITION BY story_id ORDER BY rid) = 1 ORDER BY rid"
+    )
+    con.execute(
+        "CREATE TABLE texts AS SELECT a.aid, t.text FROM ("
+        + _select(path, manifest, "articles", ("text",), with_rid=True)
+        + ") t JOIN articles a ON a.rid = t.rid ORDER BY a.aid"
+    )
+    con.execute(
+        "CREATE TABLE sentences AS SELECT a.aid, s.sentence_idx, s.start_char, s.end_char FROM ("
+        + select("sentences", TABLES["sentences"])
+        + ") s JOIN (SELECT aid, article_id FROM articles) a USING (article_id) ORDER BY s.rid"
+    )
+    _build_evidence(con, path, manifest)
+    start, end = _period_sql("e.event_date")
+    con.execute(
+        f"""
+        CREATE TABLE events AS
+        SELECT a.aid, e.* EXCLUDE (is_space_launch), e.is_space_launch,
+               a.source, a.title, a.url, a.published, a.pub_day,
+               {start} AS ev_start, {end} AS ev_end,
+               CASE WHEN e.story_id IS NOT NULL AND e.story_id <> '' THEN e.story_id
+                    ELSE 'event:' || coalesce(e.event_id, '') END AS story_key,
+               {_MODALITY_RANK.replace("modality", "e.modality")} AS mod_rank,
+               coalesce(e.confidence, 0.0) AS conf,
+               coalesce(v.evidence_text, '') AS evidence_text
+        FROM raw_events e
+        LEFT JOIN articles a USING (article_id)
+        LEFT JOIN evidence v ON v.rid = e.rid
+        ORDER BY e.rid
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE event_members AS
+        SELECT rid, aid, role, member FROM (
+            SELECT rid, aid, 'actors' AS role, unnest(actors) AS member FROM events
+            UNION ALL
+            SELECT rid, aid, 'participants', unnest(participants) FROM events
+            UNION ALL
+            SELECT rid, aid, 'weapons', unnest(weapons) FROM events
+        ) WHERE member IS NOT NULL AND member <> ''
+        ORDER BY rid
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE known_ids AS
+        SELECT DISTINCT entity_id, 'mention' AS origin, entity_type = 'weapon' AS weapon
+            FROM mentions WHERE entity_id IS NOT NULL
+        UNION SELECT DISTINCT member, 'member', false FROM event_members
+        UNION SELECT DISTINCT unnest(actors), 'story', false FROM stories
+        UNION SELECT DISTINCT unnest(weapons), 'story', false FROM stories
+        """
+    )
+    for name in (*_KEEP, "evidence"):
+        con.execute(f"DROP TABLE IF EXISTS raw_{name}")
+    con.execute("DROP TABLE IF EXISTS evidence")
+
+
+def _build_evidence(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, Any]) -> None:
+    """Each event's evidence sentence, cut from its article's text with span_text (as
+    the pandas path does), one article part at a time: no more than one part's text
+    is held at once, and none after."""
+    spans = con.execute("SELECT rid, article_id, start_char, end_char FROM raw_events").df()
+    wanted: dict[str, list[int]] = {}
+    for position, article_id in enumerate(spans["article_id"]):
+        wanted.setdefault(str(article_id), []).append(position)
+    starts = spans["start_char"].to_numpy()
+    ends = spans["end_char"].to_numpy()
+    texts: list[str] = [""] * len(spans)
+    done: set[str] = set()
+    for part in _parts(path, manifest, "articles"):
+        table = pq.read_table(part, columns=["article_id", "text"])
+        for article_id, text in zip(
+            table.column("article_id").to_pylist(),
+            table.column("text").to_pylist(),
+            strict=True,
+        ):
+            if article_id in done or article_id not in wanted:
+                continue
+            done.add(article_id)  # the first copy, as the articles table keeps
+            for position in wanted[article_id]:
+                texts[position] = span_text(text, starts[position], ends[position]) or ""
+    frame = pd.DataFrame({"rid": spans["rid"].to_numpy(), "evidence_text": texts})
+    con.register("evidence_frame", frame)
+    con.execute("CREATE TEMP TABLE evidence AS SELECT * FROM evidence_frame")
+    con.unregister("evidence_frame")
+
+
 @dataclass(frozen=True)
 class _View:
     """Names of the two tables a filter produced: its articles and its events."""
@@ -169,10 +439,14 @@ class _View:
 
 
 class CorpusQuery:
-    """One corpus, read once into an in-process DuckDB database.
+    """One corpus through DuckDB: its query index (see :func:`ensure_index`) attached
+    read-only, filters turned into small in-memory tables.
 
     Thread-safe (one lock around the connection): a Streamlit server shares one instance
-    across sessions. ``threads`` defaults to DuckDB's choice (all cores).
+    across sessions. ``threads`` and ``memory_limit`` default to :data:`DEFAULT_THREADS`
+    and :data:`DEFAULT_MEMORY_LIMIT` (environment: ``FLASHPOINT_DUCKDB_THREADS``,
+    ``FLASHPOINT_DUCKDB_MEMORY``). ``persist=False`` builds the index in memory instead
+    (nothing written next to the corpus).
     """
 
     def __init__(
@@ -180,93 +454,44 @@ class CorpusQuery:
         path: str | os.PathLike[str],
         *,
         threads: int | None = None,
+        memory_limit: str | None = None,
         gazetteer: Iterable[Any] | None = None,
+        persist: bool = True,
     ) -> None:
         self.path = Path(path)
         self.manifest = store.read_manifest(self.path)
         self._lock = threading.RLock()
-        self.con = duckdb.connect(":memory:")
-        self.con.execute("SET TimeZone = 'UTC'")
-        if threads:
-            self.con.execute(f"SET threads = {int(threads)}")
+        self.con = connect(threads=threads, memory_limit=memory_limit)
+        self.index_file: Path | None = None
+        if persist:
+            self.index_file = ensure_index(self.path, self.manifest)
+            quoted = "'" + str(self.index_file).replace("'", "''") + "'"
+            self.con.execute(f"ATTACH {quoted} AS ix (READ_ONLY)")
+            for table in INDEX_TABLES:
+                self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM ix.{table}")
+        else:
+            build_index(self.con, self.path, self.manifest)
         self._views: OrderedDict[Filters, _View] = OrderedDict()
-        self._timelines: dict[_View, pd.DataFrame] = {}
-        self._load()
+        self._counts: dict[_View, StoryCounts] = {}
+        self._timelines: dict[tuple[_View, int], timeline.Timeline] = {}
         self.catalog = self._build_catalog(gazetteer)
         self._load_names()
-        self._load_events()
 
     # ----------------------------------------------------------------------------------
     # Loading
 
-    def _parts(self, name: str) -> list[str]:
-        return [str(self.path / part) for part in self.manifest.get("tables", {}).get(name, [])]
-
-    def _select(self, name: str, columns: Sequence[str], *, with_rid: bool) -> str:
-        """A SELECT over a table's parts, cast to its types, in the order pandas reads it."""
-        types = COLUMN_TYPES[name]
-        parts = self._parts(name)
-        if not parts:
-            casts = ", ".join(f"CAST(NULL AS {types[c]}) AS {c}" for c in columns)
-            rid = ", CAST(0 AS BIGINT) AS rid" if with_rid else ""
-            return f"SELECT {casts}{rid} WHERE false"
-        casts = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in columns)
-        selects = []
-        for index, part in enumerate(parts):
-            quoted = "'" + part.replace("'", "''") + "'"
-            # rid: part number, then row in part — the order load_corpus concatenates them.
-            rid = f", CAST({index} AS BIGINT) * 4294967296 + file_row_number AS rid"
-            selects.append(
-                f"SELECT {casts}{rid if with_rid else ''} "
-                f"FROM read_parquet({quoted}, file_row_number = true)"
-            )
-        return " UNION ALL ".join(selects)
-
-    def _load(self) -> None:
-        con = self.con
-        for name, columns in _KEEP.items():
-            con.execute(f"CREATE TABLE raw_{name} AS {self._select(name, columns, with_rid=True)}")
-        con.execute(
-            "CREATE TABLE articles AS SELECT *, CAST(published AS DATE) AS pub_day "
-            "FROM raw_articles QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY rid) = 1"
-        )
-        con.execute("DROP TABLE raw_articles")
-        con.execute("ALTER TABLE raw_mentions RENAME TO mentions")
-        con.execute("ALTER TABLE raw_stories RENAME TO stories_all")
-        con.execute(
-            "CREATE TABLE stories AS SELECT * FROM stories_all "
-            "QUALIFY row_number() OVER (PARTITION BY story_id ORDER BY rid) = 1"
-        )
-        con.execute("DROP TABLE stories_all")
-        con.execute(
-            "CREATE VIEW article_text AS "
-            + self._select("articles", ("article_id", "text"), with_rid=False)
-        )
-        con.execute(
-            "CREATE VIEW sentences AS "
-            + self._select("sentences", TABLES["sentences"], with_rid=False)
-        )
-
     def _build_catalog(self, gazetteer: Iterable[Any] | None) -> EntityCatalog:
         """As EntityCatalog.for_corpus: each id's name and type from its first mention."""
         first = self.con.execute(
-            "SELECT entity_id, arg_min(entity_name, rid) AS entity_name, "
-            "arg_min(entity_type, rid) AS entity_type FROM mentions "
-            "WHERE entity_id IS NOT NULL GROUP BY entity_id ORDER BY min(rid)"
+            "SELECT entity_id, entity_name, entity_type FROM entity_first ORDER BY first_rid"
         ).df()
         entries = gazetteer_entities() if gazetteer is None else list(gazetteer)
         return EntityCatalog.from_tables(first, entries)
 
     def _load_names(self) -> None:
-        """Display name and home country of every id the tables hold, from the catalog."""
-        ids = self.con.execute(
-            "SELECT DISTINCT entity_id FROM mentions WHERE entity_id IS NOT NULL "
-            "UNION SELECT DISTINCT unnest(actors) FROM raw_events "
-            "UNION SELECT DISTINCT unnest(participants) FROM raw_events "
-            "UNION SELECT DISTINCT unnest(weapons) FROM raw_events "
-            "UNION SELECT DISTINCT unnest(actors) FROM stories "
-            "UNION SELECT DISTINCT unnest(weapons) FROM stories"
-        ).fetchall()
+        """Display name and home country of every id the tables hold, from the catalog
+        (the catalog depends on the gazetteer, so this is made at open, not stored)."""
+        ids = self.con.execute("SELECT DISTINCT entity_id FROM known_ids").fetchall()
         catalog = self.catalog
         keys = [str(row[0]) for row in ids if row[0] is not None and str(row[0])]
         names = pd.DataFrame(
@@ -276,77 +501,10 @@ class CorpusQuery:
                 "country": pd.Series([catalog.country_of(k) for k in keys], dtype="object"),
             }
         )
+        self._names = names
         self.con.register("names_frame", names)
         self.con.execute("CREATE TABLE names AS SELECT * FROM names_frame")
         self.con.unregister("names_frame")
-
-    def _load_evidence(self) -> None:
-        """Each event's evidence sentence, cut from its article's text with span_text (as
-        the pandas path does), one article part at a time: no more than one part's text
-        is held at once, and none after."""
-        spans = self.con.execute(
-            "SELECT rid, article_id, start_char, end_char FROM raw_events"
-        ).df()
-        wanted: dict[str, list[int]] = {}
-        for position, article_id in enumerate(spans["article_id"]):
-            wanted.setdefault(str(article_id), []).append(position)
-        starts = spans["start_char"].to_numpy()
-        ends = spans["end_char"].to_numpy()
-        texts: list[str] = [""] * len(spans)
-        done: set[str] = set()
-        for part in self._parts("articles"):
-            table = pq.read_table(part, columns=["article_id", "text"])
-            for article_id, text in zip(
-                table.column("article_id").to_pylist(),
-                table.column("text").to_pylist(),
-                strict=True,
-            ):
-                if article_id in done or article_id not in wanted:
-                    continue
-                done.add(article_id)  # the first copy, as the articles table keeps
-                for position in wanted[article_id]:
-                    texts[position] = span_text(text, starts[position], ends[position]) or ""
-        frame = pd.DataFrame({"rid": spans["rid"].to_numpy(), "evidence_text": texts})
-        self.con.register("evidence_frame", frame)
-        self.con.execute("CREATE TABLE evidence AS SELECT * FROM evidence_frame")
-        self.con.unregister("evidence_frame")
-
-    def _load_events(self) -> None:
-        """Events with their article's context, date period, story key and evidence."""
-        self._load_evidence()
-        start, end = _period_sql("e.event_date")
-        self.con.execute(
-            f"""
-            CREATE TABLE events AS
-            SELECT e.* EXCLUDE (is_space_launch), e.is_space_launch,
-                   a.source, a.title, a.url, a.published, a.pub_day,
-                   {start} AS ev_start, {end} AS ev_end,
-                   CASE WHEN e.story_id IS NOT NULL AND e.story_id <> '' THEN e.story_id
-                        ELSE 'event:' || coalesce(e.event_id, '') END AS story_key,
-                   {_MODALITY_RANK.replace("modality", "e.modality")} AS mod_rank,
-                   coalesce(e.confidence, 0.0) AS conf,
-                   coalesce(v.evidence_text, '') AS evidence_text
-            FROM raw_events e
-            LEFT JOIN articles a USING (article_id)
-            LEFT JOIN evidence v ON v.rid = e.rid
-            """
-        )
-        self.con.execute("DROP TABLE evidence")
-        self.con.execute("DROP TABLE raw_events")
-        self.con.execute(
-            """
-            CREATE TABLE event_members AS
-            SELECT rid, article_id, role, member, n.country
-            FROM (
-                SELECT rid, article_id, 'actors' AS role, unnest(actors) AS member FROM events
-                UNION ALL
-                SELECT rid, article_id, 'participants', unnest(participants) FROM events
-                UNION ALL
-                SELECT rid, article_id, 'weapons', unnest(weapons) FROM events
-            ) LEFT JOIN names n ON n.entity_id = member
-            WHERE member IS NOT NULL AND member <> ''
-            """
-        )
 
     # ----------------------------------------------------------------------------------
     # Filters
@@ -401,44 +559,50 @@ class CorpusQuery:
         if filters.types:
             params["types"] = list(filters.types)
             article_where.append(
-                "a.article_id IN (SELECT article_id FROM events WHERE "
+                "a.aid IN (SELECT aid FROM events WHERE "
                 "list_contains($types, event_type) AND list_contains($allowed, modality))"
             )
             event_where.append("list_contains($types, e.event_type)")
         if filters.countries:
-            params["countries"] = sorted(self.catalog.ids_named(filters.countries, "country"))
+            countries = sorted(self.catalog.ids_named(filters.countries, "country"))
+            params["countries"] = countries
+            # Members whose home country is one of these (the catalog's, as the names).
+            params["homes"] = sorted(
+                self._names.loc[self._names["country"].isin(countries), "entity_id"]
+            )
             acting = (
-                "SELECT rid, article_id FROM event_members WHERE role IN ('actors', "
-                "'participants') AND list_contains($countries, country)"
+                "SELECT rid, aid FROM event_members WHERE role IN ('actors', "
+                "'participants') AND list_contains($homes, member)"
             )
             article_where.append(
-                "(a.article_id IN (SELECT article_id FROM mentions WHERE "
-                f"list_contains($countries, entity_id)) OR a.article_id IN (SELECT article_id "
+                "(a.aid IN (SELECT aid FROM art_ent WHERE "
+                f"list_contains($countries, entity_id)) OR a.aid IN (SELECT aid "
                 f"FROM ({acting})))"
             )
             event_where.append(
-                f"(e.rid IN (SELECT rid FROM ({acting})) OR EXISTS (SELECT 1 FROM mentions m "
-                "WHERE m.article_id = e.article_id AND m.sentence_idx = e.sentence_idx "
-                "AND list_contains($countries, m.entity_id)))"
+                f"(e.rid IN (SELECT rid FROM ({acting})) OR e.rid IN (SELECT e2.rid FROM "
+                "events e2 SEMI JOIN (SELECT aid, sentence_idx FROM sent_ent WHERE "
+                "list_contains($countries, entity_id)) s "
+                "ON s.aid = e2.aid AND s.sentence_idx = e2.sentence_idx))"
             )
         weapon_ids = self._weapon_ids(filters)
         if weapon_ids is not None:
             params["weapons"] = weapon_ids
             armed = (
-                "SELECT rid, article_id FROM event_members WHERE role = 'weapons' "
+                "SELECT rid, aid FROM event_members WHERE role = 'weapons' "
                 "AND list_contains($weapons, member)"
             )
             article_where.append(
-                "(a.article_id IN (SELECT article_id FROM mentions WHERE "
-                f"list_contains($weapons, entity_id)) OR a.article_id IN (SELECT article_id "
+                "(a.aid IN (SELECT aid FROM art_ent WHERE "
+                f"list_contains($weapons, entity_id)) OR a.aid IN (SELECT aid "
                 f"FROM ({armed})))"
             )
             event_where.append(f"e.rid IN (SELECT rid FROM ({armed}))")
         if filters.query:
             params["q"] = filters.query
             article_where.append(
-                f"({_contains_sql('a.title')} OR a.article_id IN (SELECT article_id FROM "
-                f"article_text WHERE {_contains_sql('text')}))"
+                f"({_contains_sql('a.title')} OR a.aid IN (SELECT aid FROM "
+                f"texts WHERE {_contains_sql('text')}))"
             )
             event_where.append(
                 f"({_contains_sql('e.evidence_text')} OR {_contains_sql('e.title')})"
@@ -463,12 +627,42 @@ class CorpusQuery:
     # Overview
 
     def _story_counts(self, made: _View) -> StoryCounts:
-        """Stories and reports of the view's events, counted by :func:`story_counts` itself
-        (four columns of the filtered events; the one definition stays in one place)."""
-        events = self._sql(
-            f"SELECT event_id, story_id, article_id, event_type FROM {made.events} ORDER BY rid"
-        )
-        return story_counts(events)
+        """Stories and reports of the view's events, as :func:`story_counts` counts them
+        (a story counted once, under its most reported type; ties by type name)."""
+        with self._lock:
+            found = self._counts.get(made)
+            if found is not None:
+                return found
+            per_type = self._sql(
+                f"""
+                WITH pairs AS (
+                    SELECT story_key AS story, coalesce(article_id, 'None') AS article_id,
+                           coalesce(event_type, 'None') AS event_type
+                    FROM {made.events}
+                ), kinds AS (
+                    SELECT story, event_type AS kind FROM (
+                        SELECT story, event_type, count(*) AS n FROM pairs GROUP BY ALL
+                    ) QUALIFY row_number() OVER (PARTITION BY story ORDER BY n DESC, event_type) = 1
+                ), reports AS (
+                    SELECT DISTINCT story, article_id FROM pairs
+                )
+                SELECT k.kind, count(DISTINCT k.story) AS stories, count(*) AS reports
+                FROM reports r JOIN kinds k USING (story) GROUP BY k.kind
+                """
+            )
+            by_kind = {
+                str(kind): (int(n_stories), int(n_reports))
+                for kind, n_stories, n_reports in per_type.itertuples(index=False)
+            }
+            found = StoryCounts(
+                stories=sum(v[0] for v in by_kind.values()),
+                reports=sum(v[1] for v in by_kind.values()),
+                by_type={kind: by_kind.get(kind, (0, 0)) for kind in EVENT_TYPES},
+            )
+            self._counts[made] = found
+            while len(self._counts) > _VIEWS_KEPT:
+                self._counts.pop(next(iter(self._counts)))
+            return found
 
     def headline(self, filters: Filters) -> overview.Headline:
         made = self.view(filters)
@@ -502,7 +696,7 @@ class CorpusQuery:
         unit = {"day": "day", "week": "week", "month": "month"}[freq]
         period = f"CAST(date_trunc('{unit}', CAST(published AS TIMESTAMP)) AS TIMESTAMP)"
         total = self._sql(
-            f"SELECT {period} AS period, count(DISTINCT article_id) AS n FROM {made.articles} "
+            f"SELECT {period} AS period, count(DISTINCT aid) AS n FROM {made.articles} "
             "WHERE published IS NOT NULL GROUP BY 1"
         )
         if total.empty:
@@ -520,18 +714,18 @@ class CorpusQuery:
         per = self._sql(
             f"""
             WITH countries AS (
-                SELECT m.article_id, m.entity_id, min(m.rid) AS first_rid
-                FROM mentions m SEMI JOIN {made.articles} a ON a.article_id = m.article_id
-                WHERE m.entity_type = 'country' AND m.entity_id IS NOT NULL
-                GROUP BY m.article_id, m.entity_id
+                SELECT m.aid, m.entity_id, min(m.first_rid) AS first_rid
+                FROM art_ent m SEMI JOIN {made.articles} a ON a.aid = m.aid
+                WHERE m.entity_type = 'country'
+                GROUP BY m.aid, m.entity_id
             ), top AS (
                 SELECT entity_id, count(*) AS n, min(first_rid) AS first_rid FROM countries
                 GROUP BY entity_id ORDER BY n DESC, first_rid LIMIT {int(top_countries)}
             )
             SELECT t.entity_id, t.n, t.first_rid, {period.replace("published", "a.published")} AS period,
-                   count(DISTINCT c.article_id) AS articles
+                   count(DISTINCT c.aid) AS articles
             FROM top t JOIN countries c USING (entity_id)
-            JOIN {made.articles} a ON a.article_id = c.article_id
+            JOIN {made.articles} a ON a.aid = c.aid
             WHERE a.published IS NOT NULL
             GROUP BY ALL
             """
@@ -539,10 +733,10 @@ class CorpusQuery:
         tops = self._sql(
             f"""
             WITH countries AS (
-                SELECT m.article_id, m.entity_id, min(m.rid) AS first_rid
-                FROM mentions m SEMI JOIN {made.articles} a ON a.article_id = m.article_id
-                WHERE m.entity_type = 'country' AND m.entity_id IS NOT NULL
-                GROUP BY m.article_id, m.entity_id
+                SELECT m.aid, m.entity_id, min(m.first_rid) AS first_rid
+                FROM art_ent m SEMI JOIN {made.articles} a ON a.aid = m.aid
+                WHERE m.entity_type = 'country'
+                GROUP BY m.aid, m.entity_id
             )
             SELECT entity_id, count(*) AS n, min(first_rid) AS first_rid FROM countries
             GROUP BY entity_id ORDER BY n DESC, first_rid LIMIT {int(top_countries)}
@@ -566,9 +760,9 @@ class CorpusQuery:
     def top_entities(self, filters: Filters, entity_type: str, n: int = 10) -> pd.DataFrame:
         made = self.view(filters)
         grouped = self._sql(
-            f"SELECT m.entity_id, count(DISTINCT m.article_id) AS articles, count(*) AS mentions "
-            f"FROM mentions m SEMI JOIN {made.articles} a ON a.article_id = m.article_id "
-            "WHERE m.entity_type = $type AND m.entity_id IS NOT NULL GROUP BY m.entity_id",
+            f"SELECT m.entity_id, count(DISTINCT m.aid) AS articles, sum(m.n) AS mentions "
+            f"FROM art_ent m SEMI JOIN {made.articles} a ON a.aid = m.aid "
+            "WHERE m.entity_type = $type GROUP BY m.entity_id",
             {"type": entity_type},
         )
         if grouped.empty:
@@ -584,24 +778,95 @@ class CorpusQuery:
     # ----------------------------------------------------------------------------------
     # Timeline
 
-    def timeline_frame(self, filters: Filters) -> pd.DataFrame:
-        """As :func:`flashpoint.analysis.timeline.timeline_frame`, one row per story.
+    def timeline(self, filters: Filters, limit: int = timeline.DRAWN_STORIES) -> timeline.Timeline:
+        """As :func:`flashpoint.analysis.timeline.timeline`: the stories drawn (at most
+        ``limit`` most reported, plus the latest) and the exact counts. Only the drawn
+        stories are assembled; the others are only dated and counted.
 
-        Kept with the view: the headline and the undated count need it too."""
+        Kept with the view: the Overview's latest stories need it too."""
         with self._lock:
             made = self.view(filters)
-            cached = self._timelines.get(made)
+            cached = self._timelines.get((made, limit))
             if cached is None:
-                cached = self._timelines[made] = self._timeline_frame(made)
+                cached = self._timelines[(made, limit)] = self._timeline(made, limit)
                 while len(self._timelines) > _VIEWS_KEPT:
                     self._timelines.pop(next(iter(self._timelines)))
-            return cached.copy()
+            return timeline.Timeline(
+                frame=cached.frame.copy(),
+                stories=cached.stories,
+                reports=cached.reports,
+                undated=cached.undated,
+            )
 
-    def _timeline_frame(self, made: _View) -> pd.DataFrame:
+    def timeline_frame(self, filters: Filters) -> pd.DataFrame:
+        """As :func:`flashpoint.analysis.timeline.timeline_frame`: every story, uncapped."""
+        return self.timeline(filters, limit=2**62).frame
+
+    def _timeline(self, made: _View, limit: int) -> timeline.Timeline:
+        """Date and count every story of the view; assemble only those drawn."""
+        start, _ = _period_sql("event_date")
+        with self._lock:
+            self.con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE tl_keys AS
+                WITH f AS (
+                    SELECT story_key, article_id, rid, mod_rank, conf, event_date, published
+                    FROM {made.events}
+                ),
+                best AS (
+                    SELECT story_key, event_date, published FROM f
+                    QUALIFY row_number() OVER (PARTITION BY story_key ORDER BY mod_rank, conf DESC, rid) = 1
+                ),
+                grouped AS (
+                    SELECT story_key, count(DISTINCT article_id) AS n_reports,
+                           min(published) AS first_reported
+                    FROM f GROUP BY story_key
+                ),
+                picked AS (
+                    SELECT b.story_key, g.n_reports, g.first_reported, b.published,
+                           CASE WHEN s.event_date IS NOT NULL AND s.event_date <> ''
+                                THEN s.event_date ELSE b.event_date END AS event_date
+                    FROM best b JOIN grouped g USING (story_key)
+                    LEFT JOIN stories s ON s.story_id = b.story_key
+                )
+                SELECT story_key, n_reports,
+                       coalesce({start}, CAST(CAST(coalesce(first_reported, published)
+                           AS TIMESTAMP) AS DATE)) AS day
+                FROM picked
+                """
+            )
+            row = self.con.execute(
+                "SELECT count(*) FILTER (WHERE day IS NOT NULL), "
+                "coalesce(sum(n_reports) FILTER (WHERE day IS NOT NULL), 0), "
+                "count(*) FILTER (WHERE day IS NULL) FROM tl_keys"
+            ).fetchone()
+            placed, reports, undated = (int(v) for v in row)  # type: ignore[union-attr]
+            if placed <= limit:
+                source = made.events
+            else:
+                self.con.execute(
+                    f"""
+                    CREATE OR REPLACE TEMP TABLE tl_events AS
+                    SELECT * FROM {made.events} WHERE story_key IN (
+                        SELECT story_key FROM tl_keys WHERE day IS NOT NULL
+                        QUALIFY row_number() OVER (
+                            ORDER BY n_reports DESC, day DESC, story_key) <= {int(limit)}
+                        UNION
+                        SELECT story_key FROM tl_keys WHERE day IS NOT NULL
+                        QUALIFY row_number() OVER (
+                            ORDER BY day DESC, n_reports DESC, story_key) <= {timeline.LATEST_KEPT}
+                    )
+                    """
+                )
+                source = "tl_events"
+            frame = self._timeline_frame(source)
+        return timeline.Timeline(frame=frame, stories=placed, reports=reports, undated=undated)
+
+    def _timeline_frame(self, events: str) -> pd.DataFrame:
         start, end = _period_sql("event_date")
         frame = self._sql(
             f"""
-            WITH f AS (SELECT * FROM {made.events}),
+            WITH f AS (SELECT * FROM {events}),
             best AS (
                 SELECT * FROM f
                 QUALIFY row_number() OVER (PARTITION BY story_key ORDER BY mod_rank, conf DESC, rid) = 1
@@ -669,7 +934,7 @@ class CorpusQuery:
         )
         if frame.empty:
             return timeline.empty_timeline()
-        unions = self._story_names(made.events)
+        unions = self._story_names(events)
         catalog = self.catalog
         names = {eid: catalog.name(eid) for eid in frame["first_actor"].dropna().unique()}
         homes = {
@@ -735,11 +1000,7 @@ class CorpusQuery:
         return out
 
     def undated_stories(self, filters: Filters) -> int:
-        made = self.view(filters)
-        total = int(
-            self._sql(f"SELECT count(DISTINCT story_key) AS n FROM {made.events}").iloc[0]["n"]
-        )
-        return total - len(self.timeline_frame(filters)) if total else 0
+        return self.timeline(filters).undated
 
     def filtered_events(
         self, filters: Filters, story_ids: Sequence[str] | None = None
@@ -783,14 +1044,14 @@ class CorpusQuery:
         if metric not in cooc.METRICS:
             raise ValueError(f"unknown metric {metric!r} (use one of {', '.join(cooc.METRICS)})")
         made = self.view(filters)
-        unit = "article_id, sentence_idx" if scope == "sentence" else "article_id"
-        units_join = (
-            "USING (article_id, sentence_idx)" if scope == "sentence" else "USING (article_id)"
-        )
+        unit = "aid, sentence_idx" if scope == "sentence" else "aid"
+        units_join = "USING (aid, sentence_idx)" if scope == "sentence" else "USING (aid)"
+        source = "sent_ent" if scope == "sentence" else "art_ent"
         picked = (
-            "SELECT m.article_id, m.sentence_idx, m.entity_id, m.entity_type, m.rid FROM mentions m "
-            f"SEMI JOIN {made.articles} a ON a.article_id = m.article_id "
-            "WHERE m.entity_id IS NOT NULL AND list_contains($types, m.entity_type)"
+            f"SELECT m.{unit.replace(', ', ', m.')}, m.entity_id, m.entity_type, "
+            f"m.first_rid AS rid FROM {source} m "
+            f"SEMI JOIN {made.articles} a ON a.aid = m.aid "
+            "WHERE list_contains($types, m.entity_type)"
         )
         params = {"types": list(entity_types)}
         with self._lock:
@@ -851,38 +1112,59 @@ class CorpusQuery:
         *,
         scope: str = "sentence",
         names: tuple[str, str] | None = None,
+        limit: int | None = None,
     ) -> pd.DataFrame:
         """As :func:`flashpoint.analysis.cooccurrence.pair_sentences`; text is read only
-        for the articles naming both entities."""
+        for the articles of the rows returned."""
         made = self.view(filters)
         params = {"a": entity_a, "b": entity_b}
-        mentions = self._sql(
-            f"""
-            WITH both_ AS (
-                SELECT article_id FROM mentions SEMI JOIN {made.articles} USING (article_id)
-                WHERE entity_id IN ($a, $b) GROUP BY article_id
-                HAVING count(DISTINCT entity_id) = 2
+        with self._lock:
+            self.con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE pair_articles AS
+                SELECT aid FROM art_ent SEMI JOIN {made.articles} USING (aid)
+                WHERE entity_id IN ($a, $b) GROUP BY aid HAVING count(DISTINCT entity_id) = 2
+                """,
+                params,
             )
-            SELECT m.article_id, m.sentence_idx, m.entity_id FROM mentions m
-            SEMI JOIN both_ USING (article_id) WHERE m.entity_id IN ($a, $b) ORDER BY m.rid
-            """,
-            params,
-        )
-        if mentions.empty:
-            return pd.DataFrame({column: [] for column in cooc.PAIR_COLUMNS})
-        ids = sorted(set(mentions["article_id"]))
-        sentences = self._sql(
-            "SELECT * FROM sentences WHERE list_contains($ids, article_id)", {"ids": ids}
-        )
-        articles = self._sql(
-            "SELECT a.article_id, a.published, a.source, a.title, a.url, t.text FROM articles a "
-            "JOIN article_text t USING (article_id) WHERE list_contains($ids, a.article_id) "
-            "ORDER BY a.rid",
-            {"ids": ids},
-        )
+            mentions = self._sql(
+                "SELECT a.article_id, m.sentence_idx, m.entity_id FROM sent_ent m "
+                "SEMI JOIN pair_articles USING (aid) JOIN articles a USING (aid) "
+                "WHERE m.entity_id IN ($a, $b) ORDER BY m.first_rid",
+                params,
+            )
+            if mentions.empty:
+                return pd.DataFrame({column: [] for column in cooc.PAIR_COLUMNS})
+            sentences = self._sql(
+                "SELECT a.article_id, s.sentence_idx, s.start_char, s.end_char FROM sentences s "
+                "SEMI JOIN pair_articles USING (aid) JOIN articles a USING (aid)"
+            )
+            articles = self._sql(
+                "SELECT article_id, published, source, title, url FROM articles "
+                "SEMI JOIN pair_articles USING (aid) ORDER BY rid"
+            )
         return cooc.pair_sentences(
-            mentions, sentences, articles, entity_a, entity_b, scope=scope, names=names
+            mentions,
+            sentences,
+            articles,
+            entity_a,
+            entity_b,
+            scope=scope,
+            names=names,
+            limit=limit,
+            texts=self.article_texts,
         )
+
+    def article_texts(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The text of these articles (and only these), by id."""
+        if not article_ids:
+            return {}
+        found = self._sql(
+            "SELECT a.article_id, t.text FROM texts t JOIN articles a USING (aid) "
+            "SEMI JOIN (SELECT unnest($ids) AS article_id) x USING (article_id)",
+            {"ids": list(article_ids)},
+        )
+        return dict(zip(found["article_id"], found["text"], strict=True))
 
     # ----------------------------------------------------------------------------------
     # Sidebar
@@ -890,17 +1172,15 @@ class CorpusQuery:
     def filter_options(self) -> FilterOptions:
         """As :func:`flashpoint.analysis.filters.filter_options`."""
         ids = self._sql(
-            "SELECT DISTINCT entity_id FROM mentions WHERE entity_id IS NOT NULL "
-            "UNION SELECT DISTINCT member FROM event_members"
+            "SELECT DISTINCT entity_id FROM known_ids WHERE origin IN ('mention', 'member')"
         )["entity_id"].astype(str)
         catalog = self.catalog
         country_ids = {cid for cid in (catalog.country_of(i) for i in ids) if cid} | {
             i for i in ids if i.startswith("country:")
         }
-        weapons = self._sql(
-            "SELECT DISTINCT entity_id FROM mentions WHERE entity_type = 'weapon' "
-            "AND entity_id IS NOT NULL"
-        )["entity_id"].astype(str)
+        weapons = self._sql("SELECT DISTINCT entity_id FROM known_ids WHERE weapon")[
+            "entity_id"
+        ].astype(str)
         weapon_ids = {i for i in ids if i.startswith("weapon:")} | set(weapons)
         classes = {catalog.weapon_class(i) for i in weapon_ids}
         row = self._sql("SELECT min(pub_day) AS first, max(pub_day) AS last FROM articles").iloc[0]
