@@ -99,14 +99,14 @@ class PandasPages:
         from flashpoint.analysis.filters import apply_filters
 
         view = apply_filters(self.corpus, filters, self.catalog)
-        frame = timeline.timeline_frame(view, self.corpus.stories)
+        drawn = timeline.timeline(view, self.corpus.stories)
         out: dict[str, Any] = {
             "headline": overview.headline(view),
             "volume": overview.volume(view, freq="week"),
             "by_type": overview.events_by_type(view),
             "top": {k: overview.top_entities(view, k, 10) for k in ("country", "person", "weapon")},
-            "timeline": frame,
-            "undated": timeline.undated_stories(view, frame),
+            "timeline": drawn.frame,
+            "undated": drawn.undated,
             "cooc": cooccurrence.cooccurrence(
                 view.mentions, scope="sentence", metric="npmi", top_n=25, catalog=self.catalog
             ),
@@ -114,7 +114,12 @@ class PandasPages:
         pair = _strongest_pair(out["cooc"])
         if pair:
             out["pair"] = cooccurrence.pair_sentences(
-                view.mentions, self.corpus.sentences, view.articles, *pair, scope="sentence"
+                view.mentions,
+                self.corpus.sentences,
+                view.articles,
+                *pair,
+                scope="sentence",
+                limit=cooccurrence.PAIR_SHOWN,
             )
         return out
 
@@ -130,19 +135,22 @@ class DuckDBPages:
         self.options = self.query.filter_options()
 
     def pages(self, filters: Any) -> dict[str, Any]:
+        from flashpoint.analysis.cooccurrence import PAIR_SHOWN
+
         q = self.query
+        drawn = q.timeline(filters)
         out: dict[str, Any] = {
             "headline": q.headline(filters),
             "volume": q.volume(filters, freq="week"),
             "by_type": q.events_by_type(filters),
             "top": {k: q.top_entities(filters, k, 10) for k in ("country", "person", "weapon")},
-            "timeline": q.timeline_frame(filters),
-            "undated": q.undated_stories(filters),
+            "timeline": drawn.frame,
+            "undated": drawn.undated,
             "cooc": q.cooccurrence(filters, scope="sentence", metric="npmi", top_n=25),
         }
         pair = _strongest_pair(out["cooc"])
         if pair:
-            out["pair"] = q.pair_sentences(filters, *pair, scope="sentence")
+            out["pair"] = q.pair_sentences(filters, *pair, scope="sentence", limit=PAIR_SHOWN)
         return out
 
 

@@ -50,6 +50,7 @@ from flashpoint.analysis.filters import (
     gazetteer_entities,
     span_text,
 )
+from flashpoint.analysis.timeline import DRAWN_STORIES, Timeline
 from flashpoint.schema import EVENT_TYPES, TABLES
 
 _LIST = "VARCHAR[]"
@@ -165,7 +166,7 @@ def _contains_sql(column: str) -> str:
 # ---------------------------------------------------------------------------------------
 # The query index: a DuckDB file derived from the manifest's Parquet parts.
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # bump when what build_index writes changes
 INDEX_DIR = "index"
 # Tables of the index (article text stays in Parquet; names depend on the gazetteer and
 # are made at open).
@@ -242,6 +243,7 @@ def index_file(path: str | os.PathLike[str], manifest: dict[str, Any] | None = N
         json.dumps(
             {
                 "version": INDEX_VERSION,
+                "index_tables": INDEX_TABLES,
                 "generation": manifest.get("generation", 0),
                 "committed_at": manifest.get("committed_at", ""),
                 "tables": manifest.get("tables", {}),
@@ -473,7 +475,7 @@ class CorpusQuery:
             build_index(self.con, self.path, self.manifest)
         self._views: OrderedDict[Filters, _View] = OrderedDict()
         self._counts: dict[_View, StoryCounts] = {}
-        self._timelines: dict[tuple[_View, int], timeline.Timeline] = {}
+        self._timelines: dict[tuple[_View, int], Timeline] = {}
         self.catalog = self._build_catalog(gazetteer)
         self._load_names()
 
@@ -778,7 +780,7 @@ class CorpusQuery:
     # ----------------------------------------------------------------------------------
     # Timeline
 
-    def timeline(self, filters: Filters, limit: int = timeline.DRAWN_STORIES) -> timeline.Timeline:
+    def timeline(self, filters: Filters, limit: int = DRAWN_STORIES) -> Timeline:
         """As :func:`flashpoint.analysis.timeline.timeline`: the stories drawn (at most
         ``limit`` most reported, plus the latest) and the exact counts. Only the drawn
         stories are assembled; the others are only dated and counted.
@@ -791,7 +793,7 @@ class CorpusQuery:
                 cached = self._timelines[(made, limit)] = self._timeline(made, limit)
                 while len(self._timelines) > _VIEWS_KEPT:
                     self._timelines.pop(next(iter(self._timelines)))
-            return timeline.Timeline(
+            return Timeline(
                 frame=cached.frame.copy(),
                 stories=cached.stories,
                 reports=cached.reports,
@@ -802,7 +804,7 @@ class CorpusQuery:
         """As :func:`flashpoint.analysis.timeline.timeline_frame`: every story, uncapped."""
         return self.timeline(filters, limit=2**62).frame
 
-    def _timeline(self, made: _View, limit: int) -> timeline.Timeline:
+    def _timeline(self, made: _View, limit: int) -> Timeline:
         """Date and count every story of the view; assemble only those drawn."""
         start, _ = _period_sql("event_date")
         with self._lock:
@@ -860,7 +862,7 @@ class CorpusQuery:
                 )
                 source = "tl_events"
             frame = self._timeline_frame(source)
-        return timeline.Timeline(frame=frame, stories=placed, reports=reports, undated=undated)
+        return Timeline(frame=frame, stories=placed, reports=reports, undated=undated)
 
     def _timeline_frame(self, events: str) -> pd.DataFrame:
         start, end = _period_sql("event_date")
