@@ -40,6 +40,7 @@ import pyarrow.parquet as pq
 from flashpoint import store
 from flashpoint.analysis import cooccurrence as cooc
 from flashpoint.analysis import overview, timeline
+from flashpoint.analysis.articles import safe_url
 from flashpoint.analysis.counts import StoryCounts, by_type_frame
 from flashpoint.analysis.filters import (
     UNASSERTED_MODALITIES,
@@ -138,6 +139,12 @@ _KEEP: dict[str, tuple[str, ...]] = {
 }
 _MODALITY_RANK = "CASE modality WHEN 'asserted' THEN 0 WHEN 'claimed' THEN 1 WHEN 'planned' THEN 2 WHEN 'possible' THEN 3 WHEN 'negated' THEN 4 ELSE 9 END"
 _VIEWS_KEPT = 8
+# What a view keeps of its rows (the rest is joined back by key for the few rows shown).
+_VIEW_ARTICLE_COLUMNS = "a.aid, a.rid, a.published, a.pub_day, a.source, a.duplicate_of"
+_VIEW_EVENT_COLUMNS = (
+    "e.rid, e.aid, e.article_id, e.story_key, e.event_type, e.modality, e.mod_rank, e.conf, "
+    "e.event_date, e.published"
+)
 
 
 def _period_sql(column: str) -> tuple[str, str]:
@@ -616,12 +623,13 @@ class CorpusQuery:
             return {k: v for k, v in params.items() if f"${k}" in sql}
 
         self.con.execute(
-            f"CREATE OR REPLACE TABLE {made.articles} AS SELECT a.* FROM articles a "
-            f"WHERE {article_sql}",
+            f"CREATE OR REPLACE TABLE {made.articles} AS SELECT {_VIEW_ARTICLE_COLUMNS} "
+            f"FROM articles a WHERE {article_sql}",
             used(article_sql),
         )
         self.con.execute(
-            f"CREATE OR REPLACE TABLE {made.events} AS SELECT e.* FROM events e WHERE {event_sql}",
+            f"CREATE OR REPLACE TABLE {made.events} AS SELECT {_VIEW_EVENT_COLUMNS} "
+            f"FROM events e WHERE {event_sql}",
             used(event_sql),
         )
 
@@ -844,12 +852,16 @@ class CorpusQuery:
             ).fetchone()
             placed, reports, undated = (int(v) for v in row)  # type: ignore[union-attr]
             if placed <= limit:
-                source = made.events
+                self.con.execute(
+                    "CREATE OR REPLACE TEMP TABLE tl_events AS SELECT e.* FROM events e "
+                    f"SEMI JOIN {made.events} v USING (rid)"
+                )
             else:
                 self.con.execute(
                     f"""
                     CREATE OR REPLACE TEMP TABLE tl_events AS
-                    SELECT * FROM {made.events} WHERE story_key IN (
+                    SELECT e.* FROM events e SEMI JOIN {made.events} v USING (rid)
+                    WHERE e.story_key IN (
                         SELECT story_key FROM tl_keys WHERE day IS NOT NULL
                         QUALIFY row_number() OVER (
                             ORDER BY n_reports DESC, day DESC, story_key) <= {int(limit)}
@@ -860,8 +872,7 @@ class CorpusQuery:
                     )
                     """
                 )
-                source = "tl_events"
-            frame = self._timeline_frame(source)
+            frame = self._timeline_frame("tl_events")
         return Timeline(frame=frame, stories=placed, reports=reports, undated=undated)
 
     def _timeline_frame(self, events: str) -> pd.DataFrame:
@@ -1015,7 +1026,11 @@ class CorpusQuery:
         columns = ", ".join(
             [*TABLES["events"], "source", "title", "url", "published", "evidence_text"]
         )
-        frame = self._sql(f"SELECT {columns} FROM {made.events} {where} ORDER BY rid", params)
+        frame = self._sql(
+            f"SELECT {columns} FROM events SEMI JOIN {made.events} v USING (rid) {where} "
+            "ORDER BY rid",
+            params,
+        )
         for column in ("actors", "participants", "weapons"):
             frame[column] = frame[column].map(_plain_list)
         return frame
@@ -1119,43 +1134,51 @@ class CorpusQuery:
         """As :func:`flashpoint.analysis.cooccurrence.pair_sentences`; text is read only
         for the articles of the rows returned."""
         made = self.view(filters)
-        params = {"a": entity_a, "b": entity_b}
-        with self._lock:
-            self.con.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE pair_articles AS
+        label_a, label_b = names or (entity_a, entity_b)
+        both = f"{label_a}, {label_b}"
+        params: dict[str, Any] = {"a": entity_a, "b": entity_b, "both": both}
+        if scope == "sentence":
+            hits = "SELECT aid, sentence_idx, $both AS mentions FROM a_ JOIN b_ USING (aid, sentence_idx)"
+        else:
+            params |= {"label_a": label_a, "label_b": label_b}
+            hits = (
+                "SELECT aid, sentence_idx, CASE WHEN a_.aid IS NOT NULL AND b_.aid IS NOT NULL "
+                "THEN $both WHEN a_.aid IS NOT NULL THEN $label_a ELSE $label_b END AS mentions "
+                "FROM a_ FULL OUTER JOIN b_ USING (aid, sentence_idx)"
+            )
+        top = f"LIMIT {max(int(limit), 0)}" if limit is not None else ""
+        found = self._sql(
+            f"""
+            WITH pair_articles AS (
                 SELECT aid FROM art_ent SEMI JOIN {made.articles} USING (aid)
                 WHERE entity_id IN ($a, $b) GROUP BY aid HAVING count(DISTINCT entity_id) = 2
-                """,
-                params,
-            )
-            mentions = self._sql(
-                "SELECT a.article_id, m.sentence_idx, m.entity_id FROM sent_ent m "
-                "SEMI JOIN pair_articles USING (aid) JOIN articles a USING (aid) "
-                "WHERE m.entity_id IN ($a, $b) ORDER BY m.first_rid",
-                params,
-            )
-            if mentions.empty:
-                return pd.DataFrame({column: [] for column in cooc.PAIR_COLUMNS})
-            sentences = self._sql(
-                "SELECT a.article_id, s.sentence_idx, s.start_char, s.end_char FROM sentences s "
-                "SEMI JOIN pair_articles USING (aid) JOIN articles a USING (aid)"
-            )
-            articles = self._sql(
-                "SELECT article_id, published, source, title, url FROM articles "
-                "SEMI JOIN pair_articles USING (aid) ORDER BY rid"
-            )
-        return cooc.pair_sentences(
-            mentions,
-            sentences,
-            articles,
-            entity_a,
-            entity_b,
-            scope=scope,
-            names=names,
-            limit=limit,
-            texts=self.article_texts,
+            ),
+            a_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_ent SEMI JOIN pair_articles
+                   USING (aid) WHERE entity_id = $a),
+            b_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_ent SEMI JOIN pair_articles
+                   USING (aid) WHERE entity_id = $b),
+            hits AS ({hits})
+            SELECT a.published, a.source, a.title, h.mentions, a.url, a.article_id,
+                   h.sentence_idx, s.start_char, s.end_char
+            FROM hits h JOIN articles a USING (aid)
+            LEFT JOIN sentences s ON s.aid = h.aid AND s.sentence_idx = h.sentence_idx
+            ORDER BY a.published DESC NULLS LAST, a.article_id, h.sentence_idx
+            {top}
+            """,
+            params,
         )
+        if found.empty:
+            return pd.DataFrame({column: [] for column in cooc.PAIR_COLUMNS})
+        texts = self.article_texts(sorted(set(found["article_id"].astype(str))))
+        found["sentence"] = [
+            span_text(texts.get(article_id), start, end) or ""
+            for article_id, start, end in zip(
+                found["article_id"], found["start_char"], found["end_char"], strict=True
+            )
+        ]
+        found["published"] = pd.to_datetime(found["published"], utc=True, errors="coerce")
+        found["url"] = found["url"].map(safe_url)
+        return found[list(cooc.PAIR_COLUMNS)].reset_index(drop=True)
 
     def article_texts(self, article_ids: Sequence[str]) -> dict[str, str]:
         """The text of these articles (and only these), by id."""
