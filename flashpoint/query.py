@@ -142,8 +142,8 @@ _VIEWS_KEPT = 8
 # What a view keeps of its rows (the rest is joined back by key for the few rows shown).
 _VIEW_ARTICLE_COLUMNS = "a.aid, a.rid, a.published, a.pub_day, a.source, a.duplicate_of"
 _VIEW_EVENT_COLUMNS = (
-    "e.rid, e.aid, e.article_id, e.story_key, e.event_type, e.modality, e.mod_rank, e.conf, "
-    "e.event_date, e.published"
+    "e.rid, e.aid, e.article_id, e.story_key, e.sid, e.event_type, e.modality, e.mod_rank, "
+    "e.conf, e.event_date, e.st_start, e.published"
 )
 
 
@@ -173,7 +173,7 @@ def _contains_sql(column: str) -> str:
 # ---------------------------------------------------------------------------------------
 # The query index: a DuckDB file derived from the manifest's Parquet parts.
 
-INDEX_VERSION = 2  # bump when what build_index writes changes
+INDEX_VERSION = 4  # bump when what build_index writes changes
 INDEX_DIR = "index"
 # Tables of the index (article text stays in Parquet; names depend on the gazetteer and
 # are made at open).
@@ -334,19 +334,21 @@ def build_index(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, 
         "LEFT JOIN (SELECT aid, article_id FROM articles) a USING (article_id) ORDER BY m.rid"
     )
     con.execute(
-        "CREATE TABLE entity_first AS SELECT entity_id, arg_min(entity_name, rid) AS entity_name, "
+        "CREATE TABLE entity_first AS SELECT "
+        "CAST(row_number() OVER (ORDER BY min(rid)) AS INTEGER) AS eid, entity_id, "
+        "arg_min(entity_name, rid) AS entity_name, "
         "arg_min(entity_type, rid) AS entity_type, min(rid) AS first_rid FROM raw_mentions "
         "WHERE entity_id IS NOT NULL GROUP BY entity_id ORDER BY first_rid"
     )
     con.execute(
-        "CREATE TABLE art_ent AS SELECT aid, entity_id, entity_type, count(*) AS n, "
-        "min(rid) AS first_rid FROM mentions WHERE entity_id IS NOT NULL AND aid IS NOT NULL "
-        "GROUP BY ALL ORDER BY aid"
+        "CREATE TABLE art_ent AS SELECT m.aid, f.eid, m.entity_type, count(*) AS n, "
+        "min(m.rid) AS first_rid FROM mentions m JOIN entity_first f USING (entity_id) "
+        "WHERE m.aid IS NOT NULL GROUP BY ALL ORDER BY m.aid"
     )
     con.execute(
-        "CREATE TABLE sent_ent AS SELECT aid, sentence_idx, entity_id, entity_type, "
-        "min(rid) AS first_rid FROM mentions WHERE entity_id IS NOT NULL AND aid IS NOT NULL "
-        "GROUP BY ALL ORDER BY aid, sentence_idx"
+        "CREATE TABLE sent_ent AS SELECT m.aid, m.sentence_idx, f.eid, m.entity_type, "
+        "min(m.rid) AS first_rid FROM mentions m JOIN entity_first f USING (entity_id) "
+        "WHERE m.aid IS NOT NULL GROUP BY ALL ORDER BY m.aid, m.sentence_idx"
     )
     con.execute(
         "CREATE TABLE stories AS SELECT * FROM raw_stories "
@@ -366,7 +368,7 @@ def build_index(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, 
     start, end = _period_sql("e.event_date")
     con.execute(
         f"""
-        CREATE TABLE events AS
+        CREATE TEMP TABLE events_base AS
         SELECT a.aid, e.* EXCLUDE (is_space_launch), e.is_space_launch,
                a.source, a.title, a.url, a.published, a.pub_day,
                {start} AS ev_start, {end} AS ev_end,
@@ -378,9 +380,25 @@ def build_index(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, 
         FROM raw_events e
         LEFT JOIN articles a USING (article_id)
         LEFT JOIN evidence v ON v.rid = e.rid
-        ORDER BY e.rid
         """
     )
+    # Per event, its story as an integer key (``sid``, in story-key order) and the first
+    # day of the story's date (the story table's, else the event's own): what the
+    # timeline dates and ranks every story by, without a join per filter.
+    story_start, _ = _period_sql("story_date")
+    con.execute(
+        f"""
+        CREATE TABLE events AS
+        SELECT * EXCLUDE (story_date), {story_start} AS st_start FROM (
+            SELECT b.*, CAST(dense_rank() OVER (ORDER BY b.story_key) AS INTEGER) AS sid,
+                   CASE WHEN s.event_date IS NOT NULL AND s.event_date <> '' THEN s.event_date
+                        ELSE b.event_date END AS story_date
+            FROM events_base b LEFT JOIN stories s ON s.story_id = b.story_key
+        )
+        ORDER BY rid
+        """
+    )
+    con.execute("DROP TABLE events_base")
     con.execute(
         """
         CREATE TABLE event_members AS
@@ -492,8 +510,14 @@ class CorpusQuery:
     def _build_catalog(self, gazetteer: Iterable[Any] | None) -> EntityCatalog:
         """As EntityCatalog.for_corpus: each id's name and type from its first mention."""
         first = self.con.execute(
-            "SELECT entity_id, entity_name, entity_type FROM entity_first ORDER BY first_rid"
+            "SELECT eid, entity_id, entity_name, entity_type FROM entity_first ORDER BY first_rid"
         ).df()
+        # Mentions are folded by integer entity key (eid); these map it both ways.
+        self._eid: dict[str, int] = dict(
+            zip(first["entity_id"].astype(str), first["eid"].astype(int), strict=True)
+        )
+        self._entity_of: dict[int, str] = {eid: entity for entity, eid in self._eid.items()}
+        first = first.drop(columns="eid")
         entries = gazetteer_entities() if gazetteer is None else list(gazetteer)
         return EntityCatalog.from_tables(first, entries)
 
@@ -521,6 +545,10 @@ class CorpusQuery:
     def _sql(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         with self._lock:
             return self.con.execute(sql, params or {}).df()
+
+    def _eids_of(self, entity_ids: Iterable[str]) -> list[int]:
+        """The integer keys of these entity ids (ids never mentioned have none)."""
+        return sorted(self._eid[e] for e in entity_ids if e in self._eid)
 
     def _allowed(self, filters: Filters) -> list[str]:
         return ["asserted", *(UNASSERTED_MODALITIES if filters.include_unasserted else ())]
@@ -574,7 +602,6 @@ class CorpusQuery:
             event_where.append("list_contains($types, e.event_type)")
         if filters.countries:
             countries = sorted(self.catalog.ids_named(filters.countries, "country"))
-            params["countries"] = countries
             # Members whose home country is one of these (the catalog's, as the names).
             params["homes"] = sorted(
                 self._names.loc[self._names["country"].isin(countries), "entity_id"]
@@ -583,15 +610,16 @@ class CorpusQuery:
                 "SELECT rid, aid FROM event_members WHERE role IN ('actors', "
                 "'participants') AND list_contains($homes, member)"
             )
+            params["country_eids"] = self._eids_of(countries)
             article_where.append(
                 "(a.aid IN (SELECT aid FROM art_ent WHERE "
-                f"list_contains($countries, entity_id)) OR a.aid IN (SELECT aid "
+                f"list_contains($country_eids, eid)) OR a.aid IN (SELECT aid "
                 f"FROM ({acting})))"
             )
             event_where.append(
                 f"(e.rid IN (SELECT rid FROM ({acting})) OR e.rid IN (SELECT e2.rid FROM "
                 "events e2 SEMI JOIN (SELECT aid, sentence_idx FROM sent_ent WHERE "
-                "list_contains($countries, entity_id)) s "
+                "list_contains($country_eids, eid)) s "
                 "ON s.aid = e2.aid AND s.sentence_idx = e2.sentence_idx))"
             )
         weapon_ids = self._weapon_ids(filters)
@@ -601,9 +629,10 @@ class CorpusQuery:
                 "SELECT rid, aid FROM event_members WHERE role = 'weapons' "
                 "AND list_contains($weapons, member)"
             )
+            params["weapon_eids"] = self._eids_of(weapon_ids)
             article_where.append(
                 "(a.aid IN (SELECT aid FROM art_ent WHERE "
-                f"list_contains($weapons, entity_id)) OR a.aid IN (SELECT aid "
+                f"list_contains($weapon_eids, eid)) OR a.aid IN (SELECT aid "
                 f"FROM ({armed})))"
             )
             event_where.append(f"e.rid IN (SELECT rid FROM ({armed}))")
@@ -646,7 +675,7 @@ class CorpusQuery:
             per_type = self._sql(
                 f"""
                 WITH pairs AS (
-                    SELECT story_key AS story, coalesce(article_id, 'None') AS article_id,
+                    SELECT sid AS story, coalesce(article_id, 'None') AS article_id,
                            coalesce(event_type, 'None') AS event_type
                     FROM {made.events}
                 ), kinds AS (
@@ -724,10 +753,10 @@ class CorpusQuery:
         per = self._sql(
             f"""
             WITH countries AS (
-                SELECT m.aid, m.entity_id, min(m.first_rid) AS first_rid
+                SELECT m.aid, m.eid AS entity_id, min(m.first_rid) AS first_rid
                 FROM art_ent m SEMI JOIN {made.articles} a ON a.aid = m.aid
                 WHERE m.entity_type = 'country'
-                GROUP BY m.aid, m.entity_id
+                GROUP BY m.aid, m.eid
             ), top AS (
                 SELECT entity_id, count(*) AS n, min(first_rid) AS first_rid FROM countries
                 GROUP BY entity_id ORDER BY n DESC, first_rid LIMIT {int(top_countries)}
@@ -743,22 +772,22 @@ class CorpusQuery:
         tops = self._sql(
             f"""
             WITH countries AS (
-                SELECT m.aid, m.entity_id, min(m.first_rid) AS first_rid
+                SELECT m.aid, m.eid AS entity_id, min(m.first_rid) AS first_rid
                 FROM art_ent m SEMI JOIN {made.articles} a ON a.aid = m.aid
                 WHERE m.entity_type = 'country'
-                GROUP BY m.aid, m.entity_id
+                GROUP BY m.aid, m.eid
             )
             SELECT entity_id, count(*) AS n, min(first_rid) AS first_rid FROM countries
             GROUP BY entity_id ORDER BY n DESC, first_rid LIMIT {int(top_countries)}
             """
         )
-        for entity_id in tops["entity_id"]:
-            mine = per[per["entity_id"] == entity_id].set_index("period")["articles"]
+        for eid in tops["entity_id"]:
+            mine = per[per["entity_id"] == eid].set_index("period")["articles"]
             frames.append(
                 pd.DataFrame(
                     {
                         "period": periods,
-                        "series": self.catalog.name(entity_id),
+                        "series": self.catalog.name(self._entity_of[int(eid)]),
                         "articles": mine.reindex(periods, fill_value=0).astype(int).to_numpy(),
                     }
                 )
@@ -770,13 +799,14 @@ class CorpusQuery:
     def top_entities(self, filters: Filters, entity_type: str, n: int = 10) -> pd.DataFrame:
         made = self.view(filters)
         grouped = self._sql(
-            f"SELECT m.entity_id, count(DISTINCT m.aid) AS articles, sum(m.n) AS mentions "
+            f"SELECT m.eid, count(DISTINCT m.aid) AS articles, sum(m.n) AS mentions "
             f"FROM art_ent m SEMI JOIN {made.articles} a ON a.aid = m.aid "
-            "WHERE m.entity_type = $type GROUP BY m.entity_id",
+            "WHERE m.entity_type = $type GROUP BY m.eid",
             {"type": entity_type},
         )
         if grouped.empty:
             return pd.DataFrame({column: [] for column in overview.TOP_COLUMNS})
+        grouped.insert(0, "entity_id", grouped.pop("eid").map(self._entity_of).astype(object))
         grouped["name"] = grouped["entity_id"].map(self.catalog.name)
         grouped["articles"] = grouped["articles"].astype("int64")
         grouped["mentions"] = grouped["mentions"].astype("int64")
@@ -814,35 +844,21 @@ class CorpusQuery:
 
     def _timeline(self, made: _View, limit: int) -> Timeline:
         """Date and count every story of the view; assemble only those drawn."""
-        start, _ = _period_sql("event_date")
         with self._lock:
             self.con.execute(
                 f"""
                 CREATE OR REPLACE TEMP TABLE tl_keys AS
-                WITH f AS (
-                    SELECT story_key, article_id, rid, mod_rank, conf, event_date, published
-                    FROM {made.events}
-                ),
-                best AS (
-                    SELECT story_key, event_date, published FROM f
-                    QUALIFY row_number() OVER (PARTITION BY story_key ORDER BY mod_rank, conf DESC, rid) = 1
-                ),
-                grouped AS (
-                    SELECT story_key, count(DISTINCT article_id) AS n_reports,
-                           min(published) AS first_reported
-                    FROM f GROUP BY story_key
-                ),
-                picked AS (
-                    SELECT b.story_key, g.n_reports, g.first_reported, b.published,
-                           CASE WHEN s.event_date IS NOT NULL AND s.event_date <> ''
-                                THEN s.event_date ELSE b.event_date END AS event_date
-                    FROM best b JOIN grouped g USING (story_key)
-                    LEFT JOIN stories s ON s.story_id = b.story_key
+                WITH grouped AS (
+                    SELECT sid, count(DISTINCT article_id) AS n_reports,
+                           min(published) AS first_reported,
+                           arg_min_null(st_start, (mod_rank, -conf, rid)) AS start_day,
+                           arg_min_null(published, (mod_rank, -conf, rid)) AS published
+                    FROM {made.events} GROUP BY sid
                 )
-                SELECT story_key, n_reports,
-                       coalesce({start}, CAST(CAST(coalesce(first_reported, published)
+                SELECT sid, n_reports,
+                       coalesce(start_day, CAST(CAST(coalesce(first_reported, published)
                            AS TIMESTAMP) AS DATE)) AS day
-                FROM picked
+                FROM grouped
                 """
             )
             row = self.con.execute(
@@ -861,14 +877,12 @@ class CorpusQuery:
                     f"""
                     CREATE OR REPLACE TEMP TABLE tl_events AS
                     SELECT e.* FROM events e SEMI JOIN {made.events} v USING (rid)
-                    WHERE e.story_key IN (
-                        SELECT story_key FROM tl_keys WHERE day IS NOT NULL
-                        QUALIFY row_number() OVER (
-                            ORDER BY n_reports DESC, day DESC, story_key) <= {int(limit)}
-                        UNION
-                        SELECT story_key FROM tl_keys WHERE day IS NOT NULL
-                        QUALIFY row_number() OVER (
-                            ORDER BY day DESC, n_reports DESC, story_key) <= {timeline.LATEST_KEPT}
+                    WHERE e.sid IN (
+                        SELECT sid FROM tl_keys WHERE day IS NOT NULL
+                        ORDER BY n_reports DESC, day DESC, sid LIMIT {int(limit)}
+                    ) OR e.sid IN (
+                        SELECT sid FROM tl_keys WHERE day IS NOT NULL
+                        ORDER BY day DESC, n_reports DESC, sid LIMIT {timeline.LATEST_KEPT}
                     )
                     """
                 )
@@ -1065,7 +1079,7 @@ class CorpusQuery:
         units_join = "USING (aid, sentence_idx)" if scope == "sentence" else "USING (aid)"
         source = "sent_ent" if scope == "sentence" else "art_ent"
         picked = (
-            f"SELECT m.{unit.replace(', ', ', m.')}, m.entity_id, m.entity_type, "
+            f"SELECT m.{unit.replace(', ', ', m.')}, m.eid AS entity_id, m.entity_type, "
             f"m.first_rid AS rid FROM {source} m "
             f"SEMI JOIN {made.articles} a ON a.aid = m.aid "
             "WHERE list_contains($types, m.entity_type)"
@@ -1090,6 +1104,7 @@ class CorpusQuery:
                 "arg_min(entity_type, first_rid) AS entity_type FROM cooc_pairs "
                 "GROUP BY entity_id ORDER BY first_rid"
             ).df()
+            entities["entity_id"] = entities["entity_id"].map(self._entity_of)
             names = [self.catalog.name(eid) for eid in entities["entity_id"]]
             frequencies = entities["units"].to_numpy()
             ranking = sorted(
@@ -1101,9 +1116,11 @@ class CorpusQuery:
                 f"WITH u AS (SELECT {unit}, entity_id FROM cooc_pairs WHERE list_contains($ids, entity_id)) "
                 f"SELECT a.entity_id AS a, b.entity_id AS b, count(*) AS n FROM u a JOIN u b {units_join} "
                 "GROUP BY 1, 2",
-                {"ids": top_ids},
+                {"ids": self._eids_of(top_ids)},
             ).df()
             self.con.execute("DROP TABLE cooc_pairs")
+        pairs["a"] = pairs["a"].map(self._entity_of)
+        pairs["b"] = pairs["b"].map(self._entity_of)
         position = {eid: k for k, eid in enumerate(top_ids)}
         counts = np.zeros((len(top_ids), len(top_ids)), dtype=np.float64)
         counts[pairs["a"].map(position).to_numpy(), pairs["b"].map(position).to_numpy()] = pairs[
@@ -1136,7 +1153,11 @@ class CorpusQuery:
         made = self.view(filters)
         label_a, label_b = names or (entity_a, entity_b)
         both = f"{label_a}, {label_b}"
-        params: dict[str, Any] = {"a": entity_a, "b": entity_b, "both": both}
+        params: dict[str, Any] = {
+            "a": self._eid.get(entity_a, -1),
+            "b": self._eid.get(entity_b, -1),
+            "both": both,
+        }
         if scope == "sentence":
             hits = "SELECT aid, sentence_idx, $both AS mentions FROM a_ JOIN b_ USING (aid, sentence_idx)"
         else:
@@ -1151,12 +1172,12 @@ class CorpusQuery:
             f"""
             WITH pair_articles AS (
                 SELECT aid FROM art_ent SEMI JOIN {made.articles} USING (aid)
-                WHERE entity_id IN ($a, $b) GROUP BY aid HAVING count(DISTINCT entity_id) = 2
+                WHERE eid IN ($a, $b) GROUP BY aid HAVING count(DISTINCT eid) = 2
             ),
             a_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_ent SEMI JOIN pair_articles
-                   USING (aid) WHERE entity_id = $a),
+                   USING (aid) WHERE eid = $a),
             b_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_ent SEMI JOIN pair_articles
-                   USING (aid) WHERE entity_id = $b),
+                   USING (aid) WHERE eid = $b),
             hits AS ({hits})
             SELECT a.published, a.source, a.title, h.mentions, a.url, a.article_id,
                    h.sentence_idx, s.start_char, s.end_char
