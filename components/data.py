@@ -92,7 +92,7 @@ def load(key: CorpusKey) -> store.Corpus:
 @st.cache_resource(show_spinner="Opening the corpus index…", max_entries=2)
 def query(key: CorpusKey) -> CorpusQuery:
     """The query index of this corpus generation (built on first open after a commit)."""
-    return CorpusQuery(key[0])
+    return CorpusQuery(key[0], build_isolated=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
