@@ -46,7 +46,7 @@ SHARED = REPO.parent / "shared" / "corpora"
 sys.path.insert(0, str(REPO))
 
 PATHS = ("pandas", "duckdb")
-INDEX_FROM_ARTICLES = 10_000  # as components/data.py (not imported: it needs Streamlit)
+INDEX_FROM_ARTICLES = 2_000  # as components/data.py (not imported: it needs Streamlit)
 
 
 def _rss_mb() -> tuple[float, float]:

@@ -42,7 +42,7 @@ from flashpoint.query import CorpusQuery
 
 # From this many articles on, the pages read the DuckDB query index instead of holding
 # the corpus in pandas (measured: docs/scaling.md, "Which path, from what size").
-INDEX_FROM_ARTICLES = 10_000
+INDEX_FROM_ARTICLES = 2_000
 PATH_VARIABLE = "FLASHPOINT_QUERY_PATH"
 
 # (path, generation, committed_at): changes whenever a writer commits.
