@@ -1,22 +1,26 @@
 """The corpus through DuckDB: filter and aggregate without the tables in pandas.
 
 :mod:`flashpoint.analysis` works on a :class:`flashpoint.store.Corpus` held whole in
-pandas, full text included. That is simplest and fast for a few thousand articles; at a
-hundred thousand it costs seconds per filter change and gigabytes per server process.
+pandas, full text included. That is simplest for a few thousand articles; at a hundred
+thousand it costs tens of seconds per filter change and gigabytes per server process.
 :class:`CorpusQuery` answers the same questions with the same DataFrames (the Overview,
-Timeline and Co-occurrence pages' data) from one in-process DuckDB database:
+Timeline and Co-occurrence pages' data) from DuckDB:
 
-* the manifest's Parquet parts are read once into DuckDB's own compressed columns, without
-  article text; row order is kept (``rid``) so ties break exactly as in pandas;
-* each event's evidence sentence is cut from its article once, at load;
-* a filter becomes SQL over those tables (two small result tables per view, kept for the
-  last few views); every figure's data is a GROUP BY over them;
-* article text is read from Parquet only for the rows a page shows (pair sentences,
-  story reports) or a text search.
+* the **query index** (:func:`ensure_index`): a DuckDB file next to the corpus, derived
+  from the manifest's Parquet parts once per manifest generation (temporary file, then
+  rename) and attached read-only; integer keys for articles, entities and stories; the
+  mentions folded per article and per sentence; each event's evidence sentence and
+  story start day; the article text, read only for the rows a page shows or a text
+  search. Row order is kept (``rid``) so ties break exactly as in pandas;
+* a filter becomes SQL over those tables (two small in-memory tables of keys per view,
+  kept for the last few views); every figure's data is a GROUP BY over them;
+* the timeline assembles only the stories it draws (the most reported; see
+  :func:`flashpoint.analysis.timeline.drawn_stories`), dating and counting the rest.
 
 Small results are finished with the pandas functions themselves, so the two paths cannot
 drift apart there; the large aggregations are SQL written to the pandas definitions and
-checked against them by tests/unit/test_query.py.
+checked against them by tests/unit/test_query.py. The index is a disposable cache: the
+Parquet tables stay the corpus.
 """
 
 from __future__ import annotations
