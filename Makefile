@@ -10,13 +10,14 @@ CORPUS ?= data/corpus
 # The install is redone only when these files change (a second `make` reinstalls nothing).
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | sha256sum | cut -c1-12)
 
-.PHONY: help setup run test lint typecheck unit e2e eval bench corpus screenshots clean
+.PHONY: help setup run test lint typecheck unit e2e eval bench corpus screenshots clean train
 
 help:
 	@echo "make run    set up, build the demo corpus if missing, serve http://localhost:$(PORT)"
 	@echo "make test   set up, then lint, type check and the whole test suite (browser included)"
 	@echo "make eval   precision/recall of entities and events against the gold labels"
 	@echo "make bench  speed benchmarks (benchmarks/)"
+	@echo "make train  refit the learned event filter on the dev gold (data/models/, needs ../shared)"
 	@echo "make screenshots  refresh the README's pictures of every page (docs/screenshots/)"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -39,6 +40,12 @@ corpus: $(CORPUS)/manifest.json
 run: setup corpus
 	FLASHPOINT_CORPUS=$(CORPUS) $(VENV)/bin/streamlit run app.py \
 		--server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+# The learned event filter (flashpoint/nlp/events/learned.py), fitted on the development gold
+# only (never the sealed test set); deterministic, so a rerun rewrites the same file.
+# `python -m flashpoint.eval.learning cv` prints its cross-validated scores.
+train: setup
+	$(PY) -m flashpoint.eval.learning train --out data/models/event_filter.json
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -19,7 +19,7 @@ from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
 from scipy.spatial.distance import squareform
 
 from flashpoint.analysis.articles import safe_url
-from flashpoint.analysis.filters import span_text
+from flashpoint.analysis.filters import isin, span_text
 
 SCOPES: tuple[str, ...] = ("sentence", "article")
 METRICS: tuple[str, ...] = ("count", "npmi", "jaccard")
@@ -174,7 +174,9 @@ def cooccurrence(
         raise ValueError(f"unknown metric {metric!r} (use one of {', '.join(METRICS)})")
     if mentions.empty:
         return empty_cooccurrence(scope, metric)
-    picked = mentions[mentions["entity_id"].notna() & mentions["entity_type"].isin(entity_types)]
+    picked = mentions[
+        mentions["entity_id"].notna().to_numpy() & isin(mentions["entity_type"], entity_types)
+    ]
     if picked.empty:
         return empty_cooccurrence(scope, metric)
     unit_columns = ["article_id", "sentence_idx"] if scope == "sentence" else ["article_id"]
@@ -274,8 +276,8 @@ def pair_sentences(
         hits = both.assign(mentions=f"{label_a}, {label_b}")
     else:
         shared = set(in_a["article_id"]) & set(in_b["article_id"])
-        marked_a = in_a[in_a["article_id"].isin(shared)].assign(a=True)
-        marked_b = in_b[in_b["article_id"].isin(shared)].assign(b=True)
+        marked_a = in_a[isin(in_a["article_id"], shared)].assign(a=True)
+        marked_b = in_b[isin(in_b["article_id"], shared)].assign(b=True)
         hits = marked_a.merge(marked_b, on=keys, how="outer")
         has_a = hits["a"].astype("boolean").fillna(False).to_numpy(dtype=bool)
         has_b = hits["b"].astype("boolean").fillna(False).to_numpy(dtype=bool)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from flashpoint.analysis.filters import span_text
+from flashpoint.analysis.filters import isin, span_text
 
 ENTITY_TABLE_COLUMNS: tuple[str, ...] = (
     "entity_id",
@@ -48,7 +48,7 @@ def _mentions_of(
 
             articles = filter_articles(corpus, filters)
     if articles is not None:
-        mentions = mentions[mentions["article_id"].isin(articles["article_id"])]
+        mentions = mentions[isin(mentions["article_id"], articles["article_id"])]
     return mentions
 
 

@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from flashpoint.nlp.gazetteer import slugify
 from flashpoint.schema import EVENT_TYPES
@@ -571,6 +573,35 @@ def as_list(value: object) -> list[str]:
     return []
 
 
+def isin(series: pd.Series, values: Iterable[Any]) -> np.ndarray:
+    """``series.isin(values)`` as a boolean array, fast for Arrow-backed strings.
+
+    pandas' ``isin`` on an Arrow string column turns every one of ``values`` into a pyarrow
+    scalar in Python first (seconds for a column of ids on a few thousand articles); this
+    hands the distinct values to ``pyarrow.compute.is_in`` as one array instead. A missing
+    value never matches (ids and names are what callers look for)."""
+    array = getattr(series.array, "_pa_array", None)
+    if array is None or not (
+        pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+    ):
+        return series.isin(list(values) if isinstance(values, set) else values).to_numpy(dtype=bool)
+    wanted = _string_values(values, array.type)
+    if not len(wanted):
+        return np.zeros(len(series), dtype=bool)
+    hits = pc.is_in(array, value_set=wanted)
+    return np.asarray(pc.fill_null(hits, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _string_values(values: Iterable[Any], arrow_type: pa.DataType) -> pa.Array:
+    """The distinct non-missing strings among ``values``, as one Arrow array."""
+    if isinstance(values, pd.Series):
+        array = getattr(values.array, "_pa_array", None)
+        if array is not None and array.type == arrow_type:
+            return pc.unique(array.combine_chunks()).drop_null()
+        values = values.dropna().unique()
+    return pa.array(sorted({v for v in values if isinstance(v, str)}), type=arrow_type)
+
+
 def _published(articles: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(articles["published"], utc=True, errors="coerce")
 
@@ -636,10 +667,10 @@ def _contains(series: pd.Series, query: str) -> np.ndarray:
 
 
 def _list_members(frame: pd.DataFrame, key: str, column: str) -> pd.DataFrame:
-    """One row per (key, member) of a list column."""
-    pairs = frame[[key, column]].copy()
-    pairs[column] = pairs[column].map(as_list)
-    pairs = pairs.explode(column).dropna(subset=[column])
+    """One row per (key, member) of a list column (empty and missing members dropped)."""
+    pairs = frame[[key, column]].explode(column).dropna(subset=[column])
+    pairs[column] = pairs[column].astype(str)
+    pairs = pairs[pairs[column] != ""]
     return pairs.rename(columns={column: "member"})
 
 
@@ -654,11 +685,11 @@ def _events_with_countries(
     for column in ("actors", "participants"):
         if column in keyed.columns:
             members = _list_members(keyed, "_row", column)
-            countries = members["member"].map(catalog.country_of)
-            hit_rows |= set(members.loc[countries.isin(country_ids), "_row"])
+            acting = {m for m in members["member"].unique() if catalog.country_of(m) in country_ids}
+            hit_rows |= set(members.loc[members["member"].isin(acting), "_row"])
     if len(mentions):
         named = mentions.loc[
-            mentions["entity_id"].isin(country_ids), ["article_id", "sentence_idx"]
+            isin(mentions["entity_id"], country_ids), ["article_id", "sentence_idx"]
         ].drop_duplicates()
         joined = keyed[["_row", "article_id", "sentence_idx"]].merge(
             named, on=["article_id", "sentence_idx"], how="inner"
@@ -672,7 +703,7 @@ def _events_with_weapons(events: pd.DataFrame, weapon_ids: set[str]) -> np.ndarr
         return np.zeros(len(events), dtype=bool)
     keyed = events.assign(_row=np.arange(len(events)))
     members = _list_members(keyed, "_row", "weapons")
-    rows = set(members.loc[members["member"].isin(weapon_ids), "_row"])
+    rows = set(members.loc[members["member"].isin(list(weapon_ids)), "_row"])
     return np.isin(np.arange(len(events)), list(rows))
 
 
@@ -726,11 +757,11 @@ def filter_events(
     if events.empty:
         return events.assign(evidence_text=pd.Series([], dtype="object"))
     allowed = {"asserted", *(UNASSERTED_MODALITIES if filters.include_unasserted else ())}
-    mask = events["modality"].isin(allowed).to_numpy(dtype=bool)
+    mask = isin(events["modality"], allowed)
     if filters.types:
-        mask = mask & events["event_type"].isin(filters.types).to_numpy(dtype=bool)
+        mask = mask & isin(events["event_type"], filters.types)
     if filters.sources:
-        mask = mask & events["source"].isin(filters.sources).to_numpy(dtype=bool)
+        mask = mask & isin(events["source"], filters.sources)
     mask = mask & _event_date_mask(events, filters)
     events = events[mask].reset_index(drop=True)
     if filters.countries and len(events):
@@ -772,27 +803,27 @@ def filter_articles(
     events = corpus.events
     allowed = {"asserted", *(UNASSERTED_MODALITIES if filters.include_unasserted else ())}
     if filters.types:
-        typed = events[events["event_type"].isin(filters.types) & events["modality"].isin(allowed)]
-        mask = mask & article_ids.isin(typed["article_id"]).to_numpy(dtype=bool)
+        typed = events[
+            isin(events["event_type"], filters.types) & isin(events["modality"], allowed)
+        ]
+        mask = mask & isin(article_ids, typed["article_id"])
     if filters.countries:
         ids = catalog.ids_named(filters.countries, "country")
-        mentioned = mentions.loc[mentions["entity_id"].isin(ids), "article_id"]
+        mentioned = mentions.loc[isin(mentions["entity_id"], ids), "article_id"]
         acting = events.loc[_events_with_countries(events, mentions.iloc[0:0], catalog, ids)]
-        mask = mask & (
-            article_ids.isin(mentioned) | article_ids.isin(acting["article_id"])
-        ).to_numpy(dtype=bool)
+        mask = mask & (isin(article_ids, mentioned) | isin(article_ids, acting["article_id"]))
     weapon_ids = _weapon_ids(filters, catalog)
     if weapon_ids is not None:
-        mentioned = mentions.loc[mentions["entity_id"].isin(weapon_ids), "article_id"]
+        mentioned = mentions.loc[isin(mentions["entity_id"], weapon_ids), "article_id"]
         armed = events.loc[_events_with_weapons(events, weapon_ids), "article_id"]
-        mask = mask & (article_ids.isin(mentioned) | article_ids.isin(armed)).to_numpy(dtype=bool)
+        mask = mask & (isin(article_ids, mentioned) | isin(article_ids, armed))
     return articles[mask].reset_index(drop=True)
 
 
 def filter_mentions(corpus: Any, articles: pd.DataFrame) -> pd.DataFrame:
     """Mentions inside the given (already filtered) articles."""
     mentions = corpus.mentions
-    return mentions[mentions["article_id"].isin(articles["article_id"])].reset_index(drop=True)
+    return mentions[isin(mentions["article_id"], articles["article_id"])].reset_index(drop=True)
 
 
 def apply_filters(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from flashpoint.analysis.filters import EntityCatalog, Filters, as_list, filter_events
+from flashpoint.analysis.filters import EntityCatalog, Filters, as_list, filter_events, isin
 from flashpoint.schema import STORY_COLUMNS
 
 EVENT_EXPORT_COLUMNS: tuple[str, ...] = (
@@ -66,7 +66,7 @@ def stories_export(corpus: Any, filters: Filters) -> pd.DataFrame:
     """One row per story with at least one event matching the filters."""
     catalog = EntityCatalog.for_corpus(corpus)
     events = filter_events(corpus, filters, catalog)
-    stories = corpus.stories[corpus.stories["story_id"].isin(events["story_id"].dropna())]
+    stories = corpus.stories[isin(corpus.stories["story_id"], events["story_id"])]
     if not len(stories):
         return pd.DataFrame(columns=list(STORY_EXPORT_COLUMNS))
     out = stories.reindex(columns=list(STORY_EXPORT_COLUMNS)).copy()

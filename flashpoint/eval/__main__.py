@@ -28,7 +28,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--write-baseline", type=Path, help="record this run as the baseline")
     parser.add_argument("--errors", type=int, default=0, help="list the first N dev errors")
     parser.add_argument(
-        "--corpus-dir", type=Path, help="keep the full real corpus built for corpus measures"
+        "--corpus-dir", type=Path, help="build the full real corpus here (default: a cache)"
     )
     parser.add_argument(
         "--no-corpus", action="store_true", help="skip the corpus-wide measures (minutes)"
@@ -65,13 +65,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         reports.append(report)
     if shared is not None and not args.no_corpus:
         print()
-        if args.corpus_dir:
-            print(corpus_eval.corpus_report(shared, args.corpus_dir, workers=args.workers))
-        else:
-            import tempfile
-
-            with tempfile.TemporaryDirectory(prefix="flashpoint-eval-") as tmp:
-                print(corpus_eval.corpus_report(shared, Path(tmp), workers=args.workers))
+        print(corpus_eval.corpus_report(shared, args.corpus_dir, workers=args.workers))
     if args.write_baseline:
         for report in reports:
             event_eval.write_baseline(report, args.write_baseline)

@@ -16,17 +16,24 @@
     event are the articles with one label published within ``NEWS_CYCLE_DAYS`` of each
     other (chained); completeness against the bare label is printed too.
 
-The corpus is built by the real ingest (``flashpoint.ingest.run.ingest``) into a directory
-that can be kept (``--corpus-dir``) so a second run only reads it back.
+The corpus is built by the real ingest (``flashpoint.ingest.run.ingest``), either into a
+directory the caller names (``--corpus-dir``) or into a cache (:func:`cached_corpus`) keyed on
+everything the build depends on: the three CSV files, the package's code, its data files and
+the spaCy model. ``make test`` (the browser test on the full corpus) and ``make eval`` then
+build it once between them, and any change to the code or the data builds it anew.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
+import shutil
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -80,6 +87,66 @@ def build_corpus(shared_dir: Path, corpus_dir: Path, *, workers: int = 1) -> Non
 
     sources = [str(shared_dir / "corpora" / name) for name in CORPUS_FILES]
     ingest(sources, corpus_dir, nlp_settings=NlpSettings(workers=workers), progress=False)
+
+
+# The data folders a build reads (data/sample and a built data/corpus are not among them).
+BUILD_DATA = ("gazetteers", "ingest", "lexicons", "reference", "models")
+CACHE_PREFIX = "shared-corpus-"
+
+
+def build_key(shared_dir: Path, model: str | None = None) -> str:
+    """A digest of what the full corpus build depends on: the three CSV files (name, size,
+    modification time), every source file of the package, the data files it reads and the
+    spaCy model's name and version."""
+    from flashpoint import config
+    from flashpoint.nlp.pipeline import resolve_model_name
+
+    digest = hashlib.sha256()
+    for name in CORPUS_FILES:
+        stat = (shared_dir / "corpora" / name).stat()
+        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    files = sorted(config.PACKAGE_ROOT.rglob("*.py"))
+    for folder in BUILD_DATA:
+        root = config.resource_path(folder)
+        if root.is_dir():
+            files.extend(sorted(path for path in root.rglob("*") if path.is_file()))
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    name = resolve_model_name(model)
+    try:
+        model_version = metadata.version(name.replace("_", "-"))
+    except metadata.PackageNotFoundError:  # a model folder, not a package: its name stands
+        model_version = "?"
+    digest.update(f"{name}:{model_version}".encode())
+    return digest.hexdigest()[:16]
+
+
+def cache_root() -> Path:
+    """$FLASHPOINT_CACHE, else ~/.cache/flashpoint (outside the work tree)."""
+    configured = os.environ.get("FLASHPOINT_CACHE")
+    return Path(configured) if configured else Path.home() / ".cache" / "flashpoint"
+
+
+def cached_corpus(shared_dir: Path, *, workers: int = 2, root: Path | None = None) -> Path:
+    """The full real corpus, built once per :func:`build_key` and kept under ``root``.
+
+    The build goes to a private folder that is renamed into place when complete, so an
+    interrupted build is never mistaken for a corpus; builds for other keys are removed."""
+    root = root or cache_root()
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / f"{CACHE_PREFIX}{build_key(shared_dir)}"
+    if not (target / "manifest.json").is_file():
+        building = root / f".building-{target.name}-{os.getpid()}"
+        shutil.rmtree(building, ignore_errors=True)
+        build_corpus(shared_dir, building, workers=workers)
+        try:
+            os.replace(building, target)
+        except OSError:  # another process finished the same build first
+            shutil.rmtree(building, ignore_errors=True)
+    for stale in root.glob(f"{CACHE_PREFIX}*"):
+        if stale != target:
+            shutil.rmtree(stale, ignore_errors=True)
+    return target
 
 
 def undated_share(events: pd.DataFrame) -> UndatedShare:
@@ -172,11 +239,15 @@ def read_labels(path: Path) -> dict[str, str]:
         return {row["id"]: row["event_label"] for row in csv.DictReader(handle) if row["id"]}
 
 
-def corpus_report(shared_dir: Path, corpus_dir: Path, *, workers: int = 1) -> str:
-    """Build (or reuse) the full real corpus and print both measures."""
+def corpus_report(shared_dir: Path, corpus_dir: Path | None = None, *, workers: int = 1) -> str:
+    """Build (or reuse) the full real corpus and print both measures; without
+    ``corpus_dir``, the cached build (:func:`cached_corpus`)."""
     from flashpoint import store
 
-    build_corpus(shared_dir, corpus_dir, workers=workers)
+    if corpus_dir is None:
+        corpus_dir = cached_corpus(shared_dir, workers=workers)
+    else:
+        build_corpus(shared_dir, corpus_dir, workers=workers)
     corpus = store.load_corpus(corpus_dir, tables=("articles", "events"))
     share = undated_share(corpus.events)
     agreement = story_agreement(
@@ -194,23 +265,22 @@ def corpus_report(shared_dir: Path, corpus_dir: Path, *, workers: int = 1) -> st
 
 def main(argv: Iterable[str] | None = None) -> int:
     import argparse
-    import tempfile
 
     from flashpoint.eval import DEFAULT_SHARED_DIR
 
     parser = argparse.ArgumentParser(prog="python -m flashpoint.eval.corpus", description=__doc__)
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED_DIR)
-    parser.add_argument("--corpus-dir", type=Path, help="keep the built corpus here")
+    parser.add_argument(
+        "--corpus-dir",
+        type=Path,
+        help="build the corpus here (default: the cache, see cached_corpus)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(list(argv) if argv is not None else None)
     if not (args.shared / "corpora").is_dir():
         print(f"{args.shared}/corpora is absent: nothing to measure")
         return 0
-    if args.corpus_dir:
-        print(corpus_report(args.shared, args.corpus_dir, workers=args.workers))
-    else:
-        with tempfile.TemporaryDirectory(prefix="flashpoint-eval-") as tmp:
-            print(corpus_report(args.shared, Path(tmp), workers=args.workers))
+    print(corpus_report(args.shared, args.corpus_dir, workers=args.workers))
     return 0
 
 

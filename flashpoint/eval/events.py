@@ -604,9 +604,11 @@ def _strict_errors(
             )
 
 
-def _predict(
+def article_docs(
     articles: dict[tuple[str, str], dict[str, Any]], nlp: Any
-) -> dict[tuple[str, str], list[dict[str, Any]]]:
+) -> Iterable[tuple[tuple[str, str], Any]]:
+    """(key, processed Doc) of each article, in the order of ``articles``, each Doc made
+    with its article attached the way ingest does it."""
     from flashpoint.nlp.events.component import set_article
 
     keys = list(articles)
@@ -622,26 +624,27 @@ def _predict(
             source=article.get("source"),
         )
         docs.append(set_article(nlp.make_doc(article["text"]), context))
-    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for key, doc in zip(keys, nlp.pipe(docs, batch_size=16), strict=True):
-        out[key] = [asdict(event) for event in doc._.events]
-    return out
+    yield from zip(keys, nlp.pipe(docs, batch_size=16), strict=True)
 
 
-def evaluate_events(
+def _predict(
+    articles: dict[tuple[str, str], dict[str, Any]], nlp: Any
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    return {
+        key: [asdict(event) for event in doc._.events] for key, doc in article_docs(articles, nlp)
+    }
+
+
+def load_gold_articles(
     gold_paths: Path | str | Sequence[Path | str] = DEFAULT_GOLD,
-    nlp: Any = None,
     shared_dir: Path | str | None = DEFAULT_SHARED_DIR,
     *,
     sample_dir: Path = SAMPLE_DIR,
-    split: str = "dev",
-) -> EventReport:
-    """Run the pipeline over the gold articles and score the events it extracts.
-
-    ``nlp`` defaults to :func:`flashpoint.nlp.pipeline.load_pipeline`. Shared-corpus
-    articles are skipped with a note when ``shared_dir`` has no corpora; gold files that
-    do not exist yet are skipped with a note.
-    """
+) -> tuple[list[GoldArticle], dict[tuple[str, str], dict[str, Any]], list[str]]:
+    """The gold articles of ``gold_paths``, the texts found for them (by
+    :attr:`GoldArticle.key`) and notes on what was skipped. Shared-corpus articles are
+    skipped with a note when ``shared_dir`` has no corpora; gold files that do not exist
+    yet are skipped with a note."""
     paths = (
         [Path(gold_paths)] if isinstance(gold_paths, str | Path) else [Path(p) for p in gold_paths]
     )
@@ -671,13 +674,37 @@ def evaluate_events(
             found_articles = _shared_articles(corpus, refs, shared)
         for ref, found_article in found_articles.items():
             articles[(corpus, ref)] = found_article
+    return gold, articles, notes
 
-    if nlp is None:
-        from flashpoint.nlp.pipeline import load_pipeline
 
-        nlp = load_pipeline()
-    predictions = _predict(articles, nlp) if articles else {}
-    report = EventReport(scores={t: Score(t) for t in EVENT_TYPES}, notes=notes, split=split)
+def gold_events_of(
+    article: GoldArticle, text: dict[str, Any], notes: list[str] | None = None
+) -> list[GoldEvent]:
+    """The gold events of one article, ``text`` being what :func:`load_gold_articles`
+    found for it (their evidence is a quote or a span of its raw text)."""
+    return _gold_events(article, text["raw"], notes if notes is not None else [])
+
+
+def locate_gold(gold: list[GoldEvent], text: str) -> list[tuple[GoldEvent, tuple[int, int] | None]]:
+    """Each gold event with where its evidence is in the processed ``text`` (None: not
+    found), the form :func:`match_events` takes."""
+    locator = TextLocator(text)
+    return [(gold_event, _locate(locator, gold_event.evidence)) for gold_event in gold]
+
+
+def score_predictions(
+    gold: list[GoldArticle],
+    articles: dict[tuple[str, str], dict[str, Any]],
+    predictions: dict[tuple[str, str], list[dict[str, Any]]],
+    *,
+    notes: list[str] | None = None,
+    split: str = "dev",
+) -> EventReport:
+    """Score ``predictions`` (event rows by article key) against the gold articles found in
+    ``articles``; a gold article with no text is noted and left out."""
+    report = EventReport(
+        scores={t: Score(t) for t in EVENT_TYPES}, notes=list(notes or []), split=split
+    )
     for article in gold:
         if article.key not in articles:
             report.notes.append(f"{article.where}: article {article.ref!r} not found")
@@ -688,6 +715,29 @@ def evaluate_events(
         report.articles += 1
         report.corpora.add(article.corpus)
     return report
+
+
+def evaluate_events(
+    gold_paths: Path | str | Sequence[Path | str] = DEFAULT_GOLD,
+    nlp: Any = None,
+    shared_dir: Path | str | None = DEFAULT_SHARED_DIR,
+    *,
+    sample_dir: Path = SAMPLE_DIR,
+    split: str = "dev",
+) -> EventReport:
+    """Run the pipeline over the gold articles and score the events it extracts.
+
+    ``nlp`` defaults to :func:`flashpoint.nlp.pipeline.load_pipeline`. Shared-corpus
+    articles are skipped with a note when ``shared_dir`` has no corpora; gold files that
+    do not exist yet are skipped with a note.
+    """
+    gold, articles, notes = load_gold_articles(gold_paths, shared_dir, sample_dir=sample_dir)
+    if nlp is None:
+        from flashpoint.nlp.pipeline import load_pipeline
+
+        nlp = load_pipeline()
+    predictions = _predict(articles, nlp) if articles else {}
+    return score_predictions(gold, articles, predictions, notes=notes, split=split)
 
 
 # -- baseline ------------------------------------------------------------------------------

@@ -189,6 +189,18 @@ def clean_expression(text: str) -> str:
     return re.sub(r"\s+", " ", value).strip(" .")
 
 
+def named_weekday(text: str | None) -> int | None:
+    """The day of the week (Monday 0) a bare weekday expression names: "Sunday",
+    "on Sunday", "Sunday's", "last Sunday", "early Tuesday"; None for anything that says
+    more ("Sunday, March 5", "Sunday last week") or nothing of a weekday."""
+    if not text:
+        return None
+    m = re.fullmatch(
+        r"(?:(?:last|past|this|earlier|early|late) )?" + _WEEKDAY_RE, clean_expression(text)
+    )
+    return WEEKDAYS[m["weekday"][:3]] if m else None
+
+
 def is_duration(text: str) -> bool:
     """True for spans of time that are not points ("two weeks", "annual")."""
     value = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip(" .,")

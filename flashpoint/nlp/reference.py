@@ -49,6 +49,7 @@ REFERENCE_DIR = resource_path("reference")
 EVENTS_FILE = REFERENCE_DIR / "events.jsonl"
 SERIES_FILE = REFERENCE_DIR / "series.csv"
 ORDINALS_FILE = REFERENCE_DIR / "ordinals.csv"
+NAMES_FILE = REFERENCE_DIR / "names.csv"
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMERIC_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)")
@@ -63,6 +64,7 @@ _OPTIONAL_KEYS = frozenset(
         "is_space_launch",
         "claimed_hydrogen",
         "reached_orbit",
+        "source",
     }
 )
 _SERIES_COLUMNS = (
@@ -101,6 +103,7 @@ class ReferenceEvent:
     is_space_launch: bool = False
     claimed_hydrogen: bool = False  # the actor called it a hydrogen-bomb test
     reached_orbit: bool | None = None  # space launches only
+    source: str | None = None  # what kind of public record gives the date
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +206,7 @@ def event_from_record(record: Mapping[str, Any], where: str) -> ReferenceEvent:
             _flag(record.get("claimed_hydrogen"), where, "claimed_hydrogen", False)
         ),
         reached_orbit=_flag(record.get("reached_orbit"), where, "reached_orbit", None),
+        source=None if record.get("source") is None else _text(record["source"], where, "source"),
     )
 
 
@@ -285,6 +289,30 @@ def load_ordinals(path: Path | str = ORDINALS_FILE) -> Mapping[str, int]:
     return MappingProxyType(out)
 
 
+@lru_cache(maxsize=4)
+def load_names(path: Path | str = NAMES_FILE) -> Mapping[str, str]:
+    """Names news gives a whole series by ("Ulchi Freedom Guardian", "UFG" -> the series
+    of that annual exercise), from names.csv (columns name,series), casefolded."""
+    path = Path(path)
+    out: dict[str, str] = {}
+    if not path.exists():
+        return MappingProxyType(out)
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != ("name", "series"):
+            raise ReferenceDataError(f"{path.name}:1: expected columns name,series")
+        for row in reader:
+            where = f"{path.name}:{reader.line_num}"
+            name = (row.get("name") or "").strip().casefold()
+            series = (row.get("series") or "").strip()
+            if not name or not series:
+                raise ReferenceDataError(f"{where}: expected a name and a series id")
+            if name in out:
+                raise ReferenceDataError(f"{where}: name {name!r} listed twice")
+            out[name] = series
+    return MappingProxyType(out)
+
+
 def _numeric_suffix(number: int) -> str:
     """The English suffix of a numeric ordinal: 1st, 2nd, 3rd, 4th, 11th-13th, 21st."""
     if number % 100 in (11, 12, 13):
@@ -319,27 +347,77 @@ def _overlaps(wanted: frozenset[str], have: Iterable[str]) -> bool:
     return not wanted or not wanted.isdisjoint(have)
 
 
+def _spans(narrow: ReferenceSeries, whole: ReferenceSeries) -> bool:
+    """Whether a narrower series is complete over all of a whole-type series' coverage, so
+    that its events may stand in the whole series' list."""
+    if not narrow.complete:
+        return False
+    starts_in_time = narrow.covers_from is None or (
+        whole.covers_from is not None and narrow.covers_from <= whole.covers_from
+    )
+    ends_in_time = narrow.covers_to is None or (
+        whole.covers_to is not None and narrow.covers_to >= whole.covers_to
+    )
+    return starts_in_time and ends_in_time
+
+
 class ReferenceIndex:
     """The catalogue, checked against its series table, with the date queries the event
     extractor needs. Build it with :meth:`load` or :func:`default_reference_index`."""
 
     def __init__(
-        self, events: Iterable[ReferenceEvent], series: Mapping[str, ReferenceSeries]
+        self,
+        events: Iterable[ReferenceEvent],
+        series: Mapping[str, ReferenceSeries],
+        names: Mapping[str, str] | None = None,
     ) -> None:
         self.events: tuple[ReferenceEvent, ...] = tuple(sorted(events, key=lambda e: e.date))
         self.series: dict[str, ReferenceSeries] = dict(series)
+        self.names: dict[str, str] = dict(names or {})
         self._by_resolution: dict[int, ReferenceEvent] = {}
         self._check()
+        self._name_pattern = (
+            re.compile(
+                r"(?<![\w-])("
+                + "|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
+                + r")(?![\w-])"
+            )
+            if self.names
+            else None
+        )
 
     @classmethod
     def load(
-        cls, events_path: Path | str = EVENTS_FILE, series_path: Path | str = SERIES_FILE
+        cls,
+        events_path: Path | str = EVENTS_FILE,
+        series_path: Path | str = SERIES_FILE,
+        names_path: Path | str = NAMES_FILE,
     ) -> ReferenceIndex:
-        return cls(load_reference_events(events_path), load_series(series_path))
+        return cls(
+            load_reference_events(events_path), load_series(series_path), load_names(names_path)
+        )
+
+    def series_named_in(self, text: str) -> list[str]:
+        """The qualifiers of the series whose names the text uses, in order of first use
+        ("the Key Resolve and Foal Eagle exercises" -> ["key resolve", "foal eagle"])."""
+        if self._name_pattern is None:
+            return []
+        found: list[str] = []
+        for match in self._name_pattern.finditer(text.casefold()):
+            qualifier = self.series[self.names[match[1]]].qualifier or ""
+            if qualifier and qualifier not in found:
+                found.append(qualifier)
+        return found
 
     def _check(self) -> None:
         """Cross-file consistency: the queries trust series membership, ordinals and
         resolution numbers to be unambiguous, so a slip in the data fails loudly here."""
+        for name, series_id in self.names.items():
+            named = self.series.get(series_id)
+            if named is None or not named.qualifier:
+                raise ReferenceDataError(
+                    f"name {name!r}: {series_id!r} is not a series with a qualifier"
+                )
         ordinals: set[tuple[str, int]] = set()
         for event in self.events:
             series = self.series.get(event.series)
@@ -402,6 +480,29 @@ class ReferenceIndex:
             and (not e.participants or _overlaps(wanted_parties, e.participants))
         ]
 
+    def _vouched_events(
+        self,
+        chosen: Iterable[ReferenceSeries],
+        actors: Iterable[str],
+        participants: Iterable[str],
+    ) -> list[ReferenceEvent]:
+        """The events complete series answer for. A series with no qualifier holds every
+        event of its type by its actors, so the events catalogued in a narrower series of
+        the same type (ICBM or satellite launches, not repeated in the whole-type list)
+        count in it too: "the only launch in July 2017" must see both ICBM flights."""
+        chosen = list(chosen)
+        ids = {s.series_id for s in chosen}
+        for whole in (s for s in chosen if not s.qualifier):
+            ids |= {
+                s.series_id
+                for s in self.series.values()
+                if s.event_type == whole.event_type
+                and s.qualifier
+                and not set(s.actors).isdisjoint(whole.actors)
+                and _spans(s, whole)
+            }
+        return self._candidates([self.series[i] for i in ids], actors, participants)
+
     def _vouching(
         self,
         event_type: str,
@@ -460,16 +561,23 @@ class ReferenceIndex:
         *,
         series: str | None = None,
         participants: Iterable[str] = (),
+        weekday: int | None = None,
     ) -> ReferenceEvent | None:
         """The single catalogued event of this type, with an actor in common, dated within
         [lo, hi] (both included): "the nuclear test in January 2016" -> 2016-01-06. None
         when there are none or several, or when no complete series covers the range (then
-        one catalogued event does not prove it was the only one)."""
+        one catalogued event does not prove it was the only one). ``weekday`` (Monday 0)
+        keeps only events on that day of the week: "Sunday's launch" in an article dated
+        to its month is the one launch on a Sunday in the weeks the article can mean."""
         if lo > hi:
             raise ValueError(f"only_in: empty range {lo} > {hi}")
         actors, participants = tuple(actors), tuple(participants)
         chosen = self._vouching(event_type, series, actors, participants, lo, hi)
-        found = [e for e in self._candidates(chosen, actors, participants) if lo <= e.date <= hi]
+        found = [
+            e
+            for e in self._vouched_events(chosen, actors, participants)
+            if lo <= e.date <= hi and (weekday is None or e.date.weekday() == weekday)
+        ]
         return found[0] if len(found) == 1 else None
 
     def latest_on_or_before(
@@ -490,7 +598,9 @@ class ReferenceIndex:
         lo = day - timedelta(days=within_days - 1)
         actors, participants = tuple(actors), tuple(participants)
         chosen = self._vouching(event_type, series, actors, participants, lo, day)
-        found = [e for e in self._candidates(chosen, actors, participants) if lo <= e.date <= day]
+        found = [
+            e for e in self._vouched_events(chosen, actors, participants) if lo <= e.date <= day
+        ]
         if not found:
             return None
         latest = max(e.date for e in found)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from flashpoint.eval.corpus import lead_stories, news_cycles, story_agreement, undated_share
+from flashpoint import store
+from flashpoint.eval.corpus import (
+    cached_corpus,
+    lead_stories,
+    news_cycles,
+    story_agreement,
+    undated_share,
+)
 
 
 def events_frame(rows: list[tuple[str, str, str, int, str | None]]) -> pd.DataFrame:
@@ -86,3 +96,55 @@ def test_story_agreement_penalises_mixed_and_split_stories() -> None:
     merged = story_agreement(mixed, articles, labels)
     assert merged.completeness == 1.0
     assert merged.purity == pytest.approx((3 / 4 * 3 + 1 / 4) / 4)
+
+
+def _write_corpora(shared: Path, extra: str = "") -> None:
+    """Three small CSVs in our own words, named as the real corpora are."""
+    rows = {
+        "koreaherald_2015_2017_security.csv": (
+            "kh-1",
+            "North Korea fires missile",
+            "2017-05",
+            "North Korea fired a ballistic missile into the East Sea on Sunday, "
+            "the Joint Chiefs of Staff said." + extra,
+        ),
+        "reuters_isot_sample_security.csv": (
+            "rt-1",
+            "Leaders meet in Tokyo",
+            "2016-09-07",
+            "Japanese Prime Minister Shinzo Abe met South Korean President Park Geun-hye on "
+            "Wednesday, and the two leaders said that they would work together on the threat "
+            "from the North.",
+        ),
+        "giveme5w1h_news_cluster_security.csv": (
+            "nc-1",
+            "Drills begin",
+            "2017-03-01",
+            "South Korean and U.S. forces began their annual joint military drills on Wednesday.",
+        ),
+    }
+    (shared / "corpora").mkdir(parents=True, exist_ok=True)
+    for name, (ident, title, date, text) in rows.items():
+        with (shared / "corpora" / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+            writer.writerow(["id", "title", "date", "text", "event_label"])
+            writer.writerow([ident, title, date, text, "label"])
+
+
+@pytest.mark.slow
+def test_the_full_corpus_is_built_once_per_input_and_rebuilt_when_an_input_changes(
+    tmp_path: Path,
+) -> None:
+    shared, cache = tmp_path / "shared", tmp_path / "cache"
+    _write_corpora(shared)
+    first = cached_corpus(shared, workers=1, root=cache)
+    assert store.load_corpus(first, tables=("articles",)).articles.shape[0] == 3
+    # The same inputs: the same folder, not built again (its manifest is untouched).
+    before = (first / "manifest.json").stat().st_mtime_ns
+    assert cached_corpus(shared, workers=1, root=cache) == first
+    assert (first / "manifest.json").stat().st_mtime_ns == before
+    # One corpus file changes: a new build replaces the old one, and nothing half-built stays.
+    _write_corpora(shared, extra=" It flew about 700 kilometres.")
+    second = cached_corpus(shared, workers=1, root=cache)
+    assert second != first and not first.exists()
+    assert sorted(path.name for path in cache.iterdir()) == [second.name]

@@ -21,7 +21,7 @@ PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf
 SETUPTOOLS = PYPROJECT["tool"]["setuptools"]
 
 
-SHIPPED = ("gazetteers", "ingest", "lexicons", "reference")
+SHIPPED = ("gazetteers", "ingest", "lexicons", "models", "reference")
 
 
 def test_every_subpackage_is_listed_for_the_wheel() -> None:
@@ -36,7 +36,7 @@ def test_every_subpackage_is_listed_for_the_wheel() -> None:
 
 
 def test_the_shipped_data_folders_are_package_data() -> None:
-    """Exactly the four folders library code reads ship in the wheel, whole; the demo
+    """Exactly the folders library code reads ship in the wheel, whole; the demo
     articles (data/sample) and the built corpus (data/corpus) do not."""
     assert SETUPTOOLS["package-dir"] == {"flashpoint.resources": "data"}
     assert SETUPTOOLS["package-data"] == {f"flashpoint.resources.{name}": ["*"] for name in SHIPPED}

@@ -272,7 +272,11 @@ def _remember(
         # "agreed at talks in Beijing on Thursday": a bare plural with a day of its own is
         # one particular event, not a kind
         and (not is_generic(trigger) or (own_date(record) and record.date_precision == "day"))
-        and is_current(record.event_date, context)
+        # a day the catalogue gave a month's mention is as current as that month was
+        and is_current(
+            record.event_date[:7] if record.date_basis == "reference" else record.event_date,
+            context,
+        )
     ):
         state.dated_by_type[record.event_type] = EventDate(
             record.event_date, record.date_precision, record.date_basis, record.date_text

@@ -6,6 +6,8 @@ launch and sanction actors settled across the article (:func:`settle_launch_acto
 
 from __future__ import annotations
 
+from datetime import date
+
 from flashpoint.nlp.events.modality import (
     ASSERTED,
     CLAIMED,
@@ -130,6 +132,25 @@ def _dates_nest(a: str | None, b: str | None) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
+# How far a weekday the article gives may lie from a catalogue day and still name the same
+# event (as dating.reference_date accepts it: time zones, a report's day after the event).
+CATALOGUE_SLACK_DAYS = 7
+
+
+def _catalogue_agrees(a: EventRecord, b: EventRecord) -> bool:
+    """One mention dated by the catalogue of well-known events, the other by a day of its
+    own close to it: "carried out its sixth nuclear test" read twice, once as "the sixth
+    test" (its catalogue day) and once with the clause's "on Monday"."""
+    if "reference" not in (a.date_basis, b.date_basis):
+        return False
+    if a.date_precision != "day" or b.date_precision != "day" or not a.event_date:
+        return False
+    if not b.event_date:
+        return False
+    gap = date.fromisoformat(a.event_date) - date.fromisoformat(b.event_date)
+    return abs(gap.days) <= CATALOGUE_SLACK_DAYS
+
+
 def _finer_inside(value: str, coarse: str | None) -> bool:
     """ "2017-05-29" inside "2017": the same event named twice ("launches this year, most
     recently one on Monday") is best dated by the finer reading."""
@@ -143,6 +164,14 @@ def own_date(record: EventRecord) -> bool:
         and record.date_basis in ("explicit", "relative")
         and bool(record.date_text)
     )
+
+
+def _own_or_catalogued(record: EventRecord) -> bool:
+    """:func:`own_date`, or a day the catalogue of well-known events gave this mention
+    itself ("the launch in June" when June held one launch; data/reference): such a day
+    is as much the mention's own as the month it refined. A catalogue day taken over
+    from another mention carries no label (dating._taken_over), so it is not."""
+    return own_date(record) or (record.date_basis == "reference" and bool(record.date_text))
 
 
 def merge_same_sentence(
@@ -169,8 +198,9 @@ def merge_same_sentence(
                         )
                         and (
                             _dates_nest(item[0].event_date, record.event_date)
-                            or not own_date(item[0])
-                            or not own_date(record)
+                            or _catalogue_agrees(item[0], record)
+                            or not _own_or_catalogued(item[0])
+                            or not _own_or_catalogued(record)
                         )
                     )
                 )
@@ -191,9 +221,12 @@ def merge_same_sentence(
         other.location = other.location or record.location
         if record.event_date is not None and (
             other.event_date is None
-            or (other.date_basis not in ("explicit",) and record.date_basis == "explicit")
-            or (own_date(record) and not own_date(other))
-            or (own_date(record) and _finer_inside(record.event_date, other.event_date))
+            or (
+                other.date_basis not in ("explicit", "reference")
+                and record.date_basis in ("explicit", "reference")
+            )
+            or (_own_or_catalogued(record) and not _own_or_catalogued(other))
+            or (_own_or_catalogued(record) and _finer_inside(record.event_date, other.event_date))
         ):
             other.event_date, other.date_precision = record.event_date, record.date_precision
             other.date_basis, other.date_text = record.date_basis, record.date_text

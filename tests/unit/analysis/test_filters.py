@@ -24,6 +24,7 @@ from flashpoint.analysis.filters import (
     filter_articles,
     filter_events,
     filter_options,
+    isin,
 )
 from flashpoint.cli import add_filter_arguments, filters_from_args
 
@@ -548,3 +549,23 @@ def test_an_empty_corpus_filters_to_empty_views(tmp_path: Path) -> None:
     assert view.is_empty
     options = filter_options(empty, view.catalog)
     assert options.countries == () and options.first_day is None
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"country:PRK", "country:JPN"},
+        ["country:PRK", None, "country:PRK"],
+        pd.Series(["country:JPN", None, "country:KOR"], dtype="str"),
+        pd.Series(["country:JPN"], dtype=object),
+        (),
+    ],
+)
+def test_fast_membership_agrees_with_pandas_isin_and_never_matches_a_missing_value(
+    values: object,
+) -> None:
+    column = pd.Series(["country:PRK", None, "country:JPN", "country:USA", "country:PRK"])
+    listed = list(values) if isinstance(values, set) else values
+    expected = column.isin(listed).to_numpy() & column.notna().to_numpy()  # type: ignore[arg-type]
+    assert isin(column, values).tolist() == expected.tolist()  # type: ignore[arg-type]
+    assert column.dtype != object  # the Arrow-backed path is the one under test

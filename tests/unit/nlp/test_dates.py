@@ -169,3 +169,15 @@ def test_time_zones_for_datelines_countries_and_sources() -> None:
 def test_a_range_of_days_is_dated_by_the_day_it_starts(expr: str) -> None:
     found = resolve(expr, published=None, precision="unknown")
     assert (found.value, found.precision) == ("2016-09-12", "day")
+
+
+def test_named_weekday_reads_only_a_bare_weekday() -> None:
+    from flashpoint.nlp.dates import named_weekday
+
+    assert named_weekday("on Sunday") == 6
+    assert named_weekday("Tuesday's") == 1
+    assert named_weekday("early Wednesday") == 2
+    assert named_weekday("Sunday, March 5") is None  # the date says more than the weekday
+    assert named_weekday("Sunday last week") is None
+    assert named_weekday("this week") is None
+    assert named_weekday(None) is None

@@ -191,6 +191,83 @@ def test_well_known_events_take_their_day(
         assert dates[0][1] == "reference"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # April 2017 had launches on Wednesday the 5th, Sunday the 16th, Saturday the 29th.
+        ("North Korea fired a ballistic missile into the East Sea on Sunday.", "2017-04-16"),
+        ("North Korea fired a ballistic missile from Sinpo on Wednesday.", "2017-04-05"),
+        # no launch on a Monday in those weeks: the month the article gives, no more
+        ("North Korea fired a ballistic missile on Monday.", "2017-04"),
+    ],
+)
+def test_a_weekday_in_a_month_dated_article_finds_the_one_launch_that_day(
+    nlp: Language, text: str, expected: str
+) -> None:
+    assert dated_in_month(nlp, text, 2017, 4, "missile_launch") == [expected]
+
+
+def test_two_launches_on_that_weekday_leave_the_month(nlp: Language) -> None:
+    # May 2017: Sunday the 14th and Sunday the 21st.
+    text = "North Korea fired a ballistic missile into the East Sea on Sunday."
+    assert dated_in_month(nlp, text, 2017, 5, "missile_launch") == ["2017-05"]
+
+
+def test_the_only_launch_of_a_named_month_takes_its_day(nlp: Language) -> None:
+    # September 2016 had one launch day (the 5th); 2016-2017 launches are all catalogued.
+    text = "North Korea test-fired a ballistic missile in September."
+    found = dated_in_month(nlp, text, 2016, 12, "missile_launch")
+    assert found == ["2016-09-05"]
+
+
+def test_a_thaad_milestone_takes_its_day_other_deployments_keep_the_month(
+    nlp: Language,
+) -> None:
+    text = "The THAAD battery was first deployed in the county in April."
+    assert dated_in_month(nlp, text, 2017, 10, "deployment") == ["2017-04-26"]
+    text = "The U.S. military deployed Patriot batteries to the base in April."
+    assert dated_in_month(nlp, text, 2017, 10, "deployment") == ["2017-04"]
+
+
+def test_a_catalogue_day_of_the_mention_wins_over_a_day_taken_from_before(
+    nlp: Language,
+) -> None:
+    # "fired" inside the June sentence reads as the Monday launch of the sentence before;
+    # merged with "tested ... in June" (June 2016 held one launch day, the 22nd), the
+    # event keeps the day the catalogue gave its own month.
+    text = (
+        "North Korea fired three ballistic missiles on Monday. In June, the North tested "
+        "a different missile that appeared to have been fired at a steeper angle."
+    )
+    found = dated(nlp, text, datetime(2016, 9, 5, 4, 0, tzinfo=UTC), "missile_launch")
+    assert found == ["2016-09-05", "2016-06-22"]
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "month", "expected"),
+    [
+        # a named annual exercise: the edition of the article's year, by its first day
+        (
+            "North Korea has criticized the ongoing Ulchi Freedom Guardian exercise.",
+            2017,
+            8,
+            "2017-08-21",
+        ),
+        ("North Korea condemned the Key Resolve drill.", 2016, 3, "2016-03-07"),
+        # two names, one combined event: the earlier first day (Foal Eagle, 1 March 2017)
+        ("North Korea condemned the Key Resolve and Foal Eagle exercises.", 2017, 3, "2017-03-01"),
+        # no edition of that exercise yet in the article's year: no day
+        ("North Korea condemned the Ulchi Freedom Guardian exercise.", 2017, 3, "-"),
+        # an unnamed drill keeps what the article gives
+        ("North Korea condemned the joint naval drill.", 2017, 8, "-"),
+    ],
+)
+def test_a_named_annual_exercise_takes_the_first_day_of_that_years_edition(
+    nlp: Language, text: str, year: int, month: int, expected: str
+) -> None:
+    assert dated_in_month(nlp, text, year, month, "exercise") == [expected]
+
+
 def test_a_day_the_article_states_wins_over_the_catalogue(nlp: Language) -> None:
     # A made-up day: the article's own statement is what the timeline shows.
     text = "On Sept. 10 the North conducted its fifth nuclear test."

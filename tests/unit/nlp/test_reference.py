@@ -113,11 +113,59 @@ def test_only_in_a_month_and_in_a_year_with_two(index: ReferenceIndex) -> None:
 
 
 def test_only_in_uses_partial_series_only_when_named(index: ReferenceIndex) -> None:
-    lo, hi = date(2016, 2, 1), date(2016, 2, 29)
+    # December 2012 is before the whole-type launch list starts (2016): only the
+    # satellite series, named, can say its launch was the only one.
+    lo, hi = date(2012, 12, 1), date(2012, 12, 31)
     assert index.only_in("missile_launch", PRK, lo, hi) is None
     assert _day(index.only_in("missile_launch", PRK, lo, hi, series="satellite")) == date(
-        2016, 2, 7
+        2012, 12, 12
     )
+
+
+def test_whole_launch_list_counts_icbm_and_satellite_launches(index: ReferenceIndex) -> None:
+    # 2016-2017 lists every launch day: February 2016's only launch is the satellite
+    # launch (catalogued in its own series); July 2017 had two ICBM flights, so no answer.
+    feb = index.only_in("missile_launch", PRK, date(2016, 2, 1), date(2016, 2, 29))
+    assert _day(feb) == date(2016, 2, 7)
+    assert index.only_in("missile_launch", PRK, date(2017, 7, 1), date(2017, 7, 31)) is None
+    nov = index.only_in("missile_launch", PRK, date(2017, 11, 1), date(2017, 11, 30))
+    assert _day(nov) == date(2017, 11, 29)
+    assert (
+        index.only_in("missile_launch", ["country:USA"], date(2016, 2, 1), date(2016, 2, 29))
+        is None
+    )
+    # no whole-type list before 2016: one catalogued launch proves nothing there
+    assert index.only_in("missile_launch", PRK, date(2015, 1, 1), date(2015, 12, 31)) is None
+
+
+def test_only_in_by_weekday(index: ReferenceIndex) -> None:
+    # April 2017: launches on Wednesday the 5th, Sunday the 16th and Saturday the 29th.
+    lo, hi = date(2017, 3, 25), date(2017, 4, 30)
+    assert _day(index.only_in("missile_launch", PRK, lo, hi, weekday=6)) == date(2017, 4, 16)
+    assert _day(index.only_in("missile_launch", PRK, lo, hi, weekday=2)) == date(2017, 4, 5)
+    assert index.only_in("missile_launch", PRK, lo, hi, weekday=0) is None  # no Monday launch
+    # two Sunday launches in May 2017 (14th, 21st): no answer
+    may = (date(2017, 5, 1), date(2017, 5, 31))
+    assert index.only_in("missile_launch", PRK, *may, weekday=6) is None
+
+
+def test_thaad_milestones_only_when_asked_for(index: ReferenceIndex) -> None:
+    april = (date(2017, 4, 1), date(2017, 4, 30))
+    assert index.only_in("deployment", ["country:USA"], *april) is None  # not all deployments
+    assert _day(index.only_in("deployment", ["country:USA"], *april, series="thaad")) == date(
+        2017, 4, 26
+    )
+    march = index.only_in(
+        "deployment", ["country:KOR"], date(2017, 3, 1), date(2017, 3, 31), series="thaad"
+    )
+    assert _day(march) == date(2017, 3, 6)
+    assert (
+        index.only_in("deployment", [], date(2016, 1, 1), date(2016, 6, 30), series="thaad") is None
+    )
+
+
+def test_every_catalogued_event_names_its_source(index: ReferenceIndex) -> None:
+    assert all(e.source for e in index.events)
 
 
 def test_only_in_refuses_ranges_past_the_coverage(index: ReferenceIndex) -> None:
@@ -219,12 +267,19 @@ def test_ordinals_follow_the_dates_in_every_series(index: ReferenceIndex) -> Non
 
 
 def test_every_series_has_events_and_a_known_event_type(index: ReferenceIndex) -> None:
-    types = {"nuclear_test", "sanction", "missile_launch"}
+    types = {"nuclear_test", "sanction", "missile_launch", "deployment", "exercise"}
     for series in index.series.values():
         assert series.event_type in types
         assert any(e.series == series.series_id for e in index.events), series.series_id
     assert {s.series_id for s in index.series.values() if s.complete} == set(index.series)
-    assert index.qualifiers == {"icbm", "satellite"}
+    assert index.qualifiers == {
+        "icbm",
+        "satellite",
+        "thaad",
+        "key resolve",
+        "foal eagle",
+        "ulchi freedom guardian",
+    }
 
 
 def test_every_id_exists_in_the_gazetteer(index: ReferenceIndex) -> None:
@@ -352,3 +407,27 @@ def test_the_first_successful_satellite_launch_counts_only_launches_that_reached
     assert first_successful is not None and first_successful.date.isoformat() == "2012-12-12"
     # Nuclear tests record no success flag: "successful" cannot be counted there.
     assert index.by_ordinal("nuclear_test", ["country:PRK"], 1, successful=True) is None
+
+
+def test_exercise_names_find_their_series(index: ReferenceIndex) -> None:
+    found = index.series_named_in("the annual Key Resolve and Foal Eagle exercises")
+    assert found == ["key resolve", "foal eagle"]
+    assert index.series_named_in("the UFG drill") == ["ulchi freedom guardian"]
+    assert index.series_named_in("UFGs and the key resolved") == []  # whole words only
+    ufg = index.only_in(
+        "exercise", [], date(2016, 8, 1), date(2016, 8, 31), series="ulchi freedom guardian"
+    )
+    assert _day(ufg) == date(2016, 8, 22)
+
+
+def test_a_name_of_an_unknown_series_is_an_error(tmp_path: Path) -> None:
+    from flashpoint.nlp.reference import load_names
+
+    names = tmp_path / "names.csv"
+    names.write_text("name,series\nufg,no-such-series\n", encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match="no-such-series"):
+        ReferenceIndex(load_reference_events(), load_series(), load_names(names))
+    twice = tmp_path / "twice.csv"  # (a new path: the loader caches by path)
+    twice.write_text("name,series\nufg,ex-key-resolve\nUFG,ex-foal-eagle\n", encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match="twice"):
+        load_names(twice)

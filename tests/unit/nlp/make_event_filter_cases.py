@@ -1,0 +1,38 @@
+"""Write tests/data/event_filter_cases.jsonl: written sentences with the parse the trained
+model gives them, for tests/unit/nlp/test_event_filter.py (which then needs no model).
+
+    PYTHONPATH=. python tests/unit/nlp/make_event_filter_cases.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from parsed import parse_of
+
+from flashpoint.nlp.pipeline import load_pipeline
+
+OUT = Path(__file__).resolve().parents[2] / "data" / "event_filter_cases.jsonl"
+# Written for these tests; not from any corpus.
+SENTENCES = {
+    "reported_launch": "North Korea fired two ballistic missiles into the sea on Tuesday.",
+    "hypothetical_launch": "Analysts said North Korea could fire another missile soon.",
+    "background_sanctions": "The sanctions may hamper any effort to restart talks with Pyongyang.",
+}
+
+
+def main() -> None:
+    nlp = load_pipeline(event_filter=False)
+    with OUT.open("w", encoding="utf-8") as handle:
+        for name, text in SENTENCES.items():
+            row = {"id": name, "text": text, "parse": parse_of(nlp(text))}
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

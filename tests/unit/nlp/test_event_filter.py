@@ -1,0 +1,157 @@
+"""The learned event filter (flashpoint/nlp/events/learned.py): its decisions on written
+sentences with pinned parses (tests/data/event_filter_cases.jsonl, made by
+make_event_filter_cases.py), the training function's determinism, and the component."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spacy
+from parsed import pinned_doc
+
+from flashpoint.nlp.events import extract_events
+from flashpoint.nlp.events.learned import (
+    DEFAULT_MODEL,
+    EVENT_FILTER,
+    EventFilter,
+    EventFilterModel,
+    apply_filter,
+    train_filter,
+)
+from flashpoint.schema import ArticleContext
+
+CASES = Path(__file__).resolve().parents[2] / "data" / "event_filter_cases.jsonl"
+CONTEXT = ArticleContext("a1", datetime(2017, 3, 22, 3, tzinfo=UTC), "datetime", None, None)
+
+
+def _case(name: str) -> tuple[Any, list[dict[str, Any]]]:
+    for line in CASES.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["id"] == name:
+            doc = pinned_doc(row["parse"])
+            return doc, [asdict(record) for record in extract_events(doc, CONTEXT)]
+    raise KeyError(name)
+
+
+def _modalities(rows: list[dict[str, Any]], event_type: str) -> list[str]:
+    return [row["modality"] for row in rows if row["event_type"] == event_type]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> EventFilterModel:
+    return EventFilterModel.load(DEFAULT_MODEL)
+
+
+def test_the_shipped_model_keeps_a_plainly_reported_launch(shipped: EventFilterModel) -> None:
+    doc, rows = _case("reported_launch")
+    assert _modalities(rows, "missile_launch") == ["asserted"]
+    filtered = apply_filter(doc, rows, shipped)
+    assert _modalities(filtered, "missile_launch") == ["asserted"]
+    assert filtered[0]["confidence"] > 0.5
+
+
+def test_the_shipped_model_does_not_make_a_hypothetical_launch_happen(
+    shipped: EventFilterModel,
+) -> None:
+    doc, rows = _case("hypothetical_launch")
+    assert _modalities(rows, "missile_launch") == ["possible"]
+    assert _modalities(apply_filter(doc, rows, shipped), "missile_launch") == ["possible"]
+
+
+def test_the_shipped_model_takes_background_sanctions_off_the_timeline(
+    shipped: EventFilterModel,
+) -> None:
+    """ "The sanctions may hamper ...": the rules read an asserted sanction; the filter
+    marks it possible, which the timeline does not draw (a background state, per the
+    guide, is no new sanction)."""
+    doc, rows = _case("background_sanctions")
+    assert _modalities(rows, "sanction") == ["asserted"]
+    assert _modalities(apply_filter(doc, rows, shipped), "sanction") == ["possible"]
+
+
+# -- training ------------------------------------------------------------------------------
+
+# Written examples: feature names as event_features makes them.
+TINY = [
+    (["type=missile_launch", "tag=VBD", "lemma=fire"], 1),
+    (["type=missile_launch", "tag=VBD", "lemma=launch"], 1),
+    (["type=missile_launch", "tag=VBD", "lemma=fire", "sentence_ent=DATE"], 1),
+    (["type=missile_launch", "tag=VB", "lemma=fire", "child=aux:could"], 0),
+    (["type=missile_launch", "tag=VB", "lemma=launch", "child=aux:could"], 0),
+    (["type=nuclear_test", "tag=VB", "lemma=conduct", "child=aux:could"], 0),
+    (["type=nuclear_test", "tag=VBD", "lemma=conduct"], 1),
+]
+
+
+def test_training_is_reproducible_and_learns_the_written_examples() -> None:
+    first = train_filter(TINY, min_count=1, l2=0.1)
+    second = train_filter(list(TINY), min_count=1, l2=0.1)
+    assert first.to_dict() == second.to_dict()
+    assert first.probability(["type=missile_launch", "tag=VBD", "lemma=fire"]) > 0.5
+    assert first.probability(["type=missile_launch", "tag=VB", "child=aux:could"]) < 0.5
+
+
+def test_rare_features_are_left_out() -> None:
+    model = train_filter(TINY, min_count=2)
+    assert "sentence_ent=DATE" not in model.weights
+    assert "child=aux:could" in model.weights
+
+
+def test_a_saved_model_reads_back_the_same(tmp_path: Path) -> None:
+    model = train_filter(TINY, min_count=1)
+    model.save(tmp_path / "m.json")
+    again = EventFilterModel.load(tmp_path / "m.json")
+    assert again.to_dict() == model.to_dict()
+
+
+def test_decisions() -> None:
+    model = EventFilterModel({}, 0.0, demote_below=0.4, promote_at=0.7)
+    assert model.decide("asserted", 0.39) == "possible"
+    assert model.decide("claimed", 0.5) == "claimed"
+    assert model.decide("planned", 0.7) == "asserted"
+    assert model.decide("possible", 0.69) == "possible"
+    assert model.decide("negated", 0.99) == "negated"  # the text says it did not happen
+
+
+def test_a_model_for_some_types_leaves_the_others_as_the_rules_said(
+    shipped: EventFilterModel,
+) -> None:
+    doc, rows = _case("background_sanctions")
+    launches_only = EventFilterModel(shipped.weights, shipped.bias, event_types=("missile_launch",))
+    assert apply_filter(doc, rows, launches_only) == rows
+
+
+# -- the component -------------------------------------------------------------------------
+
+
+def test_the_component_without_a_model_changes_nothing(tmp_path: Path) -> None:
+    doc, rows = _case("background_sanctions")
+    doc._.event_rows = rows
+    component = EventFilter(spacy.blank("en"), EVENT_FILTER)
+    component.initialize(path=tmp_path / "absent.json")
+    assert component(doc)._.event_rows == rows
+
+
+def test_the_component_applies_its_model_and_survives_to_disk(
+    tmp_path: Path, shipped: EventFilterModel
+) -> None:
+    doc, rows = _case("background_sanctions")
+    component = EventFilter(spacy.blank("en"), EVENT_FILTER)
+    component.initialize(model=shipped)
+    component.to_disk(tmp_path)
+    loaded = EventFilter(spacy.blank("en"), EVENT_FILTER).from_disk(tmp_path)
+    doc._.event_rows = rows
+    assert _modalities(loaded(doc)._.event_rows, "sanction") == ["possible"]
+
+
+def test_the_pipeline_runs_the_filter_only_when_asked() -> None:
+    from flashpoint.nlp.pipeline import EVENTS, load_pipeline
+
+    assert EVENT_FILTER not in load_pipeline(event_filter=False).pipe_names
+    names = load_pipeline(event_filter=True).pipe_names
+    assert names[names.index(EVENTS) + 1] == EVENT_FILTER
