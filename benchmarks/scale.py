@@ -1,21 +1,29 @@
 """Scale benchmark: the three analyst pages on a 100k-article corpus, pandas vs DuckDB.
 
-    python benchmarks/scale.py [--articles 100000] [--seed-corpus DIR] [--filters 24]
+    python benchmarks/scale.py [--articles 100000] [--seed-corpus DIR] [--filters 20]
+                               [--scale-corpus DIR] [--paths pandas,duckdb] [--ray]
 
 1. A seed corpus: the given one, else the first 400 Korea Herald articles of
    ../shared/corpora ingested here (else the demo corpus).
-2. The scale corpus built from it (benchmarks/scale_corpus.py), ``--articles`` articles.
-3. Each query path in a process of its own, as a dashboard server would run it:
-   ``first_load_s`` (open the corpus, entity catalog, sidebar options), then for each of
-   ``--filters`` different filters every figure of the Overview, Timeline and
-   Co-occurrence pages built (data, then Plotly figure) — its median is
-   ``filter_ms_median`` — and the process's RSS afterwards.
-4. Optionally (``--ray``) the Ray engine against the in-process ingest on the same
-   articles (benchmarks/ray_bench.py), giving ``ray_vs_inprocess``.
+2. The scale corpus built from it (benchmarks/scale_corpus.py), ``--articles`` articles
+   (``--scale-corpus DIR``: kept there and reused when it exists).
+3. The DuckDB query index built once, in a process of its own (``index_build_s``: what
+   the first open after a commit costs; flashpoint/query.py ``ensure_index``).
+4. Each query path in a process of its own, as a dashboard server would run it:
+   ``first_load_s`` (open the corpus — for DuckDB, attach its index —, entity catalog,
+   sidebar options), then for each of ``--filters`` different filters every figure of the
+   Overview, Timeline and Co-occurrence pages built (data, then Plotly figure) — its
+   median is ``filter_ms_median`` — and the process's RSS afterwards.
+5. Hooks for the other scale measurements, each from its own module in benchmarks/:
+   ``incremental_ratio`` from ``incremental_bench.incremental_ratio(scale_corpus,
+   workdir)`` when that module exists, and (``--ray``) ``ray_vs_inprocess`` from
+   ``ray_bench.ray_vs_inprocess``.
 
 The last line printed is one JSON object (keys: articles, mentions, filter_ms_median,
-first_load_s, rss_mb, incremental_ratio, ray_vs_inprocess; null where not measured), with
-the faster path's figures; both paths' figures and their ratios are printed above it.
+first_load_s, rss_mb, incremental_ratio, ray_vs_inprocess; null where not measured; and
+index_build_s, query_path), with the dashboard's path at this size (DuckDB from
+components/data.py's INDEX_FROM_ARTICLES on); both paths' figures and their ratios are
+printed above it. Record ``uptime`` with it: the ratios are the comparable numbers.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ SHARED = REPO.parent / "shared" / "corpora"
 sys.path.insert(0, str(REPO))
 
 PATHS = ("pandas", "duckdb")
+INDEX_FROM_ARTICLES = 2_000  # as components/data.py (not imported: it needs Streamlit)
 
 
 def _rss_mb() -> tuple[float, float]:
@@ -99,14 +108,14 @@ class PandasPages:
         from flashpoint.analysis.filters import apply_filters
 
         view = apply_filters(self.corpus, filters, self.catalog)
-        frame = timeline.timeline_frame(view, self.corpus.stories)
+        drawn = timeline.timeline(view, self.corpus.stories)
         out: dict[str, Any] = {
             "headline": overview.headline(view),
             "volume": overview.volume(view, freq="week"),
             "by_type": overview.events_by_type(view),
             "top": {k: overview.top_entities(view, k, 10) for k in ("country", "person", "weapon")},
-            "timeline": frame,
-            "undated": timeline.undated_stories(view, frame),
+            "timeline": drawn.frame,
+            "undated": drawn.undated,
             "cooc": cooccurrence.cooccurrence(
                 view.mentions, scope="sentence", metric="npmi", top_n=25, catalog=self.catalog
             ),
@@ -114,7 +123,12 @@ class PandasPages:
         pair = _strongest_pair(out["cooc"])
         if pair:
             out["pair"] = cooccurrence.pair_sentences(
-                view.mentions, self.corpus.sentences, view.articles, *pair, scope="sentence"
+                view.mentions,
+                self.corpus.sentences,
+                view.articles,
+                *pair,
+                scope="sentence",
+                limit=cooccurrence.PAIR_SHOWN,
             )
         return out
 
@@ -130,19 +144,22 @@ class DuckDBPages:
         self.options = self.query.filter_options()
 
     def pages(self, filters: Any) -> dict[str, Any]:
+        from flashpoint.analysis.cooccurrence import PAIR_SHOWN
+
         q = self.query
+        drawn = q.timeline(filters)
         out: dict[str, Any] = {
             "headline": q.headline(filters),
             "volume": q.volume(filters, freq="week"),
             "by_type": q.events_by_type(filters),
             "top": {k: q.top_entities(filters, k, 10) for k in ("country", "person", "weapon")},
-            "timeline": q.timeline_frame(filters),
-            "undated": q.undated_stories(filters),
+            "timeline": drawn.frame,
+            "undated": drawn.undated,
             "cooc": q.cooccurrence(filters, scope="sentence", metric="npmi", top_n=25),
         }
         pair = _strongest_pair(out["cooc"])
         if pair:
-            out["pair"] = q.pair_sentences(filters, *pair, scope="sentence")
+            out["pair"] = q.pair_sentences(filters, *pair, scope="sentence", limit=PAIR_SHOWN)
         return out
 
 
@@ -187,8 +204,26 @@ def build_figures(data: dict[str, Any], filters: Any) -> int:
     return len(figures)
 
 
+def measure_index(corpus: Path) -> dict[str, Any]:
+    """Build the corpus's query index (as the first open after a commit does)."""
+    from flashpoint.query import ensure_index, index_file
+
+    target = index_file(corpus)
+    target.unlink(missing_ok=True)
+    started = time.perf_counter()
+    built = ensure_index(corpus)
+    return {
+        "path": "index",
+        "index_build_s": round(time.perf_counter() - started, 2),
+        "index_mb": round(built.stat().st_size / 1e6, 1),
+        "peak_rss_mb": _rss_mb()[1],
+    }
+
+
 def measure(path_name: str, corpus: Path, n_filters: int) -> dict[str, Any]:
     """One query path in this process: first load, then the pages under each filter."""
+    if path_name == "index":
+        return measure_index(corpus)
     started = time.perf_counter()
     pages = PandasPages(corpus) if path_name == "pandas" else DuckDBPages(corpus)
     first_load = time.perf_counter() - started
@@ -211,6 +246,7 @@ def measure(path_name: str, corpus: Path, n_filters: int) -> dict[str, Any]:
         "filter_ms_median": round(statistics.median(total_ms), 1),
         "filter_ms_max": round(max(total_ms), 1),
         "data_ms_median": round(statistics.median(data_ms), 1),
+        "filter_ms": [round(ms) for ms in total_ms],
         "rss_mb": rss,
         "peak_rss_mb": peak,
     }
@@ -257,12 +293,40 @@ def seed_corpus(workdir: Path, articles: int = 400) -> tuple[Path, dict[str, Any
     }
 
 
+def _scale_counts(corpus: Path) -> dict[str, Any]:
+    from flashpoint import store
+
+    counts = dict(store.read_manifest(corpus).get("row_counts", {}))
+    return {name: counts.get(name) for name in ("articles", "mentions", "events", "stories")}
+
+
+def incremental(scale: Path, workdir: Path) -> float | None:
+    """The hook for ``incremental_ratio``: benchmarks/incremental_bench.py (another
+    piece of work) measures 500 new articles into the scale corpus against 500 into an
+    empty one; None until that module exists."""
+    try:
+        from incremental_bench import incremental_ratio  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    found = incremental_ratio(scale, workdir)
+    if isinstance(found, dict):
+        found = found.get("incremental_ratio")
+    return None if found is None else float(found)
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from scale_corpus import build_scale_corpus  # type: ignore[import-not-found]
 
     workdir = Path(tempfile.mkdtemp(prefix="flashpoint-scale-"))
     results: dict[str, Any] = {}
+    paths = [p for p in args.paths.split(",") if p in PATHS]
     try:
+        scale = Path(args.scale_corpus) if args.scale_corpus else workdir / "scale"
+        if (scale / "manifest.json").exists():
+            results["scale_corpus"] = _scale_counts(scale)
+            print(f"  scale corpus (kept): {results['scale_corpus']}", flush=True)
+            run_paths(results, scale, paths, args.filters)
+            return results
         built_seed = None
         if args.seed_corpus:
             seed = Path(args.seed_corpus)
@@ -271,17 +335,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             built_seed = seed
             results.update(info)
             print(f"  seed corpus: {info}", flush=True)
-        counts = build_scale_corpus(seed, workdir / "scale", articles=args.articles, progress=False)
+        counts = build_scale_corpus(seed, scale, articles=args.articles, progress=False)
         results["scale_corpus"] = counts
         print(f"  scale corpus: {counts}", flush=True)
-        for path_name in PATHS:
-            results[path_name] = _measure_in_subprocess(path_name, workdir / "scale", args.filters)
-            print(f"  {path_name}: {results[path_name]}", flush=True)
-        pandas_run, duck = results["pandas"], results["duckdb"]
-        for key in ("first_load_s", "filter_ms_median", "data_ms_median", "rss_mb"):
-            ratio = pandas_run[key] / duck[key] if duck[key] else None
-            results[f"pandas_over_duckdb_{key}"] = round(ratio, 2) if ratio else None
-            print(f"  pandas / duckdb {key:<18} {results[f'pandas_over_duckdb_{key}']}")
+        run_paths(results, scale, paths, args.filters)
+        results["incremental_ratio"] = incremental(scale, workdir / "incremental")
         if args.ray:
             from ray_bench import ray_vs_inprocess  # type: ignore[import-not-found]
 
@@ -294,11 +352,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def run_paths(results: dict[str, Any], scale: Path, paths: list[str], n_filters: int) -> None:
+    """The index build, then each query path, each in a process of its own; ratios."""
+    if "duckdb" in paths:
+        results["index"] = _measure_in_subprocess("index", scale, n_filters)
+        print(f"  index: {results['index']}", flush=True)
+    for path_name in paths:
+        results[path_name] = _measure_in_subprocess(path_name, scale, n_filters)
+        print(f"  {path_name}: {results[path_name]}", flush=True)
+    if "pandas" in results and "duckdb" in results:
+        pandas_run, duck = results["pandas"], results["duckdb"]
+        for key in ("first_load_s", "filter_ms_median", "data_ms_median", "rss_mb"):
+            ratio = pandas_run[key] / duck[key] if duck[key] else None
+            results[f"pandas_over_duckdb_{key}"] = round(ratio, 2) if ratio else None
+            print(f"  pandas / duckdb {key:<18} {results[f'pandas_over_duckdb_{key}']}")
+
+
 def summary(results: dict[str, Any]) -> dict[str, Any]:
-    """The one-line summary: the faster path's figures (by filter_ms_median)."""
+    """The one-line summary: the figures of the path the dashboard uses at this size."""
     counts = results.get("scale_corpus", {})
-    paths = [results[p] for p in PATHS if p in results]
-    best = min(paths, key=lambda r: r["filter_ms_median"]) if paths else {}
+    articles = counts.get("articles") or 0
+    chosen = "duckdb" if articles >= INDEX_FROM_ARTICLES else "pandas"
+    best = results.get(chosen) or next((results[p] for p in PATHS if p in results), {})
     ray = results.get("ray") or {}
     return {
         "articles": counts.get("articles"),
@@ -308,6 +383,7 @@ def summary(results: dict[str, Any]) -> dict[str, Any]:
         "rss_mb": best.get("rss_mb"),
         "incremental_ratio": results.get("incremental_ratio"),
         "ray_vs_inprocess": ray.get("ray_over_inprocess"),
+        "index_build_s": (results.get("index") or {}).get("index_build_s"),
         "query_path": best.get("path"),
     }
 
@@ -320,9 +396,15 @@ def main() -> int:
         "--seed-corpus", help="an ingested corpus to scale up (default: ingest one)"
     )
     parser.add_argument("--filters", type=int, default=20)
+    parser.add_argument(
+        "--scale-corpus", help="where the scale corpus is kept (reused when it exists)"
+    )
+    parser.add_argument(
+        "--paths", default=",".join(PATHS), help="query paths to measure (pandas,duckdb)"
+    )
     parser.add_argument("--ray", action="store_true", help="also measure the Ray engine")
     parser.add_argument("--ray-articles", type=int, default=400)
-    parser.add_argument("--measure", choices=PATHS, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=(*PATHS, "index"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:

@@ -1,12 +1,25 @@
 """The corpus and every aggregation the pages show, cached.
 
-The corpus is loaded once per server process (``st.cache_resource``), keyed on its path
-and manifest generation so a rebuilt corpus is picked up without a restart. Aggregations
-are cached on the filter values (``st.cache_data``), so going back to a view is instant.
+Two paths give the same data (tests/unit/test_query.py compares them):
+
+* **pandas** — the whole corpus loaded into pandas once per server process; fastest
+  for a small corpus (the demo, a few thousand articles).
+* **index** — :class:`flashpoint.query.CorpusQuery`: the corpus's DuckDB query index
+  attached read-only, no article text held; every filter is SQL over small tables. Used
+  from :data:`INDEX_FROM_ARTICLES` articles on (docs/scaling.md has the measurements),
+  or always/never with ``FLASHPOINT_QUERY_PATH=index|pandas``.
+
+Either is opened once per server process (``st.cache_resource``), keyed on the corpus
+path and manifest generation so a rebuilt corpus is picked up without a restart.
+Aggregations are cached on the filter values (``st.cache_data``), so going back to a view
+is instant. The Overview, Timeline and Co-occurrence pages use the chosen path; the
+Articles and Map pages and the article reader still read the pandas corpus (loaded on
+first use there).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -25,6 +38,12 @@ from flashpoint.analysis.filters import (
     apply_filters,
     filter_options,
 )
+from flashpoint.query import CorpusQuery
+
+# From this many articles on, the pages read the DuckDB query index instead of holding
+# the corpus in pandas (measured: docs/scaling.md, "Which path, from what size").
+INDEX_FROM_ARTICLES = 2_000
+PATH_VARIABLE = "FLASHPOINT_QUERY_PATH"
 
 # (path, generation, committed_at): changes whenever a writer commits.
 CorpusKey = tuple[str, int, str]
@@ -49,18 +68,44 @@ def corpus_key(path: Path | None = None) -> CorpusKey | None:
     )
 
 
+def uses_index(key: CorpusKey) -> bool:
+    """Whether this corpus is read through the query index (by size, or as forced)."""
+    forced = os.environ.get(PATH_VARIABLE, "").strip().lower()
+    if forced in ("index", "duckdb"):
+        return True
+    if forced == "pandas":
+        return False
+    return _article_count(key) >= INDEX_FROM_ARTICLES
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _article_count(key: CorpusKey) -> int:
+    manifest = store.read_manifest(key[0])
+    return int(manifest.get("row_counts", {}).get("articles", 0))
+
+
 @st.cache_resource(show_spinner="Loading the corpus…", max_entries=2)
 def load(key: CorpusKey) -> store.Corpus:
     return store.load_corpus(key[0])
 
 
+@st.cache_resource(show_spinner="Opening the corpus index…", max_entries=2)
+def query(key: CorpusKey) -> CorpusQuery:
+    """The query index of this corpus generation (built on first open after a commit)."""
+    return CorpusQuery(key[0], build_isolated=True)
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def catalog(key: CorpusKey) -> EntityCatalog:
+    if uses_index(key):
+        return query(key).catalog
     return EntityCatalog.for_corpus(load(key))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def options(key: CorpusKey) -> FilterOptions:
+    if uses_index(key):
+        return query(key).filter_options()
     return filter_options(load(key), catalog(key))
 
 
@@ -70,9 +115,21 @@ def view(key: CorpusKey, filters: Filters) -> FilteredView:
     return apply_filters(load(key), filters, catalog(key))
 
 
+def timeline_data(key: CorpusKey, filters: Filters) -> timeline.Timeline:
+    """The stories drawn (at most timeline.DRAWN_STORIES most reported, plus the latest)
+    and the exact counts behind them."""
+    return _timeline_data(key, filters, timeline.DRAWN_STORIES)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
+def _timeline_data(key: CorpusKey, filters: Filters, limit: int) -> timeline.Timeline:
+    if uses_index(key):
+        return query(key).timeline(filters, limit)
+    return timeline.timeline(view(key, filters), load(key).stories, limit)
+
+
 def timeline_frame(key: CorpusKey, filters: Filters) -> pd.DataFrame:
-    return timeline.timeline_frame(view(key, filters), load(key).stories)
+    return timeline_data(key, filters).frame
 
 
 @st.cache_data(show_spinner=False)
@@ -80,33 +137,42 @@ def key_events() -> pd.DataFrame:
     return timeline.key_events()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def undated_stories(key: CorpusKey, filters: Filters) -> int:
-    return timeline.undated_stories(view(key, filters), timeline_frame(key, filters))
+    return timeline_data(key, filters).undated
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def story_reports(key: CorpusKey, filters: Filters, story_ids: tuple[str, ...]) -> pd.DataFrame:
+    if uses_index(key):
+        return query(key).story_reports(filters, story_ids)
     return timeline.story_reports(view(key, filters), story_ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def headline(key: CorpusKey, filters: Filters) -> overview.Headline:
+    if uses_index(key):
+        return query(key).headline(filters)
     return overview.headline(view(key, filters))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def volume(key: CorpusKey, filters: Filters, freq: str) -> pd.DataFrame:
+    if uses_index(key):
+        return query(key).volume(filters, freq=freq)
     return overview.volume(view(key, filters), freq=freq)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def events_by_type(key: CorpusKey, filters: Filters) -> pd.DataFrame:
+    if uses_index(key):
+        return query(key).events_by_type(filters)
     return overview.events_by_type(view(key, filters))
 
 
 @st.cache_data(show_spinner=False, max_entries=192)
 def top_entities(key: CorpusKey, filters: Filters, entity_type: str, n: int) -> pd.DataFrame:
+    if uses_index(key):
+        return query(key).top_entities(filters, entity_type, n)
     return overview.top_entities(view(key, filters), entity_type, n)
 
 
@@ -119,6 +185,10 @@ def cooccurrence(
     entity_types: tuple[str, ...],
     top_n: int,
 ) -> cooccurrence_analysis.Cooccurrence:
+    if uses_index(key):
+        return query(key).cooccurrence(
+            filters, scope=scope, metric=metric, entity_types=entity_types, top_n=top_n
+        )
     return cooccurrence_analysis.cooccurrence(
         view(key, filters).mentions,
         scope=scope,
@@ -138,6 +208,12 @@ def pair_sentences(
     scope: str,
     names: tuple[str, str],
 ) -> pd.DataFrame:
+    """The newest :data:`~flashpoint.analysis.cooccurrence.PAIR_SHOWN` sentences."""
+    limit = cooccurrence_analysis.PAIR_SHOWN
+    if uses_index(key):
+        return query(key).pair_sentences(
+            filters, entity_a, entity_b, scope=scope, names=names, limit=limit
+        )
     current = view(key, filters)
     return cooccurrence_analysis.pair_sentences(
         current.mentions,
@@ -147,7 +223,13 @@ def pair_sentences(
         entity_b,
         scope=scope,
         names=names,
+        limit=limit,
     )
+
+
+def filtered_zip(key: CorpusKey, filters: Filters) -> bytes:
+    """The "Download filtered data" zip, made only when asked for."""
+    return export.filtered_tables_zip(load(key), filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -22,7 +22,7 @@ from flashpoint.analysis.filters import (
     FilterOptions,
     Filters,
 )
-from flashpoint.export import export_filename, filtered_tables_zip
+from flashpoint.export import export_filename
 
 # Dates a link may ask for: wide, so a range outside the corpus still reads as given
 # (and shows an empty state) rather than being reset.
@@ -105,7 +105,7 @@ def filtered_data_button(corpus_key: Any, filters: Filters) -> None:
 
     st.download_button(
         "Download filtered data",
-        data=partial(filtered_tables_zip, data.load(corpus_key), filters),
+        data=partial(data.filtered_zip, corpus_key, filters),  # the corpus only on click
         file_name=export_filename("flashpoint-data", filters, "zip"),
         mime="application/zip",
         key="filtered_data",

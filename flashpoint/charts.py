@@ -120,7 +120,30 @@ def _escape_wrapped(value: object, width: int = 80, limit: int = 400) -> str:
     text = " ".join(str(value if isinstance(value, str) else "").split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or "–"
+    return "<br>".join(html.escape(line) for line in _wrap(text, width)) or "–"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``textwrap.wrap(text, width)`` for text whose whitespace is single spaces: the same
+    lines, packed greedily without textwrap's regular expressions (a timeline's hover
+    text is thousands of these). Text with hyphens or a word longer than a line goes to
+    textwrap itself, which breaks those its own way."""
+    words = text.split()
+    if "-" in text or " ".join(words) != text or any(len(word) > width for word in words):
+        return textwrap.wrap(text, width)
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
 
 
 def _base_layout(fig: go.Figure, *, title: str | None, height: int) -> None:
@@ -288,20 +311,24 @@ def timeline_figure(
                 TYPE_SYMBOLS.get(kind, "circle") + ("-open" if uncertain else "")
                 for kind, uncertain in zip(rows["event_type"], rows["uncertain"], strict=True)
             ]
-            customdata = list(
-                zip(
-                    rows["story_id"],
-                    [_escape_wrapped(h, 70, 200) for h in rows["headline"]],
-                    [_escape_wrapped(e) for e in rows["evidence"]],
-                    [_escape_wrapped(w or "–", 70, 200) for w in rows["weapons"]],
-                    [_escape_wrapped(s or "–", 70, 200) for s in rows["sources"]],
-                    [html.escape(str(d)) for d in rows["date_label"]],
-                    rows["modality"].astype(str),
-                    [plural(int(n), "report") for n in rows["n_reports"]],
-                    rows["event_type"].map(type_label),
-                    [_escape_wrapped(a or "–", 70, 200) for a in rows["actors"]],
-                    strict=True,
-                )
+            # An object array, not a list of tuples: Plotly checks a list element by element.
+            customdata = np.array(
+                list(
+                    zip(
+                        rows["story_id"],
+                        [_escape_wrapped(h, 70, 200) for h in rows["headline"]],
+                        [_escape_wrapped(e) for e in rows["evidence"]],
+                        [_escape_wrapped(w or "–", 70, 200) for w in rows["weapons"]],
+                        [_escape_wrapped(s or "–", 70, 200) for s in rows["sources"]],
+                        [html.escape(str(d)) for d in rows["date_label"]],
+                        rows["modality"].astype(str),
+                        [plural(int(n), "report") for n in rows["n_reports"]],
+                        rows["event_type"].map(type_label),
+                        [_escape_wrapped(a or "–", 70, 200) for a in rows["actors"]],
+                        strict=True,
+                    )
+                ),
+                dtype=object,
             )
             fig.add_trace(
                 go.Scatter(
@@ -320,6 +347,10 @@ def timeline_figure(
                         "opacity": 0.9 if asserted else UNASSERTED_OPACITY,
                         "line": {"width": 2, "color": colours[country]},
                     },
+                    # Up to thousands of points whose values are made here: Plotly's
+                    # per-element checks (symbols, hover rows) cost more than the rest of
+                    # the figure, and the JSON sent is the same.
+                    _validate=False,
                 )
             )
     # Legend keys: one plain dot per country (clicking it hides the country's points),
@@ -585,7 +616,7 @@ def volume_figure(
             y=total["articles"],
             name=ALL_ARTICLES,
             marker={"color": "#d1d5db"},
-            customdata=[plural(int(n), "article") for n in total["articles"]],
+            customdata=np.array([plural(int(n), "article") for n in total["articles"]]),
             hovertemplate=f"%{{x|%Y-%m-%d}}: %{{customdata}}<extra>{ALL_ARTICLES}</extra>",
         )
     )
@@ -603,7 +634,7 @@ def volume_figure(
                 name=html.escape(label),
                 mode="lines",
                 line={"color": colours[country], "width": 2, "shape": "spline"},
-                customdata=[plural(int(n), "article") for n in rows["articles"]],
+                customdata=np.array([plural(int(n), "article") for n in rows["articles"]]),
                 hovertemplate="%{x|%Y-%m-%d}: %{customdata} (average %{y:.1f})"
                 "<extra>%{fullData.name}</extra>",
             )

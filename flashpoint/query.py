@@ -1,28 +1,36 @@
 """The corpus through DuckDB: filter and aggregate without the tables in pandas.
 
 :mod:`flashpoint.analysis` works on a :class:`flashpoint.store.Corpus` held whole in
-pandas, full text included. That is simplest and fast for a few thousand articles; at a
-hundred thousand it costs seconds per filter change and gigabytes per server process.
+pandas, full text included. That is simplest for a few thousand articles; at a hundred
+thousand it costs tens of seconds per filter change and gigabytes per server process.
 :class:`CorpusQuery` answers the same questions with the same DataFrames (the Overview,
-Timeline and Co-occurrence pages' data) from one in-process DuckDB database:
+Timeline and Co-occurrence pages' data) from DuckDB:
 
-* the manifest's Parquet parts are read once into DuckDB's own compressed columns, without
-  article text; row order is kept (``rid``) so ties break exactly as in pandas;
-* each event's evidence sentence is cut from its article once, at load;
-* a filter becomes SQL over those tables (two small result tables per view, kept for the
-  last few views); every figure's data is a GROUP BY over them;
-* article text is read from Parquet only for the rows a page shows (pair sentences,
-  story reports) or a text search.
+* the **query index** (:func:`ensure_index`): a DuckDB file next to the corpus, derived
+  from the manifest's Parquet parts once per manifest generation (temporary file, then
+  rename) and attached read-only; integer keys for articles, entities and stories; the
+  mentions folded per article and per sentence; each event's evidence sentence and
+  story start day; the article text, read only for the rows a page shows or a text
+  search. Row order is kept (``rid``) so ties break exactly as in pandas;
+* a filter becomes SQL over those tables (two small in-memory tables of keys per view,
+  kept for the last few views); every figure's data is a GROUP BY over them;
+* the timeline assembles only the stories it draws (the most reported; see
+  :func:`flashpoint.analysis.timeline.drawn_stories`), dating and counting the rest.
 
 Small results are finished with the pandas functions themselves, so the two paths cannot
 drift apart there; the large aggregations are SQL written to the pandas definitions and
-checked against them by tests/unit/test_query.py.
+checked against them by tests/unit/test_query.py. The index is a disposable cache: the
+Parquet tables stay the corpus.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import subprocess
+import sys
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -38,7 +46,8 @@ import pyarrow.parquet as pq
 from flashpoint import store
 from flashpoint.analysis import cooccurrence as cooc
 from flashpoint.analysis import overview, timeline
-from flashpoint.analysis.counts import StoryCounts, by_type_frame, story_counts
+from flashpoint.analysis.articles import safe_url
+from flashpoint.analysis.counts import StoryCounts, by_type_frame
 from flashpoint.analysis.filters import (
     UNASSERTED_MODALITIES,
     EntityCatalog,
@@ -48,7 +57,8 @@ from flashpoint.analysis.filters import (
     gazetteer_entities,
     span_text,
 )
-from flashpoint.schema import TABLES
+from flashpoint.analysis.timeline import DRAWN_STORIES, Timeline
+from flashpoint.schema import EVENT_TYPES, TABLES
 
 _LIST = "VARCHAR[]"
 # The DuckDB type of every stored column (parts written from pandas may carry a null
@@ -135,6 +145,12 @@ _KEEP: dict[str, tuple[str, ...]] = {
 }
 _MODALITY_RANK = "CASE modality WHEN 'asserted' THEN 0 WHEN 'claimed' THEN 1 WHEN 'planned' THEN 2 WHEN 'possible' THEN 3 WHEN 'negated' THEN 4 ELSE 9 END"
 _VIEWS_KEPT = 8
+# What a view keeps of its rows (the rest is joined back by key for the few rows shown).
+_VIEW_ARTICLE_COLUMNS = "a.aid, a.rid, a.published, a.pub_day, a.source, a.duplicate_of"
+_VIEW_EVENT_COLUMNS = (
+    "e.rid, e.aid, e.article_id, e.story_key, e.sid, e.event_type, e.modality, e.mod_rank, "
+    "e.conf, e.event_date, e.st_start, e.published"
+)
 
 
 def _period_sql(column: str) -> tuple[str, str]:
@@ -160,6 +176,310 @@ def _contains_sql(column: str) -> str:
     return f"coalesce(contains(upper({column}), upper($q)), false)"
 
 
+# ---------------------------------------------------------------------------------------
+# The query index: a DuckDB file derived from the manifest's Parquet parts.
+
+INDEX_VERSION = 4  # bump when what build_index writes changes
+INDEX_DIR = "index"
+# Tables of the index (article text stays in Parquet; names depend on the gazetteer and
+# are made at open).
+INDEX_TABLES: tuple[str, ...] = (
+    "articles",
+    "mentions",
+    "events",
+    "stories",
+    "event_members",
+    "entity_first",
+    "known_ids",
+    "art_ent",
+    "sent_ent",
+    "sentences",
+    "texts",
+)
+DEFAULT_THREADS = max(1, min(4, os.cpu_count() or 1))
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def connect(
+    database: str = ":memory:", *, threads: int | None = None, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection set for a server process: bounded threads and memory, UTC, and
+    spill files in the system's temporary folder (never the working directory)."""
+    threads = threads or int(os.environ.get("FLASHPOINT_DUCKDB_THREADS", DEFAULT_THREADS))
+    memory = memory_limit or os.environ.get("FLASHPOINT_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
+    spill = Path(tempfile.gettempdir()) / "flashpoint-duckdb"
+    con = duckdb.connect(
+        database,
+        config={
+            "threads": int(threads),
+            "memory_limit": str(memory),
+            "temp_directory": str(spill),
+        },
+    )
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def _parts(path: Path, manifest: dict[str, Any], name: str) -> list[str]:
+    return [str(path / part) for part in manifest.get("tables", {}).get(name, [])]
+
+
+def _select(
+    path: Path, manifest: dict[str, Any], name: str, columns: Sequence[str], *, with_rid: bool
+) -> str:
+    """A SELECT over a table's parts, cast to its types, in the order pandas reads it."""
+    types = COLUMN_TYPES[name]
+    parts = _parts(path, manifest, name)
+    if not parts:
+        casts = ", ".join(f"CAST(NULL AS {types[c]}) AS {c}" for c in columns)
+        rid = ", CAST(0 AS BIGINT) AS rid" if with_rid else ""
+        return f"SELECT {casts}{rid} WHERE false"
+    casts = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in columns)
+    selects = []
+    for index, part in enumerate(parts):
+        quoted = "'" + part.replace("'", "''") + "'"
+        # rid: part number, then row in part — the order load_corpus concatenates them.
+        rid = f", CAST({index} AS BIGINT) * 4294967296 + file_row_number AS rid"
+        selects.append(
+            f"SELECT {casts}{rid if with_rid else ''} "
+            f"FROM read_parquet({quoted}, file_row_number = true)"
+        )
+    return " UNION ALL ".join(selects)
+
+
+def index_file(path: str | os.PathLike[str], manifest: dict[str, Any] | None = None) -> Path:
+    """Where the query index of this manifest generation lives: ``<corpus>/index/``, one
+    file per generation (named by a digest of the manifest's parts)."""
+    root = Path(path)
+    manifest = manifest if manifest is not None else store.read_manifest(root)
+    digest = hashlib.sha1(
+        json.dumps(
+            {
+                "version": INDEX_VERSION,
+                "index_tables": INDEX_TABLES,
+                "generation": manifest.get("generation", 0),
+                "committed_at": manifest.get("committed_at", ""),
+                "tables": manifest.get("tables", {}),
+            },
+            sort_keys=True,
+        ).encode("utf-8")
+    ).hexdigest()[:12]
+    return root / INDEX_DIR / f"query-g{int(manifest.get('generation', 0))}-{digest}.duckdb"
+
+
+def ensure_index(
+    path: str | os.PathLike[str],
+    manifest: dict[str, Any] | None = None,
+    *,
+    isolated: bool = False,
+) -> Path:
+    """The query index of the corpus's current generation, built if missing.
+
+    ``isolated`` builds it in a child process (``python -m flashpoint.query CORPUS``), so
+    a long-running server does not keep the build's memory (about 1.6 GB at 100k
+    articles) for the rest of its life.
+
+    Built into a temporary file in the same folder and renamed into place, so a reader
+    never sees half an index and a crash leaves at most a stray temporary file; two
+    processes building at once each rename a complete file. Older generations' files are
+    removed afterwards (an open reader keeps its file until it closes it). When the corpus
+    folder is not writable the index goes to the system's temporary folder instead.
+    """
+    root = Path(path)
+    manifest = manifest if manifest is not None else store.read_manifest(root)
+    target = index_file(root, manifest)
+    if target.exists():
+        return target
+    try:
+        target.parent.mkdir(exist_ok=True)
+        probe = target.parent / f".probe-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError:
+        fallback = hashlib.sha1(str(root.resolve()).encode("utf-8")).hexdigest()[:12]
+        target = Path(tempfile.gettempdir()) / "flashpoint-index" / fallback / target.name
+        if target.exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+    if isolated:
+        subprocess.run(
+            [sys.executable, "-m", "flashpoint.query", str(root)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return ensure_index(root, store.read_manifest(root))
+    temporary = target.with_name(f".{target.stem}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        con = connect(str(temporary))
+        try:
+            build_index(con, root, manifest)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    for old in target.parent.glob("query-g*.duckdb"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target
+
+
+def build_index(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, Any]) -> None:
+    """Every table of :data:`INDEX_TABLES` in ``con``'s database, from the Parquet parts.
+
+    Articles get an integer key (``aid``, in stored order) that every other table carries
+    for joins; each input row keeps its position (``rid``) so ties break as in pandas;
+    each event carries its evidence sentence (cut once here) and its article's context;
+    ``art_ent`` and ``sent_ent`` are the mentions folded to one row per article (or
+    sentence) and entity, which is all the filters and figures read of them.
+    """
+
+    def select(name: str, columns: Sequence[str]) -> str:
+        return _select(path, manifest, name, columns, with_rid=True)
+
+    for name, columns in _KEEP.items():
+        con.execute(f"CREATE TEMP TABLE raw_{name} AS {select(name, columns)}")
+    con.execute(
+        "CREATE TABLE articles AS "
+        "SELECT CAST(row_number() OVER (ORDER BY rid) AS INTEGER) AS aid, *, "
+        "CAST(published AS DATE) AS pub_day FROM ("
+        "SELECT * FROM raw_articles "
+        "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY rid) = 1) ORDER BY rid"
+    )
+    con.execute(
+        "CREATE TABLE mentions AS SELECT a.aid, m.sentence_idx, m.entity_id, m.entity_name, "
+        "m.entity_type, m.rid FROM raw_mentions m "
+        "LEFT JOIN (SELECT aid, article_id FROM articles) a USING (article_id) ORDER BY m.rid"
+    )
+    con.execute(
+        "CREATE TABLE entity_first AS SELECT "
+        "CAST(row_number() OVER (ORDER BY min(rid)) AS INTEGER) AS eid, entity_id, "
+        "arg_min(entity_name, rid) AS entity_name, "
+        "arg_min(entity_type, rid) AS entity_type, min(rid) AS first_rid FROM raw_mentions "
+        "WHERE entity_id IS NOT NULL GROUP BY entity_id ORDER BY first_rid"
+    )
+    con.execute(
+        "CREATE TABLE art_ent AS SELECT m.aid, f.eid, m.entity_type, count(*) AS n, "
+        "min(m.rid) AS first_rid FROM mentions m JOIN entity_first f USING (entity_id) "
+        "WHERE m.aid IS NOT NULL GROUP BY ALL ORDER BY m.aid"
+    )
+    con.execute(
+        "CREATE TABLE sent_ent AS SELECT m.aid, m.sentence_idx, f.eid, m.entity_type, "
+        "min(m.rid) AS first_rid FROM mentions m JOIN entity_first f USING (entity_id) "
+        "WHERE m.aid IS NOT NULL GROUP BY ALL ORDER BY m.aid, m.sentence_idx"
+    )
+    con.execute(
+        "CREATE TABLE stories AS SELECT * FROM raw_stories "
+        "QUALIFY row_number() OVER (PARTITION BY story_id ORDER BY rid) = 1 ORDER BY rid"
+    )
+    con.execute(
+        "CREATE TABLE texts AS SELECT a.aid, t.text FROM ("
+        + _select(path, manifest, "articles", ("text",), with_rid=True)
+        + ") t JOIN articles a ON a.rid = t.rid ORDER BY a.aid"
+    )
+    con.execute(
+        "CREATE TABLE sentences AS SELECT a.aid, s.sentence_idx, s.start_char, s.end_char FROM ("
+        + select("sentences", TABLES["sentences"])
+        + ") s JOIN (SELECT aid, article_id FROM articles) a USING (article_id) ORDER BY s.rid"
+    )
+    _build_evidence(con, path, manifest)
+    start, end = _period_sql("e.event_date")
+    con.execute(
+        f"""
+        CREATE TEMP TABLE events_base AS
+        SELECT a.aid, e.* EXCLUDE (is_space_launch), e.is_space_launch,
+               a.source, a.title, a.url, a.published, a.pub_day,
+               {start} AS ev_start, {end} AS ev_end,
+               CASE WHEN e.story_id IS NOT NULL AND e.story_id <> '' THEN e.story_id
+                    ELSE 'event:' || coalesce(e.event_id, '') END AS story_key,
+               {_MODALITY_RANK.replace("modality", "e.modality")} AS mod_rank,
+               coalesce(e.confidence, 0.0) AS conf,
+               coalesce(v.evidence_text, '') AS evidence_text
+        FROM raw_events e
+        LEFT JOIN articles a USING (article_id)
+        LEFT JOIN evidence v ON v.rid = e.rid
+        """
+    )
+    # Per event, its story as an integer key (``sid``, in story-key order) and the first
+    # day of the story's date (the story table's, else the event's own): what the
+    # timeline dates and ranks every story by, without a join per filter.
+    story_start, _ = _period_sql("story_date")
+    con.execute(
+        f"""
+        CREATE TABLE events AS
+        SELECT * EXCLUDE (story_date), {story_start} AS st_start FROM (
+            SELECT b.*, CAST(dense_rank() OVER (ORDER BY b.story_key) AS INTEGER) AS sid,
+                   CASE WHEN s.event_date IS NOT NULL AND s.event_date <> '' THEN s.event_date
+                        ELSE b.event_date END AS story_date
+            FROM events_base b LEFT JOIN stories s ON s.story_id = b.story_key
+        )
+        ORDER BY rid
+        """
+    )
+    con.execute("DROP TABLE events_base")
+    con.execute(
+        """
+        CREATE TABLE event_members AS
+        SELECT rid, aid, role, member FROM (
+            SELECT rid, aid, 'actors' AS role, unnest(actors) AS member FROM events
+            UNION ALL
+            SELECT rid, aid, 'participants', unnest(participants) FROM events
+            UNION ALL
+            SELECT rid, aid, 'weapons', unnest(weapons) FROM events
+        ) WHERE member IS NOT NULL AND member <> ''
+        ORDER BY rid
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE known_ids AS
+        SELECT DISTINCT entity_id, 'mention' AS origin, entity_type = 'weapon' AS weapon
+            FROM mentions WHERE entity_id IS NOT NULL
+        UNION SELECT DISTINCT member, 'member', false FROM event_members
+        UNION SELECT DISTINCT unnest(actors), 'story', false FROM stories
+        UNION SELECT DISTINCT unnest(weapons), 'story', false FROM stories
+        """
+    )
+    for name in (*_KEEP, "evidence"):
+        con.execute(f"DROP TABLE IF EXISTS raw_{name}")
+    con.execute("DROP TABLE IF EXISTS evidence")
+
+
+def _build_evidence(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, Any]) -> None:
+    """Each event's evidence sentence, cut from its article's text with span_text (as
+    the pandas path does), one article part at a time: no more than one part's text
+    is held at once, and none after."""
+    spans = con.execute("SELECT rid, article_id, start_char, end_char FROM raw_events").df()
+    wanted: dict[str, list[int]] = {}
+    for position, article_id in enumerate(spans["article_id"]):
+        wanted.setdefault(str(article_id), []).append(position)
+    starts = spans["start_char"].to_numpy()
+    ends = spans["end_char"].to_numpy()
+    texts: list[str] = [""] * len(spans)
+    done: set[str] = set()
+    for part in _parts(path, manifest, "articles"):
+        table = pq.read_table(part, columns=["article_id", "text"])
+        for article_id, text in zip(
+            table.column("article_id").to_pylist(),
+            table.column("text").to_pylist(),
+            strict=True,
+        ):
+            if article_id in done or article_id not in wanted:
+                continue
+            done.add(article_id)  # the first copy, as the articles table keeps
+            for position in wanted[article_id]:
+                texts[position] = span_text(text, starts[position], ends[position]) or ""
+    frame = pd.DataFrame({"rid": spans["rid"].to_numpy(), "evidence_text": texts})
+    con.register("evidence_frame", frame)
+    con.execute("CREATE TEMP TABLE evidence AS SELECT * FROM evidence_frame")
+    con.unregister("evidence_frame")
+
+
 @dataclass(frozen=True)
 class _View:
     """Names of the two tables a filter produced: its articles and its events."""
@@ -169,10 +489,15 @@ class _View:
 
 
 class CorpusQuery:
-    """One corpus, read once into an in-process DuckDB database.
+    """One corpus through DuckDB: its query index (see :func:`ensure_index`) attached
+    read-only, filters turned into small in-memory tables.
 
     Thread-safe (one lock around the connection): a Streamlit server shares one instance
-    across sessions. ``threads`` defaults to DuckDB's choice (all cores).
+    across sessions. ``threads`` and ``memory_limit`` default to :data:`DEFAULT_THREADS`
+    and :data:`DEFAULT_MEMORY_LIMIT` (environment: ``FLASHPOINT_DUCKDB_THREADS``,
+    ``FLASHPOINT_DUCKDB_MEMORY``). ``persist=False`` builds the index in memory instead
+    (nothing written next to the corpus); ``build_isolated`` builds a missing index in a
+    child process (what a server wants).
     """
 
     def __init__(
@@ -180,93 +505,51 @@ class CorpusQuery:
         path: str | os.PathLike[str],
         *,
         threads: int | None = None,
+        memory_limit: str | None = None,
         gazetteer: Iterable[Any] | None = None,
+        persist: bool = True,
+        build_isolated: bool = False,
     ) -> None:
         self.path = Path(path)
         self.manifest = store.read_manifest(self.path)
         self._lock = threading.RLock()
-        self.con = duckdb.connect(":memory:")
-        self.con.execute("SET TimeZone = 'UTC'")
-        if threads:
-            self.con.execute(f"SET threads = {int(threads)}")
+        self.con = connect(threads=threads, memory_limit=memory_limit)
+        self.index_file: Path | None = None
+        if persist:
+            self.index_file = ensure_index(self.path, self.manifest, isolated=build_isolated)
+            quoted = "'" + str(self.index_file).replace("'", "''") + "'"
+            self.con.execute(f"ATTACH {quoted} AS ix (READ_ONLY)")
+            for table in INDEX_TABLES:
+                self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM ix.{table}")
+        else:
+            build_index(self.con, self.path, self.manifest)
         self._views: OrderedDict[Filters, _View] = OrderedDict()
-        self._timelines: dict[_View, pd.DataFrame] = {}
-        self._load()
+        self._counts: dict[_View, StoryCounts] = {}
+        self._timelines: dict[tuple[_View, int], Timeline] = {}
         self.catalog = self._build_catalog(gazetteer)
         self._load_names()
-        self._load_events()
 
     # ----------------------------------------------------------------------------------
     # Loading
 
-    def _parts(self, name: str) -> list[str]:
-        return [str(self.path / part) for part in self.manifest.get("tables", {}).get(name, [])]
-
-    def _select(self, name: str, columns: Sequence[str], *, with_rid: bool) -> str:
-        """A SELECT over a table's parts, cast to its types, in the order pandas reads it."""
-        types = COLUMN_TYPES[name]
-        parts = self._parts(name)
-        if not parts:
-            casts = ", ".join(f"CAST(NULL AS {types[c]}) AS {c}" for c in columns)
-            rid = ", CAST(0 AS BIGINT) AS rid" if with_rid else ""
-            return f"SELECT {casts}{rid} WHERE false"
-        casts = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in columns)
-        selects = []
-        for index, part in enumerate(parts):
-            quoted = "'" + part.replace("'", "''") + "'"
-            # rid: part number, then row in part — the order load_corpus concatenates them.
-            rid = f", CAST({index} AS BIGINT) * 4294967296 + file_row_number AS rid"
-            selects.append(
-                f"SELECT {casts}{rid if with_rid else ''} "
-                f"FROM read_parquet({quoted}, file_row_number = true)"
-            )
-        return " UNION ALL ".join(selects)
-
-    def _load(self) -> None:
-        con = self.con
-        for name, columns in _KEEP.items():
-            con.execute(f"CREATE TABLE raw_{name} AS {self._select(name, columns, with_rid=True)}")
-        con.execute(
-            "CREATE TABLE articles AS SELECT *, CAST(published AS DATE) AS pub_day "
-            "FROM raw_articles QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY rid) = 1"
-        )
-        con.execute("DROP TABLE raw_articles")
-        con.execute("ALTER TABLE raw_mentions RENAME TO mentions")
-        con.execute("ALTER TABLE raw_stories RENAME TO stories_all")
-        con.execute(
-            "CREATE TABLE stories AS SELECT * FROM stories_all "
-            "QUALIFY row_number() OVER (PARTITION BY story_id ORDER BY rid) = 1"
-        )
-        con.execute("DROP TABLE stories_all")
-        con.execute(
-            "CREATE VIEW article_text AS "
-            + self._select("articles", ("article_id", "text"), with_rid=False)
-        )
-        con.execute(
-            "CREATE VIEW sentences AS "
-            + self._select("sentences", TABLES["sentences"], with_rid=False)
-        )
-
     def _build_catalog(self, gazetteer: Iterable[Any] | None) -> EntityCatalog:
         """As EntityCatalog.for_corpus: each id's name and type from its first mention."""
         first = self.con.execute(
-            "SELECT entity_id, arg_min(entity_name, rid) AS entity_name, "
-            "arg_min(entity_type, rid) AS entity_type FROM mentions "
-            "WHERE entity_id IS NOT NULL GROUP BY entity_id ORDER BY min(rid)"
+            "SELECT eid, entity_id, entity_name, entity_type FROM entity_first ORDER BY first_rid"
         ).df()
+        # Mentions are folded by integer entity key (eid); these map it both ways.
+        self._eid: dict[str, int] = dict(
+            zip(first["entity_id"].astype(str), first["eid"].astype(int), strict=True)
+        )
+        self._entity_of: dict[int, str] = {eid: entity for entity, eid in self._eid.items()}
+        first = first.drop(columns="eid")
         entries = gazetteer_entities() if gazetteer is None else list(gazetteer)
         return EntityCatalog.from_tables(first, entries)
 
     def _load_names(self) -> None:
-        """Display name and home country of every id the tables hold, from the catalog."""
-        ids = self.con.execute(
-            "SELECT DISTINCT entity_id FROM mentions WHERE entity_id IS NOT NULL "
-            "UNION SELECT DISTINCT unnest(actors) FROM raw_events "
-            "UNION SELECT DISTINCT unnest(participants) FROM raw_events "
-            "UNION SELECT DISTINCT unnest(weapons) FROM raw_events "
-            "UNION SELECT DISTINCT unnest(actors) FROM stories "
-            "UNION SELECT DISTINCT unnest(weapons) FROM stories"
-        ).fetchall()
+        """Display name and home country of every id the tables hold, from the catalog
+        (the catalog depends on the gazetteer, so this is made at open, not stored)."""
+        ids = self.con.execute("SELECT DISTINCT entity_id FROM known_ids").fetchall()
         catalog = self.catalog
         keys = [str(row[0]) for row in ids if row[0] is not None and str(row[0])]
         names = pd.DataFrame(
@@ -276,77 +559,10 @@ class CorpusQuery:
                 "country": pd.Series([catalog.country_of(k) for k in keys], dtype="object"),
             }
         )
+        self._names = names
         self.con.register("names_frame", names)
         self.con.execute("CREATE TABLE names AS SELECT * FROM names_frame")
         self.con.unregister("names_frame")
-
-    def _load_evidence(self) -> None:
-        """Each event's evidence sentence, cut from its article's text with span_text (as
-        the pandas path does), one article part at a time: no more than one part's text
-        is held at once, and none after."""
-        spans = self.con.execute(
-            "SELECT rid, article_id, start_char, end_char FROM raw_events"
-        ).df()
-        wanted: dict[str, list[int]] = {}
-        for position, article_id in enumerate(spans["article_id"]):
-            wanted.setdefault(str(article_id), []).append(position)
-        starts = spans["start_char"].to_numpy()
-        ends = spans["end_char"].to_numpy()
-        texts: list[str] = [""] * len(spans)
-        done: set[str] = set()
-        for part in self._parts("articles"):
-            table = pq.read_table(part, columns=["article_id", "text"])
-            for article_id, text in zip(
-                table.column("article_id").to_pylist(),
-                table.column("text").to_pylist(),
-                strict=True,
-            ):
-                if article_id in done or article_id not in wanted:
-                    continue
-                done.add(article_id)  # the first copy, as the articles table keeps
-                for position in wanted[article_id]:
-                    texts[position] = span_text(text, starts[position], ends[position]) or ""
-        frame = pd.DataFrame({"rid": spans["rid"].to_numpy(), "evidence_text": texts})
-        self.con.register("evidence_frame", frame)
-        self.con.execute("CREATE TABLE evidence AS SELECT * FROM evidence_frame")
-        self.con.unregister("evidence_frame")
-
-    def _load_events(self) -> None:
-        """Events with their article's context, date period, story key and evidence."""
-        self._load_evidence()
-        start, end = _period_sql("e.event_date")
-        self.con.execute(
-            f"""
-            CREATE TABLE events AS
-            SELECT e.* EXCLUDE (is_space_launch), e.is_space_launch,
-                   a.source, a.title, a.url, a.published, a.pub_day,
-                   {start} AS ev_start, {end} AS ev_end,
-                   CASE WHEN e.story_id IS NOT NULL AND e.story_id <> '' THEN e.story_id
-                        ELSE 'event:' || coalesce(e.event_id, '') END AS story_key,
-                   {_MODALITY_RANK.replace("modality", "e.modality")} AS mod_rank,
-                   coalesce(e.confidence, 0.0) AS conf,
-                   coalesce(v.evidence_text, '') AS evidence_text
-            FROM raw_events e
-            LEFT JOIN articles a USING (article_id)
-            LEFT JOIN evidence v ON v.rid = e.rid
-            """
-        )
-        self.con.execute("DROP TABLE evidence")
-        self.con.execute("DROP TABLE raw_events")
-        self.con.execute(
-            """
-            CREATE TABLE event_members AS
-            SELECT rid, article_id, role, member, n.country
-            FROM (
-                SELECT rid, article_id, 'actors' AS role, unnest(actors) AS member FROM events
-                UNION ALL
-                SELECT rid, article_id, 'participants', unnest(participants) FROM events
-                UNION ALL
-                SELECT rid, article_id, 'weapons', unnest(weapons) FROM events
-            ) LEFT JOIN names n ON n.entity_id = member
-            WHERE member IS NOT NULL AND member <> ''
-            """
-        )
 
     # ----------------------------------------------------------------------------------
     # Filters
@@ -354,6 +570,10 @@ class CorpusQuery:
     def _sql(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         with self._lock:
             return self.con.execute(sql, params or {}).df()
+
+    def _eids_of(self, entity_ids: Iterable[str]) -> list[int]:
+        """The integer keys of these entity ids (ids never mentioned have none)."""
+        return sorted(self._eid[e] for e in entity_ids if e in self._eid)
 
     def _allowed(self, filters: Filters) -> list[str]:
         return ["asserted", *(UNASSERTED_MODALITIES if filters.include_unasserted else ())]
@@ -401,44 +621,51 @@ class CorpusQuery:
         if filters.types:
             params["types"] = list(filters.types)
             article_where.append(
-                "a.article_id IN (SELECT article_id FROM events WHERE "
+                "a.aid IN (SELECT aid FROM events WHERE "
                 "list_contains($types, event_type) AND list_contains($allowed, modality))"
             )
             event_where.append("list_contains($types, e.event_type)")
         if filters.countries:
-            params["countries"] = sorted(self.catalog.ids_named(filters.countries, "country"))
-            acting = (
-                "SELECT rid, article_id FROM event_members WHERE role IN ('actors', "
-                "'participants') AND list_contains($countries, country)"
+            countries = sorted(self.catalog.ids_named(filters.countries, "country"))
+            # Members whose home country is one of these (the catalog's, as the names).
+            params["homes"] = sorted(
+                self._names.loc[self._names["country"].isin(countries), "entity_id"]
             )
+            acting = (
+                "SELECT rid, aid FROM event_members WHERE role IN ('actors', "
+                "'participants') AND list_contains($homes, member)"
+            )
+            params["country_eids"] = self._eids_of(countries)
             article_where.append(
-                "(a.article_id IN (SELECT article_id FROM mentions WHERE "
-                f"list_contains($countries, entity_id)) OR a.article_id IN (SELECT article_id "
+                "(a.aid IN (SELECT aid FROM art_ent WHERE "
+                f"list_contains($country_eids, eid)) OR a.aid IN (SELECT aid "
                 f"FROM ({acting})))"
             )
             event_where.append(
-                f"(e.rid IN (SELECT rid FROM ({acting})) OR EXISTS (SELECT 1 FROM mentions m "
-                "WHERE m.article_id = e.article_id AND m.sentence_idx = e.sentence_idx "
-                "AND list_contains($countries, m.entity_id)))"
+                f"(e.rid IN (SELECT rid FROM ({acting})) OR e.rid IN (SELECT e2.rid FROM "
+                "events e2 SEMI JOIN (SELECT aid, sentence_idx FROM sent_ent WHERE "
+                "list_contains($country_eids, eid)) s "
+                "ON s.aid = e2.aid AND s.sentence_idx = e2.sentence_idx))"
             )
         weapon_ids = self._weapon_ids(filters)
         if weapon_ids is not None:
             params["weapons"] = weapon_ids
             armed = (
-                "SELECT rid, article_id FROM event_members WHERE role = 'weapons' "
+                "SELECT rid, aid FROM event_members WHERE role = 'weapons' "
                 "AND list_contains($weapons, member)"
             )
+            params["weapon_eids"] = self._eids_of(weapon_ids)
             article_where.append(
-                "(a.article_id IN (SELECT article_id FROM mentions WHERE "
-                f"list_contains($weapons, entity_id)) OR a.article_id IN (SELECT article_id "
+                "(a.aid IN (SELECT aid FROM art_ent WHERE "
+                f"list_contains($weapon_eids, eid)) OR a.aid IN (SELECT aid "
                 f"FROM ({armed})))"
             )
             event_where.append(f"e.rid IN (SELECT rid FROM ({armed}))")
         if filters.query:
             params["q"] = filters.query
             article_where.append(
-                f"({_contains_sql('a.title')} OR a.article_id IN (SELECT article_id FROM "
-                f"article_text WHERE {_contains_sql('text')}))"
+                f"({_contains_sql('a.title')} OR a.aid IN (SELECT aid FROM "
+                f"texts WHERE {_contains_sql('text')}))"
             )
             event_where.append(
                 f"({_contains_sql('e.evidence_text')} OR {_contains_sql('e.title')})"
@@ -450,12 +677,13 @@ class CorpusQuery:
             return {k: v for k, v in params.items() if f"${k}" in sql}
 
         self.con.execute(
-            f"CREATE OR REPLACE TABLE {made.articles} AS SELECT a.* FROM articles a "
-            f"WHERE {article_sql}",
+            f"CREATE OR REPLACE TABLE {made.articles} AS SELECT {_VIEW_ARTICLE_COLUMNS} "
+            f"FROM articles a WHERE {article_sql}",
             used(article_sql),
         )
         self.con.execute(
-            f"CREATE OR REPLACE TABLE {made.events} AS SELECT e.* FROM events e WHERE {event_sql}",
+            f"CREATE OR REPLACE TABLE {made.events} AS SELECT {_VIEW_EVENT_COLUMNS} "
+            f"FROM events e WHERE {event_sql}",
             used(event_sql),
         )
 
@@ -463,12 +691,42 @@ class CorpusQuery:
     # Overview
 
     def _story_counts(self, made: _View) -> StoryCounts:
-        """Stories and reports of the view's events, counted by :func:`story_counts` itself
-        (four columns of the filtered events; the one definition stays in one place)."""
-        events = self._sql(
-            f"SELECT event_id, story_id, article_id, event_type FROM {made.events} ORDER BY rid"
-        )
-        return story_counts(events)
+        """Stories and reports of the view's events, as :func:`story_counts` counts them
+        (a story counted once, under its most reported type; ties by type name)."""
+        with self._lock:
+            found = self._counts.get(made)
+            if found is not None:
+                return found
+            per_type = self._sql(
+                f"""
+                WITH pairs AS (
+                    SELECT sid AS story, coalesce(article_id, 'None') AS article_id,
+                           coalesce(event_type, 'None') AS event_type
+                    FROM {made.events}
+                ), kinds AS (
+                    SELECT story, event_type AS kind FROM (
+                        SELECT story, event_type, count(*) AS n FROM pairs GROUP BY ALL
+                    ) QUALIFY row_number() OVER (PARTITION BY story ORDER BY n DESC, event_type) = 1
+                ), reports AS (
+                    SELECT DISTINCT story, article_id FROM pairs
+                )
+                SELECT k.kind, count(DISTINCT k.story) AS stories, count(*) AS reports
+                FROM reports r JOIN kinds k USING (story) GROUP BY k.kind
+                """
+            )
+            by_kind = {
+                str(kind): (int(n_stories), int(n_reports))
+                for kind, n_stories, n_reports in per_type.itertuples(index=False)
+            }
+            found = StoryCounts(
+                stories=sum(v[0] for v in by_kind.values()),
+                reports=sum(v[1] for v in by_kind.values()),
+                by_type={kind: by_kind.get(kind, (0, 0)) for kind in EVENT_TYPES},
+            )
+            self._counts[made] = found
+            while len(self._counts) > _VIEWS_KEPT:
+                self._counts.pop(next(iter(self._counts)))
+            return found
 
     def headline(self, filters: Filters) -> overview.Headline:
         made = self.view(filters)
@@ -502,7 +760,7 @@ class CorpusQuery:
         unit = {"day": "day", "week": "week", "month": "month"}[freq]
         period = f"CAST(date_trunc('{unit}', CAST(published AS TIMESTAMP)) AS TIMESTAMP)"
         total = self._sql(
-            f"SELECT {period} AS period, count(DISTINCT article_id) AS n FROM {made.articles} "
+            f"SELECT {period} AS period, count(DISTINCT aid) AS n FROM {made.articles} "
             "WHERE published IS NOT NULL GROUP BY 1"
         )
         if total.empty:
@@ -520,18 +778,18 @@ class CorpusQuery:
         per = self._sql(
             f"""
             WITH countries AS (
-                SELECT m.article_id, m.entity_id, min(m.rid) AS first_rid
-                FROM mentions m SEMI JOIN {made.articles} a ON a.article_id = m.article_id
-                WHERE m.entity_type = 'country' AND m.entity_id IS NOT NULL
-                GROUP BY m.article_id, m.entity_id
+                SELECT m.aid, m.eid AS entity_id, min(m.first_rid) AS first_rid
+                FROM art_ent m SEMI JOIN {made.articles} a ON a.aid = m.aid
+                WHERE m.entity_type = 'country'
+                GROUP BY m.aid, m.eid
             ), top AS (
                 SELECT entity_id, count(*) AS n, min(first_rid) AS first_rid FROM countries
                 GROUP BY entity_id ORDER BY n DESC, first_rid LIMIT {int(top_countries)}
             )
             SELECT t.entity_id, t.n, t.first_rid, {period.replace("published", "a.published")} AS period,
-                   count(DISTINCT c.article_id) AS articles
+                   count(DISTINCT c.aid) AS articles
             FROM top t JOIN countries c USING (entity_id)
-            JOIN {made.articles} a ON a.article_id = c.article_id
+            JOIN {made.articles} a ON a.aid = c.aid
             WHERE a.published IS NOT NULL
             GROUP BY ALL
             """
@@ -539,22 +797,22 @@ class CorpusQuery:
         tops = self._sql(
             f"""
             WITH countries AS (
-                SELECT m.article_id, m.entity_id, min(m.rid) AS first_rid
-                FROM mentions m SEMI JOIN {made.articles} a ON a.article_id = m.article_id
-                WHERE m.entity_type = 'country' AND m.entity_id IS NOT NULL
-                GROUP BY m.article_id, m.entity_id
+                SELECT m.aid, m.eid AS entity_id, min(m.first_rid) AS first_rid
+                FROM art_ent m SEMI JOIN {made.articles} a ON a.aid = m.aid
+                WHERE m.entity_type = 'country'
+                GROUP BY m.aid, m.eid
             )
             SELECT entity_id, count(*) AS n, min(first_rid) AS first_rid FROM countries
             GROUP BY entity_id ORDER BY n DESC, first_rid LIMIT {int(top_countries)}
             """
         )
-        for entity_id in tops["entity_id"]:
-            mine = per[per["entity_id"] == entity_id].set_index("period")["articles"]
+        for eid in tops["entity_id"]:
+            mine = per[per["entity_id"] == eid].set_index("period")["articles"]
             frames.append(
                 pd.DataFrame(
                     {
                         "period": periods,
-                        "series": self.catalog.name(entity_id),
+                        "series": self.catalog.name(self._entity_of[int(eid)]),
                         "articles": mine.reindex(periods, fill_value=0).astype(int).to_numpy(),
                     }
                 )
@@ -566,13 +824,14 @@ class CorpusQuery:
     def top_entities(self, filters: Filters, entity_type: str, n: int = 10) -> pd.DataFrame:
         made = self.view(filters)
         grouped = self._sql(
-            f"SELECT m.entity_id, count(DISTINCT m.article_id) AS articles, count(*) AS mentions "
-            f"FROM mentions m SEMI JOIN {made.articles} a ON a.article_id = m.article_id "
-            "WHERE m.entity_type = $type AND m.entity_id IS NOT NULL GROUP BY m.entity_id",
+            f"SELECT m.eid, count(DISTINCT m.aid) AS articles, sum(m.n) AS mentions "
+            f"FROM art_ent m SEMI JOIN {made.articles} a ON a.aid = m.aid "
+            "WHERE m.entity_type = $type GROUP BY m.eid",
             {"type": entity_type},
         )
         if grouped.empty:
             return pd.DataFrame({column: [] for column in overview.TOP_COLUMNS})
+        grouped.insert(0, "entity_id", grouped.pop("eid").map(self._entity_of).astype(object))
         grouped["name"] = grouped["entity_id"].map(self.catalog.name)
         grouped["articles"] = grouped["articles"].astype("int64")
         grouped["mentions"] = grouped["mentions"].astype("int64")
@@ -584,24 +843,82 @@ class CorpusQuery:
     # ----------------------------------------------------------------------------------
     # Timeline
 
-    def timeline_frame(self, filters: Filters) -> pd.DataFrame:
-        """As :func:`flashpoint.analysis.timeline.timeline_frame`, one row per story.
+    def timeline(self, filters: Filters, limit: int = DRAWN_STORIES) -> Timeline:
+        """As :func:`flashpoint.analysis.timeline.timeline`: the stories drawn (at most
+        ``limit`` most reported, plus the latest) and the exact counts. Only the drawn
+        stories are assembled; the others are only dated and counted.
 
-        Kept with the view: the headline and the undated count need it too."""
+        Kept with the view: the Overview's latest stories need it too."""
         with self._lock:
             made = self.view(filters)
-            cached = self._timelines.get(made)
+            cached = self._timelines.get((made, limit))
             if cached is None:
-                cached = self._timelines[made] = self._timeline_frame(made)
+                cached = self._timelines[(made, limit)] = self._timeline(made, limit)
                 while len(self._timelines) > _VIEWS_KEPT:
                     self._timelines.pop(next(iter(self._timelines)))
-            return cached.copy()
+            return Timeline(
+                frame=cached.frame.copy(),
+                stories=cached.stories,
+                reports=cached.reports,
+                undated=cached.undated,
+            )
 
-    def _timeline_frame(self, made: _View) -> pd.DataFrame:
+    def timeline_frame(self, filters: Filters) -> pd.DataFrame:
+        """As :func:`flashpoint.analysis.timeline.timeline_frame`: every story, uncapped."""
+        return self.timeline(filters, limit=2**62).frame
+
+    def _timeline(self, made: _View, limit: int) -> Timeline:
+        """Date and count every story of the view; assemble only those drawn."""
+        with self._lock:
+            self.con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE tl_keys AS
+                WITH grouped AS (
+                    SELECT sid, count(DISTINCT article_id) AS n_reports,
+                           min(published) AS first_reported,
+                           arg_min_null(st_start, (mod_rank, -conf, rid)) AS start_day,
+                           arg_min_null(published, (mod_rank, -conf, rid)) AS published
+                    FROM {made.events} GROUP BY sid
+                )
+                SELECT sid, n_reports,
+                       coalesce(start_day, CAST(CAST(coalesce(first_reported, published)
+                           AS TIMESTAMP) AS DATE)) AS day
+                FROM grouped
+                """
+            )
+            row = self.con.execute(
+                "SELECT count(*) FILTER (WHERE day IS NOT NULL), "
+                "coalesce(sum(n_reports) FILTER (WHERE day IS NOT NULL), 0), "
+                "count(*) FILTER (WHERE day IS NULL) FROM tl_keys"
+            ).fetchone()
+            placed, reports, undated = (int(v) for v in row)  # type: ignore[union-attr]
+            if placed <= limit:
+                self.con.execute(
+                    "CREATE OR REPLACE TEMP TABLE tl_events AS SELECT e.* FROM events e "
+                    f"SEMI JOIN {made.events} v USING (rid)"
+                )
+            else:
+                self.con.execute(
+                    f"""
+                    CREATE OR REPLACE TEMP TABLE tl_events AS
+                    SELECT e.* FROM events e SEMI JOIN {made.events} v USING (rid)
+                    WHERE e.sid IN (
+                        SELECT sid FROM tl_keys WHERE day IS NOT NULL
+                        ORDER BY n_reports DESC, day DESC, sid LIMIT {int(limit)}
+                    ) OR e.sid IN (
+                        SELECT sid FROM tl_keys WHERE day IS NOT NULL
+                        ORDER BY day DESC, n_reports DESC, sid LIMIT {timeline.LATEST_KEPT}
+                    )
+                    """
+                )
+            frame = self._timeline_frame("tl_events")
+        return Timeline(frame=frame, stories=placed, reports=reports, undated=undated)
+
+    def _timeline_frame(self, events: str) -> pd.DataFrame:
         start, end = _period_sql("event_date")
         frame = self._sql(
             f"""
-            WITH f AS (SELECT * FROM {made.events}),
+            WITH f AS (SELECT * FROM {events}),
             best AS (
                 SELECT * FROM f
                 QUALIFY row_number() OVER (PARTITION BY story_key ORDER BY mod_rank, conf DESC, rid) = 1
@@ -669,7 +986,7 @@ class CorpusQuery:
         )
         if frame.empty:
             return timeline.empty_timeline()
-        unions = self._story_names(made.events)
+        unions = self._story_names(events)
         catalog = self.catalog
         names = {eid: catalog.name(eid) for eid in frame["first_actor"].dropna().unique()}
         homes = {
@@ -735,11 +1052,7 @@ class CorpusQuery:
         return out
 
     def undated_stories(self, filters: Filters) -> int:
-        made = self.view(filters)
-        total = int(
-            self._sql(f"SELECT count(DISTINCT story_key) AS n FROM {made.events}").iloc[0]["n"]
-        )
-        return total - len(self.timeline_frame(filters)) if total else 0
+        return self.timeline(filters).undated
 
     def filtered_events(
         self, filters: Filters, story_ids: Sequence[str] | None = None
@@ -752,7 +1065,11 @@ class CorpusQuery:
         columns = ", ".join(
             [*TABLES["events"], "source", "title", "url", "published", "evidence_text"]
         )
-        frame = self._sql(f"SELECT {columns} FROM {made.events} {where} ORDER BY rid", params)
+        frame = self._sql(
+            f"SELECT {columns} FROM events SEMI JOIN {made.events} v USING (rid) {where} "
+            "ORDER BY rid",
+            params,
+        )
         for column in ("actors", "participants", "weapons"):
             frame[column] = frame[column].map(_plain_list)
         return frame
@@ -783,14 +1100,14 @@ class CorpusQuery:
         if metric not in cooc.METRICS:
             raise ValueError(f"unknown metric {metric!r} (use one of {', '.join(cooc.METRICS)})")
         made = self.view(filters)
-        unit = "article_id, sentence_idx" if scope == "sentence" else "article_id"
-        units_join = (
-            "USING (article_id, sentence_idx)" if scope == "sentence" else "USING (article_id)"
-        )
+        unit = "aid, sentence_idx" if scope == "sentence" else "aid"
+        units_join = "USING (aid, sentence_idx)" if scope == "sentence" else "USING (aid)"
+        source = "sent_ent" if scope == "sentence" else "art_ent"
         picked = (
-            "SELECT m.article_id, m.sentence_idx, m.entity_id, m.entity_type, m.rid FROM mentions m "
-            f"SEMI JOIN {made.articles} a ON a.article_id = m.article_id "
-            "WHERE m.entity_id IS NOT NULL AND list_contains($types, m.entity_type)"
+            f"SELECT m.{unit.replace(', ', ', m.')}, m.eid AS entity_id, m.entity_type, "
+            f"m.first_rid AS rid FROM {source} m "
+            f"SEMI JOIN {made.articles} a ON a.aid = m.aid "
+            "WHERE list_contains($types, m.entity_type)"
         )
         params = {"types": list(entity_types)}
         with self._lock:
@@ -812,6 +1129,7 @@ class CorpusQuery:
                 "arg_min(entity_type, first_rid) AS entity_type FROM cooc_pairs "
                 "GROUP BY entity_id ORDER BY first_rid"
             ).df()
+            entities["entity_id"] = entities["entity_id"].map(self._entity_of)
             names = [self.catalog.name(eid) for eid in entities["entity_id"]]
             frequencies = entities["units"].to_numpy()
             ranking = sorted(
@@ -823,9 +1141,11 @@ class CorpusQuery:
                 f"WITH u AS (SELECT {unit}, entity_id FROM cooc_pairs WHERE list_contains($ids, entity_id)) "
                 f"SELECT a.entity_id AS a, b.entity_id AS b, count(*) AS n FROM u a JOIN u b {units_join} "
                 "GROUP BY 1, 2",
-                {"ids": top_ids},
+                {"ids": self._eids_of(top_ids)},
             ).df()
             self.con.execute("DROP TABLE cooc_pairs")
+        pairs["a"] = pairs["a"].map(self._entity_of)
+        pairs["b"] = pairs["b"].map(self._entity_of)
         position = {eid: k for k, eid in enumerate(top_ids)}
         counts = np.zeros((len(top_ids), len(top_ids)), dtype=np.float64)
         counts[pairs["a"].map(position).to_numpy(), pairs["b"].map(position).to_numpy()] = pairs[
@@ -851,38 +1171,71 @@ class CorpusQuery:
         *,
         scope: str = "sentence",
         names: tuple[str, str] | None = None,
+        limit: int | None = None,
     ) -> pd.DataFrame:
         """As :func:`flashpoint.analysis.cooccurrence.pair_sentences`; text is read only
-        for the articles naming both entities."""
+        for the articles of the rows returned."""
         made = self.view(filters)
-        params = {"a": entity_a, "b": entity_b}
-        mentions = self._sql(
-            f"""
-            WITH both_ AS (
-                SELECT article_id FROM mentions SEMI JOIN {made.articles} USING (article_id)
-                WHERE entity_id IN ($a, $b) GROUP BY article_id
-                HAVING count(DISTINCT entity_id) = 2
+        label_a, label_b = names or (entity_a, entity_b)
+        both = f"{label_a}, {label_b}"
+        params: dict[str, Any] = {
+            "a": self._eid.get(entity_a, -1),
+            "b": self._eid.get(entity_b, -1),
+            "both": both,
+        }
+        if scope == "sentence":
+            hits = "SELECT aid, sentence_idx, $both AS mentions FROM a_ JOIN b_ USING (aid, sentence_idx)"
+        else:
+            params |= {"label_a": label_a, "label_b": label_b}
+            hits = (
+                "SELECT aid, sentence_idx, CASE WHEN a_.aid IS NOT NULL AND b_.aid IS NOT NULL "
+                "THEN $both WHEN a_.aid IS NOT NULL THEN $label_a ELSE $label_b END AS mentions "
+                "FROM a_ FULL OUTER JOIN b_ USING (aid, sentence_idx)"
             )
-            SELECT m.article_id, m.sentence_idx, m.entity_id FROM mentions m
-            SEMI JOIN both_ USING (article_id) WHERE m.entity_id IN ($a, $b) ORDER BY m.rid
+        top = f"LIMIT {max(int(limit), 0)}" if limit is not None else ""
+        found = self._sql(
+            f"""
+            WITH pair_articles AS (
+                SELECT aid FROM art_ent SEMI JOIN {made.articles} USING (aid)
+                WHERE eid IN ($a, $b) GROUP BY aid HAVING count(DISTINCT eid) = 2
+            ),
+            a_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_ent SEMI JOIN pair_articles
+                   USING (aid) WHERE eid = $a),
+            b_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_ent SEMI JOIN pair_articles
+                   USING (aid) WHERE eid = $b),
+            hits AS ({hits})
+            SELECT a.published, a.source, a.title, h.mentions, a.url, a.article_id,
+                   h.sentence_idx, s.start_char, s.end_char
+            FROM hits h JOIN articles a USING (aid)
+            LEFT JOIN sentences s ON s.aid = h.aid AND s.sentence_idx = h.sentence_idx
+            ORDER BY a.published DESC NULLS LAST, a.article_id, h.sentence_idx
+            {top}
             """,
             params,
         )
-        if mentions.empty:
+        if found.empty:
             return pd.DataFrame({column: [] for column in cooc.PAIR_COLUMNS})
-        ids = sorted(set(mentions["article_id"]))
-        sentences = self._sql(
-            "SELECT * FROM sentences WHERE list_contains($ids, article_id)", {"ids": ids}
+        texts = self.article_texts(sorted(set(found["article_id"].astype(str))))
+        found["sentence"] = [
+            span_text(texts.get(article_id), start, end) or ""
+            for article_id, start, end in zip(
+                found["article_id"], found["start_char"], found["end_char"], strict=True
+            )
+        ]
+        found["published"] = pd.to_datetime(found["published"], utc=True, errors="coerce")
+        found["url"] = found["url"].map(safe_url)
+        return found[list(cooc.PAIR_COLUMNS)].reset_index(drop=True)
+
+    def article_texts(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The text of these articles (and only these), by id."""
+        if not article_ids:
+            return {}
+        found = self._sql(
+            "SELECT a.article_id, t.text FROM texts t JOIN articles a USING (aid) "
+            "SEMI JOIN (SELECT unnest($ids) AS article_id) x USING (article_id)",
+            {"ids": list(article_ids)},
         )
-        articles = self._sql(
-            "SELECT a.article_id, a.published, a.source, a.title, a.url, t.text FROM articles a "
-            "JOIN article_text t USING (article_id) WHERE list_contains($ids, a.article_id) "
-            "ORDER BY a.rid",
-            {"ids": ids},
-        )
-        return cooc.pair_sentences(
-            mentions, sentences, articles, entity_a, entity_b, scope=scope, names=names
-        )
+        return dict(zip(found["article_id"], found["text"], strict=True))
 
     # ----------------------------------------------------------------------------------
     # Sidebar
@@ -890,17 +1243,15 @@ class CorpusQuery:
     def filter_options(self) -> FilterOptions:
         """As :func:`flashpoint.analysis.filters.filter_options`."""
         ids = self._sql(
-            "SELECT DISTINCT entity_id FROM mentions WHERE entity_id IS NOT NULL "
-            "UNION SELECT DISTINCT member FROM event_members"
+            "SELECT DISTINCT entity_id FROM known_ids WHERE origin IN ('mention', 'member')"
         )["entity_id"].astype(str)
         catalog = self.catalog
         country_ids = {cid for cid in (catalog.country_of(i) for i in ids) if cid} | {
             i for i in ids if i.startswith("country:")
         }
-        weapons = self._sql(
-            "SELECT DISTINCT entity_id FROM mentions WHERE entity_type = 'weapon' "
-            "AND entity_id IS NOT NULL"
-        )["entity_id"].astype(str)
+        weapons = self._sql("SELECT DISTINCT entity_id FROM known_ids WHERE weapon")[
+            "entity_id"
+        ].astype(str)
         weapon_ids = {i for i in ids if i.startswith("weapon:")} | set(weapons)
         classes = {catalog.weapon_class(i) for i in weapon_ids}
         row = self._sql("SELECT min(pub_day) AS first, max(pub_day) AS last FROM articles").iloc[0]
@@ -934,3 +1285,18 @@ def _plain_list(value: Any) -> list[str]:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return []
     return [str(item) for item in value]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m flashpoint.query CORPUS``: build the corpus's query index if missing."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("corpus")
+    args = parser.parse_args(argv)
+    print(ensure_index(args.corpus))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

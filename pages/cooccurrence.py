@@ -7,7 +7,7 @@ import streamlit as st
 from components import data, navigation, state
 from components.chart import render_chart
 from components.empty import no_results
-from flashpoint.analysis.cooccurrence import DEFAULT_ENTITY_TYPES, METRICS, SCOPES
+from flashpoint.analysis.cooccurrence import DEFAULT_ENTITY_TYPES, METRICS, PAIR_SHOWN, SCOPES
 from flashpoint.analysis.filters import describe
 from flashpoint.charts import chart_title, cooccurrence_figure
 from flashpoint.schema import ENTITY_TYPES
@@ -107,6 +107,8 @@ st.caption(
         else "."
     )
 )
+if len(sentences) >= PAIR_SHOWN:
+    st.caption(f"The {PAIR_SHOWN:,} newest sentences are shown; narrow the filters to see others.")
 if sentences.empty:
     st.info(f"{entity_a} and {entity_b} never appear in the same {scope} under these filters.")
 else:

@@ -42,16 +42,24 @@ lanes = state.url_choice(
     "Lanes by", "lanes", LANES, "type", help="One row per event type, or per actor"
 )
 
-frame = data.timeline_frame(key, filters)
+drawn = data.timeline_data(key, filters)
+frame = drawn.frame
 if frame.empty:
     no_results(filters, "stories", key="timeline_empty")
     st.stop()
 
 focus = focus_range(frame)
 older = int((frame["date"] < focus[0]).sum()) if focus else 0
-undated = data.undated_stories(key, filters)
+undated = drawn.undated
+if drawn.capped:
+    st.info(
+        f"Showing the {len(frame):,} most-reported and latest of {drawn.stories:,} stories "
+        f"({drawn.reports:,} reports): one marker per story would be unreadable. Narrow the "
+        "filters (a country, a type, a period) to see all of them.",
+        icon=":material/filter_list:",
+    )
 st.caption(
-    f"{plural(len(frame), 'story')} from {plural(int(frame['n_reports'].sum()), 'report')}. "
+    f"{plural(drawn.stories, 'story')} from {plural(drawn.reports, 'report')}. "
     "Colour: actor's country · shape: event type · size: reports · hollow: uncertain date · "
     "grey bar: dated only by month or year (the point sits mid-period) · faded: planned, "
     "possible or claimed · dotted lines: nuclear tests and UN sanctions resolutions."

@@ -8,7 +8,7 @@ that groups of entities that go together sit next to each other.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,9 @@ SCOPES: tuple[str, ...] = ("sentence", "article")
 METRICS: tuple[str, ...] = ("count", "npmi", "jaccard")
 METRIC_LABELS: dict[str, str] = {"count": "count", "npmi": "NPMI", "jaccard": "Jaccard"}
 DEFAULT_ENTITY_TYPES: tuple[str, ...] = ("country", "person", "organization", "weapon")
+# The most evidence sentences a pair shows (newest first): a reader reads a few hundred,
+# and only their articles' text is read.
+PAIR_SHOWN = 500
 PAIR_COLUMNS: tuple[str, ...] = (
     "published",
     "source",
@@ -255,9 +258,15 @@ def pair_sentences(
     *,
     scope: str = "sentence",
     names: tuple[str, str] | None = None,
+    limit: int | None = None,
+    texts: Callable[[list[str]], dict[str, str]] | None = None,
 ) -> pd.DataFrame:
     """The evidence behind one cell: sentences naming both entities (sentence scope), or,
-    in articles naming both, the sentences naming either (article scope)."""
+    in articles naming both, the sentences naming either (article scope); newest first,
+    the first ``limit`` of them when given.
+
+    Article text is needed only for the rows returned: ``texts`` (article ids → text)
+    fetches it for those; without it, ``articles`` carries a ``text`` column."""
     label_a, label_b = names or (entity_a, entity_b)
     keys = ["article_id", "sentence_idx"]
     in_a = mentions.loc[mentions["entity_id"] == entity_a, keys].drop_duplicates()
@@ -279,15 +288,23 @@ def pair_sentences(
     if hits.empty:
         return pd.DataFrame({column: [] for column in PAIR_COLUMNS})
     hits = hits.merge(sentences[[*keys, "start_char", "end_char"]], on=keys, how="left")
-    context = articles[["article_id", "published", "source", "title", "url", "text"]]
+    context = articles[["article_id", "published", "source", "title", "url"]]
     hits = hits.merge(context, on="article_id", how="inner")
-    hits["sentence"] = [
-        span_text(text, start, end) or ""
-        for text, start, end in zip(hits["text"], hits["start_char"], hits["end_char"], strict=True)
-    ]
     hits["published"] = pd.to_datetime(hits["published"], utc=True, errors="coerce")
-    hits["url"] = hits["url"].map(safe_url)
     hits = hits.sort_values(
         ["published", "article_id", "sentence_idx"], ascending=[False, True, True]
     )
+    if limit is not None:
+        hits = hits.head(max(int(limit), 0))
+    if texts is None:
+        text_of = dict(zip(articles["article_id"], articles["text"], strict=True))
+    else:
+        text_of = texts(sorted(set(hits["article_id"].astype(str))))
+    hits["sentence"] = [
+        span_text(text_of.get(article_id), start, end) or ""
+        for article_id, start, end in zip(
+            hits["article_id"], hits["start_char"], hits["end_char"], strict=True
+        )
+    ]
+    hits["url"] = hits["url"].map(safe_url)
     return hits[list(PAIR_COLUMNS)].reset_index(drop=True)

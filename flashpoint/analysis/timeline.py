@@ -7,6 +7,7 @@ consensus date and headline that story linking chose.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -57,6 +58,14 @@ _CERTAIN_PRECISIONS = {"day", "datetime"}
 _UNCERTAIN_BASES = {"publication", "unknown"}
 UNKNOWN_ACTOR = "Unknown actor"
 UNKNOWN_COUNTRY = "Unknown"
+# The most stories a timeline draws. Past this, a chart of one marker per story is
+# unreadable (and Plotly takes minutes over ~100,000 markers): the page draws the most
+# reported ones and says how many there are in all. The demo and the 4k-article corpus
+# stay under it.
+DRAWN_STORIES = 3000
+# The newest stories are always kept with them, so the Overview's "Latest stories" list
+# (latest_stories) is the same from the drawn frame as from the whole one.
+LATEST_KEPT = 10
 
 
 def empty_timeline() -> pd.DataFrame:
@@ -164,6 +173,52 @@ def timeline_frame(view: FilteredView, stories: pd.DataFrame) -> pd.DataFrame:
     )
     frame = frame.dropna(subset=["date"])
     return frame.sort_values(["date", "story_id"], kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """What the Timeline page draws and the exact counts behind it.
+
+    ``frame`` is at most :data:`DRAWN_STORIES` (+ :data:`LATEST_KEPT`) stories, in the
+    order of :func:`timeline_frame`; ``stories`` and ``reports`` count every placed
+    story of the view and ``undated`` those that cannot be placed.
+    """
+
+    frame: pd.DataFrame
+    stories: int
+    reports: int
+    undated: int
+
+    @property
+    def capped(self) -> bool:
+        return len(self.frame) < self.stories
+
+
+def drawn_stories(
+    frame: pd.DataFrame, limit: int = DRAWN_STORIES, latest: int = LATEST_KEPT
+) -> pd.DataFrame:
+    """The stories of a timeline frame to draw: all of them up to ``limit``; past it the
+    ``limit`` most reported (ties: the newer, then by story id) and the ``latest`` newest
+    (as :func:`latest_stories` picks them), in the frame's order."""
+    if len(frame) <= limit:
+        return frame
+    by_reports = frame.sort_values(
+        ["n_reports", "date", "story_id"], ascending=[False, False, True], kind="stable"
+    )
+    newest = frame.sort_values(["date", "n_reports"], ascending=[False, False], kind="stable")
+    keep = set(by_reports["story_id"].head(limit)) | set(newest["story_id"].head(latest))
+    return frame[frame["story_id"].isin(keep)].reset_index(drop=True)
+
+
+def timeline(view: FilteredView, stories: pd.DataFrame, limit: int = DRAWN_STORIES) -> Timeline:
+    """:func:`timeline_frame` cut to what is drawn (:func:`drawn_stories`), with counts."""
+    frame = timeline_frame(view, stories)
+    return Timeline(
+        frame=drawn_stories(frame, limit),
+        stories=len(frame),
+        reports=int(frame["n_reports"].sum()) if len(frame) else 0,
+        undated=undated_stories(view, frame),
+    )
 
 
 def undated_stories(view: FilteredView, timeline: pd.DataFrame) -> int:

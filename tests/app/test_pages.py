@@ -363,3 +363,44 @@ def test_the_demo_corpus_can_be_built_from_the_page(run_page: Any, tmp_path: Pat
     assert store.exists(target)
     metrics = {metric.label: metric.value for metric in at.metric}
     assert int(metrics["Articles"]) > 50  # the rerun shows the new corpus
+
+
+@pytest.mark.parametrize("combination", ["none", "north-korea-launches"])
+def test_pages_read_through_the_query_index_show_the_same(
+    run_page: Any, corpus: Any, combination: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large corpus is read through the DuckDB query index (forced here on the demo
+    corpus): the pages show what the pandas path shows."""
+    monkeypatch.setenv("FLASHPOINT_QUERY_PATH", "index")
+    params = FILTERS[combination]
+    view = expected_view(corpus, params)
+    at = run_page("overview", params)
+    assert not at.exception
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Articles"] == f"{len(view.articles):,}"
+    assert metrics["Stories (asserted)"] == f"{story_counts(view.events).stories:,}"
+    at = run_page("timeline", params)
+    assert not at.exception
+    (figure,) = figures(at)
+    stories = {row[0] for trace in traces(figure) for row in trace.customdata}
+    assert stories == set(timeline_frame(view, corpus.stories)["story_id"])
+    at = run_page("cooccurrence", params)
+    assert not at.exception
+    assert len(figures(at)) == 1 and len(at.dataframe) == 1
+
+
+def test_a_timeline_past_the_cap_draws_the_most_reported_and_says_so(
+    run_page: Any, corpus: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flashpoint.analysis.timeline as timeline_module
+
+    monkeypatch.setattr(timeline_module, "DRAWN_STORIES", 5)
+    at = run_page("timeline")
+    assert not at.exception
+    placed = timeline_frame(expected_view(corpus, {}), corpus.stories)
+    (figure,) = figures(at)
+    stories = {row[0] for trace in traces(figure) for row in trace.customdata}
+    most = set(placed.sort_values("n_reports", ascending=False)["story_id"].head(1))
+    assert len(stories) <= 5 + timeline_module.LATEST_KEPT and most <= stories
+    assert f"of {len(placed):,} stories" in texts(at)
+    assert "Narrow the filters" in texts(at)

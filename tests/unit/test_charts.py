@@ -417,3 +417,24 @@ def test_dark_screen_copy_leaves_the_export_light() -> None:
     dark = on_dark_background(fig)
     assert dark.layout.paper_bgcolor == "#0e1117"
     assert fig.layout.paper_bgcolor is None and fig.layout.template.layout.paper_bgcolor == "white"
+
+
+@pytest.mark.parametrize("width", [10, 70, 80])
+def test_hover_text_wraps_as_textwrap_does(width: int) -> None:
+    """The timeline's fast wrapping gives textwrap's lines (hyphens, long words, runs of
+    spaces included)."""
+    import textwrap
+
+    from flashpoint.charts import _wrap
+
+    samples = [
+        "",
+        "North Korea fired two ballistic missiles into the sea off its east coast on Tuesday",
+        "a long-range missile test, the third this year, drew a UN Security Council meeting",
+        "Pyongyang's Hwasong-15 intercontinental ballistic missile flew 950 km",
+        "an extraordinarilylongwordthatislongerthananylineofthewrappingwidthatall ok",
+        "double  spaces  stay  as  textwrap  keeps  them ",
+        "word " * 40,
+    ]
+    for text in samples:
+        assert _wrap(text, width) == textwrap.wrap(text, width)

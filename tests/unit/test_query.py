@@ -12,7 +12,7 @@ from flashpoint import store
 from flashpoint.analysis import cooccurrence as cooc
 from flashpoint.analysis import overview, timeline
 from flashpoint.analysis.filters import EntityCatalog, Filters, apply_filters, filter_options
-from flashpoint.query import CorpusQuery
+from flashpoint.query import CorpusQuery, ensure_index, index_file
 
 # Views an analyst would open: none, each kind of filter alone, and combinations.
 FILTERS: list[Filters] = [
@@ -72,6 +72,22 @@ def test_timeline_data_equals_pandas(paths, filters: Filters) -> None:  # type: 
     got = query.timeline_frame(filters)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
     assert query.undated_stories(filters) == timeline.undated_stories(view, expected)
+    # The timeline as the page draws it: capped to the most reported stories (here 5, so
+    # the cap bites on the demo corpus) plus the latest, with the exact counts.
+    drawn = query.timeline(filters, limit=5)
+    capped = timeline.timeline(view, corpus.stories, limit=5)
+    pd.testing.assert_frame_equal(drawn.frame, capped.frame, check_dtype=False)
+    assert (drawn.stories, drawn.reports, drawn.undated) == (
+        capped.stories,
+        capped.reports,
+        capped.undated,
+    )
+    assert drawn.stories == len(expected)
+    pd.testing.assert_frame_equal(
+        timeline.latest_stories(drawn.frame, 10),
+        timeline.latest_stories(expected, 10),
+        check_dtype=False,
+    )
     stories = tuple(expected["story_id"].head(3))
     pd.testing.assert_frame_equal(
         query.story_reports(filters, stories),
@@ -104,8 +120,55 @@ def test_cooccurrence_data_equals_pandas(paths, filters: Filters, scope: str, me
         query.pair_sentences(filters, a, b, scope=scope),
         cooc.pair_sentences(view.mentions, corpus.sentences, view.articles, a, b, scope=scope),
     )
+    everything = cooc.pair_sentences(
+        view.mentions, corpus.sentences, view.articles, a, b, scope=scope
+    )
+    shown = query.pair_sentences(filters, a, b, scope=scope, limit=2)
+    pd.testing.assert_frame_equal(shown, everything.head(2))
 
 
 def test_sidebar_options_equal_pandas(paths) -> None:  # type: ignore[no-untyped-def]
     corpus, catalog, query = paths
     assert query.filter_options() == filter_options(corpus, catalog)
+
+
+def test_drawn_stories_keep_the_most_reported_and_the_latest(paths) -> None:  # type: ignore[no-untyped-def]
+    corpus, catalog, _ = paths
+    frame = timeline.timeline_frame(apply_filters(corpus, Filters(), catalog), corpus.stories)
+    assert len(frame) > 8
+    drawn = timeline.drawn_stories(frame, limit=3, latest=2)
+    most = frame.sort_values("n_reports", ascending=False)["n_reports"].iloc[2]
+    assert (drawn["n_reports"] >= most).sum() >= 3  # the three most reported are there
+    newest = frame["date"].max()
+    assert (drawn["date"] == newest).any()
+    assert len(drawn) <= 5
+    assert drawn["date"].is_monotonic_increasing  # still in the timeline's order
+    assert timeline.drawn_stories(frame, limit=len(frame)) is frame  # no cap below it
+
+
+def test_the_index_is_built_once_per_generation_and_equals_an_in_memory_build(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(sample_corpus, corpus, ignore=shutil.ignore_patterns("index"))
+    built = ensure_index(corpus)
+    assert built == index_file(corpus) and built.parent == corpus / "index"
+    stamp = built.stat().st_mtime_ns
+    assert ensure_index(corpus).stat().st_mtime_ns == stamp  # reused, not rebuilt
+    assert not [p for p in built.parent.iterdir() if p.name.startswith(".")]  # no temp left
+    on_disk, in_memory = CorpusQuery(corpus), CorpusQuery(corpus, persist=False)
+    for filters in (Filters(), Filters(countries=("North Korea",)), Filters(query="missile")):
+        pd.testing.assert_frame_equal(
+            on_disk.timeline_frame(filters), in_memory.timeline_frame(filters)
+        )
+        assert on_disk.headline(filters) == in_memory.headline(filters)
+    on_disk.close()
+    in_memory.close()
+    # A commit makes a new generation: a new index (built in a child process, as the
+    # dashboard does), and the old one is removed.
+    with store.writer_lock(corpus):
+        store.commit(corpus, manifest_updates={"note": "a later generation"})
+    rebuilt = ensure_index(corpus, isolated=True)
+    assert rebuilt != built and rebuilt.exists() and not built.exists()
