@@ -514,8 +514,12 @@ def _reader_script(corpus: str, article_id: str) -> None:
     reader.render_article(key, article_id)
 
 
-def test_reader_wraps_long_unbroken_words(tmp_path: Path) -> None:
+def test_reader_wraps_long_unbroken_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.testing.v1 import AppTest
+
+    # The script imports the dashboard's components/ package, which lives at the repo root
+    # (an AppTest of app.py puts it on the path; a script made from a function does not).
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[3]))
 
     word = "x" * 3000
     (tmp_path / "in").mkdir()
