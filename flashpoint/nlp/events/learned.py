@@ -42,30 +42,23 @@ from spacy.training import Example
 from spacy.util import SimpleFrozenList
 
 from flashpoint.config import resource_path
-from flashpoint.nlp.events.modality import ASSERTED, CLAIMED, PLANNED, POSSIBLE, default_cues
+from flashpoint.nlp.events.modality import (
+    ASSERTED,
+    CLAIMED,
+    CUE_SETS,
+    PLANNED,
+    POSSIBLE,
+    default_cues,
+)
 
 EVENT_FILTER = "flashpoint_event_filter"
 MODEL_FILE = "event_filter.json"
 DEFAULT_MODEL = resource_path("models", MODEL_FILE)
 HAPPENED_MODALITIES = (ASSERTED, CLAIMED)
-# The cue classes whose membership is a feature (names of modality_cues.json sets).
-CUE_FEATURE_SETS = (
-    "negating_verbs",
-    "negating_nouns",
-    "planning_verbs",
-    "planning_adj",
-    "planning_nouns",
-    "possible_verbs",
-    "possible_adj",
-    "possible_nouns",
-    "reporting_verbs",
-    "doubting_verbs",
-    "future_aux",
-    "possible_aux",
-    "conditional_marks",
-    "cause_preps",
-    "cause_nouns",
-    "attempt_verbs",
+# The cue classes whose membership is a feature: every set of modality_cues.json but the two
+# that describe the event's own wording rather than a cue around it.
+CUE_FEATURE_SETS = tuple(
+    name for name in CUE_SETS if name not in ("happening_verbs", "definite_markers")
 )
 ANCESTOR_DEPTH = 4
 QUOTE_MARKS = ('"', "\u201c", "\u201d")
