@@ -775,25 +775,8 @@ class CorpusQuery:
                 {"period": periods, "series": overview.ALL_ARTICLES, "articles": counts.to_numpy()}
             )
         ]
-        per = self._sql(
-            f"""
-            WITH countries AS (
-                SELECT m.aid, m.eid AS entity_id, min(m.first_rid) AS first_rid
-                FROM art_ent m SEMI JOIN {made.articles} a ON a.aid = m.aid
-                WHERE m.entity_type = 'country'
-                GROUP BY m.aid, m.eid
-            ), top AS (
-                SELECT entity_id, count(*) AS n, min(first_rid) AS first_rid FROM countries
-                GROUP BY entity_id ORDER BY n DESC, first_rid LIMIT {int(top_countries)}
-            )
-            SELECT t.entity_id, t.n, t.first_rid, {period.replace("published", "a.published")} AS period,
-                   count(DISTINCT c.aid) AS articles
-            FROM top t JOIN countries c USING (entity_id)
-            JOIN {made.articles} a ON a.aid = c.aid
-            WHERE a.published IS NOT NULL
-            GROUP BY ALL
-            """
-        )
+        # The most-mentioned countries first (ties: first mentioned), then their articles
+        # per period, counted for those countries only.
         tops = self._sql(
             f"""
             WITH countries AS (
@@ -805,6 +788,19 @@ class CorpusQuery:
             SELECT entity_id, count(*) AS n, min(first_rid) AS first_rid FROM countries
             GROUP BY entity_id ORDER BY n DESC, first_rid LIMIT {int(top_countries)}
             """
+        )
+        if tops.empty:
+            return frames[0]
+        per = self._sql(
+            f"""
+            SELECT m.eid AS entity_id, {period.replace("published", "a.published")} AS period,
+                   count(DISTINCT m.aid) AS articles
+            FROM art_ent m JOIN {made.articles} a ON a.aid = m.aid
+            WHERE m.entity_type = 'country' AND a.published IS NOT NULL
+              AND list_contains($ids, m.eid)
+            GROUP BY ALL
+            """,
+            {"ids": [int(eid) for eid in tops["entity_id"]]},
         )
         for eid in tops["entity_id"]:
             mine = per[per["entity_id"] == eid].set_index("period")["articles"]
