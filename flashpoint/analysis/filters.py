@@ -686,7 +686,7 @@ def _events_with_countries(
         if column in keyed.columns:
             members = _list_members(keyed, "_row", column)
             acting = {m for m in members["member"].unique() if catalog.country_of(m) in country_ids}
-            hit_rows |= set(members.loc[members["member"].isin(acting), "_row"])
+            hit_rows |= set(members.loc[isin(members["member"], acting), "_row"])
     if len(mentions):
         named = mentions.loc[
             isin(mentions["entity_id"], country_ids), ["article_id", "sentence_idx"]
@@ -703,7 +703,7 @@ def _events_with_weapons(events: pd.DataFrame, weapon_ids: set[str]) -> np.ndarr
         return np.zeros(len(events), dtype=bool)
     keyed = events.assign(_row=np.arange(len(events)))
     members = _list_members(keyed, "_row", "weapons")
-    rows = set(members.loc[members["member"].isin(list(weapon_ids)), "_row"])
+    rows = set(members.loc[isin(members["member"], weapon_ids), "_row"])
     return np.isin(np.arange(len(events)), list(rows))
 
 
