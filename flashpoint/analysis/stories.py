@@ -23,7 +23,10 @@ Then reports that did not link that way are placed where they fit exactly one st
   story of its type and an actor of its own in that month or year, weapons permitting.
   It never bridges two day-precise stories: with two candidates it stays apart.
 
-Undated reports stay stories of their own. Linking is done with vectorised joins on
+Undated reports stay stories of their own: most are generic ("its nuclear tests", "rounds of
+UN sanctions"), so even joining one to the one dated story of its type and actors in its own
+article was right for only about a quarter of the 135 such reports of the full real corpus
+(read one by one). Linking is done with vectorised joins on
 (type, certainty, actor, day/month/year) buckets and connected components, so 200k events
 link in seconds. Articles marked ``duplicate_of`` another count once.
 """
