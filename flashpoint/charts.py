@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -159,23 +159,32 @@ def _wrap(text: str, width: int) -> list[str]:
 _LETTER = r"[^\d\W]"
 _HYPHEN_BREAK = rf"(?:(?<={_LETTER}{_LETTER}-)|(?<={_LETTER}-{_LETTER}-))(?={_LETTER}-?{_LETTER})"
 _SEPARATOR = "\x00"  # between texts wrapped together; texts holding it are wrapped alone
-_WHITESPACE = re.compile(r"\s+")  # what str.split() splits on
+_ODD_SPACE = re.compile(r"[^\S ]")  # whitespace other than a space (\s: str.split's)
 
 
 @lru_cache(maxsize=8)
 def _line_pattern(width: int) -> re.Pattern[str]:
-    """One wrapped line (the group): at most ``width`` characters after the space it
-    starts at (which textwrap drops), ending where textwrap may break — before a space,
-    at the end of the text, after a breaking hyphen —, with the separators that follow
-    it. Valid for text with single spaces, no "--" (textwrap's em-dash) and no word
-    longer than ``width``."""
-    return re.compile(rf" ?([^\x00]{{1,{width}}}(?:(?=[ \x00])|\Z|{_HYPHEN_BREAK})\x00*)")
+    """One wrapped line, with the space it starts at (which textwrap drops, so it does not
+    count), at most ``width`` characters ending where textwrap may break — before a
+    space, at the end of the text, after a breaking hyphen —, and the separators after
+    it. Texts with single spaces and no "--" (textwrap's em-dash) are matched from end
+    to end unless a word is longer than ``width``."""
+    return re.compile(rf" ?[^\x00]{{1,{width}}}(?:(?=[ \x00])|\Z|{_HYPHEN_BREAK})\x00*")
 
 
 @lru_cache(maxsize=8)
-def _hard_pattern(width: int) -> re.Pattern[str]:
-    """Text the line pattern does not cover (an em-dash, a word longer than a line)."""
-    return re.compile(rf"--|[^ \x00]{{{width + 1}}}")
+def _long_word(width: int) -> re.Pattern[str]:
+    """A word longer than a line (tried only where a word starts)."""
+    return re.compile(rf"(?<![^ \x00])[^ \x00]{{{width + 1}}}")
+
+
+def _wrapped_alone(parts: list[str], which: Iterable[int], width: int) -> dict[int, str]:
+    """The texts at ``which`` wrapped by textwrap, escaped; blanked in ``parts``."""
+    done = {}
+    for i in sorted(set(which)):
+        done[int(i)] = "<br>".join(html.escape(line) for line in textwrap.wrap(parts[i], width))
+        parts[i] = ""
+    return done
 
 
 def _escaped_wrapped(values: pd.Series, width: int = 80, limit: int = 400) -> list[str]:
@@ -192,24 +201,33 @@ def _escaped_wrapped(values: pd.Series, width: int = 80, limit: int = 400) -> li
     if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator itself
         done = [_escape_wrapped(text, width, limit) for text in texts]
         return [done[key] for key in keys]
-    joined = _WHITESPACE.sub(" ", joined)
+    if "  " in joined or _ODD_SPACE.search(joined):
+        joined = " ".join(joined.split())  # the separator is not whitespace: it stays
     joined = joined.replace(" " + _SEPARATOR, _SEPARATOR).replace(_SEPARATOR + " ", _SEPARATOR)
     parts = joined.strip(" ").split(_SEPARATOR)
     if max(map(len, parts), default=0) > limit:
         parts = [p if len(p) <= limit else p[: limit - 1].rstrip() + "…" for p in parts]
+    # textwrap's own cases — an em-dash, a word longer than a line — go to textwrap
+    # itself, text by text; the others are wrapped all together.
     alone: dict[int, str] = {}
-    if _hard_pattern(width).search(_SEPARATOR.join(parts)):
-        hard = _hard_pattern(width)
-        for i, part in enumerate(parts):
-            if hard.search(part):
-                alone[i] = "<br>".join(html.escape(line) for line in textwrap.wrap(part, width))
-                parts[i] = ""
     joined = _SEPARATOR.join(parts)
+    dashes = [found.start() for found in re.finditer("--", joined)]
+    if dashes:
+        starts = np.cumsum([0] + [len(part) + 1 for part in parts[:-1]])
+        alone = _wrapped_alone(parts, np.searchsorted(starts, dashes, side="right") - 1, width)
+        joined = _SEPARATOR.join(parts)
+    lines = _line_pattern(width).findall(joined)
     empty_first = len(joined) - len(joined.lstrip(_SEPARATOR))
-    lines = "\n".join(_line_pattern(width).findall(joined))
-    lines = lines.replace(_SEPARATOR + "\n", _SEPARATOR)
-    lines = html.escape(_SEPARATOR * empty_first + lines).replace("\n", "<br>")
-    done = lines.split(_SEPARATOR)
+    if sum(map(len, lines)) != len(joined) - empty_first:  # lines skipped a long word
+        long_word = _long_word(width)
+        hard = [i for i, part in enumerate(parts) if long_word.search(part)]
+        alone.update(_wrapped_alone(parts, hard, width))
+        joined = _SEPARATOR.join(parts)
+        lines = _line_pattern(width).findall(joined)
+        empty_first = len(joined) - len(joined.lstrip(_SEPARATOR))
+    wrapped = "\n".join(lines).replace("\n ", "\n").replace(_SEPARATOR + "\n", _SEPARATOR)
+    wrapped = html.escape(_SEPARATOR * empty_first + wrapped).replace("\n", "<br>")
+    done = wrapped.split(_SEPARATOR)
     for i, text in alone.items():
         done[i] = text
     done = [text or "–" for text in done]
