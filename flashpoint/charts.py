@@ -9,6 +9,7 @@ renders a subset of HTML there.
 from __future__ import annotations
 
 import html
+import json
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -88,25 +89,46 @@ DARK = {"background": "#0e1117", "plot": "#161a23", "text": "#e5e7eb", "grid": "
 
 def on_dark_background(fig: go.Figure) -> go.Figure:
     """A copy of ``fig`` for a dark screen (the dashboard in Streamlit's dark theme).
-    Exports keep using the light original, so a PNG looks the same whatever the theme."""
-    dark = go.Figure(fig)
-    dark.update_layout(
-        template="plotly_dark",
-        paper_bgcolor=DARK["background"],
-        plot_bgcolor=DARK["plot"],
-        font={"color": DARK["text"]},
-    )
-    dark.update_xaxes(gridcolor=DARK["grid"], zerolinecolor=DARK["grid"])
-    dark.update_yaxes(gridcolor=DARK["grid"], zerolinecolor=DARK["grid"])
-    if any(trace.type == "scattergeo" for trace in dark.data):
-        dark.update_geos(
-            bgcolor=DARK["background"],
-            landcolor="#1f2937",
-            oceancolor="#111827",
-            countrycolor="#6b7280",
-            coastlinecolor="#6b7280",
-        )
-    return dark
+    Exports keep using the light original, so a PNG looks the same whatever the theme.
+
+    Made from the figure's dict without validating it again (a validated copy of a
+    timeline costs more than building it); ``tests/unit/test_charts.py`` checks it is
+    what Plotly's validated ``update_layout``/``update_xaxes``/... make."""
+    spec = fig.to_dict()
+    layout = spec["layout"]
+    layout["template"] = _template("plotly_dark")
+    layout["paper_bgcolor"] = DARK["background"]
+    layout["plot_bgcolor"] = DARK["plot"]
+    layout.setdefault("font", {})["color"] = DARK["text"]
+    grid = {"gridcolor": DARK["grid"], "zerolinecolor": DARK["grid"]}
+    for axis in _subplots(layout, "xaxis") + _subplots(layout, "yaxis"):
+        layout.setdefault(axis, {}).update(grid)
+    if any(trace.get("type") == "scattergeo" for trace in spec["data"]):
+        for geo in _subplots(layout, "geo"):
+            layout.setdefault(geo, {}).update(
+                bgcolor=DARK["background"],
+                landcolor="#1f2937",
+                oceancolor="#111827",
+                countrycolor="#6b7280",
+                coastlinecolor="#6b7280",
+            )
+    return _figure(spec["data"], layout)
+
+
+def _subplots(layout: dict[str, Any], prefix: str) -> list[str]:
+    """The layout's ``xaxis``, ``xaxis2``, … (the first one whether set or not)."""
+    return [prefix, *sorted(k for k in layout if re.fullmatch(rf"{prefix}\d+", k))]
+
+
+@lru_cache(maxsize=4)
+def _template_json(name: str) -> str:
+    return json.dumps(pio.templates[name].to_plotly_json())
+
+
+def _template(name: str) -> dict[str, Any]:
+    """A fresh copy of a registered template, as a figure's layout holds it."""
+    template: dict[str, Any] = json.loads(_template_json(name))
+    return template
 
 
 def type_label(event_type: object) -> str:
@@ -736,16 +758,12 @@ def cooccurrence_figure(
 
 @lru_cache(maxsize=8)
 def _colorscale_json(name: str) -> str:
-    import json
-
     return json.dumps(go.Heatmap(colorscale=name).to_plotly_json()["colorscale"])
 
 
 def _colorscale(name: str) -> list[list[Any]]:
     """A named colour scale as the list of [position, colour] Plotly's validation makes of
     it (plotly.js knows no "RdBu_r")."""
-    import json
-
     scale: list[list[Any]] = json.loads(_colorscale_json(name))
     return scale
 

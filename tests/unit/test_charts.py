@@ -495,6 +495,16 @@ def page_figures() -> dict[str, go.Figure]:
     }
 
 
+def pruned(value: Any) -> Any:
+    """A figure's JSON without empty objects (``"title": {}``: Plotly drops them when it
+    validates a figure again; plotly.js reads them as absent)."""
+    if isinstance(value, dict):
+        return {k: pruned(v) for k, v in value.items() if v != {}}
+    if isinstance(value, list):
+        return [pruned(v) for v in value]
+    return value
+
+
 @pytest.mark.parametrize("name", list(page_figures()))
 def test_figures_are_what_plotly_validation_makes_of_them(name: str) -> None:
     """The figures are built without Plotly's validation (for speed): validated again, each
@@ -503,14 +513,6 @@ def test_figures_are_what_plotly_validation_makes_of_them(name: str) -> None:
     import json
 
     import plotly.io as pio
-
-    def pruned(value: Any) -> Any:
-        """Without empty objects (``"title": {}``, which validating a dict drops)."""
-        if isinstance(value, dict):
-            return {k: pruned(v) for k, v in value.items() if v != {}}
-        if isinstance(value, list):
-            return [pruned(v) for v in value]
-        return value
 
     fig = page_figures()[name]
     validated = go.Figure(fig.to_dict())  # raises on an unknown property or a bad value
@@ -554,3 +556,45 @@ def test_hover_text_of_many_stories_at_once_is_each_storys_own() -> None:
     # A text holding the separator the fast path joins texts with is still its own.
     odd = pd.Series(["a\x00b c", "long-range missile"], dtype=object)
     assert _escaped_wrapped(odd, 5, 400) == [alone(v, 5, 400) for v in odd]
+
+
+@pytest.mark.parametrize("name", ["timeline by type", "co-occurrence npmi", "volume by week"])
+def test_dark_copy_is_what_plotlys_updates_make(name: str) -> None:
+    """The dark copy is made from the figure's dict without validation: it is the figure
+    Plotly's validated updates make (template, backgrounds, font, grids; a map's geo)."""
+    import json
+
+    figures = page_figures()
+    figures["map"] = map_figure(
+        pd.DataFrame(
+            {
+                "place_id": ["place:hokkaido"],
+                "place": ["Hokkaido"],
+                "event_type": ["missile_launch"],
+                "lat": [43.0],
+                "lon": [142.0],
+                "stories": [2],
+                "reports": [3],
+            }
+        )
+    )
+    for fig in (figures[name], figures["map"]):
+        expected = go.Figure(fig)
+        expected.update_layout(
+            template="plotly_dark",
+            paper_bgcolor="#0e1117",
+            plot_bgcolor="#161a23",
+            font={"color": "#e5e7eb"},
+        )
+        expected.update_xaxes(gridcolor="#2d3340", zerolinecolor="#2d3340")
+        expected.update_yaxes(gridcolor="#2d3340", zerolinecolor="#2d3340")
+        if any(trace.type == "scattergeo" for trace in expected.data):
+            expected.update_geos(
+                bgcolor="#0e1117",
+                landcolor="#1f2937",
+                oceancolor="#111827",
+                countrycolor="#6b7280",
+                coastlinecolor="#6b7280",
+            )
+        dark = on_dark_background(fig)
+        assert pruned(json.loads(dark.to_json())) == pruned(json.loads(expected.to_json()))
