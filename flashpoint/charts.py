@@ -263,7 +263,7 @@ def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
     the same after validation, so a misspelt property fails there. Per-point values
     (arrays and long lists, in a trace or its marker) are set after the figure is made:
     Plotly deep-copies what a new figure is given, element by element. The layout gets
-    the default template (TEMPLATE) as it is."""
+    TEMPLATE unless it names its own."""
     points: list[dict[str, Any]] = []
     for trace in data:
         taken = {}
@@ -271,7 +271,10 @@ def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
             for key in [k for k, v in values.items() if _per_point(v)]:
                 taken[path + key] = values.pop(key)
         points.append(taken)
-    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
+    # An empty template for now: a new figure would otherwise deep-copy the default one.
+    template = layout.get("template") or _template(TEMPLATE)
+    fig = go.Figure({"data": data, "layout": {**layout, "template": {}}}, _validate=False)
+    fig.layout["template"] = template
     for trace, taken in zip(fig.data, points, strict=True):
         for key, value in taken.items():
             trace[key] = value
@@ -780,12 +783,14 @@ def volume_figure(
         return empty_figure("No dated articles match these filters", title=title)
     articles = _by_value(frame["articles"], lambda n: plural(int(n), "article"))
     series = frame["series"].to_numpy(dtype=object)
+    periods = frame["period"].to_numpy()
+    counts = frame["articles"].to_numpy()
     total = series == ALL_ARTICLES
     traces: list[dict[str, Any]] = [
         {
             "type": "bar",
-            "x": frame["period"].to_numpy()[total],
-            "y": frame["articles"].to_numpy()[total],
+            "x": periods[total],
+            "y": counts[total],
             "name": ALL_ARTICLES,
             "marker": {"color": "#d1d5db"},
             "customdata": articles[total].tolist(),
@@ -797,13 +802,12 @@ def volume_figure(
     colours = country_colours(countries)
     for country in countries:
         mine = series == country
-        rows = frame[mine]
-        smooth = rows["articles"].rolling(window, center=True, min_periods=1).mean()
+        smooth = pd.Series(counts[mine]).rolling(window, center=True, min_periods=1).mean()
         label = country if window == 1 else f"{country} ({window}-{freq} average)"
         traces.append(
             {
                 "type": "scatter",
-                "x": rows["period"].to_numpy(),
+                "x": periods[mine],
                 "y": smooth.round(2).to_numpy(),
                 "name": html.escape(label),
                 "mode": "lines",
