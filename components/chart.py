@@ -44,10 +44,11 @@ def dark_theme() -> bool:
         return False
 
 
-def _render_png(figure: dict[str, Any], width: int, height: int, scale: float) -> bytes:
+def _render_png(figure: go.Figure, width: int, height: int, scale: float) -> bytes:
     # Runs on click, outside the script run: everything it needs is bound by partial. The
-    # figure is bound as a plain dict (a snapshot that costs ~2 ms; a validated copy of the
-    # figure costs ~20 ms on every run of the page, clicked or not).
+    # figure itself is bound, not a copy: nothing changes it after render_chart (the dark
+    # screen version is a copy), and a snapshot (``to_dict``, a deep copy) cost 15-75 ms
+    # per chart on every run of the page, clicked or not, on the full real corpus.
     return figure_to_png(go.Figure(figure), width=width, height=height, scale=scale)
 
 
@@ -100,7 +101,7 @@ def render_chart(
         if data.export_ready():
             st.download_button(
                 "Download PNG",
-                data=partial(_render_png, fig.to_dict(), width, height, scale),
+                data=partial(_render_png, fig, width, height, scale),
                 file_name=png_name,
                 mime="image/png",
                 key=f"{key}_png",

@@ -12,9 +12,8 @@ Two paths give the same data (tests/unit/test_query.py compares them):
 Either is opened once per server process (``st.cache_resource``), keyed on the corpus
 path and manifest generation so a rebuilt corpus is picked up without a restart.
 Aggregations are cached on the filter values (``st.cache_data``), so going back to a view
-is instant. The Overview, Timeline and Co-occurrence pages use the chosen path; the
-Articles and Map pages and the article reader still read the pandas corpus (loaded on
-first use there).
+is instant. Every page and the article reader use the chosen path (the "Download
+filtered data" zip still loads the pandas corpus, when clicked).
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -132,6 +132,15 @@ def timeline_frame(key: CorpusKey, filters: Filters) -> pd.DataFrame:
     return timeline_data(key, filters).frame
 
 
+def latest_stories(key: CorpusKey, filters: Filters, n: int = 10) -> pd.DataFrame:
+    """The Overview's "Latest stories": from a timeline capped to none of the most
+    reported, which still holds the newest ones (timeline.drawn_stories keeps
+    timeline.LATEST_KEPT of them), so only those are assembled."""
+    if n > timeline.LATEST_KEPT:
+        return timeline.latest_stories(timeline_frame(key, filters), n)
+    return timeline.latest_stories(_timeline_data(key, filters, 0).frame, n)
+
+
 @st.cache_data(show_spinner=False)
 def key_events() -> pd.DataFrame:
     return timeline.key_events()
@@ -234,20 +243,44 @@ def filtered_zip(key: CorpusKey, filters: Filters) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def article_list(key: CorpusKey, filters: Filters) -> pd.DataFrame:
+    if uses_index(key):
+        return query(key).article_list(filters)
     return article_analysis.article_list(view(key, filters))
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
 def has_article(key: CorpusKey, article_id: str) -> bool:
+    if uses_index(key):
+        return query(key).has_article(article_id)
     return bool((load(key).articles["article_id"] == article_id).any())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def article(key: CorpusKey, article_id: str) -> tuple[dict[str, Any] | None, pd.DataFrame]:
+    """What the reader shows of one article: its record (text included; None when it is
+    not in the corpus) and its entity mentions."""
+    if uses_index(key):
+        found = query(key)
+        record = found.article_record(article_id)
+        return record, (found.article_mentions(article_id) if record else pd.DataFrame())
+    corpus = load(key)
+    record = article_analysis.article_record(corpus, article_id)
+    return record, (
+        article_analysis.article_mentions(corpus, article_id) if record else pd.DataFrame()
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def article_events(key: CorpusKey, article_id: str) -> pd.DataFrame:
+    if uses_index(key):
+        return query(key).article_events(article_id)
     return article_analysis.article_events(load(key), article_id, catalog(key))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def map_frame(key: CorpusKey, filters: Filters) -> tuple[pd.DataFrame, int]:
+    if uses_index(key):
+        return query(key).map_frame(filters)
     return geo.map_frame(view(key, filters))
 
 
@@ -255,6 +288,8 @@ def map_frame(key: CorpusKey, filters: Filters) -> tuple[pd.DataFrame, int]:
 def place_reports(
     key: CorpusKey, filters: Filters, place_id: str, event_type: str | None
 ) -> pd.DataFrame:
+    if uses_index(key):
+        return query(key).place_reports(filters, place_id, event_type)
     return geo.place_reports(view(key, filters), place_id, event_type)
 
 
@@ -267,10 +302,17 @@ def topojson_url() -> str:
 
 def export_ready() -> bool:
     """Whether PNG export can work here (a Chromium/Chrome is installed)."""
-    available = export.chromium_available()
+    available = _chromium_found(os.environ.get("BROWSER_PATH", ""))
     if available:
         _warm_export_browser()
     return available
+
+
+@st.cache_resource(show_spinner=False, ttl=60, max_entries=4)
+def _chromium_found(browser_path: str) -> bool:
+    """Looked up once a minute (per $BROWSER_PATH), not for every chart of every run:
+    one look checks ~100 paths on disk (5 charts cost 25-50 ms a run)."""
+    return export.chromium_available()
 
 
 @st.cache_resource(show_spinner=False)

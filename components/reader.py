@@ -13,12 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data
-from flashpoint.analysis.articles import (
-    article_mentions,
-    article_record,
-    entity_legend_html,
-    highlight_entities,
-)
+from flashpoint.analysis.articles import entity_legend_html, highlight_entities
 
 # A 3,000-character "word" (a URL, a run of dashes, junk) must wrap, not widen the page.
 WRAP = "overflow-wrap:anywhere;word-break:break-word"
@@ -30,8 +25,7 @@ def _published(value: Any) -> str:
 
 
 def render_article(corpus_key: data.CorpusKey, article_id: str, *, key: str = "reader") -> None:
-    corpus = data.load(corpus_key)
-    record = article_record(corpus, article_id)
+    record, mentions = data.article(corpus_key, article_id)
     if record is None:
         st.warning("That article is not in the corpus (it may have been removed).")
         return
@@ -61,8 +55,7 @@ def render_article(corpus_key: data.CorpusKey, article_id: str, *, key: str = "r
         height=520 if len(text) > 2500 else "content", border=True, key=f"{key}_text"
     ):
         st.html(
-            f'<div class="fp-reader-text" style="{WRAP}">'
-            f"{highlight_entities(text, article_mentions(corpus, article_id))}</div>"
+            f'<div class="fp-reader-text" style="{WRAP}">{highlight_entities(text, mentions)}</div>'
         )
     events = data.article_events(corpus_key, article_id)
     st.markdown(f"**Events extracted** ({len(events)})")

@@ -44,8 +44,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from flashpoint import store
+from flashpoint.analysis import articles as article_analysis
 from flashpoint.analysis import cooccurrence as cooc
-from flashpoint.analysis import overview, timeline
+from flashpoint.analysis import geo, overview, timeline
 from flashpoint.analysis.articles import safe_url
 from flashpoint.analysis.counts import StoryCounts, by_type_frame
 from flashpoint.analysis.filters import (
@@ -1265,6 +1266,126 @@ class CorpusQuery:
         with self._lock:
             self.con.close()
 
+    # ----------------------------------------------------------------------------------
+    # Map (appended: the Map page's data, as flashpoint.analysis.geo computes it)
+
+    def map_frame(self, filters: Filters) -> tuple[pd.DataFrame, int]:
+        """As :func:`flashpoint.analysis.geo.map_frame`: one row per (place, event type)
+        with its stories and reports, and how many stories have no place on the map.
+
+        SQL reduces the view's events to their distinct (location, type, story, article)
+        rows, all that function counts; it then places and counts them, so the two paths
+        cannot drift apart.
+        """
+        made = self.view(filters)
+        events = self._sql(
+            "SELECT DISTINCT e.location, e.event_type, e.story_key AS story_id, "
+            "'' AS event_id, e.article_id FROM events e "
+            f"SEMI JOIN {made.events} v USING (rid)"
+        )
+        return geo.map_frame(self._events_view(events))
+
+    def place_reports(
+        self, filters: Filters, place_id: str, event_type: str | None = None
+    ) -> pd.DataFrame:
+        """As :func:`flashpoint.analysis.geo.place_reports` (reads only that place's rows)."""
+        made = self.view(filters)
+        params: dict[str, Any] = {"place": place_id}
+        where = "e.location = $place"
+        if event_type:
+            params["kind"] = event_type
+            where += " AND e.event_type = $kind"
+        events = self._sql(
+            "SELECT e.event_type, e.event_date, e.date_precision, e.date_text, e.modality, "
+            "e.published, e.source, e.title, e.evidence_text, e.url, e.article_id, "
+            "e.location FROM events e "
+            f"SEMI JOIN {made.events} v USING (rid) WHERE {where} ORDER BY e.rid",
+            params,
+        )
+        return geo.place_reports(self._events_view(events), place_id, event_type)
+
+    # ----------------------------------------------------------------------------------
+    # Articles (appended: the Articles page and the article reader)
+
+    def article_list(self, filters: Filters) -> pd.DataFrame:
+        """As :func:`flashpoint.analysis.articles.article_list`: the view's articles,
+        newest first (ties: stored order), with their filtered event mentions and
+        distinct entities."""
+        made = self.view(filters)
+        found = self._sql(
+            f"""
+            WITH ev AS (SELECT aid, count(*) AS n FROM {made.events} GROUP BY aid),
+            ent AS (SELECT aid, count(DISTINCT eid) AS n FROM art_ent
+                    SEMI JOIN {made.articles} USING (aid) GROUP BY aid)
+            SELECT a.article_id, a.published, a.source, a.title,
+                   coalesce(ev.n, 0) AS events, coalesce(ent.n, 0) AS entities,
+                   a.word_count, a.url
+            FROM articles a SEMI JOIN {made.articles} v USING (aid)
+            LEFT JOIN ev USING (aid) LEFT JOIN ent USING (aid)
+            ORDER BY a.published DESC NULLS LAST, a.rid
+            """
+        )
+        if found.empty:
+            return pd.DataFrame({column: [] for column in article_analysis.ARTICLE_LIST_COLUMNS})
+        found["published"] = pd.to_datetime(found["published"], utc=True, errors="coerce")
+        found["title"] = found["title"].fillna("(untitled)")
+        found["events"] = found["events"].astype(int)
+        found["entities"] = found["entities"].astype(int)
+        found["url"] = found["url"].map(article_analysis.safe_url)
+        return found[list(article_analysis.ARTICLE_LIST_COLUMNS)]
+
+    def has_article(self, article_id: str) -> bool:
+        row = self._sql(
+            "SELECT count(*) AS n FROM articles WHERE article_id = $id", {"id": article_id}
+        )
+        return bool(row["n"].iloc[0])
+
+    def article_record(self, article_id: str) -> dict[str, Any] | None:
+        """As :func:`flashpoint.analysis.articles.article_record` (text included; the
+        ``origin`` column, which the index does not keep, left out)."""
+        rows = self._sql(
+            "SELECT a.* EXCLUDE (aid, rid, pub_day), t.text FROM articles a "
+            "LEFT JOIN texts t USING (aid) WHERE a.article_id = $id ORDER BY a.rid LIMIT 1",
+            {"id": article_id},
+        )
+        if rows.empty:
+            return None
+        rows["published"] = pd.to_datetime(rows["published"], utc=True, errors="coerce")
+        record: dict[str, Any] = {
+            str(k): (None if _missing(v) else v) for k, v in rows.iloc[0].to_dict().items()
+        }
+        record["url"] = article_analysis.safe_url(record.get("url"))
+        return record
+
+    def article_mentions(self, article_id: str) -> pd.DataFrame:
+        """As :func:`flashpoint.analysis.articles.article_mentions`: the article's mention
+        rows with their offsets (read from the mentions' Parquet parts: the index folds
+        mentions and keeps no offsets)."""
+        columns = TABLES["mentions"]
+        return self._sql(
+            f"SELECT {', '.join(columns)} FROM ("
+            + _select(self.path, self.manifest, "mentions", columns, with_rid=True)
+            + ") WHERE article_id = $id ORDER BY rid",
+            {"id": article_id},
+        )
+
+    def article_events(self, article_id: str) -> pd.DataFrame:
+        """As :func:`flashpoint.analysis.articles.article_events`."""
+        events = self._sql(
+            f"SELECT {', '.join(TABLES['events'])}, evidence_text FROM events "
+            "WHERE article_id = $id ORDER BY rid",
+            {"id": article_id},
+        )
+        for column in ("actors", "participants", "weapons"):
+            events[column] = events[column].map(_plain_list)
+        return article_analysis.article_events_frame(events, events["evidence_text"], self.catalog)
+
+    def _events_view(self, events: pd.DataFrame) -> FilteredView:
+        """A view holding only these event rows (for the pandas functions that finish)."""
+        return FilteredView(
+            articles=pd.DataFrame(), events=events, mentions=pd.DataFrame(), catalog=self.catalog
+        )
+
 
 def _day(value: Any) -> Any:
     if value is None or pd.isna(value):
@@ -1275,6 +1396,12 @@ def _day(value: Any) -> Any:
 def _names_or_blank(keys: pd.Series, names: pd.Series) -> pd.Series:
     found = keys.map(names).astype("object")
     return found.where(found.notna(), "")
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (
+        not isinstance(value, (list, tuple, np.ndarray)) and bool(pd.isna(value))
+    )
 
 
 def _plain_list(value: Any) -> list[str]:

@@ -10,7 +10,6 @@ from components.empty import no_results
 from flashpoint.analysis.counts import modality_scope, plural
 from flashpoint.analysis.filters import describe
 from flashpoint.analysis.overview import FREQUENCIES
-from flashpoint.analysis.timeline import latest_stories
 from flashpoint.charts import bar_figure, chart_title, events_by_type_figure, volume_figure
 
 navigation.require_app()
@@ -104,7 +103,7 @@ for column, (entity_type, label) in zip(
         )
 
 st.subheader("Latest stories")
-latest = latest_stories(data.timeline_frame(key, filters), 10)
+latest = data.latest_stories(key, filters, 10)
 if latest.empty:
     st.caption("No stories under these filters.")
 else:

@@ -145,9 +145,11 @@ def article_list(view: FilteredView) -> pd.DataFrame:
             "url": articles["url"].map(safe_url).to_numpy(),
         }
     )
-    return frame.sort_values("published", ascending=False, na_position="last").reset_index(
-        drop=True
-    )
+    # Stable: articles published at the same moment keep their stored order (the query
+    # index orders them the same way).
+    return frame.sort_values(
+        "published", ascending=False, na_position="last", kind="stable"
+    ).reset_index(drop=True)
 
 
 def date_label(event_date: object, precision: object) -> str:
@@ -168,7 +170,14 @@ def article_events(corpus: Any, article_id: str, catalog: Any) -> pd.DataFrame:
     """Every event extracted from one article (all modalities: the reader shows what the
     extractor saw), with names instead of ids."""
     events = corpus.events
-    events = events[events["article_id"] == article_id].sort_values("start_char")
+    events = events[events["article_id"] == article_id]
+    return article_events_frame(events, evidence_sentences(events, corpus.articles), catalog)
+
+
+def article_events_frame(events: pd.DataFrame, evidence: pd.Series, catalog: Any) -> pd.DataFrame:
+    """:func:`article_events` from one article's event rows and their evidence sentences
+    (in the same order), in text order (ties: stored order)."""
+    events = events.assign(_evidence=evidence.to_numpy()).sort_values("start_char", kind="stable")
     if events.empty:
         return pd.DataFrame(
             columns=[
@@ -181,7 +190,6 @@ def article_events(corpus: Any, article_id: str, catalog: Any) -> pd.DataFrame:
                 "evidence",
             ]
         )
-    evidence = evidence_sentences(events, corpus.articles)
     return pd.DataFrame(
         {
             "event_type": events["event_type"].str.replace("_", " ").to_numpy(),
@@ -195,7 +203,7 @@ def article_events(corpus: Any, article_id: str, catalog: Any) -> pd.DataFrame:
             "participants": [", ".join(catalog.names(as_list(v))) for v in events["participants"]],
             "weapons": [", ".join(catalog.names(as_list(v))) for v in events["weapons"]],
             "trigger": events["trigger"].to_numpy(),
-            "evidence": evidence.to_numpy(),
+            "evidence": events["_evidence"].to_numpy(),
         }
     )
 

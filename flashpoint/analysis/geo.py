@@ -129,14 +129,22 @@ def map_frame(view: FilteredView) -> tuple[pd.DataFrame, int]:
     events = view.events
     if events.empty:
         return pd.DataFrame({column: [] for column in MAP_COLUMNS}), 0
-    points = [locate(location, view.catalog) for location in events["location"]]
+    # Each distinct location is looked up once (a corpus has thousands of events at a
+    # few hundred places); a missing one is "" (which locate does not place either).
+    locations = events["location"].astype(object)
+    locations = locations.where(locations.notna(), "")
+    where = {
+        str(pid): point
+        for pid in pd.unique(locations.to_numpy())
+        if (point := locate(pid, view.catalog)) is not None
+    }
     keyed = pd.DataFrame(
         {
             "story": story_keys(events).to_numpy(),
             "article_id": events["article_id"].astype(str).to_numpy(),
             "event_type": events["event_type"].astype(str).to_numpy(),
-            "place_id": events["location"].to_numpy(),
-            "placed": [point is not None for point in points],
+            "place_id": locations.to_numpy(),
+            "placed": locations.isin(list(where)).to_numpy(),
         }
     )
     unplaced = len(
@@ -154,9 +162,6 @@ def map_frame(view: FilteredView) -> tuple[pd.DataFrame, int]:
             .size(),
         }
     ).reset_index()
-    where = {
-        str(pid): point for pid, point in zip(events["location"], points, strict=True) if point
-    }
     frame["place"] = frame["place_id"].map(lambda pid: where[pid].name)
     frame["kind"] = frame["place_id"].map(lambda pid: where[pid].kind)
     frame["lat"] = frame["place_id"].map(lambda pid: where[pid].lat)

@@ -14,9 +14,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import streamlit as st
 from pagetools import figures, texts, traces
 
 from flashpoint import store
+from flashpoint.analysis.articles import article_list
 from flashpoint.analysis.counts import story_counts
 from flashpoint.analysis.filters import EntityCatalog, Filters, apply_filters
 from flashpoint.analysis.geo import map_frame
@@ -314,7 +316,11 @@ def script_corpus(path: Path) -> Path:
     return path
 
 
-def test_article_text_is_escaped_everywhere_it_is_shown(run_page: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("path", ["pandas", "index"])
+def test_article_text_is_escaped_everywhere_it_is_shown(
+    run_page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    monkeypatch.setenv("FLASHPOINT_QUERY_PATH", path)
     corpus = script_corpus(tmp_path / "evil")
     at = run_page("articles", corpus=corpus)
     assert not at.exception
@@ -372,6 +378,7 @@ def test_pages_read_through_the_query_index_show_the_same(
     """A large corpus is read through the DuckDB query index (forced here on the demo
     corpus): the pages show what the pandas path shows."""
     monkeypatch.setenv("FLASHPOINT_QUERY_PATH", "index")
+    st.cache_data.clear()  # what the pandas path cached for the same filters
     params = FILTERS[combination]
     view = expected_view(corpus, params)
     at = run_page("overview", params)
@@ -387,6 +394,21 @@ def test_pages_read_through_the_query_index_show_the_same(
     at = run_page("cooccurrence", params)
     assert not at.exception
     assert len(figures(at)) == 1 and len(at.dataframe) == 1
+    at = run_page("map", params)
+    assert not at.exception
+    frame, _ = map_frame(view)
+    (figure,) = figures(at)
+    drawn = [row for t in figure.data if t.type == "scattergeo" for row in t.customdata]
+    assert sorted((str(r[0]), str(r[1]), int(r[3]), int(r[4])) for r in drawn) == sorted(
+        zip(frame["place_id"], frame["event_type"], frame["stories"], frame["reports"], strict=True)
+    )
+    assert len(at.dataframe[0].value) > 0  # the chosen marker's sentences
+    at = run_page("articles", params)
+    assert not at.exception
+    listing = at.dataframe[0].value
+    assert list(listing["article_id"]) == list(article_list(view)["article_id"])
+    reader = "".join(element.proto.body for element in at.html)
+    assert 'class="fp-article"' in reader and "<mark" in reader
 
 
 def test_a_timeline_past_the_cap_draws_the_most_reported_and_says_so(
