@@ -198,6 +198,8 @@ def resolve_date(
         and not _unreported_act(trigger)
         and not _other_sanctioner(trigger, actors, state)
     ):
+        if other_occurrence(trigger, actors, state, earlier, date_spans, context, tz):
+            return UNKNOWN_DATE  # not the news of another day either: left undated
         if earlier.basis == "publication" and _is_state_noun(trigger):
             # "the presence of the carriers" after a mention dated only by publication:
             # that was the news day, not the day the state began
@@ -464,6 +466,87 @@ def _other_sanctioner(trigger: Trigger, actors: list[str] | None, state: Article
         return False
     remembered = state.dated_actors.get("sanction", frozenset())
     return bool(remembered) and not remembered & set(actors)
+
+
+def other_occurrence(
+    trigger: Trigger,
+    actors: list[str] | None,
+    state: ArticleState,
+    carried: EventDate,
+    date_spans: list[Span],
+    context: ArticleContext,
+    tz: str | None,
+) -> bool:
+    """Is an undated mention about another occurrence than the one the article dated for
+    its type, so that it must not take that date (an event with no date is better than
+    one with a wrong date on the timeline)? Two signs, each measured on carried dates of
+    the real corpus (docs/architecture.md, "Carried dates"):
+
+    - a meeting is its parties: one that names a party the dated meeting did not have
+      ("talks with China in Washington on Wednesday ... In a White House meeting with
+      Ukraine's president") is another meeting (:func:`_other_meeting`);
+    - a sentence that places itself in an older year than the carried date ("Only twice
+      before has the North fired projectiles over Japan: once in 1998 ...") is about that
+      older time (:func:`_placed_earlier`).
+    """
+    return _other_meeting(trigger, actors, state) or _placed_earlier(
+        trigger, carried, date_spans, context, tz
+    )
+
+
+def _other_meeting(trigger: Trigger, actors: list[str] | None, state: ArticleState) -> bool:
+    """A meeting naming a party the article's dated meeting (of two or more known parties)
+    did not have. With fewer known parties the dated one may be only partly read, so
+    nothing is concluded."""
+    if trigger.event_type != "meeting" or not actors:
+        return False
+    remembered = state.dated_actors.get("meeting", frozenset())
+    return len(remembered) >= 2 and not set(actors) <= remembered
+
+
+def _placed_earlier(
+    trigger: Trigger,
+    carried: EventDate,
+    date_spans: list[Span],
+    context: ArticleContext,
+    tz: str | None,
+) -> bool:
+    """The mention's sentence states a time in a year before the carried date's: "Kim
+    rose after playing a role in the North's first successful launch of a rocket in 2012"
+    in an article dated by a launch of 2017. Bounds ("the first time since 2009", "since
+    the North carried out its first test in 2006") compare the news with history and do
+    not count, nor does a mention marked as the newest ("the bill had been introduced in
+    2015 but came to a vote only after the latest test")."""
+    if carried.value is None:
+        return False
+    words = trigger.lexicon.words
+    if any(c.lower_ in words.latest_modifiers for c in trigger.token.children):
+        return False
+    year = int(carried.value[:4])
+    for span in date_spans:
+        if _bounded(span, trigger.token, words):
+            continue
+        resolved = _resolve_in_article(span.text, context, tz)
+        if resolved.value is not None and int(resolved.value[:4]) < year:
+            return True
+    return False
+
+
+def _bounded(span: Span, trigger: Token, words: WordSets) -> bool:
+    """A date under a bounding preposition, or in a clause one introduces, between it and
+    the trigger's branch: "the first time a missile flew over Japan since 2009", "the
+    first time since the North carried out a test in October 2006". Inside the bounded
+    clause with the trigger ("rose after playing a role in the launch of a rocket in
+    2012") it places the trigger's own phrase in time."""
+    above = {trigger.i, *(t.i for t in trigger.ancestors)}
+    for token in [span.root, *span.root.ancestors]:
+        if token.i in above:
+            return False
+        if token is not span.root and token.lower_ in words.bound_preps:
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in words.bound_preps for c in token.children):
+            return True
+    return False
 
 
 def is_progressive(trigger: Trigger) -> bool:

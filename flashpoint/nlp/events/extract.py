@@ -60,6 +60,7 @@ from flashpoint.nlp.events.dating import (
     is_progressive,
     no_particular_time,
     ongoing_month,
+    other_occurrence,
     reference_date,
     refine_coarse_dates,
     resolve_date,
@@ -234,7 +235,22 @@ def extract_events(
     # test. Pyongyang fired missiles on Thursday ...") takes its date too.
     for record, trigger in undated:
         known = state.dated_by_type.get(record.event_type)
-        if known is not None and record.event_date is None:
+        known_actors = (
+            record.actors if learned_by[id(record)] in ("syntax", "inherited", "pronoun") else []
+        )
+        if (
+            known is not None
+            and record.event_date is None
+            and not other_occurrence(
+                trigger,
+                [SANCTIONING_BODIES.get(a, a) for a in known_actors],
+                state,
+                known,
+                find_date_spans(trigger.token.sent),
+                context,
+                None,
+            )
+        ):
             if is_progressive(trigger):
                 # "were discussing ..." before "met on Monday": what was going on before the
                 # dated event did not begin that day, so only its month is known
