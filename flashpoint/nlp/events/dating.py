@@ -192,14 +192,16 @@ def resolve_date(
     if _names_earlier(trigger):
         return UNKNOWN_DATE
     earlier = state.dated_by_type.get(trigger.event_type)
+    if earlier is not None and placed_earlier(
+        trigger, earlier, date_spans, trigger_tokens, context, tz
+    ):
+        return UNKNOWN_DATE  # history: neither the carried date nor the news day
     time_verb = trigger.time_verb
     if (
         earlier is not None
         and not _unreported_act(trigger)
         and not _other_sanctioner(trigger, actors, state)
     ):
-        if other_occurrence(trigger, actors, state, earlier, date_spans, context, tz):
-            return UNKNOWN_DATE  # not the news of another day either: left undated
         if earlier.basis == "publication" and _is_state_noun(trigger):
             # "the presence of the carriers" after a mention dated only by publication:
             # that was the news day, not the day the state began
@@ -468,63 +470,34 @@ def _other_sanctioner(trigger: Trigger, actors: list[str] | None, state: Article
     return bool(remembered) and not remembered & set(actors)
 
 
-def other_occurrence(
-    trigger: Trigger,
-    actors: list[str] | None,
-    state: ArticleState,
-    carried: EventDate,
-    date_spans: list[Span],
-    context: ArticleContext,
-    tz: str | None,
-) -> bool:
-    """Is an undated mention about another occurrence than the one the article dated for
-    its type, so that it must not take that date (an event with no date is better than
-    one with a wrong date on the timeline)? Two signs, each measured on carried dates of
-    the real corpus (docs/architecture.md, "Carried dates"):
-
-    - a meeting is its parties: one that names a party the dated meeting did not have
-      ("talks with China in Washington on Wednesday ... In a White House meeting with
-      Ukraine's president") is another meeting (:func:`_other_meeting`);
-    - a sentence that places itself in an older year than the carried date ("Only twice
-      before has the North fired projectiles over Japan: once in 1998 ...") is about that
-      older time (:func:`_placed_earlier`).
-    """
-    return _other_meeting(trigger, actors, state) or _placed_earlier(
-        trigger, carried, date_spans, context, tz
-    )
-
-
-def _other_meeting(trigger: Trigger, actors: list[str] | None, state: ArticleState) -> bool:
-    """A meeting naming a party the article's dated meeting (of two or more known parties)
-    did not have. With fewer known parties the dated one may be only partly read, so
-    nothing is concluded."""
-    if trigger.event_type != "meeting" or not actors:
-        return False
-    remembered = state.dated_actors.get("meeting", frozenset())
-    return len(remembered) >= 2 and not set(actors) <= remembered
-
-
-def _placed_earlier(
+def placed_earlier(
     trigger: Trigger,
     carried: EventDate,
     date_spans: list[Span],
+    trigger_tokens: list[Token],
     context: ArticleContext,
     tz: str | None,
 ) -> bool:
-    """The mention's sentence states a time in a year before the carried date's: "Kim
-    rose after playing a role in the North's first successful launch of a rocket in 2012"
-    in an article dated by a launch of 2017. Bounds ("the first time since 2009", "since
-    the North carried out its first test in 2006") compare the news with history and do
-    not count, nor does a mention marked as the newest ("the bill had been introduced in
-    2015 but came to a vote only after the latest test")."""
+    """The mention's sentence states a time in a year before the date it would carry, so
+    it is about that older time: "Only twice before has the North fired projectiles over
+    Japan, once in 1998 ...", "Kim rose after playing a role in the North's first launch of
+    a rocket in 2012" in an article dated by a launch of 2017. It then takes no carried
+    date. Not counted: bounds ("the first time since 2009", "since the North carried out
+    its first test in October 2006"), which compare the news with history; another event's
+    own date ("a newer satellite than the one launched three years ago"); and mentions
+    marked as the newest ("the latest missile fell into the sea"). (Measured on carried
+    dates of the real corpus: docs/architecture.md, "Carried dates".)"""
     if carried.value is None:
         return False
     words = trigger.lexicon.words
-    if any(c.lower_ in words.latest_modifiers for c in trigger.token.children):
+    token = trigger.token
+    marked = [token, *(c for c in token.children if c.dep_ in SUBJECT_DEPS | OBJECT_DEPS)]
+    if any(c.lower_ in words.latest_modifiers for t in marked for c in t.children):
         return False
     year = int(carried.value[:4])
+    others = {t.i for t in trigger_tokens} - {token.i}
     for span in date_spans:
-        if _bounded(span, trigger.token, words):
+        if _bounded(span, trigger, others):
             continue
         resolved = _resolve_in_article(span.text, context, tz)
         if resolved.value is not None and int(resolved.value[:4]) < year:
@@ -532,16 +505,19 @@ def _placed_earlier(
     return False
 
 
-def _bounded(span: Span, trigger: Token, words: WordSets) -> bool:
-    """A date under a bounding preposition, or in a clause one introduces, between it and
-    the trigger's branch: "the first time a missile flew over Japan since 2009", "the
-    first time since the North carried out a test in October 2006". Inside the bounded
-    clause with the trigger ("rose after playing a role in the launch of a rocket in
-    2012") it places the trigger's own phrase in time."""
-    above = {trigger.i, *(t.i for t in trigger.ancestors)}
+def _bounded(span: Span, trigger: Trigger, others: set[int]) -> bool:
+    """Is the date, on its way up to the trigger's branch, under a bounding preposition or
+    in a clause one introduces ("since 2009", "since the North carried out a test in
+    2006"), or another event's (one of ``others``, the other triggers of the sentence, or
+    "a newer satellite than the one launched three years ago")? Inside the trigger's own
+    phrase ("the launch of a rocket in 2012") it places the trigger."""
+    words = trigger.lexicon.words
+    above = {trigger.token.i, *(t.i for t in trigger.token.ancestors)}
     for token in [span.root, *span.root.ancestors]:
         if token.i in above:
             return False
+        if token.i in others or (token.pos_ == "VERB" and _other_event_modifier(token, trigger)):
+            return True
         if token is not span.root and token.lower_ in words.bound_preps:
             return True
         if any(c.dep_ == "mark" and c.lower_ in words.bound_preps for c in token.children):
