@@ -96,6 +96,12 @@ ADJUNCT_DEPS = frozenset(
 STATE_TYPES = frozenset({"deployment", "exercise"})
 
 
+# A date expression that names its year ("in 2012", "December 2012", "last year", "three
+# years ago"): a bare day ("on Oct. 10") is read as the last one before publication, which
+# may be a year off for an anniversary still to come (:func:`placed_earlier`).
+STATES_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b|\byears?\b", re.IGNORECASE)
+
+
 # An event in East Asia reported with a Western (or zone-less) publication date may fall on
 # the day after the printed date; see :func:`_lead_days`.
 LEAD_OFFSET = timedelta(hours=6)
@@ -497,8 +503,8 @@ def placed_earlier(
     year = int(carried.value[:4])
     others = {t.i for t in trigger_tokens} - {token.i}
     for span in date_spans:
-        if _bounded(span, trigger, others):
-            continue
+        if not STATES_YEAR.search(span.text) or _bounded(span, trigger, others):
+            continue  # "on Oct. 10" may be the coming one: only a stated year is history
         resolved = _resolve_in_article(span.text, context, tz)
         if resolved.value is not None and int(resolved.value[:4]) < year:
             return True

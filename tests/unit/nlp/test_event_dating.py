@@ -968,6 +968,8 @@ def test_a_mention_in_a_sentence_set_in_an_older_year_takes_no_carried_day(
         # "the latest" is the newest launch, whatever older year the sentence names
         "The House bill had been introduced in 2015 but was brought to a vote only after "
         "the latest launch.",
+        # a day with no year may be the coming one: no older year is stated
+        "The launch came ahead of the anniversary of the party's founding on Oct. 10.",
         # the older year is another launch's, compared with this one
         "It said that it had fired a newer satellite than the one launched three years ago.",
     ],
