@@ -96,6 +96,12 @@ ADJUNCT_DEPS = frozenset(
 STATE_TYPES = frozenset({"deployment", "exercise"})
 
 
+# A date expression that names its year ("in 2012", "December 2012", "last year", "three
+# years ago"): a bare day ("on Oct. 10") is read as the last one before publication, which
+# may be a year off for an anniversary still to come (:func:`placed_earlier`).
+STATES_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b|\byears?\b", re.IGNORECASE)
+
+
 # An event in East Asia reported with a Western (or zone-less) publication date may fall on
 # the day after the printed date; see :func:`_lead_days`.
 LEAD_OFFSET = timedelta(hours=6)
@@ -192,6 +198,10 @@ def resolve_date(
     if _names_earlier(trigger):
         return UNKNOWN_DATE
     earlier = state.dated_by_type.get(trigger.event_type)
+    if earlier is not None and placed_earlier(
+        trigger, earlier, date_spans, trigger_tokens, context, tz
+    ):
+        return UNKNOWN_DATE  # history: neither the carried date nor the news day
     time_verb = trigger.time_verb
     if (
         earlier is not None
@@ -464,6 +474,61 @@ def _other_sanctioner(trigger: Trigger, actors: list[str] | None, state: Article
         return False
     remembered = state.dated_actors.get("sanction", frozenset())
     return bool(remembered) and not remembered & set(actors)
+
+
+def placed_earlier(
+    trigger: Trigger,
+    carried: EventDate,
+    date_spans: list[Span],
+    trigger_tokens: list[Token],
+    context: ArticleContext,
+    tz: str | None,
+) -> bool:
+    """The mention's sentence states a time in a year before the date it would carry, so
+    it is about that older time: "Only twice before has the North fired projectiles over
+    Japan, once in 1998 ...", "Kim rose after playing a role in the North's first launch of
+    a rocket in 2012" in an article dated by a launch of 2017. It then takes no carried
+    date. Not counted: bounds ("the first time since 2009", "since the North carried out
+    its first test in October 2006"), which compare the news with history; another event's
+    own date ("a newer satellite than the one launched three years ago"); and mentions
+    marked as the newest ("the latest missile fell into the sea"). (Measured on carried
+    dates of the real corpus: docs/architecture.md, "Carried dates".)"""
+    if carried.value is None:
+        return False
+    words = trigger.lexicon.words
+    token = trigger.token
+    marked = [token, *(c for c in token.children if c.dep_ in SUBJECT_DEPS | OBJECT_DEPS)]
+    if any(c.lower_ in words.latest_modifiers for t in marked for c in t.children):
+        return False
+    year = int(carried.value[:4])
+    others = {t.i for t in trigger_tokens} - {token.i}
+    for span in date_spans:
+        if not STATES_YEAR.search(span.text) or _bounded(span, trigger, others):
+            continue  # "on Oct. 10" may be the coming one: only a stated year is history
+        resolved = _resolve_in_article(span.text, context, tz)
+        if resolved.value is not None and int(resolved.value[:4]) < year:
+            return True
+    return False
+
+
+def _bounded(span: Span, trigger: Trigger, others: set[int]) -> bool:
+    """Is the date, on its way up to the trigger's branch, under a bounding preposition or
+    in a clause one introduces ("since 2009", "since the North carried out a test in
+    2006"), or another event's (one of ``others``, the other triggers of the sentence, or
+    "a newer satellite than the one launched three years ago")? Inside the trigger's own
+    phrase ("the launch of a rocket in 2012") it places the trigger."""
+    words = trigger.lexicon.words
+    above = {trigger.token.i, *(t.i for t in trigger.token.ancestors)}
+    for token in [span.root, *span.root.ancestors]:
+        if token.i in above:
+            return False
+        if token.i in others or (token.pos_ == "VERB" and _other_event_modifier(token, trigger)):
+            return True
+        if token is not span.root and token.lower_ in words.bound_preps:
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in words.bound_preps for c in token.children):
+            return True
+    return False
 
 
 def is_progressive(trigger: Trigger) -> bool:

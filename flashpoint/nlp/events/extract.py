@@ -60,6 +60,7 @@ from flashpoint.nlp.events.dating import (
     is_progressive,
     no_particular_time,
     ongoing_month,
+    placed_earlier,
     reference_date,
     refine_coarse_dates,
     resolve_date,
@@ -187,7 +188,7 @@ def extract_events(
     entities = EntityIndex(doc)
     state = ArticleState(doc_classes=frozenset(classes_in(doc, lexicon, entities)))
     records: list[EventRecord] = []
-    undated: list[tuple[EventRecord, Trigger]] = []
+    undated: list[tuple[EventRecord, Trigger, list[Token]]] = []
     learned_by: dict[int, str] = {}  # id(record) -> how its actors were found
     recent: list[list[str]] = []  # countries named in the last sentences, latest first
     for sentence_idx, sent in enumerate(doc.sents):
@@ -226,15 +227,26 @@ def extract_events(
                 learned_by[id(record)] = learned
                 _remember(state, record, trigger, learned, context)
                 if takes_article_date(record, trigger):
-                    undated.append((record, trigger))
+                    undated.append((record, trigger, trigger_tokens))
             _remember_sentence(state, sent, [record for record, _, _ in merged])
         _remember_subject(sent, entities, state)
         recent = [_named_countries(sent, entities), *recent[: RECENT_SENTENCES - 1]]
     # A mention before the dated report of the same event ("Moon warned after the North's
     # test. Pyongyang fired missiles on Thursday ...") takes its date too.
-    for record, trigger in undated:
+    for record, trigger, sentence_triggers in undated:
         known = state.dated_by_type.get(record.event_type)
-        if known is not None and record.event_date is None:
+        if (
+            known is not None
+            and record.event_date is None
+            and not placed_earlier(
+                trigger,
+                known,
+                find_date_spans(trigger.token.sent),
+                sentence_triggers,
+                context,
+                None,
+            )
+        ):
             if is_progressive(trigger):
                 # "were discussing ..." before "met on Monday": what was going on before the
                 # dated event did not begin that day, so only its month is known

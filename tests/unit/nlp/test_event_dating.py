@@ -943,3 +943,37 @@ def test_the_latest_un_sanctions_reach_back_past_a_month_in_a_dated_article(
 def test_recent_tests_in_the_plural_are_several_events_with_no_one_day(nlp: Language) -> None:
     text = "Tensions were sparked by the North's recent nuclear tests."
     assert dated_in_month(nlp, text, 2017, 10, "nuclear_test") == ["-"]
+
+
+# -- dates carried from another mention of the type (issue #11) -------------------------------
+
+AFTER_TUESDAY = datetime(2017, 8, 29, 6, 0, tzinfo=UTC)
+
+
+def test_a_mention_in_a_sentence_set_in_an_older_year_takes_no_carried_day(
+    nlp: Language,
+) -> None:
+    text = (
+        "North Korea fired a ballistic missile over Japan on Tuesday. The engineer rose after "
+        "playing a role in the North's launch of a rocket in 2012."
+    )
+    assert dated(nlp, text, AFTER_TUESDAY, "missile_launch") == ["2017-08-29", "-"]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        # a bound compares the news with history: the mention is the news
+        "It was the first time a North Korean missile flew over Japan since 2009.",
+        # "the latest" is the newest launch, whatever older year the sentence names
+        "The House bill had been introduced in 2015 but was brought to a vote only after "
+        "the latest launch.",
+        # a day with no year may be the coming one: no older year is stated
+        "The launch came ahead of the anniversary of the party's founding on Oct. 10.",
+        # the older year is another launch's, compared with this one
+        "It said that it had fired a newer satellite than the one launched three years ago.",
+    ],
+)
+def test_a_bound_or_the_latest_keeps_the_carried_day(nlp: Language, second: str) -> None:
+    text = f"North Korea fired a ballistic missile over Japan on Tuesday. {second}"
+    assert dated(nlp, text, AFTER_TUESDAY, "missile_launch") == ["2017-08-29", "2017-08-29"]
