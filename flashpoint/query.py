@@ -58,6 +58,7 @@ from flashpoint.analysis.filters import (
     span_text,
 )
 from flashpoint.analysis.timeline import DRAWN_STORIES, Timeline
+from flashpoint.query_aggregates import AGGREGATE_TABLES, Aggregates, build_aggregates
 from flashpoint.schema import EVENT_TYPES, TABLES
 
 _LIST = "VARCHAR[]"
@@ -179,7 +180,7 @@ def _contains_sql(column: str) -> str:
 # ---------------------------------------------------------------------------------------
 # The query index: a DuckDB file derived from the manifest's Parquet parts.
 
-INDEX_VERSION = 4  # bump when what build_index writes changes
+INDEX_VERSION = 5  # bump when what build_index writes changes
 INDEX_DIR = "index"
 # Tables of the index (article text stays in Parquet; names depend on the gazetteer and
 # are made at open).
@@ -195,6 +196,7 @@ INDEX_TABLES: tuple[str, ...] = (
     "sent_ent",
     "sentences",
     "texts",
+    *AGGREGATE_TABLES,
 )
 DEFAULT_THREADS = max(1, min(4, os.cpu_count() or 1))
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -448,6 +450,7 @@ def build_index(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, 
     for name in (*_KEEP, "evidence"):
         con.execute(f"DROP TABLE IF EXISTS raw_{name}")
     con.execute("DROP TABLE IF EXISTS evidence")
+    build_aggregates(con)
 
 
 def _build_evidence(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, Any]) -> None:
@@ -509,6 +512,7 @@ class CorpusQuery:
         gazetteer: Iterable[Any] | None = None,
         persist: bool = True,
         build_isolated: bool = False,
+        aggregates: bool = True,
     ) -> None:
         self.path = Path(path)
         self.manifest = store.read_manifest(self.path)
@@ -528,6 +532,9 @@ class CorpusQuery:
         self._timelines: dict[tuple[_View, int], Timeline] = {}
         self.catalog = self._build_catalog(gazetteer)
         self._load_names()
+        # Article-side figures from the pre-aggregated tables where a filter allows
+        # (flashpoint.query_aggregates); None: every figure from the rows.
+        self.aggregates = Aggregates(self) if aggregates else None
 
     # ----------------------------------------------------------------------------------
     # Loading
@@ -729,6 +736,18 @@ class CorpusQuery:
             return found
 
     def headline(self, filters: Filters) -> overview.Headline:
+        summed = self.aggregates.articles(filters) if self.aggregates else None
+        sums = self.aggregates.event_sums(filters) if self.aggregates else None
+        if summed is not None and sums is not None:
+            return overview.Headline(
+                articles=summed["articles"],
+                near_duplicates=summed["near_duplicates"],
+                sources=summed["sources"],
+                first_published=_day(summed["first"]),
+                last_published=_day(summed["last"]),
+                counts=sums.counts,
+                event_mentions=sums.events,
+            )
         made = self.view(filters)
         row = self._sql(
             f"SELECT count(*) AS n, count(duplicate_of) AS dup, count(DISTINCT source) AS src, "
@@ -747,6 +766,9 @@ class CorpusQuery:
 
     def events_by_type(self, filters: Filters) -> pd.DataFrame:
         """As :func:`flashpoint.analysis.overview.events_by_type`: stories and reports."""
+        sums = self.aggregates.event_sums(filters) if self.aggregates else None
+        if sums is not None:
+            return by_type_frame(sums.counts)
         return by_type_frame(self._story_counts(self.view(filters)))
 
     def volume(
@@ -756,6 +778,9 @@ class CorpusQuery:
             raise ValueError(
                 f"unknown frequency {freq!r} (use one of {', '.join(overview.FREQUENCIES)})"
             )
+        summed = self.aggregates.volume(filters, freq, top_countries) if self.aggregates else None
+        if summed is not None:
+            return summed
         made = self.view(filters)
         unit = {"day": "day", "week": "week", "month": "month"}[freq]
         period = f"CAST(date_trunc('{unit}', CAST(published AS TIMESTAMP)) AS TIMESTAMP)"
@@ -818,6 +843,9 @@ class CorpusQuery:
         return frame
 
     def top_entities(self, filters: Filters, entity_type: str, n: int = 10) -> pd.DataFrame:
+        summed = self.aggregates.top_entities(filters, entity_type, n) if self.aggregates else None
+        if summed is not None:
+            return summed
         made = self.view(filters)
         grouped = self._sql(
             f"SELECT m.eid, count(DISTINCT m.aid) AS articles, sum(m.n) AS mentions "
@@ -846,6 +874,14 @@ class CorpusQuery:
 
         Kept with the view: the Overview's latest stories need it too."""
         with self._lock:
+            cached = self.aggregates.timeline(filters, limit) if self.aggregates else None
+            if cached is not None:
+                return Timeline(
+                    frame=cached.frame.copy(),
+                    stories=cached.stories,
+                    reports=cached.reports,
+                    undated=cached.undated,
+                )
             made = self.view(filters)
             cached = self._timelines.get((made, limit))
             if cached is None:
@@ -1095,6 +1131,13 @@ class CorpusQuery:
             raise ValueError(f"unknown scope {scope!r} (use one of {', '.join(cooc.SCOPES)})")
         if metric not in cooc.METRICS:
             raise ValueError(f"unknown metric {metric!r} (use one of {', '.join(cooc.METRICS)})")
+        summed = (
+            self.aggregates.cooccurrence(filters, scope, metric, entity_types, top_n)
+            if self.aggregates
+            else None
+        )
+        if summed is not None:
+            return summed
         made = self.view(filters)
         unit = "aid, sentence_idx" if scope == "sentence" else "aid"
         units_join = "USING (aid, sentence_idx)" if scope == "sentence" else "USING (aid)"
@@ -1171,7 +1214,9 @@ class CorpusQuery:
     ) -> pd.DataFrame:
         """As :func:`flashpoint.analysis.cooccurrence.pair_sentences`; text is read only
         for the articles of the rows returned."""
-        made = self.view(filters)
+        chosen = self.aggregates.selection(filters) if self.aggregates else None
+        # The filter's articles: from the aggregates' atoms where it allows, else the view.
+        articles = chosen.articles() if chosen is not None else self.view(filters).articles
         label_a, label_b = names or (entity_a, entity_b)
         both = f"{label_a}, {label_b}"
         params: dict[str, Any] = {
@@ -1189,10 +1234,12 @@ class CorpusQuery:
                 "FROM a_ FULL OUTER JOIN b_ USING (aid, sentence_idx)"
             )
         top = f"LIMIT {max(int(limit), 0)}" if limit is not None else ""
+        if chosen is not None:
+            params |= {k: v for k, v in chosen.params().items() if f"${k}" in chosen.articles()}
         found = self._sql(
             f"""
             WITH pair_articles AS (
-                SELECT aid FROM art_ent SEMI JOIN {made.articles} USING (aid)
+                SELECT aid FROM art_ent SEMI JOIN {articles} USING (aid)
                 WHERE eid IN ($a, $b) GROUP BY aid HAVING count(DISTINCT eid) = 2
             ),
             a_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_ent SEMI JOIN pair_articles
