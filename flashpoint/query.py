@@ -1246,12 +1246,19 @@ class CorpusQuery:
                    USING (aid) WHERE eid = $a),
             b_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_ent SEMI JOIN pair_articles
                    USING (aid) WHERE eid = $b),
-            hits AS ({hits})
-            SELECT a.published, a.source, a.title, h.mentions, a.url, a.article_id,
+            hits AS ({hits}),
+            shown AS (
+                SELECT a.published, a.source, a.title, h.mentions, a.url, a.article_id,
+                       h.aid, h.sentence_idx
+                FROM hits h JOIN articles a USING (aid)
+                ORDER BY a.published DESC NULLS LAST, a.article_id, h.sentence_idx
+                {top}
+            )
+            SELECT h.published, h.source, h.title, h.mentions, h.url, h.article_id,
                    h.sentence_idx, s.start_char, s.end_char
-            FROM hits h JOIN articles a USING (aid)
+            FROM shown h
             LEFT JOIN sentences s ON s.aid = h.aid AND s.sentence_idx = h.sentence_idx
-            ORDER BY a.published DESC NULLS LAST, a.article_id, h.sentence_idx
+            ORDER BY h.published DESC NULLS LAST, h.article_id, h.sentence_idx
             {top}
             """,
             params,
@@ -1273,10 +1280,15 @@ class CorpusQuery:
         """The text of these articles (and only these), by id."""
         if not article_ids:
             return {}
+        keys = self._sql(
+            "SELECT aid FROM articles WHERE list_contains($ids, article_id)",
+            {"ids": list(article_ids)},
+        )
+        # Keys first: an IN list of keys lets the scan skip the texts of other articles.
         found = self._sql(
             "SELECT a.article_id, t.text FROM texts t JOIN articles a USING (aid) "
-            "SEMI JOIN (SELECT unnest($ids) AS article_id) x USING (article_id)",
-            {"ids": list(article_ids)},
+            "WHERE t.aid IN (SELECT unnest($aids))",
+            {"aids": [int(k) for k in keys["aid"]]},
         )
         return dict(zip(found["article_id"], found["text"], strict=True))
 

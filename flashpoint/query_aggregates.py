@@ -61,6 +61,7 @@ AGGREGATE_TABLES: tuple[str, ...] = (
     "agg_stories",
     "agg_story_sums",
     "agg_story_mixed",
+    "agg_mixed_events",
     "agg_articles",
     "agg_entities",
     "agg_cooc_units",
@@ -350,6 +351,10 @@ def _build_story_aggregates(con: duckdb.DuckDBPyConnection, allowed: list[str]) 
     con.execute(
         "CREATE TABLE agg_story_mixed AS SELECT atom, m, sid FROM agg_uniform "
         "WHERE NOT uniform ORDER BY atom, m, sid"
+    )
+    con.execute(
+        "CREATE TABLE agg_mixed_events AS SELECT * FROM agg_ev SEMI JOIN agg_story_mixed "
+        "USING (atom, m, sid) ORDER BY atom, m, sid"
     )
     con.execute(
         "CREATE TEMP TABLE agg_story_one AS "
@@ -722,8 +727,7 @@ class Aggregates:
         mixed = self._sql(
             _STORY_SQL.format(
                 keys="sid",
-                ev=f"(SELECT {_EVENT_COLUMNS} FROM events e WHERE e.sid IN (SELECT sid FROM "
-                f"agg_story_mixed WHERE atom = $eatom AND m = $m) AND {chosen.events()})",
+                ev=f"(SELECT * FROM agg_mixed_events WHERE {chosen.stories()})",
                 extra="",
             ),
             params,

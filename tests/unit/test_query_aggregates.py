@@ -50,7 +50,7 @@ def _filters(query: CorpusQuery) -> list[tuple[Filters, bool]]:
     found: list[tuple[Filters, bool]] = [(Filters(), True)]
     found += [(Filters(**r), True) for r in ranges]  # type: ignore[arg-type]
     found += [(Filters(countries=(c,)), True) for c in options.countries]
-    found += [(Filters(weapons=(w,)), True) for w in options.weapons]
+    found += [(Filters(weapons=(w,)), True) for w in options.weapons[::3]]
     found += [(Filters(sources=(s,)), True) for s in sources]
     found += [(Filters(sources=tuple(sources[:2])), True)]
     for kind in ("missile_launch", "meeting", "sanction", "exercise", "deployment"):
