@@ -196,6 +196,9 @@ INDEX_TABLES: tuple[str, ...] = (
     "sent_ent",
     "sentences",
     "texts",
+    "story_text",
+    "art_by_eid",
+    "sent_by_eid",
     *AGGREGATE_TABLES,
 )
 DEFAULT_THREADS = max(1, min(4, os.cpu_count() or 1))
@@ -424,6 +427,18 @@ def build_index(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, 
         """
     )
     con.execute("DROP TABLE events_base")
+    # Lookups by integer key, sorted by it, so a list of keys skips the other rows'
+    # blocks: the story table's text per story key, the folded mentions per entity.
+    con.execute(
+        "CREATE TABLE story_text AS SELECT k.sid, s.event_date, s.date_precision, s.headline, "
+        "s.evidence FROM stories s JOIN (SELECT DISTINCT sid, story_key FROM events) k "
+        "ON k.story_key = s.story_id ORDER BY k.sid"
+    )
+    con.execute("CREATE TABLE art_by_eid AS SELECT eid, aid FROM art_ent ORDER BY eid, aid")
+    con.execute(
+        "CREATE TABLE sent_by_eid AS SELECT DISTINCT eid, aid, sentence_idx FROM sent_ent "
+        "ORDER BY eid, aid, sentence_idx"
+    )
     con.execute(
         """
         CREATE TABLE event_members AS
@@ -948,6 +963,7 @@ class CorpusQuery:
 
     def _timeline_frame(self, events: str) -> pd.DataFrame:
         start, end = _period_sql("event_date")
+        sids = self._sql(f"SELECT DISTINCT sid FROM {events}")["sid"]
         frame = self._sql(
             f"""
             WITH f AS (SELECT * FROM {events}),
@@ -991,7 +1007,8 @@ class CorpusQuery:
                        g.first_reported, g.n_reports, g.n_sources, g.sources, g.article_ids
                 FROM best b
                 JOIN grouped g USING (story_key)
-                LEFT JOIN stories s ON s.story_id = b.story_key
+                LEFT JOIN (SELECT * FROM story_text WHERE sid IN (SELECT unnest($sids))) s
+                    ON s.sid = b.sid
             ),
             dated AS (
                 SELECT *, {start} AS start_day, {end} AS end_day,
@@ -1014,7 +1031,8 @@ class CorpusQuery:
             FROM dated
             WHERE coalesce(start_day, fallback_day) IS NOT NULL
             ORDER BY date, story_id
-            """
+            """,
+            {"sids": [int(sid) for sid in sids]},
         )
         if frame.empty:
             return timeline.empty_timeline()
@@ -1239,13 +1257,13 @@ class CorpusQuery:
         found = self._sql(
             f"""
             WITH pair_articles AS (
-                SELECT aid FROM art_ent SEMI JOIN {articles} USING (aid)
-                WHERE eid IN ($a, $b) GROUP BY aid HAVING count(DISTINCT eid) = 2
+                SELECT aid FROM art_by_eid WHERE eid IN ($a, $b)
+                AND aid IN (SELECT aid FROM {articles}) GROUP BY aid HAVING count(DISTINCT eid) = 2
             ),
-            a_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_ent SEMI JOIN pair_articles
-                   USING (aid) WHERE eid = $a),
-            b_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_ent SEMI JOIN pair_articles
-                   USING (aid) WHERE eid = $b),
+            a_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_by_eid
+                   WHERE eid = $a AND aid IN (SELECT aid FROM pair_articles)),
+            b_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_by_eid
+                   WHERE eid = $b AND aid IN (SELECT aid FROM pair_articles)),
             hits AS ({hits}),
             shown AS (
                 SELECT a.published, a.source, a.title, h.mentions, a.url, a.article_id,
