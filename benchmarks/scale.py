@@ -229,6 +229,7 @@ def measure(path_name: str, corpus: Path, n_filters: int) -> dict[str, Any]:
     first_load = time.perf_counter() - started
     filters = bench_filters(pages.options, n_filters)
     data_ms: list[float] = []
+    figure_ms: list[float] = []
     total_ms: list[float] = []
     for current in filters:
         began = time.perf_counter()
@@ -237,6 +238,7 @@ def measure(path_name: str, corpus: Path, n_filters: int) -> dict[str, Any]:
         build_figures(data, current)
         done = time.perf_counter()
         data_ms.append((built - began) * 1000)
+        figure_ms.append((done - built) * 1000)
         total_ms.append((done - began) * 1000)
     rss, peak = _rss_mb()
     return {
@@ -246,7 +248,9 @@ def measure(path_name: str, corpus: Path, n_filters: int) -> dict[str, Any]:
         "filter_ms_median": round(statistics.median(total_ms), 1),
         "filter_ms_max": round(max(total_ms), 1),
         "data_ms_median": round(statistics.median(data_ms), 1),
+        "figure_ms_median": round(statistics.median(figure_ms), 1),
         "filter_ms": [round(ms) for ms in total_ms],
+        "figure_ms": [round(ms) for ms in figure_ms],
         "rss_mb": rss,
         "peak_rss_mb": peak,
     }

@@ -9,9 +9,11 @@ renders a subset of HTML there.
 from __future__ import annotations
 
 import html
-import math
+import json
+import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -87,25 +89,46 @@ DARK = {"background": "#0e1117", "plot": "#161a23", "text": "#e5e7eb", "grid": "
 
 def on_dark_background(fig: go.Figure) -> go.Figure:
     """A copy of ``fig`` for a dark screen (the dashboard in Streamlit's dark theme).
-    Exports keep using the light original, so a PNG looks the same whatever the theme."""
-    dark = go.Figure(fig)
-    dark.update_layout(
-        template="plotly_dark",
-        paper_bgcolor=DARK["background"],
-        plot_bgcolor=DARK["plot"],
-        font={"color": DARK["text"]},
-    )
-    dark.update_xaxes(gridcolor=DARK["grid"], zerolinecolor=DARK["grid"])
-    dark.update_yaxes(gridcolor=DARK["grid"], zerolinecolor=DARK["grid"])
-    if any(trace.type == "scattergeo" for trace in dark.data):
-        dark.update_geos(
-            bgcolor=DARK["background"],
-            landcolor="#1f2937",
-            oceancolor="#111827",
-            countrycolor="#6b7280",
-            coastlinecolor="#6b7280",
-        )
-    return dark
+    Exports keep using the light original, so a PNG looks the same whatever the theme.
+
+    Made from the figure's dict without validating it again (a validated copy of a
+    timeline costs more than building it); ``tests/unit/test_charts.py`` checks it is
+    what Plotly's validated ``update_layout``/``update_xaxes``/... make."""
+    spec = fig.to_dict()
+    layout = spec["layout"]
+    layout["template"] = _template("plotly_dark")
+    layout["paper_bgcolor"] = DARK["background"]
+    layout["plot_bgcolor"] = DARK["plot"]
+    layout.setdefault("font", {})["color"] = DARK["text"]
+    grid = {"gridcolor": DARK["grid"], "zerolinecolor": DARK["grid"]}
+    for axis in _subplots(layout, "xaxis") + _subplots(layout, "yaxis"):
+        layout.setdefault(axis, {}).update(grid)
+    if any(trace.get("type") == "scattergeo" for trace in spec["data"]):
+        for geo in _subplots(layout, "geo"):
+            layout.setdefault(geo, {}).update(
+                bgcolor=DARK["background"],
+                landcolor="#1f2937",
+                oceancolor="#111827",
+                countrycolor="#6b7280",
+                coastlinecolor="#6b7280",
+            )
+    return _figure(spec["data"], layout)
+
+
+def _subplots(layout: dict[str, Any], prefix: str) -> list[str]:
+    """The layout's ``xaxis``, ``xaxis2``, … (the first one whether set or not)."""
+    return [prefix, *sorted(k for k in layout if re.fullmatch(rf"{prefix}\d+", k))]
+
+
+@lru_cache(maxsize=4)
+def _template_json(name: str) -> str:
+    return json.dumps(pio.templates[name].to_plotly_json())
+
+
+def _template(name: str) -> dict[str, Any]:
+    """A fresh copy of a registered template, as a figure's layout holds it."""
+    template: dict[str, Any] = json.loads(_template_json(name))
+    return template
 
 
 def type_label(event_type: object) -> str:
@@ -152,37 +175,158 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _base_layout(fig: go.Figure, *, title: str | None, height: int) -> None:
-    fig.update_layout(
-        font=FONT,
-        height=height,
-        title={"text": html.escape(title), "x": 0.01, "xanchor": "left"} if title else None,
-        margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
-        hoverlabel={"align": "left", "font": {"family": FONT["family"], "size": 12}},
+# Where textwrap may end a line inside a word: after a hyphen with two letters (or
+# letter-hyphen-letter) before it and letter, optional hyphen, letter after it (its
+# ``wordsep_re``, whose character classes these are).
+_LETTER = r"[^\d\W]"
+_HYPHEN_BREAK = rf"(?:(?<={_LETTER}{_LETTER}-)|(?<={_LETTER}-{_LETTER}-))(?={_LETTER}-?{_LETTER})"
+_SEPARATOR = "\x00"  # between texts wrapped together; texts holding it are wrapped alone
+_ODD_SPACE = re.compile(r"[^\S ]")  # whitespace other than a space (\s: str.split's)
+
+
+@lru_cache(maxsize=8)
+def _line_pattern(width: int) -> re.Pattern[str]:
+    """One wrapped line, with the space it starts at (which textwrap drops, so it does not
+    count), at most ``width`` characters ending where textwrap may break — before a
+    space, at the end of the text, after a breaking hyphen —, and the separators after
+    it. Texts with single spaces and no "--" (textwrap's em-dash) are matched from end
+    to end unless a word is longer than ``width``."""
+    return re.compile(rf" ?[^\x00]{{1,{width}}}(?:(?=[ \x00])|\Z|{_HYPHEN_BREAK})\x00*")
+
+
+@lru_cache(maxsize=8)
+def _long_word(width: int) -> re.Pattern[str]:
+    """A word longer than a line (tried only where a word starts)."""
+    return re.compile(rf"(?<![^ \x00])[^ \x00]{{{width + 1}}}")
+
+
+def _wrapped_alone(parts: list[str], which: Iterable[int], width: int) -> dict[int, str]:
+    """The texts at ``which`` wrapped by textwrap, escaped; blanked in ``parts``."""
+    done = {}
+    for i in sorted(set(which)):
+        done[int(i)] = "<br>".join(html.escape(line) for line in textwrap.wrap(parts[i], width))
+        parts[i] = ""
+    return done
+
+
+def _escaped_wrapped(values: pd.Series, width: int = 80, limit: int = 400) -> list[str]:
+    """:func:`_escape_wrapped` of each value (``"–"`` for an empty or non-text one), for
+    thousands of values at once: the distinct texts are joined and wrapped, escaped and
+    split by a few regular-expression passes over the whole, not one call per text."""
+    keys, uniques = pd.factorize(
+        _objects(
+            [value if isinstance(value, str) else "" for value in values.to_numpy(dtype=object)]
+        )
     )
+    texts: list[str] = list(uniques)
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator itself
+        done = [_escape_wrapped(text, width, limit) for text in texts]
+        return [done[key] for key in keys]
+    if "  " in joined or _ODD_SPACE.search(joined):
+        joined = " ".join(joined.split())  # the separator is not whitespace: it stays
+    joined = joined.replace(" " + _SEPARATOR, _SEPARATOR).replace(_SEPARATOR + " ", _SEPARATOR)
+    parts = joined.strip(" ").split(_SEPARATOR)
+    if max(map(len, parts), default=0) > limit:
+        parts = [p if len(p) <= limit else p[: limit - 1].rstrip() + "…" for p in parts]
+    # textwrap's own cases — an em-dash, a word longer than a line — go to textwrap
+    # itself, text by text; the others are wrapped all together.
+    alone: dict[int, str] = {}
+    joined = _SEPARATOR.join(parts)
+    dashes = [found.start() for found in re.finditer("--", joined)]
+    if dashes:
+        starts = np.cumsum([0] + [len(part) + 1 for part in parts[:-1]])
+        alone = _wrapped_alone(parts, np.searchsorted(starts, dashes, side="right") - 1, width)
+        joined = _SEPARATOR.join(parts)
+    lines = _line_pattern(width).findall(joined)
+    empty_first = len(joined) - len(joined.lstrip(_SEPARATOR))
+    if sum(map(len, lines)) != len(joined) - empty_first:  # lines skipped a long word
+        long_word = _long_word(width)
+        hard = [i for i, part in enumerate(parts) if long_word.search(part)]
+        alone.update(_wrapped_alone(parts, hard, width))
+        joined = _SEPARATOR.join(parts)
+        lines = _line_pattern(width).findall(joined)
+        empty_first = len(joined) - len(joined.lstrip(_SEPARATOR))
+    wrapped = "\n".join(lines).replace("\n ", "\n").replace(_SEPARATOR + "\n", _SEPARATOR)
+    wrapped = html.escape(_SEPARATOR * empty_first + wrapped).replace("\n", "<br>")
+    done = wrapped.split(_SEPARATOR)
+    for i, text in alone.items():
+        done[i] = text
+    done = [text or "–" for text in done]
+    return [done[key] for key in keys]
+
+
+def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
+    """A figure from traces and layout built here as plain dicts, without Plotly's
+    validation: it checks every value again (per point for arrays) and costs more than
+    making the values. ``tests/unit/test_charts.py`` checks that each figure's JSON is
+    the same after validation, so a misspelt property fails there. Per-point values
+    (arrays and long lists, in a trace or its marker) are set after the figure is made:
+    Plotly deep-copies what a new figure is given, element by element. The layout gets
+    TEMPLATE unless it names its own."""
+    points: list[dict[str, Any]] = []
+    for trace in data:
+        taken = {}
+        for path, values in (("", trace), ("marker.", trace.get("marker") or {})):
+            for key in [k for k, v in values.items() if _per_point(v)]:
+                taken[path + key] = values.pop(key)
+        points.append(taken)
+    # An empty template for now: a new figure would otherwise deep-copy the default one.
+    template = layout.get("template") or _template(TEMPLATE)
+    fig = go.Figure({"data": data, "layout": {**layout, "template": {}}}, _validate=False)
+    fig.layout["template"] = template
+    for trace, taken in zip(fig.data, points, strict=True):
+        for key, value in taken.items():
+            trace[key] = value
+    return fig
+
+
+def _per_point(value: object) -> bool:
+    return isinstance(value, np.ndarray) or (isinstance(value, list) and len(value) > 20)
+
+
+def _layout(*, title: str | None, height: int) -> dict[str, Any]:
+    """What every figure's layout has: font, height, escaped title, margins, hover labels.
+    (A missing title is an empty ``title`` object, as Plotly makes of ``title=None``.)"""
+    return {
+        "font": dict(FONT),
+        "height": height,
+        "title": {"text": html.escape(title), "x": 0.01, "xanchor": "left"} if title else {},
+        "margin": {"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
+        "hoverlabel": {"align": "left", "font": {"family": FONT["family"], "size": 12}},
+    }
+
+
+def _base_layout(fig: go.Figure, *, title: str | None, height: int) -> None:
+    fig.update_layout(_layout(title=title, height=height))
 
 
 def empty_figure(
     message: str = "Nothing matches these filters", *, title: str | None = None
 ) -> go.Figure:
-    fig = go.Figure()
-    _base_layout(fig, title=title, height=360)
-    fig.add_annotation(
-        text=html.escape(message),
-        showarrow=False,
-        font={"size": 16, "color": "#6b7280"},
-        xref="paper",
-        yref="paper",
-        x=0.5,
-        y=0.5,
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+    layout = _layout(title=title, height=360)
+    layout["annotations"] = [
+        {
+            "text": html.escape(message),
+            "showarrow": False,
+            "font": {"size": 16, "color": "#6b7280"},
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+        }
+    ]
+    layout["xaxis"] = {"visible": False}
+    layout["yaxis"] = {"visible": False}
+    return _figure([], layout)
 
 
 def _marker_size(reports: pd.Series) -> list[float]:
-    return [min(9.0 + 5.0 * math.sqrt(max(int(n), 1) - 1), 36.0) for n in reports]
+    """Marker diameter for a story's reports: 9 px for one, growing with the square root,
+    at most 36 px."""
+    n = np.maximum(reports.to_numpy(dtype=np.int64), 1) - 1
+    sizes: list[float] = np.minimum(9.0 + 5.0 * np.sqrt(n), 36.0).tolist()
+    return sizes
 
 
 def focus_range(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -204,14 +348,11 @@ def focus_range(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None
     return start, end
 
 
-def _mark_key_events(fig: go.Figure, marks: pd.DataFrame, start: Any, end: Any) -> None:
-    """Dotted vertical lines, labelled at the top, for catalogued landmarks in range.
-
-    All lines and labels are added in one layout update: Plotly validates the whole list
-    of shapes (and of annotations) again on each ``add_shape``, so adding them one by one
-    costs the square of their number."""
+def _key_event_marks(marks: pd.DataFrame | None, start: Any, end: Any) -> dict[str, Any]:
+    """Dotted vertical lines, labelled at the top, for catalogued landmarks in range: the
+    layout's ``shapes`` and ``annotations`` (none when no landmark is in range)."""
     if marks is None or marks.empty:
-        return
+        return {}
     inside = marks[(marks["date"] >= start) & (marks["date"] <= end)]
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
@@ -248,11 +389,44 @@ def _mark_key_events(fig: go.Figure, marks: pd.DataFrame, start: Any, end: Any) 
                 "font": {"size": 10, "color": colour},
             }
         )
-    if shapes:
-        fig.update_layout(
-            shapes=[*fig.layout.shapes, *shapes],
-            annotations=[*fig.layout.annotations, *annotations],
-        )
+    return {"shapes": shapes, "annotations": annotations} if shapes else {}
+
+
+def _iso_dates(values: pd.Series) -> list[Any]:
+    """Dates as the JSON encoder writes a Timestamp (``2017-07-04T00:00:00``), made in one
+    pass; Timestamps themselves when a value has a time zone or a fraction of a second."""
+    array = values.to_numpy()
+    if array.dtype.kind == "M" and (array == array.astype("datetime64[s]")).all():
+        iso: list[Any] = np.datetime_as_string(array, unit="s").tolist()
+        return iso
+    return list(values)
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    """A one-dimensional object array of ``values`` (never split into more dimensions)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def _distinct(values: pd.Series) -> tuple[list[Any], np.ndarray]:
+    """The distinct values, and for each value its index among them."""
+    keys, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    return list(uniques), keys
+
+
+def _by_value(values: pd.Series, make: Any) -> np.ndarray:
+    """``make(value)`` for each value, computed once per distinct value (an object array)."""
+    uniques, keys = _distinct(values)
+    return _objects([make(value) for value in uniques])[keys]
+
+
+def _escape_each(texts: list[str]) -> list[str]:
+    """``html.escape`` of each text, in one pass over them all."""
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:
+        return [html.escape(text) for text in texts]
+    return html.escape(joined).split(_SEPARATOR)
 
 
 def timeline_figure(
@@ -275,9 +449,10 @@ def timeline_figure(
     if frame.empty:
         return empty_figure("No stories match these filters", title=title)
     frame = frame.copy()
+    kinds_present = set(frame["event_type"])
     if lanes == "type":
-        present = [t for t in EVENT_TYPES if t in set(frame["event_type"])]
-        frame["lane"] = frame["event_type"].map(type_label)
+        present = [t for t in EVENT_TYPES if t in kinds_present]
+        frame["lane"] = _by_value(frame["event_type"], type_label)
         lane_order = [type_label(t) for t in present]
     else:
         frame["lane"] = frame["actor"].astype(str)
@@ -295,188 +470,173 @@ def timeline_figure(
         "Sources (%{customdata[7]}): %{customdata[4]}"
         "<extra>%{fullData.name}</extra>"
     )
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     # A story dated only by month or year is a span, not a day: a bar across the period,
     # with its point in the middle (hollow: the day is not known).
     start = pd.to_datetime(frame["date"])
     end = pd.to_datetime(frame["date_end"]) if "date_end" in frame else start
     end = end.where(end.notna(), start)
     frame["x"] = start + (end - start) / 2
-    spans = frame[end > start]
-    if len(spans):
-        xs: list[Any] = []
-        ys: list[Any] = []
-        for first, last, lane in zip(
-            start[spans.index], end[spans.index], spans["lane"], strict=True
-        ):
-            xs += [first, last + pd.Timedelta(hours=23, minutes=59), None]
-            ys += [lane, lane, None]
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                name="month or year (span)",
-                line={"color": "rgba(107,114,128,0.35)", "width": 7},
-                hoverinfo="skip",
-                showlegend=False,
-            )
+    is_span = (end > start).to_numpy()
+    if is_span.any():
+        first = _iso_dates(start[is_span])
+        last = _iso_dates(end[is_span] + pd.Timedelta(hours=23, minutes=59))
+        lane = frame["lane"].to_numpy(dtype=object)[is_span].tolist()
+        blank = [None] * len(lane)
+        traces.append(
+            {
+                "type": "scatter",
+                # first, last, None for each span: one line with gaps between the spans
+                "x": [v for triple in zip(first, last, blank, strict=True) for v in triple],
+                "y": [v for triple in zip(lane, lane, blank, strict=True) for v in triple],
+                "mode": "lines",
+                "name": "month or year (span)",
+                "line": {"color": "rgba(107,114,128,0.35)", "width": 7},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
         )
+    # Hover rows for every story at once (per distinct text), then each trace its rows.
+    customdata = np.empty((len(frame), 10), dtype=object)
+    customdata[:, 0] = frame["story_id"].to_numpy(dtype=object)
+    customdata[:, 1] = _escaped_wrapped(frame["headline"], 70, 200)
+    customdata[:, 2] = _escaped_wrapped(frame["evidence"])
+    customdata[:, 3] = _escaped_wrapped(frame["weapons"], 70, 200)
+    customdata[:, 4] = _escaped_wrapped(frame["sources"], 70, 200)
+    labels, label_keys = _distinct(frame["date_label"])
+    customdata[:, 5] = _objects(_escape_each([str(label) for label in labels]))[label_keys]
+    customdata[:, 6] = frame["modality"].astype(str).to_numpy(dtype=object)
+    customdata[:, 7] = _by_value(frame["n_reports"], lambda n: plural(int(n), "report"))
+    customdata[:, 8] = _by_value(frame["event_type"], type_label)
+    customdata[:, 9] = _escaped_wrapped(frame["actors"], 70, 200)
+    symbols = _by_value(frame["event_type"], lambda kind: TYPE_SYMBOLS.get(kind, "circle"))
+    uncertain = frame["uncertain"].to_numpy(dtype=bool)
+    symbols[uncertain] = symbols[uncertain] + "-open"
+    sizes = np.array(_marker_size(frame["n_reports"]))
+    x = frame["x"].to_numpy()
+    y = frame["lane"].to_numpy(dtype=object)
+    country_of = frame["actor_country"].to_numpy(dtype=object)
+    asserted_of = frame["asserted"].to_numpy()
     for country in countries:
+        in_country = country_of == country
         for asserted in (True, False):
-            rows = frame[(frame["actor_country"] == country) & (frame["asserted"] == asserted)]
-            if rows.empty:
+            rows = np.flatnonzero(in_country & (asserted_of == asserted))
+            if not len(rows):
                 continue
-            symbols = [
-                TYPE_SYMBOLS.get(kind, "circle") + ("-open" if uncertain else "")
-                for kind, uncertain in zip(rows["event_type"], rows["uncertain"], strict=True)
-            ]
-            # An object array, not a list of tuples: Plotly checks a list element by element.
-            customdata = np.array(
-                list(
-                    zip(
-                        rows["story_id"],
-                        [_escape_wrapped(h, 70, 200) for h in rows["headline"]],
-                        [_escape_wrapped(e) for e in rows["evidence"]],
-                        [_escape_wrapped(w or "–", 70, 200) for w in rows["weapons"]],
-                        [_escape_wrapped(s or "–", 70, 200) for s in rows["sources"]],
-                        [html.escape(str(d)) for d in rows["date_label"]],
-                        rows["modality"].astype(str),
-                        [plural(int(n), "report") for n in rows["n_reports"]],
-                        rows["event_type"].map(type_label),
-                        [_escape_wrapped(a or "–", 70, 200) for a in rows["actors"]],
-                        strict=True,
-                    )
-                ),
-                dtype=object,
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=rows["x"],
-                    y=rows["lane"],
-                    mode="markers",
-                    name=html.escape(country if asserted else f"{country} (not asserted)"),
-                    legendgroup=country,
-                    showlegend=False,
-                    customdata=customdata,
-                    hovertemplate=hover,
-                    marker={
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": x[rows],
+                    "y": y[rows],
+                    "mode": "markers",
+                    "name": html.escape(country if asserted else f"{country} (not asserted)"),
+                    "legendgroup": country,
+                    "showlegend": False,
+                    "customdata": customdata[rows],
+                    "hovertemplate": hover,
+                    "marker": {
                         "color": colours[country],
-                        "symbol": symbols,
-                        "size": _marker_size(rows["n_reports"]),
+                        "symbol": symbols[rows].tolist(),
+                        "size": sizes[rows].tolist(),
                         "opacity": 0.9 if asserted else UNASSERTED_OPACITY,
                         "line": {"width": 2, "color": colours[country]},
                     },
-                    # Up to thousands of points whose values are made here: Plotly's
-                    # per-element checks (symbols, hover rows) cost more than the rest of
-                    # the figure, and the JSON sent is the same.
-                    _validate=False,
-                )
+                }
             )
     # Legend keys: one plain dot per country (clicking it hides the country's points),
     # and a second legend for what colour does not say: shape, hollow, faded.
     for country in countries:
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=html.escape(country),
-                legendgroup=country,
-                marker={"symbol": "circle", "color": colours[country], "size": 10},
-                hoverinfo="skip",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "name": html.escape(country),
+                "legendgroup": country,
+                "marker": {"symbol": "circle", "color": colours[country], "size": 10},
+                "hoverinfo": "skip",
+            }
         )
+    key = {"type": "scatter", "x": [None], "y": [None], "legend": "legend2", "hoverinfo": "skip"}
     for kind in EVENT_TYPES:
-        if kind in set(frame["event_type"]):
-            fig.add_trace(
-                go.Scatter(
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    name=type_label(kind),
-                    legend="legend2",
-                    marker={"symbol": TYPE_SYMBOLS[kind], "color": "#6b7280", "size": 10},
-                    hoverinfo="skip",
-                )
+        if kind in kinds_present:
+            traces.append(
+                {
+                    **key,
+                    "mode": "markers",
+                    "name": type_label(kind),
+                    "marker": {"symbol": TYPE_SYMBOLS[kind], "color": "#6b7280", "size": 10},
+                }
             )
-    if len(spans):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                name="dated by month or year (span)",
-                legend="legend2",
-                line={"color": "rgba(107,114,128,0.35)", "width": 7},
-                hoverinfo="skip",
-            )
+    if is_span.any():
+        traces.append(
+            {
+                **key,
+                "mode": "lines",
+                "name": "dated by month or year (span)",
+                "line": {"color": "rgba(107,114,128,0.35)", "width": 7},
+            }
         )
-    if frame["uncertain"].any():
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name="uncertain date (hollow)",
-                legend="legend2",
-                marker={
+    if uncertain.any():
+        traces.append(
+            {
+                **key,
+                "mode": "markers",
+                "name": "uncertain date (hollow)",
+                "marker": {
                     "symbol": "circle-open",
                     "color": "#6b7280",
                     "size": 10,
                     "line": {"width": 2},
                 },
-                hoverinfo="skip",
-            )
+            }
         )
-    if not frame["asserted"].all():
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name="planned / possible / claimed (faded)",
-                legend="legend2",
-                marker={
+    if not asserted_of.all():
+        traces.append(
+            {
+                **key,
+                "mode": "markers",
+                "name": "planned / possible / claimed (faded)",
+                "marker": {
                     "symbol": "circle",
                     "color": "#6b7280",
                     "size": 10,
                     "opacity": UNASSERTED_OPACITY,
                 },
-                hoverinfo="skip",
-            )
+            }
         )
     n_lanes = max(len(lane_order), 1)
-    _base_layout(fig, title=title, height=height or max(380, 170 + 56 * n_lanes))
+    layout = _layout(title=title, height=height or max(380, 170 + 56 * n_lanes))
     # dragmode and clickmode are left to Streamlit: with selection on it sets "pan" and
     # "event+select", under which a click selects a point (with "select" as the drag
     # mode, a click only clears the selection).
-    fig.update_layout(
-        hovermode="closest",
-        legend={"title": {"text": "Actor country"}, "groupclick": "togglegroup"},
-        legend2={
-            "orientation": "h",
-            "yref": "container",
-            "y": 0.01,
-            "yanchor": "bottom",
-            "x": 0.0,
-            "xanchor": "left",
-            "itemclick": False,
-            "itemdoubleclick": False,
-        },
-        margin={"b": 50},
-    )
-    focus = focus_range(frame)
+    layout["margin"]["b"] = 50
+    layout["hovermode"] = "closest"
+    layout["legend"] = {"title": {"text": "Actor country"}, "groupclick": "togglegroup"}
+    layout["legend2"] = {
+        "orientation": "h",
+        "yref": "container",
+        "y": 0.01,
+        "yanchor": "bottom",
+        "x": 0.0,
+        "xanchor": "left",
+        "itemclick": False,
+        "itemdoubleclick": False,
+    }
     if key_events is not None:
-        _mark_key_events(
-            fig, key_events, start.min() - pd.Timedelta(days=1), end.max() + pd.Timedelta(days=1)
+        layout.update(
+            _key_event_marks(
+                key_events, start.min() - pd.Timedelta(days=1), end.max() + pd.Timedelta(days=1)
+            )
         )
-    fig.update_xaxes(
-        type="date",
-        title=None,
-        range=[focus[0].isoformat(), focus[1].isoformat()] if focus else None,
-        rangeslider={"visible": True, "thickness": 0.07},
-        rangeselector={
+    focus = focus_range(frame)
+    layout["xaxis"] = {
+        "type": "date",
+        "title": {},
+        **({"range": [focus[0].isoformat(), focus[1].isoformat()]} if focus else {}),
+        "rangeslider": {"visible": True, "thickness": 0.07},
+        "rangeselector": {
             "x": 1.0,
             "xanchor": "right",
             "y": 1.02,
@@ -488,21 +648,14 @@ def timeline_figure(
                 {"step": "all", "label": "all"},
             ],
         },
-    )
-    fig.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=list(reversed(lane_order)),
-        title=None,
-    )
-    return fig
-
-
-def _guessed_entity(entity_id: object) -> bool:
-    """An id the normaliser made from an unknown name (``person:bai-xx``), not the gazetteer's."""
-    from flashpoint.analysis.filters import gazetteer_ids
-
-    return str(entity_id) not in gazetteer_ids()
+    }
+    layout["yaxis"] = {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": list(reversed(lane_order)),
+        "title": {},
+    }
+    return _figure(traces, layout)
 
 
 def cooccurrence_figure(
@@ -511,6 +664,8 @@ def cooccurrence_figure(
     """A cluster-ordered heatmap, with an invisible scatter of one point per cell on top:
     Streamlit returns no selection from heatmap traces, but it does from scatter points,
     so clicking a cell selects that pair (``customdata`` = the two labels)."""
+    from flashpoint.analysis.filters import gazetteer_ids
+
     if result.is_empty:
         return empty_figure("No entities co-occur under these filters", title=title)
     labels = list(result.matrix.index)
@@ -528,94 +683,92 @@ def cooccurrence_figure(
         }
     else:
         scale = {"colorscale": "Blues", "zmin": 0}
+    scale["colorscale"] = _colorscale(scale["colorscale"])
     # Pairs never seen together are left blank: for NPMI their −1 would paint most of
     # the matrix as strong avoidance, which is not what "never together" means.
     shown = np.where(counts > 0, values, np.nan) if result.metric == "npmi" else values
-    fig = go.Figure(
-        go.Heatmap(
-            z=shown,
-            x=labels,
-            y=labels,
-            hoverinfo="skip",
-            xgap=1,
-            ygap=1,
-            colorbar={"title": {"text": metric_label}, "thickness": 14},
-            name=metric_label,
-            **scale,
-        )
-    )
+    heatmap = {
+        "type": "heatmap",
+        "z": np.asarray(shown),
+        "x": labels,
+        "y": labels,
+        "hoverinfo": "skip",
+        "xgap": 1,
+        "ygap": 1,
+        "colorbar": {"title": {"text": metric_label}, "thickness": 14},
+        "name": metric_label,
+        **scale,
+    }
     n = len(labels)
     # Say what each entity is, so a name like "Bai" is not a riddle: its type, and whether
     # it is only the model's guess (an id made from the name, not a gazetteer entry).
+    known = gazetteer_ids()
     kinds = {
-        str(label): f"{kind}, {'named in the text' if guessed else 'gazetteer'}"
-        for label, kind, guessed in zip(
+        str(label): f"{kind}, {'gazetteer' if str(entity_id) in known else 'named in the text'}"
+        for label, kind, entity_id in zip(
             result.entities["label"],
             result.entities["entity_type"],
-            result.entities["entity_id"].map(_guessed_entity),
+            result.entities["entity_id"],
             strict=True,
         )
     }
-    xs, ys, custom = [], [], []
-    for i, row_label in enumerate(labels):
-        for j, column_label in enumerate(labels):
-            if i == j:
-                continue
-            xs.append(column_label)
-            ys.append(row_label)
-            value = values[i, j]
-            custom.append(
-                (
-                    row_label,
-                    column_label,
-                    "–"
-                    if pd.isna(value)
-                    else f"{value:.3f}"
-                    if result.metric != "count"
-                    else f"{int(value)}",
-                    int(counts[i, j]),
-                )
-            )
+    # One cell per ordered pair of different entities, row by row.
+    rows, columns = np.nonzero(~np.eye(n, dtype=bool))
+    names = _objects(labels)
+    escaped = _objects([html.escape(label) for label in labels])
+    described = _objects([kinds.get(label, "–") for label in labels])
+    cell_values = values[rows, columns]
+    if result.metric == "count":
+        shown_values = [f"{int(value)}" for value in cell_values]
+    else:
+        shown_values = [f"{value:.3f}" for value in cell_values]
+    missing = pd.isna(cell_values)
+    custom = np.empty((len(rows), 6), dtype=object)
+    custom[:, 0] = escaped[rows]
+    custom[:, 1] = escaped[columns]
+    custom[:, 2] = np.where(missing, "–", _objects(shown_values))
+    custom[:, 3] = counts[rows, columns].astype(np.int64).astype(object)
+    custom[:, 4] = described[rows]
+    custom[:, 5] = described[columns]
     plot_height = height or max(460, 200 + 20 * n)
     cell = max(6.0, min(28.0, (plot_height - 200) / max(n, 1)))
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="markers",
-            name="pairs",
-            showlegend=False,
-            customdata=[
-                [html.escape(a), html.escape(b), v, c, kinds.get(a, "–"), kinds.get(b, "–")]
-                for a, b, v, c in custom
-            ],
-            marker={"symbol": "square", "size": cell, "opacity": 0, "color": "#000000"},
-            selected={"marker": {"opacity": 0}},
-            unselected={"marker": {"opacity": 0}},
-            hovertemplate=(
-                "<b>%{customdata[0]}</b> (%{customdata[4]}) × "
-                "<b>%{customdata[1]}</b> (%{customdata[5]})<br>"
-                f"{metric_label}: %{{customdata[2]}}<br>"
-                f"together in %{{customdata[3]}} {unit}<extra></extra>"
-            ),
-        )
-    )
-    _base_layout(fig, title=title, height=plot_height)
-    fig.update_layout(
-        hovermode="closest",
-        plot_bgcolor="#eceff3",  # blank cells (never together) read as grey, not as 0
-    )
-    fig.update_xaxes(
-        type="category", categoryorder="array", categoryarray=labels, tickangle=-45, showgrid=False
-    )
-    fig.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=labels,
-        autorange="reversed",
-        showgrid=False,
-    )
-    return fig
+    cells = {
+        "type": "scatter",
+        "x": names[columns].tolist(),
+        "y": names[rows].tolist(),
+        "mode": "markers",
+        "name": "pairs",
+        "showlegend": False,
+        "customdata": custom,
+        "marker": {"symbol": "square", "size": cell, "opacity": 0, "color": "#000000"},
+        "selected": {"marker": {"opacity": 0}},
+        "unselected": {"marker": {"opacity": 0}},
+        "hovertemplate": (
+            "<b>%{customdata[0]}</b> (%{customdata[4]}) × "
+            "<b>%{customdata[1]}</b> (%{customdata[5]})<br>"
+            f"{metric_label}: %{{customdata[2]}}<br>"
+            f"together in %{{customdata[3]}} {unit}<extra></extra>"
+        ),
+    }
+    layout = _layout(title=title, height=plot_height)
+    layout["hovermode"] = "closest"
+    layout["plot_bgcolor"] = "#eceff3"  # blank cells (never together) read as grey, not as 0
+    axis = {"type": "category", "categoryorder": "array", "categoryarray": labels}
+    layout["xaxis"] = {**axis, "tickangle": -45, "showgrid": False}
+    layout["yaxis"] = {**axis, "autorange": "reversed", "showgrid": False}
+    return _figure([heatmap, cells], layout)
+
+
+@lru_cache(maxsize=8)
+def _colorscale_json(name: str) -> str:
+    return json.dumps(go.Heatmap(colorscale=name).to_plotly_json()["colorscale"])
+
+
+def _colorscale(name: str) -> list[list[Any]]:
+    """A named colour scale as the list of [position, colour] Plotly's validation makes of
+    it (plotly.js knows no "RdBu_r")."""
+    scale: list[list[Any]] = json.loads(_colorscale_json(name))
+    return scale
 
 
 SMOOTHING: dict[str, int] = {"day": 7, "week": 4, "month": 1}  # periods averaged per line
@@ -628,49 +781,52 @@ def volume_figure(
     (a moving average over a few periods, so quiet weeks do not draw spikes to zero)."""
     if frame.empty:
         return empty_figure("No dated articles match these filters", title=title)
-    fig = go.Figure()
-    total = frame[frame["series"] == ALL_ARTICLES]
-    fig.add_trace(
-        go.Bar(
-            x=total["period"],
-            y=total["articles"],
-            name=ALL_ARTICLES,
-            marker={"color": "#d1d5db"},
-            customdata=np.array([plural(int(n), "article") for n in total["articles"]]),
-            hovertemplate=f"%{{x|%Y-%m-%d}}: %{{customdata}}<extra>{ALL_ARTICLES}</extra>",
-        )
-    )
+    articles = _by_value(frame["articles"], lambda n: plural(int(n), "article"))
+    series = frame["series"].to_numpy(dtype=object)
+    periods = frame["period"].to_numpy()
+    counts = frame["articles"].to_numpy()
+    total = series == ALL_ARTICLES
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "bar",
+            "x": periods[total],
+            "y": counts[total],
+            "name": ALL_ARTICLES,
+            "marker": {"color": "#d1d5db"},
+            "customdata": articles[total].tolist(),
+            "hovertemplate": f"%{{x|%Y-%m-%d}}: %{{customdata}}<extra>{ALL_ARTICLES}</extra>",
+        }
+    ]
     window = SMOOTHING.get(freq, 1)
-    countries = [s for s in dict.fromkeys(frame["series"]) if s != ALL_ARTICLES]
+    countries = [s for s in dict.fromkeys(series) if s != ALL_ARTICLES]
     colours = country_colours(countries)
     for country in countries:
-        rows = frame[frame["series"] == country]
-        smooth = rows["articles"].rolling(window, center=True, min_periods=1).mean()
+        mine = series == country
+        smooth = pd.Series(counts[mine]).rolling(window, center=True, min_periods=1).mean()
         label = country if window == 1 else f"{country} ({window}-{freq} average)"
-        fig.add_trace(
-            go.Scatter(
-                x=rows["period"],
-                y=smooth.round(2),
-                name=html.escape(label),
-                mode="lines",
-                line={"color": colours[country], "width": 2, "shape": "spline"},
-                customdata=np.array([plural(int(n), "article") for n in rows["articles"]]),
-                hovertemplate="%{x|%Y-%m-%d}: %{customdata} (average %{y:.1f})"
+        traces.append(
+            {
+                "type": "scatter",
+                "x": periods[mine],
+                "y": smooth.round(2).to_numpy(),
+                "name": html.escape(label),
+                "mode": "lines",
+                "line": {"color": colours[country], "width": 2, "shape": "spline"},
+                "customdata": articles[mine].tolist(),
+                "hovertemplate": "%{x|%Y-%m-%d}: %{customdata} (average %{y:.1f})"
                 "<extra>%{fullData.name}</extra>",
-            )
+            }
         )
-    _base_layout(fig, title=title, height=height)
-    fig.update_layout(
-        bargap=0.1,
-        hovermode="x unified",
-        legend={"orientation": "h", "y": -0.12},
-    )
-    fig.update_xaxes(type="date", title=None)
-    fig.update_yaxes(
-        title={"text": f"articles per {freq}"},
+    layout = _layout(title=title, height=height)
+    layout["bargap"] = 0.1
+    layout["hovermode"] = "x unified"
+    layout["legend"] = {"orientation": "h", "y": -0.12}
+    layout["xaxis"] = {"type": "date", "title": {}}
+    layout["yaxis"] = {
+        "title": {"text": f"articles per {freq}"},
         **count_axis(float(frame["articles"].max() or 0)),
-    )
-    return fig
+    }
+    return _figure(traces, layout)
 
 
 def count_axis(max_value: float) -> dict[str, Any]:
@@ -709,23 +865,23 @@ def bar_figure(
         if second and more:
             text += f" ({plural(int(more[0]), second.rstrip('s'))})"
         hover.append(text)
-    fig = go.Figure(
-        go.Bar(
-            x=frame[value],
-            y=[html.escape(str(name)) for name in frame[label]],
-            orientation="h",
-            marker={"color": list(colours) if colours is not None else colour},
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-            name=value,
-        )
-    )
-    _base_layout(fig, title=title, height=height or max(260, 90 + 28 * len(frame)))
-    fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(
-        title={"text": axis_title or value}, **count_axis(float(frame[value].max() or 0))
-    )
-    return fig
+    bars = {
+        "type": "bar",
+        "x": frame[value].to_numpy(),
+        "y": [html.escape(str(name)) for name in frame[label]],
+        "orientation": "h",
+        "marker": {"color": list(colours) if colours is not None else colour},
+        "customdata": hover,
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "name": value,
+    }
+    layout = _layout(title=title, height=height or max(260, 90 + 28 * len(frame)))
+    layout["yaxis"] = {"autorange": "reversed", "title": {}}
+    layout["xaxis"] = {
+        "title": {"text": axis_title or value},
+        **count_axis(float(frame[value].max() or 0)),
+    }
+    return _figure([bars], layout)
 
 
 def events_by_type_figure(

@@ -5,7 +5,9 @@
   (standing deployments, sanctions in force) are not given dates to get there.
 * **Stories against the news-cluster labels**: the news-cluster CSV groups its reports by
   the real event they cover (``event_label``). Each article's *lead story* is the story that
-  holds most of its asserted or claimed events (ties: the one mentioned first). Purity and
+  holds most of its asserted or claimed events (ties: a dated story before an undated one,
+  then the one mentioned first: an undated report is a story of its own that no other
+  article can share, so on a tie it says nothing about the article's event). Purity and
   completeness are B-cubed precision and recall of lead stories against the labels:
 
   - purity: for each article, the share of articles with the same lead story that carry its
@@ -155,14 +157,19 @@ def undated_share(events: pd.DataFrame) -> UndatedShare:
 
 
 def lead_stories(events: pd.DataFrame) -> dict[str, str]:
-    """article_id → the story holding most of the article's asserted/claimed events."""
-    happened = events[events["modality"].isin(HAPPENED) & events["story_id"].notna()]
+    """article_id → the story holding most of the article's asserted/claimed events (ties:
+    a story with a dated event first, then the first mentioned)."""
+    linked = events[events["story_id"].notna()]
+    dated = set(linked.loc[linked["event_date"].notna(), "story_id"])
+    happened = linked[linked["modality"].isin(HAPPENED)]
     happened = happened.sort_values(["article_id", "start_char"])
     lead: dict[str, str] = {}
     for article_id, group in happened.groupby("article_id", sort=False):
         counts = Counter(group["story_id"])
         first_seen = {story: k for k, story in reversed(list(enumerate(group["story_id"])))}
-        lead[str(article_id)] = min(counts, key=lambda s: (-counts[s], first_seen[s]))
+        lead[str(article_id)] = min(
+            counts, key=lambda s: (-counts[s], s not in dated, first_seen[s])
+        )
     return lead
 
 

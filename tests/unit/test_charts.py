@@ -23,6 +23,7 @@ from flashpoint.charts import (
     chart_title,
     cooccurrence_figure,
     count_axis,
+    events_by_type_figure,
     focus_range,
     map_figure,
     on_dark_background,
@@ -438,3 +439,162 @@ def test_hover_text_wraps_as_textwrap_does(width: int) -> None:
     ]
     for text in samples:
         assert _wrap(text, width) == textwrap.wrap(text, width)
+
+
+def page_figures() -> dict[str, go.Figure]:
+    """Every figure the pages draw (and their empty states), on data that uses each option:
+    spans, uncertain and unasserted stories, landmarks, article text with markup."""
+    span = story(
+        "span",
+        date=pd.Timestamp("2016-01-01"),
+        date_end=pd.Timestamp("2016-12-31"),
+        date_precision="year",
+        uncertain=True,
+        event_type="sanction",
+        actor_country="China",
+        headline="Long-range <b>missile</b> test — the anti-ship Hwasong-14's U.S.-ROK drill " * 3,
+        weapons=None,
+        sources="",
+    )
+    old = story("old", date=pd.Timestamp("2006-10-09"), event_type="nuclear_test")
+    timeline = pd.concat([TIMELINE, pd.DataFrame([span, old])], ignore_index=True)
+    timeline["date_end"] = timeline["date_end"].fillna(timeline["date"])
+    volume = pd.DataFrame(
+        {
+            "period": list(pd.to_datetime(["2017-07-03", "2017-07-10", "2017-07-17"])) * 2,
+            "series": [ALL_ARTICLES] * 3 + ["North Korea"] * 3,
+            "articles": [30, 1, 12, 20, 0, 9],
+        }
+    )
+    by_type = pd.DataFrame(
+        {
+            "event_type": ["missile_launch", "meeting"],
+            "label": ["missile launch", "meeting"],
+            "stories": [4, 1],
+            "reports": [9, 1],
+        }
+    )
+    top = pd.DataFrame({"name": ["North Korea", "<i>Japan</i>"], "articles": [1200, 3]})
+    nothing = pd.DataFrame(columns=["period", "series", "articles"])
+    return {
+        "timeline by type": timeline_figure(
+            timeline, "type", title="Timeline — <script>", key_events=key_events()
+        ),
+        "timeline by actor": timeline_figure(timeline, "actor", height=500),
+        "timeline of one story": timeline_figure(TIMELINE.iloc[:1]),
+        "co-occurrence npmi": cooccurrence_figure(cooccurrence_result(), title="Co-occurrence"),
+        "co-occurrence jaccard": cooccurrence_figure(cooccurrence_result("jaccard")),
+        "co-occurrence count": cooccurrence_figure(cooccurrence_result("count"), height=300),
+        "volume by week": volume_figure(volume, freq="week", title="Coverage volume"),
+        "volume by month": volume_figure(volume, freq="month"),
+        "stories by type": events_by_type_figure(by_type, title="Events by type"),
+        "top countries": bar_figure(top, value="articles", label="name", title="Countries"),
+        "empty timeline": timeline_figure(TIMELINE.iloc[0:0], title="Timeline"),
+        "empty volume": volume_figure(nothing),
+        "empty bars": bar_figure(top.iloc[0:0], value="articles", label="name"),
+    }
+
+
+def pruned(value: Any) -> Any:
+    """A figure's JSON without empty objects (``"title": {}``: Plotly drops them when it
+    validates a figure again; plotly.js reads them as absent)."""
+    if isinstance(value, dict):
+        return {k: pruned(v) for k, v in value.items() if v != {}}
+    if isinstance(value, list):
+        return [pruned(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("name", list(page_figures()))
+def test_figures_are_what_plotly_validation_makes_of_them(name: str) -> None:
+    """The figures are built without Plotly's validation (for speed): validated again, each
+    is the same figure — no misspelt property, no value Plotly would reject or rewrite —
+    and Streamlit's JSON (to_dict, then to_json without validation) is that figure's."""
+    import json
+
+    import plotly.io as pio
+
+    fig = page_figures()[name]
+    validated = go.Figure(fig.to_dict())  # raises on an unknown property or a bad value
+    expected = pruned(json.loads(validated.to_json()))
+    assert pruned(json.loads(fig.to_json())) == expected
+    assert pruned(json.loads(pio.to_json(fig.to_dict(), validate=False))) == expected
+    assert expected["layout"]["template"]["layout"]["paper_bgcolor"] == "white"  # TEMPLATE
+
+
+def test_hover_text_of_many_stories_at_once_is_each_storys_own() -> None:
+    """The timeline escapes and wraps every story's texts in a few passes over them all:
+    each comes out as textwrap wraps it alone (hyphens, em-dashes, long words, odd
+    whitespace), escaped, cut at the limit, "–" for none."""
+    import html
+    import random
+    import textwrap
+
+    from flashpoint.charts import _escaped_wrapped
+
+    def alone(value: object, width: int, limit: int) -> str:
+        text = " ".join(value.split()) if isinstance(value, str) else ""
+        if len(text) > limit:
+            text = text[: limit - 1].rstrip() + "…"
+        return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or "–"
+
+    pieces = [
+        *("North", "Korea's", "long-range", "anti-ship", "U.S.-ROK", "Hwasong-14", "a-b-cd"),
+        *("x--y", "--", "ab-", "-cd", "-", "<b>", "&", "'", '"', "é", "…", "Kim Jong-un"),
+        *(" ", "  ", "\t", "\n", "\u00a0", "\u3000", "\x1c", "\u2028"),
+        "extraordinarilylongwordthatislongerthananylineofthewrappingwidthatall",
+    ]
+    rng = random.Random(14)
+    texts = [
+        "".join(rng.choice(pieces) + rng.choice(["", " ", " "]) for _ in range(rng.randint(0, 60)))
+        for _ in range(500)
+    ]
+    values = pd.Series([*texts, None, float("nan"), "", "   ", 3, texts[0]], dtype=object)
+    for width, limit in ((10, 60), (70, 200), (80, 400)):
+        expected = [alone(value, width, limit) for value in values]
+        assert _escaped_wrapped(values, width, limit) == expected
+    # A text holding the separator the fast path joins texts with is still its own.
+    odd = pd.Series(["a\x00b c", "long-range missile"], dtype=object)
+    assert _escaped_wrapped(odd, 5, 400) == [alone(v, 5, 400) for v in odd]
+
+
+@pytest.mark.parametrize("name", ["timeline by type", "co-occurrence npmi", "volume by week"])
+def test_dark_copy_is_what_plotlys_updates_make(name: str) -> None:
+    """The dark copy is made from the figure's dict without validation: it is the figure
+    Plotly's validated updates make (template, backgrounds, font, grids; a map's geo)."""
+    import json
+
+    figures = page_figures()
+    figures["map"] = map_figure(
+        pd.DataFrame(
+            {
+                "place_id": ["place:hokkaido"],
+                "place": ["Hokkaido"],
+                "event_type": ["missile_launch"],
+                "lat": [43.0],
+                "lon": [142.0],
+                "stories": [2],
+                "reports": [3],
+            }
+        )
+    )
+    for fig in (figures[name], figures["map"]):
+        expected = go.Figure(fig)
+        expected.update_layout(
+            template="plotly_dark",
+            paper_bgcolor="#0e1117",
+            plot_bgcolor="#161a23",
+            font={"color": "#e5e7eb"},
+        )
+        expected.update_xaxes(gridcolor="#2d3340", zerolinecolor="#2d3340")
+        expected.update_yaxes(gridcolor="#2d3340", zerolinecolor="#2d3340")
+        if any(trace.type == "scattergeo" for trace in expected.data):
+            expected.update_geos(
+                bgcolor="#0e1117",
+                landcolor="#1f2937",
+                oceancolor="#111827",
+                countrycolor="#6b7280",
+                coastlinecolor="#6b7280",
+            )
+        dark = on_dark_background(fig)
+        assert pruned(json.loads(dark.to_json())) == pruned(json.loads(expected.to_json()))

@@ -51,6 +51,26 @@ def test_lead_story_is_the_most_reported_then_the_first_mentioned() -> None:
     assert lead_stories(events) == {"a": "launch", "b": "launch"}
 
 
+def test_on_a_tie_a_dated_story_leads_before_an_undated_mention() -> None:
+    # "China opposes launches by North Korea" (undated, a story of its own) before
+    # "it fired a missile over Hokkaido on Friday" (dated, shared with other articles).
+    events = events_frame(
+        [
+            ("a", "undated-mention", "asserted", 0, None),
+            ("a", "friday-launch", "asserted", 60, "2017-09-15"),
+            ("b", "friday-launch", "asserted", 0, "2017-09-15"),
+            ("b", "friday-launch", "asserted", 40, "2017-09-15"),
+            ("c", "undated-mention-2", "asserted", 0, None),
+            ("c", "old-test", "asserted", 30, None),
+            ("c", "old-test", "asserted", 50, "2016-01-06"),
+        ]
+    )
+    assert lead_stories(events) == {"a": "friday-launch", "b": "friday-launch", "c": "old-test"}
+    # More mentions still lead, dated or not.
+    more = pd.concat([events, events_frame([("a", "undated-mention", "claimed", 90, None)])])
+    assert lead_stories(more)["a"] == "undated-mention"
+
+
 def test_news_cycles_split_one_label_by_publication_gaps() -> None:
     published = {
         "a": pd.Timestamp("2017-08-29", tz="UTC"),

@@ -367,3 +367,41 @@ def test_a_meeting_known_by_its_month_needs_its_parties() -> None:
     assert story_of(linked, "e2") == story_of(linked, "e1")
     assert story_of(linked, "e3") != story_of(linked, "e1")
     assert story_of(linked, "e4") != story_of(linked, "e1")
+
+
+def test_a_report_without_actors_joins_the_story_that_dominates_its_day() -> None:
+    # Four articles report the nuclear test of North Korea; one took South Korea (which
+    # said it detected the blast) for the tester. "Its fourth nuclear test" names no one:
+    # it is the test the day's coverage is about, not the one misread report.
+    articles = pd.DataFrame(
+        [article(f"n{k}", f"S{k}", "2016-01-06T12:00", "Nuclear test") for k in range(1, 8)]
+    )
+    test = {"event_type": "nuclear_test"}
+    reports = pd.DataFrame(
+        [
+            event("e1", "n1", "2016-01-06", **test),
+            event("e2", "n2", "2016-01-06", **test),
+            event("e3", "n3", "2016-01-05", **test),  # a day off: another time zone
+            event("e4", "n4", "2016-01-06", **test),
+            event("e5", "n5", "2016-01-06", actors=("country:KOR",), **test),
+            event("e6", "n6", "2016-01-06", actors=(), **test),
+            event("e7", "n7", "2016-01-06", actors=(), modality="possible", **test),
+        ]
+    )
+    _, linked = build_stories(reports, articles)
+    assert story_of(linked, "e6") == story_of(linked, "e1")
+    assert story_of(linked, "e5") != story_of(linked, "e1")
+    assert story_of(linked, "e7") != story_of(linked, "e1")  # not what happened
+
+    # Without a dominant story (four articles against two) the report stays apart.
+    balanced = pd.concat(
+        [reports, pd.DataFrame([event("e8", "n7", "2016-01-06", actors=("country:KOR",), **test)])]
+    )
+    _, linked = build_stories(balanced, articles)
+    assert story_of(linked, "e5") == story_of(linked, "e8")
+    assert story_of(linked, "e6") not in {story_of(linked, "e1"), story_of(linked, "e5")}
+
+    # Two articles are too few to dominate, whatever the other side.
+    few = reports[reports["event_id"].isin(["e1", "e2", "e5", "e6"])]
+    _, linked = build_stories(few, articles)
+    assert story_of(linked, "e6") not in {story_of(linked, "e1"), story_of(linked, "e5")}
