@@ -1266,15 +1266,14 @@ class CorpusQuery:
                    WHERE eid = $b AND aid IN (SELECT aid FROM pair_articles)),
             hits AS ({hits}),
             shown AS (
-                SELECT a.published, a.source, a.title, h.mentions, a.url, a.article_id,
-                       h.aid, h.sentence_idx
-                FROM hits h JOIN articles a USING (aid)
+                SELECT a.published, a.article_id, h.mentions, h.aid, h.sentence_idx
+                FROM hits h JOIN (SELECT aid, published, article_id FROM articles) a USING (aid)
                 ORDER BY a.published DESC NULLS LAST, a.article_id, h.sentence_idx
                 {top}
             )
-            SELECT h.published, h.source, h.title, h.mentions, h.url, h.article_id,
+            SELECT h.published, a.source, a.title, h.mentions, a.url, h.article_id,
                    h.sentence_idx, s.start_char, s.end_char
-            FROM shown h
+            FROM shown h JOIN articles a USING (aid)
             LEFT JOIN sentences s ON s.aid = h.aid AND s.sentence_idx = h.sentence_idx
             ORDER BY h.published DESC NULLS LAST, h.article_id, h.sentence_idx
             {top}

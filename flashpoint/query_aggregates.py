@@ -788,11 +788,14 @@ class Aggregates:
                     f"(SELECT sid FROM {keys} WHERE day IS NOT NULL "
                     f"ORDER BY day DESC, n_reports DESC, sid LIMIT {timeline.LATEST_KEPT})"
                 )
+            sids = self._sql(f"SELECT DISTINCT sid FROM ({drawn})", params)["sid"]
+            # A list of keys (not a join) is pushed into the scan of the wide events table.
             sql = (
                 "CREATE OR REPLACE TEMP TABLE tl_events AS SELECT e.* FROM events e "
-                f"WHERE e.sid IN ({drawn}) AND {chosen.events()}"
+                f"WHERE e.sid IN (SELECT unnest($sids)) AND {chosen.events()}"
             )
-            con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+            used = {k: v for k, v in params.items() if f"${k}" in sql}
+            con.execute(sql, used | {"sids": [int(sid) for sid in sids]})
         finally:
             con.unregister("agg_mixed_frame")
         frame = self.query._timeline_frame("tl_events")
