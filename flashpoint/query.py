@@ -59,6 +59,7 @@ from flashpoint.analysis.filters import (
     span_text,
 )
 from flashpoint.analysis.timeline import DRAWN_STORIES, Timeline
+from flashpoint.query_aggregates import AGGREGATE_TABLES, Aggregates, build_aggregates
 from flashpoint.schema import EVENT_TYPES, TABLES
 
 _LIST = "VARCHAR[]"
@@ -180,7 +181,7 @@ def _contains_sql(column: str) -> str:
 # ---------------------------------------------------------------------------------------
 # The query index: a DuckDB file derived from the manifest's Parquet parts.
 
-INDEX_VERSION = 4  # bump when what build_index writes changes
+INDEX_VERSION = 5  # bump when what build_index writes changes
 INDEX_DIR = "index"
 # Tables of the index (article text stays in Parquet; names depend on the gazetteer and
 # are made at open).
@@ -196,6 +197,10 @@ INDEX_TABLES: tuple[str, ...] = (
     "sent_ent",
     "sentences",
     "texts",
+    "story_text",
+    "art_by_eid",
+    "sent_by_eid",
+    *AGGREGATE_TABLES,
 )
 DEFAULT_THREADS = max(1, min(4, os.cpu_count() or 1))
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -423,6 +428,18 @@ def build_index(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, 
         """
     )
     con.execute("DROP TABLE events_base")
+    # Lookups by integer key, sorted by it, so a list of keys skips the other rows'
+    # blocks: the story table's text per story key, the folded mentions per entity.
+    con.execute(
+        "CREATE TABLE story_text AS SELECT k.sid, s.event_date, s.date_precision, s.headline, "
+        "s.evidence FROM stories s JOIN (SELECT DISTINCT sid, story_key FROM events) k "
+        "ON k.story_key = s.story_id ORDER BY k.sid"
+    )
+    con.execute("CREATE TABLE art_by_eid AS SELECT eid, aid FROM art_ent ORDER BY eid, aid")
+    con.execute(
+        "CREATE TABLE sent_by_eid AS SELECT DISTINCT eid, aid, sentence_idx FROM sent_ent "
+        "ORDER BY eid, aid, sentence_idx"
+    )
     con.execute(
         """
         CREATE TABLE event_members AS
@@ -449,6 +466,7 @@ def build_index(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, 
     for name in (*_KEEP, "evidence"):
         con.execute(f"DROP TABLE IF EXISTS raw_{name}")
     con.execute("DROP TABLE IF EXISTS evidence")
+    build_aggregates(con)
 
 
 def _build_evidence(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, Any]) -> None:
@@ -510,6 +528,7 @@ class CorpusQuery:
         gazetteer: Iterable[Any] | None = None,
         persist: bool = True,
         build_isolated: bool = False,
+        aggregates: bool = True,
     ) -> None:
         self.path = Path(path)
         self.manifest = store.read_manifest(self.path)
@@ -529,6 +548,9 @@ class CorpusQuery:
         self._timelines: dict[tuple[_View, int], Timeline] = {}
         self.catalog = self._build_catalog(gazetteer)
         self._load_names()
+        # Article-side figures from the pre-aggregated tables where a filter allows
+        # (flashpoint.query_aggregates); None: every figure from the rows.
+        self.aggregates = Aggregates(self) if aggregates else None
 
     # ----------------------------------------------------------------------------------
     # Loading
@@ -730,6 +752,18 @@ class CorpusQuery:
             return found
 
     def headline(self, filters: Filters) -> overview.Headline:
+        summed = self.aggregates.articles(filters) if self.aggregates else None
+        sums = self.aggregates.event_sums(filters) if self.aggregates else None
+        if summed is not None and sums is not None:
+            return overview.Headline(
+                articles=summed["articles"],
+                near_duplicates=summed["near_duplicates"],
+                sources=summed["sources"],
+                first_published=_day(summed["first"]),
+                last_published=_day(summed["last"]),
+                counts=sums.counts,
+                event_mentions=sums.events,
+            )
         made = self.view(filters)
         row = self._sql(
             f"SELECT count(*) AS n, count(duplicate_of) AS dup, count(DISTINCT source) AS src, "
@@ -748,6 +782,9 @@ class CorpusQuery:
 
     def events_by_type(self, filters: Filters) -> pd.DataFrame:
         """As :func:`flashpoint.analysis.overview.events_by_type`: stories and reports."""
+        sums = self.aggregates.event_sums(filters) if self.aggregates else None
+        if sums is not None:
+            return by_type_frame(sums.counts)
         return by_type_frame(self._story_counts(self.view(filters)))
 
     def volume(
@@ -757,6 +794,9 @@ class CorpusQuery:
             raise ValueError(
                 f"unknown frequency {freq!r} (use one of {', '.join(overview.FREQUENCIES)})"
             )
+        summed = self.aggregates.volume(filters, freq, top_countries) if self.aggregates else None
+        if summed is not None:
+            return summed
         made = self.view(filters)
         unit = {"day": "day", "week": "week", "month": "month"}[freq]
         period = f"CAST(date_trunc('{unit}', CAST(published AS TIMESTAMP)) AS TIMESTAMP)"
@@ -819,6 +859,9 @@ class CorpusQuery:
         return frame
 
     def top_entities(self, filters: Filters, entity_type: str, n: int = 10) -> pd.DataFrame:
+        summed = self.aggregates.top_entities(filters, entity_type, n) if self.aggregates else None
+        if summed is not None:
+            return summed
         made = self.view(filters)
         grouped = self._sql(
             f"SELECT m.eid, count(DISTINCT m.aid) AS articles, sum(m.n) AS mentions "
@@ -847,6 +890,14 @@ class CorpusQuery:
 
         Kept with the view: the Overview's latest stories need it too."""
         with self._lock:
+            cached = self.aggregates.timeline(filters, limit) if self.aggregates else None
+            if cached is not None:
+                return Timeline(
+                    frame=cached.frame.copy(),
+                    stories=cached.stories,
+                    reports=cached.reports,
+                    undated=cached.undated,
+                )
             made = self.view(filters)
             cached = self._timelines.get((made, limit))
             if cached is None:
@@ -913,6 +964,7 @@ class CorpusQuery:
 
     def _timeline_frame(self, events: str) -> pd.DataFrame:
         start, end = _period_sql("event_date")
+        sids = self._sql(f"SELECT DISTINCT sid FROM {events}")["sid"]
         frame = self._sql(
             f"""
             WITH f AS (SELECT * FROM {events}),
@@ -956,7 +1008,8 @@ class CorpusQuery:
                        g.first_reported, g.n_reports, g.n_sources, g.sources, g.article_ids
                 FROM best b
                 JOIN grouped g USING (story_key)
-                LEFT JOIN stories s ON s.story_id = b.story_key
+                LEFT JOIN (SELECT * FROM story_text WHERE sid IN (SELECT unnest($sids))) s
+                    ON s.sid = b.sid
             ),
             dated AS (
                 SELECT *, {start} AS start_day, {end} AS end_day,
@@ -979,7 +1032,8 @@ class CorpusQuery:
             FROM dated
             WHERE coalesce(start_day, fallback_day) IS NOT NULL
             ORDER BY date, story_id
-            """
+            """,
+            {"sids": [int(sid) for sid in sids]},
         )
         if frame.empty:
             return timeline.empty_timeline()
@@ -1096,6 +1150,13 @@ class CorpusQuery:
             raise ValueError(f"unknown scope {scope!r} (use one of {', '.join(cooc.SCOPES)})")
         if metric not in cooc.METRICS:
             raise ValueError(f"unknown metric {metric!r} (use one of {', '.join(cooc.METRICS)})")
+        summed = (
+            self.aggregates.cooccurrence(filters, scope, metric, entity_types, top_n)
+            if self.aggregates
+            else None
+        )
+        if summed is not None:
+            return summed
         made = self.view(filters)
         unit = "aid, sentence_idx" if scope == "sentence" else "aid"
         units_join = "USING (aid, sentence_idx)" if scope == "sentence" else "USING (aid)"
@@ -1172,7 +1233,9 @@ class CorpusQuery:
     ) -> pd.DataFrame:
         """As :func:`flashpoint.analysis.cooccurrence.pair_sentences`; text is read only
         for the articles of the rows returned."""
-        made = self.view(filters)
+        chosen = self.aggregates.selection(filters) if self.aggregates else None
+        # The filter's articles: from the aggregates' atoms where it allows, else the view.
+        articles = chosen.articles() if chosen is not None else self.view(filters).articles
         label_a, label_b = names or (entity_a, entity_b)
         both = f"{label_a}, {label_b}"
         params: dict[str, Any] = {
@@ -1190,22 +1253,30 @@ class CorpusQuery:
                 "FROM a_ FULL OUTER JOIN b_ USING (aid, sentence_idx)"
             )
         top = f"LIMIT {max(int(limit), 0)}" if limit is not None else ""
+        if chosen is not None:
+            params |= {k: v for k, v in chosen.params().items() if f"${k}" in chosen.articles()}
         found = self._sql(
             f"""
             WITH pair_articles AS (
-                SELECT aid FROM art_ent SEMI JOIN {made.articles} USING (aid)
-                WHERE eid IN ($a, $b) GROUP BY aid HAVING count(DISTINCT eid) = 2
+                SELECT aid FROM art_by_eid WHERE eid IN ($a, $b)
+                AND aid IN (SELECT aid FROM {articles}) GROUP BY aid HAVING count(DISTINCT eid) = 2
             ),
-            a_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_ent SEMI JOIN pair_articles
-                   USING (aid) WHERE eid = $a),
-            b_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_ent SEMI JOIN pair_articles
-                   USING (aid) WHERE eid = $b),
-            hits AS ({hits})
-            SELECT a.published, a.source, a.title, h.mentions, a.url, a.article_id,
+            a_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_by_eid
+                   WHERE eid = $a AND aid IN (SELECT aid FROM pair_articles)),
+            b_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_by_eid
+                   WHERE eid = $b AND aid IN (SELECT aid FROM pair_articles)),
+            hits AS ({hits}),
+            shown AS (
+                SELECT a.published, a.article_id, h.mentions, h.aid, h.sentence_idx
+                FROM hits h JOIN (SELECT aid, published, article_id FROM articles) a USING (aid)
+                ORDER BY a.published DESC NULLS LAST, a.article_id, h.sentence_idx
+                {top}
+            )
+            SELECT h.published, a.source, a.title, h.mentions, a.url, h.article_id,
                    h.sentence_idx, s.start_char, s.end_char
-            FROM hits h JOIN articles a USING (aid)
+            FROM shown h JOIN articles a USING (aid)
             LEFT JOIN sentences s ON s.aid = h.aid AND s.sentence_idx = h.sentence_idx
-            ORDER BY a.published DESC NULLS LAST, a.article_id, h.sentence_idx
+            ORDER BY h.published DESC NULLS LAST, h.article_id, h.sentence_idx
             {top}
             """,
             params,
@@ -1227,10 +1298,15 @@ class CorpusQuery:
         """The text of these articles (and only these), by id."""
         if not article_ids:
             return {}
+        keys = self._sql(
+            "SELECT aid FROM articles WHERE list_contains($ids, article_id)",
+            {"ids": list(article_ids)},
+        )
+        # Keys first: an IN list of keys lets the scan skip the texts of other articles.
         found = self._sql(
             "SELECT a.article_id, t.text FROM texts t JOIN articles a USING (aid) "
-            "SEMI JOIN (SELECT unnest($ids) AS article_id) x USING (article_id)",
-            {"ids": list(article_ids)},
+            "WHERE t.aid IN (SELECT unnest($aids))",
+            {"aids": [int(k) for k in keys["aid"]]},
         )
         return dict(zip(found["article_id"], found["text"], strict=True))
 
