@@ -9,7 +9,8 @@ entities, how the rules found the actors and the date) and turns the score into 
 - a proposal the rules call asserted or claimed whose score is below ``demote_below`` is
   kept, but as ``possible`` (the timeline does not draw it; the event table still lists it);
 - a proposal the rules call planned or possible whose score is at least ``promote_at`` is
-  made ``asserted`` (a negated one never is: the text says it did not happen);
+  made ``asserted`` (a negated one never is: the text says it did not happen; nor is a
+  generic one, which names a kind of event rather than an occurrence);
 - anything else is left as the rules said, and so are events of a type the model is not
   used for (``event_types``: chosen in training by cross-validation, see
   :mod:`flashpoint.eval.learning`).

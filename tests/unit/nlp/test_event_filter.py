@@ -116,6 +116,7 @@ def test_decisions() -> None:
     assert model.decide("planned", 0.7) == "asserted"
     assert model.decide("possible", 0.69) == "possible"
     assert model.decide("negated", 0.99) == "negated"  # the text says it did not happen
+    assert model.decide("generic", 0.99) == "generic"  # a kind of event, no occurrence
 
 
 def test_a_model_for_some_types_leaves_the_others_as_the_rules_said(
