@@ -102,8 +102,16 @@ def test_resolutions_that_prohibit_acts_are_the_standing_norm() -> None:
         deps=["nsubj", "nummod", "ROOT", "compound", "dobj", "punct"],
         lemmas=["resolution", "2371", "ban", "coal", "export", "."],
     )
+    # "Firms drill in areas prohibited by sanctions ."
+    prohibited = parsed(
+        ["Firms", "drill", "in", "areas", "prohibited", "by", "sanctions", "."],
+        [1, 1, 1, 2, 3, 4, 5, 1],
+        ["nsubj", "ROOT", "prep", "pobj", "acl", "agent", "pobj", "punct"],
+        ["firm", "drill", "in", "area", "prohibit", "by", "sanction", "."],
+    )
     assert default_background_states().tokens(norms) == {1}
     assert default_background_states().tokens(one) == set()
+    assert default_background_states().tokens(prohibited) == {6}
 
 
 def test_a_resolution_to_a_problem_is_a_settlement() -> None:
