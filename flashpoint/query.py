@@ -145,7 +145,7 @@ _KEEP: dict[str, tuple[str, ...]] = {
     "events": TABLES["events"],
     "stories": TABLES["stories"],
 }
-_MODALITY_RANK = "CASE modality WHEN 'asserted' THEN 0 WHEN 'claimed' THEN 1 WHEN 'planned' THEN 2 WHEN 'possible' THEN 3 WHEN 'negated' THEN 4 ELSE 9 END"
+_MODALITY_RANK = "CASE modality WHEN 'asserted' THEN 0 WHEN 'claimed' THEN 1 WHEN 'planned' THEN 2 WHEN 'possible' THEN 3 WHEN 'negated' THEN 4 WHEN 'generic' THEN 5 ELSE 9 END"
 _VIEWS_KEPT = 8
 # What a view keeps of its rows (the rest is joined back by key for the few rows shown).
 _VIEW_ARTICLE_COLUMNS = "a.aid, a.rid, a.published, a.pub_day, a.source, a.duplicate_of"

@@ -23,7 +23,14 @@ EVENT_TYPES: tuple[str, ...] = (
     "exercise",
     "sanction",
 )
-MODALITIES: tuple[str, ...] = ("asserted", "negated", "planned", "possible", "claimed")
+MODALITIES: tuple[str, ...] = (
+    "asserted",
+    "negated",
+    "planned",
+    "possible",
+    "claimed",
+    "generic",
+)
 DATE_BASES: tuple[str, ...] = ("explicit", "relative", "reference", "publication", "unknown")
 ENTITY_TYPES: tuple[str, ...] = ("country", "person", "organization", "weapon", "place")
 

@@ -52,6 +52,7 @@ CERTAINTY: dict[str, str] = {
     "planned": "planned",
     "possible": "possible",
     "negated": "negated",
+    "generic": "generic",
 }
 # Events of several parties, told apart by who took part: "South Korea held talks in May"
 # names one side of some meeting, not which one.

@@ -53,7 +53,14 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "article_id",
 )
 # Which report speaks for a story: what the text asserts first, then the likelier readings.
-_MODALITY_RANK = {"asserted": 0, "claimed": 1, "planned": 2, "possible": 3, "negated": 4}
+_MODALITY_RANK = {
+    "asserted": 0,
+    "claimed": 1,
+    "planned": 2,
+    "possible": 3,
+    "negated": 4,
+    "generic": 5,
+}
 _CERTAIN_PRECISIONS = {"day", "datetime"}
 _UNCERTAIN_BASES = {"publication", "unknown"}
 UNKNOWN_ACTOR = "Unknown actor"

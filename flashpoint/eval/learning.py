@@ -148,7 +148,7 @@ def filtered_rows(
     model: EventFilterModel, rows: list[dict[str, Any]], features: list[list[str]]
 ) -> list[dict[str, Any]]:
     return [
-        {**row, "modality": model.decide(str(row["modality"]), model.probability(names))}
+        {**row, "modality": model.decide(str(row["modality"]), model.probability(names), names)}
         if model.applies_to(str(row["event_type"]))
         else row
         for row, names in zip(rows, features, strict=True)
@@ -210,8 +210,10 @@ def with_thresholds(
     decider = EventFilterModel({}, 0.0, demote_below=demote_below, promote_at=promote_at)
     return {
         key: [
-            {**row, "modality": decider.decide(str(row["modality"]), p)}
-            for row, p in zip(candidates.rows[key], probabilities[key], strict=True)
+            {**row, "modality": decider.decide(str(row["modality"]), p, names)}
+            for row, p, names in zip(
+                candidates.rows[key], probabilities[key], candidates.features[key], strict=True
+            )
         ]
         for key in probabilities
     }

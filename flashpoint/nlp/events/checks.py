@@ -13,7 +13,12 @@ Two classes of false event, each seen in several sources and backed by the label
   somewhere as a standing fact are a background state too, not a deployment ("the United
   States, which has 28,500 troops stationed in South Korea", "a growing military
   presence"); the presence of particular forces ("the presence of the carrier groups") is
-  not.
+  not. So are sanctions a country is under or faces ("under layers of sanctions", "in the
+  face of tightening sanctions"), a regime kept ("maintains sanctions"), what is under
+  sanctions ("the sanctioned entities"), forces described by where they are stationed now
+  ("U.S. soldiers stationed in South Korea", "28,500 troops are stationed there") and an
+  event noun that names a kind of place or thing ("the nuclear test site", "sanctions
+  relief").
 * **A meeting takes two parties.** A meeting is between different parties (two countries,
   or a country and a body), or of a multilateral body (the Security Council, the G20). A
   cabinet meeting, a party session or labour talks name one country, so a meeting mention

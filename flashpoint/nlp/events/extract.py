@@ -80,6 +80,7 @@ from flashpoint.nlp.events.modality import (
     ASSERTED,
     ATTEMPTED_IS_DONE_TYPES,
     CLAIMED,
+    GENERIC,
     PLANNED,
     POSSIBLE,
     ModalityResult,
@@ -116,6 +117,7 @@ from flashpoint.nlp.events.syntax import (
     clause_head,
     is_generic,
     reporting_source,
+    states_a_kind,
 )
 from flashpoint.nlp.events.triggers import (
     classes_in,
@@ -189,6 +191,7 @@ def extract_events(
     state = ArticleState(doc_classes=frozenset(classes_in(doc, lexicon, entities)))
     records: list[EventRecord] = []
     undated: list[tuple[EventRecord, Trigger, list[Token]]] = []
+    kinds: list[EventRecord] = []  # asserted mentions of a kind of event, not one occurrence
     learned_by: dict[int, str] = {}  # id(record) -> how its actors were found
     recent: list[list[str]] = []  # countries named in the last sentences, latest first
     for sentence_idx, sent in enumerate(doc.sents):
@@ -228,6 +231,8 @@ def extract_events(
                 _remember(state, record, trigger, learned, context)
                 if takes_article_date(record, trigger):
                     undated.append((record, trigger, trigger_tokens))
+                if record.modality == ASSERTED and states_a_kind(trigger):
+                    kinds.append(record)
             _remember_sentence(state, sent, [record for record, _, _ in merged])
         _remember_subject(sent, entities, state)
         recent = [_named_countries(sent, entities), *recent[: RECENT_SENTENCES - 1]]
@@ -256,6 +261,12 @@ def extract_events(
     refine_coarse_dates(records, doc.text)
     settle_launch_actors(records, learned_by)
     settle_sanction_sides(records, learned_by)
+    # A statement about a kind of event ("the Council condemns all launches", "a treaty
+    # that forbids nuclear tests") that no date ties to one occurrence reports no
+    # particular event: it stays in the table as generic, off the timeline.
+    for record in kinds:
+        if record.event_date is None and record.modality == ASSERTED:
+            record.modality = GENERIC
     return records
 
 

@@ -9,7 +9,9 @@ entities, how the rules found the actors and the date) and turns the score into 
 - a proposal the rules call asserted or claimed whose score is below ``demote_below`` is
   kept, but as ``possible`` (the timeline does not draw it; the event table still lists it);
 - a proposal the rules call planned or possible whose score is at least ``promote_at`` is
-  made ``asserted`` (a negated one never is: the text says it did not happen);
+  made ``asserted``, unless a possibility adjective on its own word says it is unrealised
+  ("a possible missile launch", "a potential test") (a negated one never is: the text says it did not happen; nor is a
+  generic one, which names a kind of event rather than an occurrence);
 - anything else is left as the rules said, and so are events of a type the model is not
   used for (``event_types``: chosen in training by cross-validation, see
   :mod:`flashpoint.eval.learning`).
@@ -55,6 +57,10 @@ EVENT_FILTER = "flashpoint_event_filter"
 MODEL_FILE = "event_filter.json"
 DEFAULT_MODEL = resource_path("models", MODEL_FILE)
 HAPPENED_MODALITIES = (ASSERTED, CLAIMED)
+# A possibility adjective on the event's own word ("a possible launch", "a potential
+# test"): the model does not promote such an event over the word that makes it unrealised.
+# (Planning adjectives are left to the model: "a regularly scheduled drill" took place.)
+OWN_CUE_FEATURE = "child_cue=possible_adj"
 # The cue classes whose membership is a feature: every set of modality_cues.json but the two
 # that describe the event's own wording rather than a cue around it.
 CUE_FEATURE_SETS = tuple(
@@ -229,11 +235,17 @@ class EventFilterModel:
         score = self.bias + sum(self.weights.get(name, 0.0) for name in features)
         return 1.0 / (1.0 + math.exp(-score))
 
-    def decide(self, modality: str, probability: float) -> str:
-        """The modality the event gets: see the module docstring."""
+    def decide(self, modality: str, probability: float, features: Iterable[str] = ()) -> str:
+        """The modality the event gets: see the module docstring. ``features`` (the
+        event's feature names) hold a possible mention whose own word says so ("a
+        possible missile launch") where the rules put it."""
         if modality in HAPPENED_MODALITIES:
             return modality if probability >= self.demote_below else POSSIBLE
-        if modality in (PLANNED, POSSIBLE) and probability >= self.promote_at:
+        if (
+            modality in (PLANNED, POSSIBLE)
+            and probability >= self.promote_at
+            and OWN_CUE_FEATURE not in set(features)
+        ):
             return ASSERTED
         return modality
 
@@ -342,7 +354,7 @@ def apply_filter(
         out.append(
             {
                 **row,
-                "modality": model.decide(str(row["modality"]), probability),
+                "modality": model.decide(str(row["modality"]), probability, features),
                 "confidence": round(probability, 3),
             }
         )

@@ -8,6 +8,12 @@ hold talks", "able to fire"), conditional clauses ("if"), nouns that frame it ("
 "the possibility of") and reporting verbs ("KCNA said it had launched", "according to").
 
 Modalities, by precedence: negated > possible > planned > claimed > asserted.
+
+One more modality is given after dating, not here: ``generic``, for a mention that names a
+kind of event or a habit rather than one occurrence ("nuclear tests", "several rounds of
+sanctions", "the CTBT forbids nuclear tests") and that no date ties to one occurrence
+(:func:`flashpoint.nlp.events.extract.extract_events`). Like ``negated``, it is kept in the
+events table and never drawn on the timeline or scored as having happened.
 """
 
 from __future__ import annotations
@@ -35,6 +41,10 @@ POSSIBLE = "possible"
 
 
 CLAIMED = "claimed"
+
+# A kind of event or a habit, not one occurrence: the labelling guide labels generic and
+# habitual mentions only when they refer to particular events (tests/data/README.md).
+GENERIC = "generic"
 
 
 NEG_DEPS = frozenset({"neg"})

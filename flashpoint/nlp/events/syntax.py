@@ -315,6 +315,34 @@ def is_generic(trigger: Trigger) -> bool:
     return False
 
 
+def states_a_kind(trigger: Trigger) -> bool:
+    """A statement about a kind of event, not a report of occurrences: a generic mention
+    (:func:`is_generic`) that is the object of a prohibiting verb ("the CTBT that forbids
+    nuclear tests": what a treaty bans is a kind of act), or that a kind determiner
+    quantifies over in a clause in the simple present ("the Council condemns all
+    launches", "such launches are unacceptable"). "Such tests were a violation" reports
+    past tests and is not one; nor is "opposes missile launches", which the labelling
+    guide reads as the launches that happened."""
+    token = trigger.token
+    if (pos_key(token) == "VERB" and trigger.support is None) or not is_generic(trigger):
+        return False
+    words = trigger.lexicon.words
+    verb = trigger.support if trigger.support is not None else token.head
+    if token.dep_ in OBJECT_DEPS and verb.lemma_.lower() in words.prohibiting_verbs:
+        return True
+    quantified = any(
+        c.lower_ in words.kind_determiners
+        for c in token.children
+        if c.dep_ in ("det", "amod", "predet")
+    )
+    return (
+        quantified
+        and token.dep_ in SUBJECT_DEPS | OBJECT_DEPS
+        and verb.tag_ in ("VBP", "VBZ")
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    )
+
+
 def _habitual_bare_plural(support: Token, noun: Token) -> bool:
     """ "where you have nuclear tests", "countries that hold drills": a support verb in
     the simple present with a bare plural object states what happens in general, not one

@@ -30,6 +30,7 @@ class WordSets:
     relative_pronouns: frozenset[str]
     determiners_definite: frozenset[str]
     generic_determiners: frozenset[str]
+    kind_determiners: frozenset[str]
     demonstratives: frozenset[str]
     anaphoric_plurals: frozenset[str]
     vague_quantities: frozenset[str]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 from datetime import date
 from pathlib import Path
@@ -452,6 +453,16 @@ def test_by_default_only_asserted_events_and_never_negated(corpus: Any, catalog:
     assert event_ids(filter_events(corpus, Filters(), catalog)) == ["e1", "e2", "e3", "e4"]
     with_unasserted = filter_events(corpus, Filters(include_unasserted=True), catalog)
     assert event_ids(with_unasserted) == ["e1", "e2", "e3", "e4", "e5"]
+
+
+def test_generic_mentions_are_never_shown(corpus: Any, catalog: Any) -> None:
+    # "the Council condemns all launches": a kind of event, not one that happened
+    events = corpus.events.copy()
+    events.loc[events["event_id"] == "e3", "modality"] = "generic"
+    generic = dataclasses.replace(corpus, events=events)
+    assert event_ids(filter_events(generic, Filters(), catalog)) == ["e1", "e2", "e4"]
+    with_unasserted = filter_events(generic, Filters(include_unasserted=True), catalog)
+    assert event_ids(with_unasserted) == ["e1", "e2", "e4", "e5"]
 
 
 def test_events_carry_their_article_and_evidence_sentence(corpus: Any, catalog: Any) -> None:

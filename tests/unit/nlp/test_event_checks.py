@@ -102,8 +102,16 @@ def test_resolutions_that_prohibit_acts_are_the_standing_norm() -> None:
         deps=["nsubj", "nummod", "ROOT", "compound", "dobj", "punct"],
         lemmas=["resolution", "2371", "ban", "coal", "export", "."],
     )
+    # "Firms drill in areas prohibited by sanctions ."
+    prohibited = parsed(
+        ["Firms", "drill", "in", "areas", "prohibited", "by", "sanctions", "."],
+        [1, 1, 1, 2, 3, 4, 5, 1],
+        ["nsubj", "ROOT", "prep", "pobj", "acl", "agent", "pobj", "punct"],
+        ["firm", "drill", "in", "area", "prohibit", "by", "sanction", "."],
+    )
     assert default_background_states().tokens(norms) == {1}
     assert default_background_states().tokens(one) == set()
+    assert default_background_states().tokens(prohibited) == {6}
 
 
 def test_a_resolution_to_a_problem_is_a_settlement() -> None:
@@ -152,6 +160,131 @@ def test_stationing_forces_and_the_presence_of_particular_ones_are_acts() -> Non
     )
     assert default_background_states().tokens(stationed) == set()
     assert default_background_states().tokens(presence) == set()
+
+
+def tagged(
+    words: list[str], heads: list[int], deps: list[str], lemmas: list[str], tags: list[str]
+) -> Doc:
+    return Doc(English().vocab, words=words, heads=heads, deps=deps, lemmas=lemmas, tags=tags)
+
+
+def test_sanctions_a_country_is_under_or_faces_are_a_state() -> None:
+    # "Pyongyang lives under layers of sanctions ."
+    layers = parsed(
+        ["Pyongyang", "lives", "under", "layers", "of", "sanctions", "."],
+        [1, 1, 1, 2, 3, 4, 1],
+        ["nsubj", "ROOT", "prep", "pobj", "prep", "pobj", "punct"],
+        ["Pyongyang", "live", "under", "layer", "of", "sanction", "."],
+    )
+    # "Trade fell in the face of tightening sanctions ."
+    face = parsed(
+        ["Trade", "fell", "in", "the", "face", "of", "tightening", "sanctions", "."],
+        [1, 1, 1, 4, 2, 4, 5, 6, 1],
+        ["nsubj", "ROOT", "prep", "det", "pobj", "prep", "pcomp", "dobj", "punct"],
+        ["trade", "fall", "in", "the", "face", "of", "tighten", "sanction", "."],
+    )
+    # "It tested a bomb in defiance of warnings and sanctions ."
+    defied = parsed(
+        ["It", "tested", "a", "bomb", "in", "defiance", "of", "warnings", "and", "sanctions", "."],
+        [1, 1, 3, 1, 1, 4, 5, 6, 7, 7, 1],
+        ["nsubj", "ROOT", "det", "dobj", "prep", "pobj", "prep", "pobj", "cc", "conj", "punct"],
+        ["it", "test", "a", "bomb", "in", "defiance", "of", "warning", "and", "sanction", "."],
+    )
+    # "Tokyo maintains sanctions on Moscow ."
+    kept = parsed(
+        ["Tokyo", "maintains", "sanctions", "on", "Moscow", "."],
+        [1, 1, 1, 2, 3, 1],
+        ["nsubj", "ROOT", "dobj", "prep", "pobj", "punct"],
+        ["Tokyo", "maintain", "sanction", "on", "Moscow", "."],
+    )
+    # "Banks avoid the sanctioned firms ."
+    sanctioned = tagged(
+        ["Banks", "avoid", "the", "sanctioned", "firms", "."],
+        [1, 1, 4, 4, 1, 1],
+        ["nsubj", "ROOT", "det", "amod", "dobj", "punct"],
+        ["bank", "avoid", "the", "sanction", "firm", "."],
+        ["NNS", "VBP", "DT", "VBN", "NNS", "."],
+    )
+    states = default_background_states()
+    assert states.tokens(layers) == {5}
+    assert states.tokens(face) == {7}
+    assert states.tokens(defied) == {9}
+    assert states.tokens(kept) == {2}
+    assert states.tokens(sanctioned) == {3}
+
+
+def test_a_new_round_of_sanctions_is_still_an_act() -> None:
+    # "The Council adopted a round of sanctions ." (no state preposition above it)
+    adopted = parsed(
+        ["The", "Council", "adopted", "a", "round", "of", "sanctions", "."],
+        [1, 2, 2, 4, 2, 4, 5, 2],
+        ["det", "nsubj", "ROOT", "det", "dobj", "prep", "pobj", "punct"],
+        ["the", "Council", "adopt", "a", "round", "of", "sanction", "."],
+    )
+    assert default_background_states().tokens(adopted) == set()
+
+
+def test_forces_stationed_somewhere_now_are_a_standing_state() -> None:
+    # "Soldiers stationed in Korea make maps ."
+    described = tagged(
+        ["Soldiers", "stationed", "in", "Korea", "make", "maps", "."],
+        [4, 0, 1, 2, 4, 4, 4],
+        ["nsubj", "acl", "prep", "pobj", "ROOT", "dobj", "punct"],
+        ["soldier", "station", "in", "Korea", "make", "map", "."],
+        ["NNS", "VBN", "IN", "NNP", "VBP", "NNS", "."],
+    )
+    # "28,500 troops are stationed in Korea ."
+    now = tagged(
+        ["28,500", "troops", "are", "stationed", "in", "Korea", "."],
+        [1, 3, 3, 3, 3, 4, 3],
+        ["nummod", "nsubjpass", "auxpass", "ROOT", "prep", "pobj", "punct"],
+        ["28,500", "troop", "be", "station", "in", "Korea", "."],
+        ["CD", "NNS", "VBP", "VBN", "IN", "NNP", "."],
+    )
+    states = default_background_states()
+    assert states.tokens(described) == {1}
+    assert states.tokens(now) == {3}
+
+
+def test_forces_that_were_stationed_or_that_there_are_stationed_are_acts() -> None:
+    # "2,000 troops were stationed in Korea ."
+    past = tagged(
+        ["2,000", "troops", "were", "stationed", "in", "Korea", "."],
+        [1, 3, 3, 3, 3, 4, 3],
+        ["nummod", "nsubjpass", "auxpass", "ROOT", "prep", "pobj", "punct"],
+        ["2,000", "troop", "be", "station", "in", "Korea", "."],
+        ["CD", "NNS", "VBD", "VBN", "IN", "NNP", "."],
+    )
+    # "There were two launchers stationed in the county ."
+    there = tagged(
+        ["There", "were", "two", "launchers", "stationed", "in", "the", "county", "."],
+        [1, 1, 3, 1, 3, 4, 7, 5, 1],
+        ["expl", "ROOT", "nummod", "attr", "acl", "prep", "det", "pobj", "punct"],
+        ["there", "be", "two", "launcher", "station", "in", "the", "county", "."],
+        ["EX", "VBD", "CD", "NNS", "VBN", "IN", "DT", "NN", "."],
+    )
+    states = default_background_states()
+    assert states.tokens(past) == set()
+    assert states.tokens(there) == set()
+
+
+def test_an_event_noun_naming_a_kind_of_place_is_no_event() -> None:
+    # "Satellites watch the test site ." / "Seoul confirmed the deployment site ."
+    site = parsed(
+        ["Satellites", "watch", "the", "test", "site", "."],
+        [1, 1, 4, 4, 1, 1],
+        ["nsubj", "ROOT", "det", "compound", "dobj", "punct"],
+        ["satellite", "watch", "the", "test", "site", "."],
+    )
+    deployment = parsed(
+        ["Seoul", "confirmed", "the", "deployment", "site", "."],
+        [1, 1, 4, 4, 1, 1],
+        ["nsubj", "ROOT", "det", "compound", "dobj", "punct"],
+        ["Seoul", "confirm", "the", "deployment", "site", "."],
+    )
+    states = default_background_states()
+    assert states.tokens(site) == {3}
+    assert states.tokens(deployment) == set()
 
 
 def test_patterns_must_name_the_trigger_node_first() -> None:
@@ -214,6 +347,59 @@ def test_norms_named_in_passing_are_no_sanction_events(nlp: Language, text: str)
 )
 def test_forces_kept_as_a_standing_fact_are_no_deployment(nlp: Language, text: str) -> None:
     assert [t for t, _ in found(nlp, text) if t == "deployment"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "North Korea, which is under layers of international sanctions, held a party congress.",
+        "Exports fell in the face of tightening American sanctions.",
+        "Banks must stop dealing with the sanctioned entities.",
+        "Japan maintains sanctions on Russia over the Ukraine conflict.",
+    ],
+)
+def test_sanctions_as_a_standing_state_are_no_sanction_events(nlp: Language, text: str) -> None:
+    assert [t for t, _ in found(nlp, text) if t == "sanction"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "About 28,500 U.S. troops are stationed in South Korea.",
+        "U.S. soldiers stationed in South Korea have been making maps of the North's tunnels.",
+    ],
+)
+def test_troops_stationed_as_a_standing_fact_are_no_deployment(nlp: Language, text: str) -> None:
+    assert [t for t, _ in found(nlp, text) if t == "deployment"] == []
+
+
+def test_a_test_site_is_no_nuclear_test(nlp: Language) -> None:
+    assert found(nlp, "Satellite images show activity at the North's nuclear test site.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council condemns all missile launches by the North.",
+        "Such missile launches are unacceptable, the minister said.",
+        "Seoul urged Pyongyang to join the treaty that forbids nuclear tests.",
+    ],
+)
+def test_statements_about_a_kind_of_event_are_generic(nlp: Language, text: str) -> None:
+    assert [m for _, m in found(nlp, text)] == ["generic"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # past tests, named as a kind but reported as done
+        "Such missile tests were a clear violation of UN resolutions, he said.",
+        # the guide reads what a country opposes as the launches that happened
+        "China opposes ballistic missile launches by North Korea.",
+    ],
+)
+def test_reports_of_past_events_named_in_the_plural_stay_asserted(nlp: Language, text: str) -> None:
+    assert [m for _, m in found(nlp, text)] == ["asserted"]
 
 
 def test_stationing_troops_is_still_a_deployment(nlp: Language) -> None:

@@ -116,6 +116,12 @@ def test_decisions() -> None:
     assert model.decide("planned", 0.7) == "asserted"
     assert model.decide("possible", 0.69) == "possible"
     assert model.decide("negated", 0.99) == "negated"  # the text says it did not happen
+    assert model.decide("generic", 0.99) == "generic"  # a kind of event, no occurrence
+    # "a possible missile launch": the event's own word says so
+    assert model.decide("possible", 0.9, ["child_cue=possible_adj", "type=exercise"]) == "possible"
+    # "a regularly scheduled drill" took place: planning adjectives are left to the model
+    assert model.decide("planned", 0.9, ["child_cue=planning_adj"]) == "asserted"
+    assert model.decide("possible", 0.9, ["up_cue=possible_verbs"]) == "asserted"
 
 
 def test_a_model_for_some_types_leaves_the_others_as_the_rules_said(
