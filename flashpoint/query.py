@@ -804,59 +804,41 @@ class CorpusQuery:
             f"SELECT {period} AS period, count(DISTINCT aid) AS n FROM {made.articles} "
             "WHERE published IS NOT NULL GROUP BY 1"
         )
-        if total.empty:
-            return pd.DataFrame({column: [] for column in overview.VOLUME_COLUMNS})
-        code = overview.FREQUENCIES[freq]
-        periods = pd.period_range(
-            total["period"].min(), total["period"].max(), freq=code
-        ).start_time
-        counts = total.set_index("period")["n"].reindex(periods, fill_value=0)
-        frames = [
-            pd.DataFrame(
-                {"period": periods, "series": overview.ALL_ARTICLES, "articles": counts.to_numpy()}
-            )
-        ]
-        # The most-mentioned countries first (ties: first mentioned), then their articles
-        # per period, counted for those countries only.
-        tops = self._sql(
-            f"""
-            WITH countries AS (
-                SELECT m.aid, m.eid AS entity_id, min(m.first_rid) AS first_rid
-                FROM art_ent m SEMI JOIN {made.articles} a ON a.aid = m.aid
-                WHERE m.entity_type = 'country'
-                GROUP BY m.aid, m.eid
-            )
-            SELECT entity_id, count(*) AS n, min(first_rid) AS first_rid FROM countries
-            GROUP BY entity_id ORDER BY n DESC, first_rid LIMIT {int(top_countries)}
-            """
-        )
-        if tops.empty:
-            return frames[0]
-        per = self._sql(
-            f"""
-            SELECT m.eid AS entity_id, {period.replace("published", "a.published")} AS period,
-                   count(DISTINCT m.aid) AS articles
-            FROM art_ent m JOIN {made.articles} a ON a.aid = m.aid
-            WHERE m.entity_type = 'country' AND a.published IS NOT NULL
-              AND list_contains($ids, m.eid)
-            GROUP BY ALL
-            """,
-            {"ids": [int(eid) for eid in tops["entity_id"]]},
-        )
-        for eid in tops["entity_id"]:
-            mine = per[per["entity_id"] == eid].set_index("period")["articles"]
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "period": periods,
-                        "series": self.catalog.name(self._entity_of[int(eid)]),
-                        "articles": mine.reindex(periods, fill_value=0).astype(int).to_numpy(),
-                    }
+
+        def per_country() -> tuple[pd.DataFrame, pd.DataFrame]:
+            # The most-mentioned countries first (ties: first mentioned), then their
+            # articles per period, counted for those countries only.
+            tops = self._sql(
+                f"""
+                WITH countries AS (
+                    SELECT m.aid, m.eid AS entity_id, min(m.first_rid) AS first_rid
+                    FROM art_ent m SEMI JOIN {made.articles} a ON a.aid = m.aid
+                    WHERE m.entity_type = 'country'
+                    GROUP BY m.aid, m.eid
                 )
+                SELECT entity_id, count(*) AS n, min(first_rid) AS first_rid FROM countries
+                GROUP BY entity_id ORDER BY n DESC, first_rid LIMIT {int(top_countries)}
+                """
             )
-        frame = pd.concat(frames, ignore_index=True)
-        frame["articles"] = frame["articles"].astype(int)
-        return frame
+            if tops.empty:
+                return tops, tops
+            per = self._sql(
+                f"""
+                SELECT m.eid AS entity_id,
+                       {period.replace("published", "a.published")} AS period,
+                       count(DISTINCT m.aid) AS articles
+                FROM art_ent m JOIN {made.articles} a ON a.aid = m.aid
+                WHERE m.entity_type = 'country' AND a.published IS NOT NULL
+                  AND list_contains($ids, m.eid)
+                GROUP BY ALL
+                """,
+                {"ids": [int(eid) for eid in tops["entity_id"]]},
+            )
+            return tops, per
+
+        return overview.volume_from_counts(
+            total, freq, per_country, lambda eid: self.catalog.name(self._entity_of[eid])
+        )
 
     def top_entities(self, filters: Filters, entity_type: str, n: int = 10) -> pd.DataFrame:
         summed = self.aggregates.top_entities(filters, entity_type, n) if self.aggregates else None

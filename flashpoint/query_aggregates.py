@@ -597,48 +597,29 @@ class Aggregates:
             f"WHERE {chosen.days()} AND day IS NOT NULL GROUP BY 1 HAVING sum(n) > 0",
             params,
         )
-        if total.empty:
-            return pd.DataFrame({column: [] for column in overview.VOLUME_COLUMNS})
-        code = overview.FREQUENCIES[freq]
-        periods = pd.period_range(
-            total["period"].min(), total["period"].max(), freq=code
-        ).start_time
-        counts = total.set_index("period")["n"].astype("int64").reindex(periods, fill_value=0)
-        frames = [
-            pd.DataFrame(
-                {"period": periods, "series": overview.ALL_ARTICLES, "articles": counts.to_numpy()}
+
+        def per_country() -> tuple[pd.DataFrame, pd.DataFrame]:
+            tops = self._sql(
+                f"SELECT eid AS entity_id, sum(articles) AS n, min(first_rid) AS first_rid "
+                f"FROM agg_entities WHERE {chosen.buckets()} AND entity_type = 'country' "
+                f"GROUP BY eid HAVING sum(articles) > 0 "
+                f"ORDER BY n DESC, first_rid LIMIT {int(top_countries)}",
+                params,
             )
-        ]
-        tops = self._sql(
-            f"SELECT eid AS entity_id, sum(articles) AS n, min(first_rid) AS first_rid "
-            f"FROM agg_entities WHERE {chosen.buckets()} AND entity_type = 'country' "
-            f"GROUP BY eid HAVING sum(articles) > 0 "
-            f"ORDER BY n DESC, first_rid LIMIT {int(top_countries)}",
-            params,
-        )
-        if tops.empty:
-            return frames[0]
-        per = self._sql(
-            f"SELECT eid AS entity_id, {period('bucket')} AS period, "
-            f"sum(articles) AS articles FROM agg_entities "
-            f"WHERE {chosen.days('bucket')} AND grain = 'd' AND bucket IS NOT NULL "
-            "AND entity_type = 'country' AND list_contains($ids, eid) GROUP BY ALL",
-            params | {"ids": [int(eid) for eid in tops["entity_id"]]},
-        )
-        for eid in tops["entity_id"]:
-            mine = per[per["entity_id"] == eid].set_index("period")["articles"]
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "period": periods,
-                        "series": query.catalog.name(query._entity_of[int(eid)]),
-                        "articles": mine.reindex(periods, fill_value=0).astype(int).to_numpy(),
-                    }
-                )
+            if tops.empty:
+                return tops, tops
+            per = self._sql(
+                f"SELECT eid AS entity_id, {period('bucket')} AS period, "
+                f"sum(articles) AS articles FROM agg_entities "
+                f"WHERE {chosen.days('bucket')} AND grain = 'd' AND bucket IS NOT NULL "
+                "AND entity_type = 'country' AND list_contains($ids, eid) GROUP BY ALL",
+                params | {"ids": [int(eid) for eid in tops["entity_id"]]},
             )
-        frame = pd.concat(frames, ignore_index=True)
-        frame["articles"] = frame["articles"].astype(int)
-        return frame
+            return tops, per
+
+        return overview.volume_from_counts(
+            total, freq, per_country, lambda eid: query.catalog.name(query._entity_of[eid])
+        )
 
     def cooccurrence(
         self, filters: Filters, scope: str, metric: str, entity_types: Any, top_n: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -117,6 +118,41 @@ def volume(view: FilteredView, *, freq: str = "week", top_countries: int = 6) ->
                     }
                 )
             )
+    frame = pd.concat(frames, ignore_index=True)
+    frame["articles"] = frame["articles"].astype(int)
+    return frame
+
+
+def volume_from_counts(
+    total: pd.DataFrame,
+    freq: str,
+    per_country: Callable[[], tuple[pd.DataFrame, pd.DataFrame]],
+    name_of: Callable[[int], str],
+) -> pd.DataFrame:
+    """The volume frame from counts a query layer made: ``total`` (period, n) articles per
+    period; ``per_country()`` the top countries (``entity_id``, in order) and their articles
+    per period (entity_id, period, articles), asked only when there are articles."""
+    if total.empty:
+        return pd.DataFrame({column: [] for column in VOLUME_COLUMNS})
+    periods = pd.period_range(
+        total["period"].min(), total["period"].max(), freq=FREQUENCIES[freq]
+    ).start_time
+    counts = total.set_index("period")["n"].astype("int64").reindex(periods, fill_value=0)
+    frames = [
+        pd.DataFrame({"period": periods, "series": ALL_ARTICLES, "articles": counts.to_numpy()})
+    ]
+    tops, per = per_country()
+    for eid in tops["entity_id"]:
+        mine = per[per["entity_id"] == eid].set_index("period")["articles"]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "period": periods,
+                    "series": name_of(int(eid)),
+                    "articles": mine.reindex(periods, fill_value=0).astype(int).to_numpy(),
+                }
+            )
+        )
     frame = pd.concat(frames, ignore_index=True)
     frame["articles"] = frame["articles"].astype(int)
     return frame
