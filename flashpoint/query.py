@@ -851,16 +851,7 @@ class CorpusQuery:
             "WHERE m.entity_type = $type GROUP BY m.eid",
             {"type": entity_type},
         )
-        if grouped.empty:
-            return pd.DataFrame({column: [] for column in overview.TOP_COLUMNS})
-        grouped.insert(0, "entity_id", grouped.pop("eid").map(self._entity_of).astype(object))
-        grouped["name"] = grouped["entity_id"].map(self.catalog.name)
-        grouped["articles"] = grouped["articles"].astype("int64")
-        grouped["mentions"] = grouped["mentions"].astype("int64")
-        grouped = grouped.sort_values(["entity_id"]).sort_values(
-            ["articles", "mentions", "name"], ascending=[False, False, True]
-        )
-        return grouped.head(n)[list(overview.TOP_COLUMNS)].reset_index(drop=True)
+        return overview.top_from_counts(grouped, n, self._entity_of, self.catalog.name)
 
     # ----------------------------------------------------------------------------------
     # Timeline

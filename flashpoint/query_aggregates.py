@@ -569,16 +569,7 @@ class Aggregates:
             f"FROM agg_entities WHERE {chosen.buckets()} AND entity_type = $type GROUP BY eid",
             chosen.params() | {"type": entity_type},
         )
-        if grouped.empty:
-            return pd.DataFrame({column: [] for column in overview.TOP_COLUMNS})
-        grouped.insert(0, "entity_id", grouped.pop("eid").map(query._entity_of).astype(object))
-        grouped["name"] = grouped["entity_id"].map(query.catalog.name)
-        grouped["articles"] = grouped["articles"].astype("int64")
-        grouped["mentions"] = grouped["mentions"].astype("int64")
-        grouped = grouped.sort_values(["entity_id"]).sort_values(
-            ["articles", "mentions", "name"], ascending=[False, False, True]
-        )
-        return grouped.head(n)[list(overview.TOP_COLUMNS)].reset_index(drop=True)
+        return overview.top_from_counts(grouped, n, query._entity_of, query.catalog.name)
 
     def volume(self, filters: Filters, freq: str, top_countries: int) -> pd.DataFrame | None:
         """As CorpusQuery.volume."""

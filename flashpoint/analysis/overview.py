@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -156,6 +156,27 @@ def volume_from_counts(
     frame = pd.concat(frames, ignore_index=True)
     frame["articles"] = frame["articles"].astype(int)
     return frame
+
+
+def top_from_counts(
+    grouped: pd.DataFrame,
+    n: int,
+    entity_of: Mapping[int, str],
+    name_of: Callable[[str], str],
+) -> pd.DataFrame:
+    """The top-entities frame from counts a query layer made: ``grouped`` (eid, articles,
+    mentions) keyed by the layer's integer entity key, ``entity_of`` its entity id. Ranked
+    by articles, then mentions, then name (ties: entity id)."""
+    if grouped.empty:
+        return pd.DataFrame({column: [] for column in TOP_COLUMNS})
+    grouped.insert(0, "entity_id", grouped.pop("eid").map(entity_of).astype(object))
+    grouped["name"] = grouped["entity_id"].map(name_of)
+    grouped["articles"] = grouped["articles"].astype("int64")
+    grouped["mentions"] = grouped["mentions"].astype("int64")
+    grouped = grouped.sort_values(["entity_id"]).sort_values(
+        ["articles", "mentions", "name"], ascending=[False, False, True]
+    )
+    return grouped.head(n)[list(TOP_COLUMNS)].reset_index(drop=True)
 
 
 def top_entities(view: FilteredView, entity_type: str, n: int = 10) -> pd.DataFrame:
