@@ -10,8 +10,8 @@ entities, how the rules found the actors and the date) and turns the score into 
   kept, but as ``possible`` (the timeline does not draw it; the event table still lists it);
 - a proposal the rules call planned or possible whose score is at least ``promote_at`` is
   made ``asserted``, unless a possibility adjective on its own word says it is unrealised
-  ("a possible missile launch", "a potential test") (a negated one never is: the text says it did not happen; nor is a
-  generic one, which names a kind of event rather than an occurrence);
+  ("a possible missile launch", "a potential test"); a negated one never is (the text says
+  it did not happen), nor is a generic one (it names a kind of event, not an occurrence);
 - anything else is left as the rules said, and so are events of a type the model is not
   used for (``event_types``: chosen in training by cross-validation, see
   :mod:`flashpoint.eval.learning`).
@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,7 +235,7 @@ class EventFilterModel:
         score = self.bias + sum(self.weights.get(name, 0.0) for name in features)
         return 1.0 / (1.0 + math.exp(-score))
 
-    def decide(self, modality: str, probability: float, features: Iterable[str] = ()) -> str:
+    def decide(self, modality: str, probability: float, features: Collection[str] = ()) -> str:
         """The modality the event gets: see the module docstring. ``features`` (the
         event's feature names) hold a possible mention whose own word says so ("a
         possible missile launch") where the rules put it."""
@@ -244,7 +244,7 @@ class EventFilterModel:
         if (
             modality in (PLANNED, POSSIBLE)
             and probability >= self.promote_at
-            and OWN_CUE_FEATURE not in set(features)
+            and OWN_CUE_FEATURE not in features
         ):
             return ASSERTED
         return modality
