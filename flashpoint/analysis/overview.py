@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -86,52 +87,37 @@ def volume(view: FilteredView, *, freq: str = "week", top_countries: int = 6) ->
     ).dropna(subset=["period"])
     if dated.empty:
         return pd.DataFrame({column: [] for column in VOLUME_COLUMNS})
-    # Every period in the range, so quiet weeks show as zero rather than vanishing.
-    periods = pd.period_range(
-        dated["period"].min(), dated["period"].max(), freq=FREQUENCIES[freq]
-    ).start_time
-    total = dated.groupby("period")["article_id"].nunique().reindex(periods, fill_value=0)
-    frames = [
-        pd.DataFrame({"period": periods, "series": ALL_ARTICLES, "articles": total.to_numpy()})
-    ]
+    total = dated.groupby("period")["article_id"].nunique().rename("n").reset_index()
 
-    mentions = view.mentions
-    countries = mentions[mentions["entity_type"] == "country"].dropna(subset=["entity_id"])
-    countries = countries[["article_id", "entity_id"]].drop_duplicates()
-    if len(countries):
+    def per_country() -> tuple[pd.DataFrame, pd.DataFrame]:
+        mentions = view.mentions
+        countries = mentions[mentions["entity_type"] == "country"].dropna(subset=["entity_id"])
+        countries = countries[["article_id", "entity_id"]].drop_duplicates()
         top = countries["entity_id"].value_counts().head(top_countries).index
-        per = countries[countries["entity_id"].isin(top)].merge(dated, on="article_id")
-        grid = (
-            per.groupby(["entity_id", "period"])["article_id"]
+        per = (
+            countries[countries["entity_id"].isin(top)]
+            .merge(dated, on="article_id")
+            .groupby(["entity_id", "period"])["article_id"]
             .nunique()
-            .unstack("entity_id")
-            .reindex(index=periods, columns=top, fill_value=0)
-            .fillna(0)
+            .rename("articles")
+            .reset_index()
         )
-        for entity_id in top:
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "period": periods,
-                        "series": view.catalog.name(entity_id),
-                        "articles": grid[entity_id].astype(int).to_numpy(),
-                    }
-                )
-            )
-    frame = pd.concat(frames, ignore_index=True)
-    frame["articles"] = frame["articles"].astype(int)
-    return frame
+        return pd.DataFrame({"entity_id": top}), per
+
+    return volume_from_counts(total, freq, per_country, view.catalog.name)
 
 
 def volume_from_counts(
     total: pd.DataFrame,
     freq: str,
     per_country: Callable[[], tuple[pd.DataFrame, pd.DataFrame]],
-    name_of: Callable[[int], str],
+    name_of: Callable[[Any], str],
 ) -> pd.DataFrame:
-    """The volume frame from counts a query layer made: ``total`` (period, n) articles per
-    period; ``per_country()`` the top countries (``entity_id``, in order) and their articles
-    per period (entity_id, period, articles), asked only when there are articles."""
+    """The volume frame from counts: ``total`` (period, n) articles per period;
+    ``per_country()`` the top countries (``entity_id``, in order) and their articles per
+    period (entity_id, period, articles), asked only when there are articles; ``name_of``
+    names an ``entity_id``. Every period in the range is listed, so quiet weeks show as
+    zero rather than vanishing."""
     if total.empty:
         return pd.DataFrame({column: [] for column in VOLUME_COLUMNS})
     periods = pd.period_range(
@@ -148,7 +134,7 @@ def volume_from_counts(
             pd.DataFrame(
                 {
                     "period": periods,
-                    "series": name_of(int(eid)),
+                    "series": name_of(eid),
                     "articles": mine.reindex(periods, fill_value=0).astype(int).to_numpy(),
                 }
             )
