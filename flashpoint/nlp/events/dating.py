@@ -48,6 +48,7 @@ from flashpoint.nlp.dates import (
     find_date_spans,
     interval_to_date,
     named_weekday,
+    publication_anchor,
     resolve_event_date,
     sequence_shift,
     shift_event_date,
@@ -117,10 +118,18 @@ def resolve_date(
     state: ArticleState,
     zones: TimezoneIndex,
     actors: list[str] | None = None,
+    direction: Direction | None = None,
 ) -> EventDate:
     """The trigger's own date expression; else the date of an earlier report of the same
     event in this article; else, for an event reported as just happened, the publication
-    date; else unknown."""
+    date; else unknown.
+
+    A date that names no year is read in ``direction``: by default forward from
+    publication for a planned event ("will meet on Jan. 6" in December: next January),
+    back for any other (what is reported as having happened cannot be after its report).
+    The extractor also reads a planned event's date back (:func:`reading_if_happened`), for
+    the event filter to use if it finds that the event happened
+    (:mod:`flashpoint.nlp.events.learned`)."""
     scored: list[tuple[int, int, Span]] = []
     scope = _has_scope_marker(trigger) or _counted_part_of(trigger)
     for span in date_spans:
@@ -139,7 +148,8 @@ def resolve_date(
     # "after the test in February 2013, ... flew bombers the following month": the
     # sequence expression is this event's; the date it counts from is the other event's.
     scored.sort(key=lambda item: (item[0], sequence_shift(item[2].text) is None, item[1]))
-    direction: Direction = "future" if modality == PLANNED else "past"
+    if direction is None:
+        direction = "future" if modality == PLANNED else "past"
     lead = _lead_days(tz, context, zones)
     chosen: EventDate | None = None
     chosen_rank = 0
@@ -229,6 +239,30 @@ def resolve_date(
         fallback_to_publication=True,
     )
     return ongoing_month(published) if ongoing or is_progressive(trigger) else published
+
+
+def reading_if_happened(
+    forward: EventDate, past: EventDate, context: ArticleContext
+) -> EventDate | None:
+    """A planned event's year-less date read back from publication (``past``) instead of
+    forward, for use if the event turns out to have happened: what is reported as having
+    happened cannot be after its report. A year-less date names the nearest such day, so the
+    past reading stands only when it is nearer the publication than the forward one ("its
+    fourth nuclear test on Jan. 6" in March: last January). None when the forward reading is
+    the nearer ("agreed to hold talks on Dec. 11" in November), or the date is a bare weekday,
+    as near either way ("meets on Thursday"): then the date says the event is still to come,
+    and an event still to come has not happened."""
+    published = publication_anchor(context.published, context.published_precision)
+    if (
+        published is None
+        or forward.value is None
+        or past.value is None
+        or named_weekday(forward.text) is not None
+    ):
+        return None
+    ahead = (_interval_of(forward.value)[0] - published.hi).days
+    behind = (published.lo - _interval_of(past.value)[1]).days
+    return past if behind < ahead else None
 
 
 def _taken_over(found: EventDate) -> EventDate:
