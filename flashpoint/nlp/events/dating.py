@@ -155,7 +155,21 @@ def resolve_date(
     chosen_rank = 0
     for rank, _, span in scored:
         shift = sequence_shift(span.text)
-        if shift is not None:
+        if shift is not None and shift[0] < 0:
+            # "opened in 2004 following the first summit four years before": back from the
+            # date just given; with none close by, back from the time of writing
+            previous = (
+                None
+                if _has_object(span)
+                else _previous_date(span, date_spans, context, tz, lead)
+                or _previous_sentence_date(span, context, tz, lead)
+            )
+            resolved = (
+                shift_event_date(previous, *shift, span.text)
+                if previous
+                else _resolve_in_article(span.text, context, tz, direction=direction, lead=lead)
+            )
+        elif shift is not None:
             previous = (
                 _previous_date(span, date_spans, context, tz, lead)
                 or _previous_sentence_date(span, context, tz, lead)
@@ -368,6 +382,13 @@ def _with_coordinated(
         return resolved
     first, last = sorted((span, partner), key=lambda s: s.start)
     return EventDate(value, precision, resolved.basis, doc[first.start : last.end].text)
+
+
+def _has_object(span: Span) -> bool:
+    """ "two days before the launch": the count is from the event the object names, not
+    from a date the text gave before."""
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    return after is not None and after.pos_ in ("DET", "NOUN", "PROPN", "PRON", "NUM", "ADJ")
 
 
 def _resolve_in_article(
@@ -1443,7 +1464,8 @@ def reference_date(
     modality: str,
 ) -> EventDate:
     """The day of a well-known event the mention identifies (data/reference): "its fourth
-    nuclear test", "Resolution 2371", "its first ICBM", "last month's nuclear test" (one
+    nuclear test", "Resolution 2371", "its first ICBM", "the first inter-Korean summit"
+    (a meeting counted in a series its phrase names), "last month's nuclear test" (one
     test that month), "its latest nuclear test", or an undated report of a nuclear test or
     Security Council sanctions shortly after the last one. A day the article states itself
     wins, and so does a weekday within a week of the catalogue's day; a weekday further
@@ -1464,6 +1486,11 @@ def reference_date(
         )
     elif event_type == "sanction" and (number := _resolution_number(trigger)) is not None:
         found = index.by_resolution(number)
+    elif ordinal is not None and event_type == "meeting":
+        # "the first inter-Korean summit": a meeting counted in a series its phrase names
+        counted_in = index.series_named_in(_own_phrase(trigger).text)
+        if len(counted_in) == 1:
+            found = index.by_ordinal(event_type, wanted, ordinal, series=counted_in[0])
     if found is not None and _after_publication(found.date, context):
         found = None  # "its sixth test" in an article older than the sixth test: not it
     if found is not None:

@@ -129,6 +129,9 @@ def test_the_same_day_as_a_dated_event_in_the_sentence_before(nlp: Language) -> 
         ("later that day", (0, "day")),
         ("this week", None),
         ("last month", None),
+        ("four years before", (-4, "year")),
+        ("two days earlier", (-2, "day")),
+        ("four years ago", None),  # from the time of writing, not from another event
     ],
 )
 def test_sequence_expressions(text: str, shift: tuple[int, str] | None) -> None:
@@ -158,6 +161,22 @@ def test_a_week_later_counts_from_the_last_dated_event(nlp: Language) -> None:
     assert found == ["2017-05-14", "2017-05-21"]
 
 
+def test_years_before_count_back_from_the_date_just_given(nlp: Language) -> None:
+    """ "four years before", unlike "four years ago", counts from the time the sentence
+    gave (2004), not from publication (2016)."""
+    text = (
+        "The industrial park opened in 2004, following talks between the two Koreas "
+        "four years before."
+    )
+    assert dated(nlp, text, datetime(2016, 2, 11, tzinfo=UTC), "meeting") == ["2000"]
+
+
+def test_days_earlier_count_back_from_the_day_of_the_sentence_before(nlp: Language) -> None:
+    text = "North Korea fired a missile on Sunday. Two days earlier, the two Koreas held talks."
+    found = dated(nlp, text, datetime(2017, 3, 21, 3, 0, tzinfo=UTC), "meeting")
+    assert found == ["2017-03-17"]  # Sunday the 19th, less two days
+
+
 def test_the_following_day_after_a_stated_day(nlp: Language) -> None:
     text = (
         "North Korea held a military parade in Pyongyang on April 15 and launched a "
@@ -179,6 +198,11 @@ def test_the_following_day_after_a_stated_day(nlp: Language) -> None:
         # One nuclear test that month: the day. Two that year: only the year.
         ("Seoul recalled the North's nuclear test in January 2016.", "nuclear_test", "2016-01-06"),
         ("Two nuclear tests were carried out by North Korea in 2016.", "nuclear_test", "2016"),
+        # a meeting counted in a series its phrase names (data/reference/names.csv)
+        ("Kim recalled the first inter-Korean summit in 2000.", "meeting", "2000-06-13"),
+        ("The second inter-Korean summit yielded a joint declaration.", "meeting", "2007-10-02"),
+        # no series named: no day from the catalogue
+        ("Kim recalled the first summit in 2000.", "meeting", "2000"),
     ],
 )
 def test_well_known_events_take_their_day(

@@ -267,7 +267,7 @@ def test_ordinals_follow_the_dates_in_every_series(index: ReferenceIndex) -> Non
 
 
 def test_every_series_has_events_and_a_known_event_type(index: ReferenceIndex) -> None:
-    types = {"nuclear_test", "sanction", "missile_launch", "deployment", "exercise"}
+    types = {"nuclear_test", "sanction", "missile_launch", "deployment", "exercise", "meeting"}
     for series in index.series.values():
         assert series.event_type in types
         assert any(e.series == series.series_id for e in index.events), series.series_id
@@ -279,6 +279,7 @@ def test_every_series_has_events_and_a_known_event_type(index: ReferenceIndex) -
         "key resolve",
         "foal eagle",
         "ulchi freedom guardian",
+        "inter-korean summit",
     }
 
 
