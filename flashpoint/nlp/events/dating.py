@@ -1504,6 +1504,8 @@ def reference_date(
         return current
     if event_type == "exercise":
         named = _named_exercise_date(trigger, wanted, current, context, modality)
+        if named is None:
+            named = _exercise_going_on(trigger, wanted, current, context, modality)
         return current if named is None else _from_reference(named)
     if event_type == "sanction" and wanted and "org:unsc" not in wanted:
         return current  # the catalogue holds the UN's sanctions, not a party's of its own
@@ -1618,6 +1620,44 @@ def _named_exercise_date(
         return None
     editions = [f for f in found if f is not None]
     return min(editions, key=lambda e: e.date)
+
+
+def _exercise_going_on(
+    trigger: Trigger,
+    wanted: list[str],
+    current: EventDate,
+    context: ArticleContext,
+    modality: str,
+) -> ReferenceEvent | None:
+    """The one catalogued annual exercise under way on the publication day, for drills by
+    all of its parties reported with no day of their own ("as U.S. and South Korean forces
+    conduct annual military drills" in an article of 29 August 2017: Ulchi Freedom
+    Guardian, begun on the 21st). The guide dates an event going on at publication by the
+    day it began, when that is known; the public record knows it. Two editions under way
+    that day (Key Resolve within Foal Eagle) leave the date as it was.
+
+    Class: dev articles of two sources (Reuters and news-cluster) report a launch during
+    Ulchi Freedom Guardian 2017 with the allies' drills "going on" and no date."""
+    published = context.published
+    if (
+        modality != ASSERTED
+        or published is None
+        or context.published_precision not in ("day", "datetime")
+        or not (current.value is None or current.basis == "publication")
+        or _names_earlier(trigger)
+    ):
+        return None
+    index = default_reference_index()
+    day = published.date()
+    under_way = {
+        e.event_id: e
+        for series in index.series.values()
+        if series.event_type == trigger.event_type
+        and series.qualifier
+        and set(series.actors) <= set(wanted)
+        for e in index.going_on(trigger.event_type, wanted, day, series=series.qualifier)
+    }
+    return next(iter(under_way.values())) if len(under_way) == 1 else None
 
 
 def _own_phrase(trigger: Trigger) -> Span:

@@ -216,6 +216,30 @@ def test_well_known_events_take_their_day(
 
 
 @pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        (datetime(2017, 8, 29, 3, tzinfo=UTC), "2017-08-21"),  # Ulchi Freedom Guardian
+        (datetime(2017, 4, 10, 3, tzinfo=UTC), "2017-03-01"),  # Foal Eagle alone
+        (datetime(2017, 3, 15, 3, tzinfo=UTC), "-"),  # Key Resolve and Foal Eagle: which?
+        (datetime(2017, 9, 20, 3, tzinfo=UTC), "-"),  # none under way
+    ],
+)
+def test_allied_drills_under_way_take_the_day_the_exercise_began(
+    nlp: Language, published: datetime, expected: str
+) -> None:
+    text = (
+        "The launch came as U.S. and South Korean forces conduct annual military drills "
+        "on the peninsula."
+    )
+    assert dated(nlp, text, published, "exercise") == [expected]
+
+
+def test_drills_by_one_side_are_not_the_allies_exercise(nlp: Language) -> None:
+    text = "The launch came as South Korean forces conduct military drills near the border."
+    assert dated(nlp, text, datetime(2017, 8, 29, 3, tzinfo=UTC), "exercise") == ["-"]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         # April 2017 had launches on Wednesday the 5th, Sunday the 16th, Saturday the 29th.
