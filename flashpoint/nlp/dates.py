@@ -543,6 +543,7 @@ _NUMBER_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _SEQUENCE = re.compile(
     r"(?:(?:the\s+)?(?:following|subsequent)|the\s+next)\s+(?P<unit1>day|week|month|year)"
     r"|(?P<n>\d+|" + _NUMBER_ALT + r")\s+(?P<unit2>day|week|month|year)s?\s+later"
+    r"|(?P<back>\d+|" + _NUMBER_ALT + r")\s+(?P<unit7>day|week|month|year)s?\s+(?:earlier|before)"
     r"|(?:later\s+)?(?:(?:that|the)\s+)?same\s+(?P<unit3>day|week|month|year)"
     r"|(?:later\s+)?that\s+(?P<unit4>day)"
     r"|later\s+that\s+(?P<unit5>week|month|year)"
@@ -554,7 +555,10 @@ _SEQUENCE = re.compile(
 def sequence_shift(text: str) -> tuple[int, str] | None:
     """(count, unit) of an expression that places an event after another one the text
     has just dated: "the following month" (1, month), "a week later" (1, week), "three
-    days later" (3, day), "the same day" / "later that day" (0, day). None otherwise."""
+    days later" (3, day), "the same day" / "later that day" (0, day); and before it, a
+    negative count: "four years before" (-4, year), "two days earlier" (-2, day). Unlike
+    "four years ago" (counted from the time of writing), "before" and "earlier" without an
+    object count from a time the text has just given. None otherwise."""
     # Not clean_expression: it drops "the", and "the next month" (after another event)
     # is not "next month" (after publication).
     cleaned = re.sub(r"\s+", " ", text.lower()).strip(" .,;:")
@@ -567,13 +571,17 @@ def sequence_shift(text: str) -> tuple[int, str] | None:
     if m["unit2"]:
         n = m["n"].lower()
         return (int(n) if n.isdigit() else NUMBER_WORDS[n]), m["unit2"].lower()
+    if m["unit7"]:
+        n = m["back"].lower()
+        return -(int(n) if n.isdigit() else NUMBER_WORDS[n]), m["unit7"].lower()
     if m["unit6"]:
         return 0, "day"  # "at the time": when the event just told of happened
     return 0, (m["unit3"] or m["unit4"] or m["unit5"]).lower()
 
 
 def shift_event_date(anchor: EventDate, count: int, unit: str, text: str) -> EventDate:
-    """``anchor`` moved forward by ``count`` units, no finer than the anchor itself."""
+    """``anchor`` moved forward by ``count`` units (back, if negative), no finer than the
+    anchor itself."""
     if anchor.value is None:
         return UNKNOWN_DATE
     if anchor.precision == "day" and unit in ("day", "week"):

@@ -59,6 +59,7 @@ _OPTIONAL_KEYS = frozenset(
         "participants",
         "weapons",
         "location",
+        "last_day",
         "ordinal",
         "resolution",
         "is_space_launch",
@@ -84,6 +85,10 @@ class ReferenceDataError(ValueError):
     """A reference file that cannot be used as it is: names the file, line and reason."""
 
 
+# The field "date" hides the type inside the class body.
+Day = date
+
+
 @dataclass(frozen=True, slots=True)
 class ReferenceEvent:
     """One catalogued event. ``date`` is the local date where it happened (Pyongyang for a
@@ -104,6 +109,7 @@ class ReferenceEvent:
     claimed_hydrogen: bool = False  # the actor called it a hydrogen-bomb test
     reached_orbit: bool | None = None  # space launches only
     source: str | None = None  # what kind of public record gives the date
+    last_day: Day | None = None  # of a multi-day event (an exercise), where known
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +213,9 @@ def event_from_record(record: Mapping[str, Any], where: str) -> ReferenceEvent:
         ),
         reached_orbit=_flag(record.get("reached_orbit"), where, "reached_orbit", None),
         source=None if record.get("source") is None else _text(record["source"], where, "source"),
+        last_day=None
+        if record.get("last_day") is None
+        else _iso_date(record["last_day"], where, "last_day"),
     )
 
 
@@ -432,6 +441,8 @@ class ReferenceIndex:
                 raise ReferenceDataError(
                     f"event {event.event_id}: {event.date} is outside the coverage of {series.series_id}"
                 )
+            if event.last_day is not None and event.last_day < event.date:
+                raise ReferenceDataError(f"event {event.event_id}: last_day before its date")
             if event.ordinal is not None:
                 if (event.series, event.ordinal) in ordinals:
                     raise ReferenceDataError(
@@ -606,6 +617,20 @@ class ReferenceIndex:
         latest = max(e.date for e in found)
         last = [e for e in found if e.date == latest]
         return last[0] if len(last) == 1 else None
+
+    def going_on(
+        self, event_type: str, actors: Iterable[str], day: date, *, series: str | None = None
+    ) -> list[ReferenceEvent]:
+        """The catalogued multi-day events (with a ``last_day``) going on on ``day``, read
+        only from complete series that cover it: "the drills" reported while an annual
+        exercise was under way."""
+        actors = tuple(actors)
+        chosen = self._vouching(event_type, series, actors, (), day, day)
+        return [
+            e
+            for e in self._vouched_events(chosen, actors, ())
+            if e.last_day is not None and e.date <= day <= e.last_day
+        ]
 
 
 @lru_cache(maxsize=1)

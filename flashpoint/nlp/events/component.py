@@ -17,7 +17,10 @@ context is not visible to components, so it cannot carry this. A Doc without an 
 (``nlp("some text")``) is read as an article with no id and no publication date.
 
 The result is ``doc._.events``: a list of :class:`~flashpoint.nlp.events.records.EventRecord`,
-stored as plain dicts in ``doc._.event_rows`` for the same reason.
+stored as plain dicts in ``doc._.event_rows`` for the same reason. Beside it,
+``doc._.event_past_dates`` maps the id of each planned event whose date names no year to
+its date if it happened (``[value, precision, basis, text]``, read back from publication),
+or to None where the date says the event is still to come, for the event filter.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from spacy.training import Example
 from spacy.util import SimpleFrozenList
 
 from flashpoint.jsonl import jsonl_objects
+from flashpoint.nlp.dates import EventDate
 from flashpoint.nlp.events.checks import BACKGROUND_PATTERNS, BackgroundStates
 from flashpoint.nlp.events.extract import (
     extract_events,
@@ -83,11 +87,14 @@ def _set_events(doc: Doc, records: Iterable[EventRecord]) -> None:
 
 
 def register_doc_extensions() -> None:
-    """``doc._.article``, ``doc._.event_rows`` and ``doc._.events``; idempotent."""
+    """``doc._.article``, ``doc._.event_rows``, ``doc._.event_past_dates`` and
+    ``doc._.events``; idempotent."""
     if not Doc.has_extension("article"):
         Doc.set_extension("article", default=None)
     if not Doc.has_extension("event_rows"):
         Doc.set_extension("event_rows", default=None)
+    if not Doc.has_extension("event_past_dates"):
+        Doc.set_extension("event_past_dates", default=None)
     if not Doc.has_extension("events"):
         Doc.set_extension("events", getter=_get_events, setter=_set_events)
 
@@ -191,13 +198,21 @@ class EventExtractor:
             raise ValueError(
                 f"{self.name} has no rules yet: call its initialize() (or nlp.initialize())"
             )
+        past_readings: dict[str, EventDate | None] = {}
         doc._.events = extract_events(
             doc,
             article_of(doc),
             lexicon=self.lexicon,
             cues=self.cues,
             background=self.background,
+            past_readings=past_readings,
         )
+        doc._.event_past_dates = {
+            event_id: None
+            if found is None
+            else [found.value, found.precision, found.basis, found.text]
+            for event_id, found in past_readings.items()
+        }
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
@@ -221,7 +236,7 @@ class EventExtractor:
 
 @Language.factory(
     EVENTS,
-    assigns=["doc._.events", "doc._.event_rows"],
+    assigns=["doc._.events", "doc._.event_rows", "doc._.event_past_dates"],
     requires=["token.dep", "token.head", "token.lemma", "token.pos", "doc.ents"],
     default_config={},
 )

@@ -48,6 +48,7 @@ from flashpoint.nlp.dates import (
     find_date_spans,
     interval_to_date,
     named_weekday,
+    publication_anchor,
     resolve_event_date,
     sequence_shift,
     shift_event_date,
@@ -117,10 +118,18 @@ def resolve_date(
     state: ArticleState,
     zones: TimezoneIndex,
     actors: list[str] | None = None,
+    direction: Direction | None = None,
 ) -> EventDate:
     """The trigger's own date expression; else the date of an earlier report of the same
     event in this article; else, for an event reported as just happened, the publication
-    date; else unknown."""
+    date; else unknown.
+
+    A date that names no year is read in ``direction``: by default forward from
+    publication for a planned event ("will meet on Jan. 6" in December: next January),
+    back for any other (what is reported as having happened cannot be after its report).
+    The extractor also reads a planned event's date back (:func:`reading_if_happened`), for
+    the event filter to use if it finds that the event happened
+    (:mod:`flashpoint.nlp.events.learned`)."""
     scored: list[tuple[int, int, Span]] = []
     scope = _has_scope_marker(trigger) or _counted_part_of(trigger)
     for span in date_spans:
@@ -139,13 +148,28 @@ def resolve_date(
     # "after the test in February 2013, ... flew bombers the following month": the
     # sequence expression is this event's; the date it counts from is the other event's.
     scored.sort(key=lambda item: (item[0], sequence_shift(item[2].text) is None, item[1]))
-    direction: Direction = "future" if modality == PLANNED else "past"
+    if direction is None:
+        direction = "future" if modality == PLANNED else "past"
     lead = _lead_days(tz, context, zones)
     chosen: EventDate | None = None
     chosen_rank = 0
     for rank, _, span in scored:
         shift = sequence_shift(span.text)
-        if shift is not None:
+        if shift is not None and shift[0] < 0:
+            # "opened in 2004 following the first summit four years before": back from the
+            # date just given; with none close by, back from the time of writing
+            previous = (
+                None
+                if _has_object(span)
+                else _previous_date(span, date_spans, context, tz, lead)
+                or _previous_sentence_date(span, context, tz, lead)
+            )
+            resolved = (
+                shift_event_date(previous, *shift, span.text)
+                if previous
+                else _resolve_in_article(span.text, context, tz, direction=direction, lead=lead)
+            )
+        elif shift is not None:
             previous = (
                 _previous_date(span, date_spans, context, tz, lead)
                 or _previous_sentence_date(span, context, tz, lead)
@@ -229,6 +253,30 @@ def resolve_date(
         fallback_to_publication=True,
     )
     return ongoing_month(published) if ongoing or is_progressive(trigger) else published
+
+
+def reading_if_happened(
+    forward: EventDate, past: EventDate, context: ArticleContext
+) -> EventDate | None:
+    """A planned event's year-less date read back from publication (``past``) instead of
+    forward, for use if the event turns out to have happened: what is reported as having
+    happened cannot be after its report. A year-less date names the nearest such day, so the
+    past reading stands only when it is nearer the publication than the forward one ("its
+    fourth nuclear test on Jan. 6" in March: last January). None when the forward reading is
+    the nearer ("agreed to hold talks on Dec. 11" in November), or the date is a bare weekday,
+    as near either way ("meets on Thursday"): then the date says the event is still to come,
+    and an event still to come has not happened."""
+    published = publication_anchor(context.published, context.published_precision)
+    if (
+        published is None
+        or forward.value is None
+        or past.value is None
+        or named_weekday(forward.text) is not None
+    ):
+        return None
+    ahead = (_interval_of(forward.value)[0] - published.hi).days
+    behind = (published.lo - _interval_of(past.value)[1]).days
+    return past if behind < ahead else None
 
 
 def _taken_over(found: EventDate) -> EventDate:
@@ -334,6 +382,13 @@ def _with_coordinated(
         return resolved
     first, last = sorted((span, partner), key=lambda s: s.start)
     return EventDate(value, precision, resolved.basis, doc[first.start : last.end].text)
+
+
+def _has_object(span: Span) -> bool:
+    """ "two days before the launch": the count is from the event the object names, not
+    from a date the text gave before."""
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    return after is not None and after.pos_ in ("DET", "NOUN", "PROPN", "PRON", "NUM", "ADJ")
 
 
 def _resolve_in_article(
@@ -1409,7 +1464,8 @@ def reference_date(
     modality: str,
 ) -> EventDate:
     """The day of a well-known event the mention identifies (data/reference): "its fourth
-    nuclear test", "Resolution 2371", "its first ICBM", "last month's nuclear test" (one
+    nuclear test", "Resolution 2371", "its first ICBM", "the first inter-Korean summit"
+    (a meeting counted in a series its phrase names), "last month's nuclear test" (one
     test that month), "its latest nuclear test", or an undated report of a nuclear test or
     Security Council sanctions shortly after the last one. A day the article states itself
     wins, and so does a weekday within a week of the catalogue's day; a weekday further
@@ -1430,6 +1486,11 @@ def reference_date(
         )
     elif event_type == "sanction" and (number := _resolution_number(trigger)) is not None:
         found = index.by_resolution(number)
+    elif ordinal is not None and event_type == "meeting":
+        # "the first inter-Korean summit": a meeting counted in a series its phrase names
+        counted_in = index.series_named_in(_own_phrase(trigger).text)
+        if len(counted_in) == 1:
+            found = index.by_ordinal(event_type, wanted, ordinal, series=counted_in[0])
     if found is not None and _after_publication(found.date, context):
         found = None  # "its sixth test" in an article older than the sixth test: not it
     if found is not None:
@@ -1443,6 +1504,8 @@ def reference_date(
         return current
     if event_type == "exercise":
         named = _named_exercise_date(trigger, wanted, current, context, modality)
+        if named is None:
+            named = _exercise_going_on(trigger, wanted, current, context, modality)
         return current if named is None else _from_reference(named)
     if event_type == "sanction" and wanted and "org:unsc" not in wanted:
         return current  # the catalogue holds the UN's sanctions, not a party's of its own
@@ -1557,6 +1620,44 @@ def _named_exercise_date(
         return None
     editions = [f for f in found if f is not None]
     return min(editions, key=lambda e: e.date)
+
+
+def _exercise_going_on(
+    trigger: Trigger,
+    wanted: list[str],
+    current: EventDate,
+    context: ArticleContext,
+    modality: str,
+) -> ReferenceEvent | None:
+    """The one catalogued annual exercise under way on the publication day, for drills by
+    all of its parties reported with no day of their own ("as U.S. and South Korean forces
+    conduct annual military drills" in an article of 29 August 2017: Ulchi Freedom
+    Guardian, begun on the 21st). The guide dates an event going on at publication by the
+    day it began, when that is known; the public record knows it. Two editions under way
+    that day (Key Resolve within Foal Eagle) leave the date as it was.
+
+    Class: dev articles of two sources (Reuters and news-cluster) report a launch during
+    Ulchi Freedom Guardian 2017 with the allies' drills "going on" and no date."""
+    published = context.published
+    if (
+        modality != ASSERTED
+        or published is None
+        or context.published_precision not in ("day", "datetime")
+        or not (current.value is None or current.basis == "publication")
+        or _names_earlier(trigger)
+    ):
+        return None
+    index = default_reference_index()
+    day = published.date()
+    under_way = {
+        e.event_id: e
+        for series in index.series.values()
+        if series.event_type == trigger.event_type
+        and series.qualifier
+        and set(series.actors) <= set(wanted)
+        for e in index.going_on(trigger.event_type, wanted, day, series=series.qualifier)
+    }
+    return next(iter(under_way.values())) if len(under_way) == 1 else None
 
 
 def _own_phrase(trigger: Trigger) -> Span:

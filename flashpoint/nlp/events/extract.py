@@ -61,6 +61,7 @@ from flashpoint.nlp.events.dating import (
     no_particular_time,
     ongoing_month,
     placed_earlier,
+    reading_if_happened,
     reference_date,
     refine_coarse_dates,
     resolve_date,
@@ -172,12 +173,17 @@ def extract_events(
     lexicon: Lexicon | None = None,
     cues: Mapping[str, frozenset[str]] | None = None,
     background: BackgroundStates | None = None,
+    past_readings: dict[str, EventDate | None] | None = None,
 ) -> list[EventRecord]:
     """Events stated in ``doc``, one record per event mention, in reading order.
 
     ``lexicon`` (trigger rules), ``cues`` (modality cue words) and ``background`` (patterns
     of background states) default to the shipped data files; the ``flashpoint_events``
-    component passes the ones it was initialised with.
+    component passes the ones it was initialised with. ``past_readings``, when given, gets
+    for each planned event whose date names no year ("on Jan. 6") and reads differently
+    back from publication than forward, by event id: its date if it happened
+    (:func:`~flashpoint.nlp.events.dating.reading_if_happened`), or None where that date
+    says the event is still to come.
     """
     if lexicon is None:
         lexicon = load_lexicon()
@@ -267,6 +273,14 @@ def extract_events(
     for record in kinds:
         if record.event_date is None and record.modality == ASSERTED:
             record.modality = GENERIC
+    if past_readings is not None:
+        past_readings.update(
+            (record.event_id, state.past_readings[record.event_id])
+            for record in records
+            if record.modality == PLANNED
+            and record.event_date is not None
+            and record.event_id in state.past_readings
+        )
     return records
 
 
@@ -636,6 +650,23 @@ def _build_event(
             [SANCTIONING_BODIES.get(a, a) for a in known_actors],
         )
         event_date = reference_date(trigger, known_actors, event_date, context, modality.modality)
+        if modality.modality == PLANNED and event_date.basis in ("explicit", "relative"):
+            past_reading = resolve_date(
+                trigger,
+                context,
+                date_spans,
+                trigger_tokens,
+                tz,
+                modality.modality,
+                state,
+                zones,
+                [SANCTIONING_BODIES.get(a, a) for a in known_actors],
+                direction="past",
+            )
+            if past_reading.value is not None and past_reading.value != event_date.value:
+                state.past_readings[
+                    _event_id(context.article_id, sent.start_char, event_type, trigger.token.idx)
+                ] = reading_if_happened(event_date, past_reading, context)
 
     confidence = 0.6 if trigger.token.pos_ == "VERB" else 0.45
     if trigger.support is not None:

@@ -16,6 +16,13 @@ entities, how the rules found the actors and the date) and turns the score into 
   used for (``event_types``: chosen in training by cross-validation, see
   :mod:`flashpoint.eval.learning`).
 
+What is reported as having happened cannot be after its report. The rules read a
+year-less date of a planned event forward ("on Jan. 6" in a March article: next January);
+``doc._.event_past_dates`` has, for such an event, its date if it happened (last January,
+the nearer reading) or None where the forward reading is the nearer ("to hold talks on
+Dec. 11" in November). A planned event the model would make asserted takes the first, and
+with the second stays planned: its date says it is still to come.
+
 The model is trained on the development gold only (``make train``, via
 :mod:`flashpoint.eval.learning`): a proposal is a positive example when, made asserted, the
 evaluation's own matching (:func:`flashpoint.eval.events.match_events`, strict: same type,
@@ -342,22 +349,30 @@ def apply_filter(
     rows: list[dict[str, Any]],
     model: EventFilterModel,
     cues: Mapping[str, frozenset[str]] | None = None,
+    past_dates: Mapping[str, Sequence[str | None] | None] | None = None,
 ) -> list[dict[str, Any]]:
     """``rows`` (event rows of ``doc``) with the model's modality, and its probability as
-    the confidence, for the event types the model decides for."""
+    the confidence, for the event types the model decides for. A planned row the model
+    would make happened takes its date if it happened from ``past_dates`` (event id ->
+    value, precision, basis, text), or stays planned where that maps it to None."""
     out = []
     for row, features in zip(rows, article_features(doc, rows, cues), strict=True):
         if not model.applies_to(str(row["event_type"])):
             out.append(dict(row))
             continue
         probability = model.probability(features)
-        out.append(
-            {
-                **row,
-                "modality": model.decide(str(row["modality"]), probability, features),
-                "confidence": round(probability, 3),
-            }
-        )
+        modality = model.decide(str(row["modality"]), probability, features)
+        decided = {**row, "modality": modality, "confidence": round(probability, 3)}
+        event_id = str(row["event_id"])
+        if row["modality"] == PLANNED and modality in HAPPENED_MODALITIES and past_dates:
+            if event_id in past_dates and past_dates[event_id] is None:
+                decided["modality"] = PLANNED  # its date says it is still to come
+            elif found := past_dates.get(event_id):
+                value, precision, basis, text = found
+                decided.update(
+                    event_date=value, date_precision=precision, date_basis=basis, date_text=text
+                )
+        out.append(decided)
     return out
 
 
@@ -392,7 +407,10 @@ class EventFilter:
 
     def __call__(self, doc: Doc) -> Doc:
         if self.model is not None and doc._.event_rows:
-            doc._.event_rows = apply_filter(doc, doc._.event_rows, self.model, self.cues)
+            past_dates = doc._.event_past_dates if doc.has_extension("event_past_dates") else None
+            doc._.event_rows = apply_filter(
+                doc, doc._.event_rows, self.model, self.cues, past_dates
+            )
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
@@ -412,7 +430,7 @@ class EventFilter:
 @Language.factory(
     EVENT_FILTER,
     assigns=["doc._.event_rows"],
-    requires=["doc._.event_rows"],
+    requires=["doc._.event_rows"],  # and doc._.event_past_dates where set
     default_config={},
 )
 def make_event_filter(nlp: Language, name: str) -> EventFilter:

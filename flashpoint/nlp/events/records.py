@@ -152,6 +152,10 @@ class ArticleState:
     # The last sentence with events: its end offset and the stated dates of its events
     previous_end: int = -1
     previous_dates: dict[str, list[EventDate | None]] = field(default_factory=dict)
+    # Per event id of a planned mention whose year-less date reads differently back from
+    # publication than forward: its date if it happened, None if the date says it is still
+    # to come (dating.reading_if_happened)
+    past_readings: dict[str, EventDate | None] = field(default_factory=dict)
 
     def has(self, event_type: str) -> bool:
         return event_type in self.seen

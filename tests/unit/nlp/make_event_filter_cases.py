@@ -22,6 +22,10 @@ SENTENCES = {
     "reported_launch": "North Korea fired two ballistic missiles into the sea on Tuesday.",
     "hypothetical_launch": "Analysts said North Korea could fire another missile soon.",
     "background_sanctions": "The sanctions may hamper any effort to restart talks with Pyongyang.",
+    "planned_test_on_a_day": "North Korea plans to conduct a nuclear test on Jan. 6.",
+    "planned_test_on_a_dated_day": "North Korea plans to conduct a nuclear test on Jan. 6, 2018.",
+    "planned_talks_soon": "The two Koreas agreed to hold talks on April 5.",
+    "planned_talks_on_a_weekday": "The two Koreas agreed to hold talks on Thursday.",
 }
 
 

@@ -129,6 +129,9 @@ def test_the_same_day_as_a_dated_event_in_the_sentence_before(nlp: Language) -> 
         ("later that day", (0, "day")),
         ("this week", None),
         ("last month", None),
+        ("four years before", (-4, "year")),
+        ("two days earlier", (-2, "day")),
+        ("four years ago", None),  # from the time of writing, not from another event
     ],
 )
 def test_sequence_expressions(text: str, shift: tuple[int, str] | None) -> None:
@@ -158,6 +161,22 @@ def test_a_week_later_counts_from_the_last_dated_event(nlp: Language) -> None:
     assert found == ["2017-05-14", "2017-05-21"]
 
 
+def test_years_before_count_back_from_the_date_just_given(nlp: Language) -> None:
+    """ "four years before", unlike "four years ago", counts from the time the sentence
+    gave (2004), not from publication (2016)."""
+    text = (
+        "The industrial park opened in 2004, following talks between the two Koreas "
+        "four years before."
+    )
+    assert dated(nlp, text, datetime(2016, 2, 11, tzinfo=UTC), "meeting") == ["2000"]
+
+
+def test_days_earlier_count_back_from_the_day_of_the_sentence_before(nlp: Language) -> None:
+    text = "North Korea fired a missile on Sunday. Two days earlier, the two Koreas held talks."
+    found = dated(nlp, text, datetime(2017, 3, 21, 3, 0, tzinfo=UTC), "meeting")
+    assert found == ["2017-03-17"]  # Sunday the 19th, less two days
+
+
 def test_the_following_day_after_a_stated_day(nlp: Language) -> None:
     text = (
         "North Korea held a military parade in Pyongyang on April 15 and launched a "
@@ -179,6 +198,11 @@ def test_the_following_day_after_a_stated_day(nlp: Language) -> None:
         # One nuclear test that month: the day. Two that year: only the year.
         ("Seoul recalled the North's nuclear test in January 2016.", "nuclear_test", "2016-01-06"),
         ("Two nuclear tests were carried out by North Korea in 2016.", "nuclear_test", "2016"),
+        # a meeting counted in a series its phrase names (data/reference/names.csv)
+        ("Kim recalled the first inter-Korean summit in 2000.", "meeting", "2000-06-13"),
+        ("The second inter-Korean summit yielded a joint declaration.", "meeting", "2007-10-02"),
+        # no series named: no day from the catalogue
+        ("Kim recalled the first summit in 2000.", "meeting", "2000"),
     ],
 )
 def test_well_known_events_take_their_day(
@@ -189,6 +213,30 @@ def test_well_known_events_take_their_day(
     assert dates and dates[0][0] == expected, dates
     if len(expected) == 10:
         assert dates[0][1] == "reference"
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        (datetime(2017, 8, 29, 3, tzinfo=UTC), "2017-08-21"),  # Ulchi Freedom Guardian
+        (datetime(2017, 4, 10, 3, tzinfo=UTC), "2017-03-01"),  # Foal Eagle alone
+        (datetime(2017, 3, 15, 3, tzinfo=UTC), "-"),  # Key Resolve and Foal Eagle: which?
+        (datetime(2017, 9, 20, 3, tzinfo=UTC), "-"),  # none under way
+    ],
+)
+def test_allied_drills_under_way_take_the_day_the_exercise_began(
+    nlp: Language, published: datetime, expected: str
+) -> None:
+    text = (
+        "The launch came as U.S. and South Korean forces conduct annual military drills "
+        "on the peninsula."
+    )
+    assert dated(nlp, text, published, "exercise") == [expected]
+
+
+def test_drills_by_one_side_are_not_the_allies_exercise(nlp: Language) -> None:
+    text = "The launch came as South Korean forces conduct military drills near the border."
+    assert dated(nlp, text, datetime(2017, 8, 29, 3, tzinfo=UTC), "exercise") == ["-"]
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import pytest
 import spacy
 from parsed import pinned_doc
 
-from flashpoint.nlp.events import extract_events
+from flashpoint.nlp.events import EventExtractor, extract_events, set_article
 from flashpoint.nlp.events.learned import (
     DEFAULT_MODEL,
     EVENT_FILTER,
@@ -130,6 +130,84 @@ def test_a_model_for_some_types_leaves_the_others_as_the_rules_said(
     doc, rows = _case("background_sanctions")
     launches_only = EventFilterModel(shipped.weights, shipped.bias, event_types=("missile_launch",))
     assert apply_filter(doc, rows, launches_only) == rows
+
+
+# -- dates of events found to have happened ------------------------------------------------
+
+# A model that finds every event happened, and one that finds none did.
+PROMOTES = EventFilterModel({}, 5.0)
+KEEPS = EventFilterModel({}, -5.0, demote_below=0.0)
+
+
+def _with_past_dates(name: str) -> tuple[Any, list[dict[str, Any]], dict[str, Any]]:
+    doc, _ = _case(name)
+    readings: dict[str, Any] = {}
+    rows = [asdict(r) for r in extract_events(doc, CONTEXT, past_readings=readings)]
+    return (
+        doc,
+        rows,
+        {
+            k: None if v is None else [v.value, v.precision, v.basis, v.text]
+            for k, v in readings.items()
+        },
+    )
+
+
+def _dates(rows: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    return [(row["modality"], row["event_date"]) for row in rows]
+
+
+def test_a_planned_test_found_to_have_happened_takes_the_day_before_the_report() -> None:
+    """ "plans to conduct a nuclear test on Jan. 6" in a March 2017 article: planned, the
+    rules read next January; made asserted, it is the January before the report (what
+    happened cannot be after its report), not January 2018."""
+    doc, rows, past_dates = _with_past_dates("planned_test_on_a_day")
+    assert _dates(rows) == [("planned", "2018-01-06")]
+    assert list(past_dates.values()) == [["2017-01-06", "day", "explicit", "Jan. 6"]]
+    assert _dates(apply_filter(doc, rows, PROMOTES, past_dates=past_dates)) == [
+        ("asserted", "2017-01-06")
+    ]
+    # left planned, it keeps the forward reading
+    assert _dates(apply_filter(doc, rows, KEEPS, past_dates=past_dates)) == [
+        ("planned", "2018-01-06")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "forward"),
+    [("planned_talks_soon", "2017-04-05"), ("planned_talks_on_a_weekday", "2017-03-23")],
+)
+def test_a_planned_event_whose_date_is_still_to_come_stays_planned(name: str, forward: str) -> None:
+    """ "agreed to hold talks on April 5" in a March article: the nearer April 5 is still to
+    come, so the talks cannot have happened; "on Thursday" is as near either way, and the
+    rules' reading stands. The filter leaves them planned whatever it scores."""
+    doc, rows, past_dates = _with_past_dates(name)
+    assert _dates(rows) == [("planned", forward)]
+    assert list(past_dates.values()) == [None]
+    assert _dates(apply_filter(doc, rows, PROMOTES, past_dates=past_dates)) == [
+        ("planned", forward)
+    ]
+    # without the readings (a pipeline without the extractor's) the model decides alone
+    assert _dates(apply_filter(doc, rows, PROMOTES)) == [("asserted", forward)]
+
+
+def test_a_date_that_names_its_year_has_one_reading() -> None:
+    doc, rows, past_dates = _with_past_dates("planned_test_on_a_dated_day")
+    assert _dates(rows) == [("planned", "2018-01-06")]
+    assert past_dates == {}
+    assert _dates(apply_filter(doc, rows, PROMOTES, past_dates=past_dates)) == [
+        ("asserted", "2018-01-06")
+    ]
+
+
+def test_the_components_hand_the_past_reading_to_the_filter() -> None:
+    doc, _ = _case("planned_test_on_a_day")
+    set_article(doc, CONTEXT)
+    extractor = EventExtractor(spacy.blank("en"))
+    extractor.initialize()
+    component = EventFilter(spacy.blank("en"), EVENT_FILTER)
+    component.initialize(model=PROMOTES)
+    assert _dates(component(extractor(doc))._.event_rows) == [("asserted", "2017-01-06")]
 
 
 # -- the component -------------------------------------------------------------------------

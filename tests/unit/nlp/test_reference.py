@@ -192,6 +192,22 @@ def test_only_in_rejects_an_empty_range(index: ReferenceIndex) -> None:
 # -- latest_on_or_before -------------------------------------------------------------------
 
 
+def test_an_exercise_going_on_on_a_day(index: ReferenceIndex) -> None:
+    allies = ["country:KOR", "country:USA"]
+    ufg = index.going_on("exercise", allies, date(2017, 8, 29), series="ulchi freedom guardian")
+    assert [e.event_id for e in ufg] == ["ex-ulchi-freedom-guardian-2017"]
+    assert index.going_on("exercise", allies, date(2017, 9, 1), series="ufg") == []
+    # 15 March 2017: Key Resolve within Foal Eagle, both under way
+    both = [
+        e.event_id
+        for q in ("key resolve", "foal eagle")
+        for e in index.going_on("exercise", allies, date(2017, 3, 15), series=q)
+    ]
+    assert both == ["ex-key-resolve-2017", "ex-foal-eagle-2017"]
+    # a series that does not cover the day says nothing
+    assert index.going_on("exercise", allies, date(2019, 8, 20), series="ufg") == []
+
+
 def test_latest_within_a_month(index: ReferenceIndex) -> None:
     latest = index.latest_on_or_before("nuclear_test", PRK, date(2017, 9, 20), within_days=31)
     assert _day(latest) == date(2017, 9, 3)
@@ -267,7 +283,7 @@ def test_ordinals_follow_the_dates_in_every_series(index: ReferenceIndex) -> Non
 
 
 def test_every_series_has_events_and_a_known_event_type(index: ReferenceIndex) -> None:
-    types = {"nuclear_test", "sanction", "missile_launch", "deployment", "exercise"}
+    types = {"nuclear_test", "sanction", "missile_launch", "deployment", "exercise", "meeting"}
     for series in index.series.values():
         assert series.event_type in types
         assert any(e.series == series.series_id for e in index.events), series.series_id
@@ -279,6 +295,7 @@ def test_every_series_has_events_and_a_known_event_type(index: ReferenceIndex) -
         "key resolve",
         "foal eagle",
         "ulchi freedom guardian",
+        "inter-korean summit",
     }
 
 
@@ -345,6 +362,7 @@ def test_malformed_json_line_names_file_and_line(tmp_path: Path) -> None:
         ({"ordnial": 3}, "unknown key"),
         ({"claimed_hydrogen": "yes"}, "true or false"),
         ({"label": None}, "'label'"),
+        ({"last_day": "2017-09-31"}, "not a calendar date"),
     ],
 )
 def test_bad_field_names_file_and_line(tmp_path: Path, change: dict, message: str) -> None:
