@@ -187,7 +187,7 @@ def extract_events(
         background = default_background_states()
     standing_norms = background.tokens(doc)
     zones = load_timezones()
-    entities = EntityIndex(doc)
+    entities = EntityIndex(doc, lexicon.words.body_heads)
     state = ArticleState(doc_classes=frozenset(classes_in(doc, lexicon, entities)))
     records: list[EventRecord] = []
     undated: list[tuple[EventRecord, Trigger, list[Token]]] = []

@@ -1113,3 +1113,22 @@ def test_a_deal_of_private_parties_or_without_its_light_verb_is_no_meeting(
 def test_parties_failing_to_reach_a_deal_did_not_agree(nlp: Language) -> None:
     text = "Tokyo and Seoul failed to reach an agreement on the issue on Monday."
     assert only(events(nlp, text), "meeting").modality == "negated"
+
+
+def test_the_council_after_the_security_council_is_that_council(nlp: Language) -> None:
+    text = (
+        "The U.N. Security Council met on Monday. "
+        "The 15-member council has tightened sanctions after each nuclear test."
+    )
+    assert only(events(nlp, text), "sanction").actors == ["org:unsc"]
+    text = (
+        "Guterres spoke to the U.N. Security Council on Friday. "
+        "Later he told the council that the risk was rising."
+    )
+    told = [e for e in events(nlp, text) if e.event_type == "meeting" and e.trigger == "told"]
+    assert len(told) == 1 and "org:unsc" in told[0].actors
+
+
+def test_a_council_the_article_did_not_name_is_no_body(nlp: Language) -> None:
+    text = "The city council met on Monday. The president told the council that taxes would rise."
+    assert [e.trigger for e in events(nlp, text) if e.event_type == "meeting"] == ["met"]
