@@ -45,6 +45,7 @@ from flashpoint.nlp.events.syntax import (
     PREP_DEP,
     SUBJECT_DEPS,
     conj_root,
+    counts_its_sides,
     is_passive,
     noun_phrase,
     pos_key,
@@ -526,7 +527,11 @@ def _check_spec(
                 )
             elif policy == "multi_agent":
                 subjects = verb_subjects(token, lexicon.words) if pos == "VERB" else []
-                accepted = len(subjects) > 1 or any(s.lower_ in ("both", "two") for s in subjects)
+                accepted = len(subjects) > 1 or any(
+                    s.lower_ in ("both", "two")
+                    or counts_its_sides(s, lexicon.words.side_counts)  # "the two leaders"
+                    for s in subjects
+                )
             elif policy == "foreign_party":
                 accepted = _foreign_destination(token, entities, lexicon.words)
             if accepted:

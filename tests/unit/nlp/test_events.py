@@ -1132,3 +1132,29 @@ def test_the_council_after_the_security_council_is_that_council(nlp: Language) -
 def test_a_council_the_article_did_not_name_is_no_body(nlp: Language) -> None:
     text = "The city council met on Monday. The president told the council that taxes would rise."
     assert [e.trigger for e in events(nlp, text) if e.event_type == "meeting"] == ["met"]
+
+
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        (
+            "Abe met Putin in Moscow on Thursday. The two leaders also discussed energy projects.",
+            {"country:JPN", "country:RUS"},
+        ),
+        (
+            "Officials of Seoul, Tokyo and Washington met in Tokyo on Tuesday. "
+            "The three sides also discussed coordination of policy in Southeast Asia.",
+            {"country:KOR", "country:JPN", "country:USA"},
+        ),
+    ],
+)
+def test_sides_counted_in_the_subject_discuss_with_each_other(
+    nlp: Language, text: str, actors: set[str]
+) -> None:
+    found = [e for e in events(nlp, text) if e.trigger == "discussed"]
+    assert len(found) == 1 and set(found[0].actors) == actors
+
+
+def test_officials_of_one_side_discussing_a_plan_hold_no_meeting(nlp: Language) -> None:
+    found = events(nlp, "Japanese officials discussed the plan on Monday.")
+    assert [e for e in found if e.event_type == "meeting"] == []
