@@ -179,6 +179,11 @@ def _organisations() -> tuple[frozenset[str], dict[str, str]]:
     return frozenset(bodies), country_of
 
 
+def is_multilateral_body(entity_id: str) -> bool:
+    """Whether ``entity_id`` is a multilateral body (the UN Security Council, ASEAN)."""
+    return entity_id in _organisations()[0]
+
+
 @lru_cache(maxsize=1)
 def _national_organs() -> frozenset[str]:
     from flashpoint.nlp.gazetteer import Gazetteer

@@ -116,6 +116,7 @@ from flashpoint.nlp.events.syntax import (
     SANCTIONING_BODIES,
     SUBJECT_DEPS,
     clause_head,
+    counts_its_sides,
     is_generic,
     reporting_source,
     states_a_kind,
@@ -193,7 +194,7 @@ def extract_events(
         background = default_background_states()
     standing_norms = background.tokens(doc)
     zones = load_timezones()
-    entities = EntityIndex(doc)
+    entities = EntityIndex(doc, lexicon.words.body_heads)
     state = ArticleState(doc_classes=frozenset(classes_in(doc, lexicon, entities)))
     records: list[EventRecord] = []
     undated: list[tuple[EventRecord, Trigger, list[Token]]] = []
@@ -401,14 +402,7 @@ def _shows_two_sides(
 
 def _counts_its_sides(roles: Roles, side_counts: frozenset[str]) -> bool:
     """ "the two leaders met", "both sides agreed": a plural agent that counts its sides."""
-    return any(
-        token.tag_ in ("NNS", "NNPS")
-        and any(
-            c.dep_ in ("nummod", "det", "predet") and c.lower_ in side_counts
-            for c in token.children
-        )
-        for token in roles.agents
-    )
+    return any(counts_its_sides(token, side_counts) for token in roles.agents)
 
 
 def _named_countries(tokens: Iterable[Token], entities: EntityIndex) -> list[str]:

@@ -80,6 +80,11 @@ class TriggerSpec:
     bare_without_clause: bool = False  # bare only without "to ..." ("a plan to expand trade")
     # bare only outside these positions: "the launch was a failure" judges its subject
     not_deps: frozenset[str] = frozenset()
+    # the verb's object is the other side of the meeting: "met Kishida", "told the Council"
+    object_party: bool = False
+    # the object must name a multilateral body: "told the Security Council", not "told the
+    # National Security Council" (one government's own) or an unnamed "the council"
+    requires_body_object: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -219,8 +219,9 @@ def trigger_roles(trigger: Trigger, entities: EntityIndex) -> Roles:
         if trigger.event_type == "sanction":
             roles.targets.extend(o for _, o in prep_objects(obj, frozenset({"on", "against"})))
     if trigger.event_type == "meeting":
-        if token.pos_ == "VERB" and token.lemma_.lower() in ("meet", "visit", "discuss", "confer"):
-            # "Lavrov met Kishida", "Moon visited Washington": the other side is the object.
+        if token.pos_ == "VERB" and trigger.spec.object_party:
+            # "Lavrov met Kishida", "Moon visited Washington", "Guterres told the Security
+            # Council": the other side is the object.
             roles.parties.extend(o for o in roles.objects if np_countries(o, entities))
         if token.pos_ != "VERB" and not roles.agents:
             speakers = _speakers_at(token, trigger.lexicon.words)

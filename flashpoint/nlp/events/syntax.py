@@ -387,3 +387,10 @@ def _left_determiners(token: Token) -> list[Token]:
         elif word.pos_ not in ("NOUN", "PROPN", "ADJ") and word.tag_ != "HYPH":
             break
     return found
+
+
+def counts_its_sides(token: Token, side_counts: frozenset[str]) -> bool:
+    """ "the two leaders", "both sides", "the three sides": a plural that counts its sides."""
+    return token.tag_ in ("NNS", "NNPS") and any(
+        c.dep_ in ("nummod", "det", "predet") and c.lower_ in side_counts for c in token.children
+    )

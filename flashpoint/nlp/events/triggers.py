@@ -23,6 +23,7 @@ from spacy.tokens import Span, Token
 
 from flashpoint.config import resource_path
 from flashpoint.jsonl import jsonl_objects
+from flashpoint.nlp.events.checks import is_multilateral_body
 from flashpoint.nlp.events.entities import (
     EntityIndex,
     entity_country,
@@ -42,7 +43,9 @@ from flashpoint.nlp.events.syntax import (
     POBJ_DEP,
     POSS_DEP,
     PREP_DEP,
+    SUBJECT_DEPS,
     conj_root,
+    counts_its_sides,
     is_passive,
     noun_phrase,
     pos_key,
@@ -134,6 +137,8 @@ def build_lexicon(
                 predicate=bool(row.get("predicate", False)),
                 bare_without_clause=bool(row.get("bare_without_clause", False)),
                 not_deps=_frozen(row.get("not_deps")),
+                object_party=bool(row.get("object_party", False)),
+                requires_body_object=bool(row.get("requires_body_object", False)),
             )
             if spec.pos not in ("VERB", "NOUN", "ADJ") or spec.role not in (
                 "object",
@@ -249,6 +254,31 @@ def _support_verb(token: Token, lexicon: Lexicon) -> Token | None:
             "vote",
         ) and head.lower_ in ("in", "into", "with", "for", "on"):
             return verb
+    return None
+
+
+def _relative_support(token: Token, lexicon: Lexicon) -> Token | None:
+    """The light verb of a relative clause whose object the trigger is: "a pact that the
+    United States struck with Iran" (plain linguistics: the relative clause's gap is its
+    object, so its subject is the agent). Only for triggers that name their light verbs
+    (``support_only``): a relative clause elsewhere is often a plan or a judgement of the
+    event ("the embargo that Washington had proposed")."""
+    for child in token.children:
+        if (
+            child.dep_ == "relcl"
+            and child.pos_ in ("VERB", "AUX")
+            and child.lemma_.lower() in lexicon.support
+            and not is_passive(child)
+            and any(
+                c.dep_ in SUBJECT_DEPS and c.lower_ not in lexicon.words.relative_pronouns
+                for c in child.children
+            )
+            and not any(
+                c.dep_ in OBJECT_DEPS and c.lower_ not in lexicon.words.relative_pronouns
+                for c in child.children
+            )
+        ):
+            return child
     return None
 
 
@@ -405,6 +435,8 @@ def _check_spec(
         ):
             return None
     support = _support_verb(token, lexicon) if pos == "NOUN" else None
+    if support is None and pos == "NOUN" and spec.support_only:
+        support = _relative_support(token, lexicon)
     if spec.predicate:
         # What the copula says it of is the evidence: "the *battery* is operational".
         support = _copula_of(token, lexicon.words)
@@ -450,6 +482,11 @@ def _check_spec(
         content, tokens = _noun_modifiers(token, entities)
     if spec.requires_object_head and not content:
         return None
+    if spec.requires_body_object and not any(
+        (ent := entities.of(h)) is not None and is_multilateral_body(entity_country(ent) or "")
+        for h in content
+    ):
+        return None
     evidence = frozenset(classes_in(tokens, lexicon, entities))
     if spec.event_type == "deployment" and "space" in evidence:
         return None  # a satellite put into orbit is a launch, not a deployment
@@ -490,7 +527,11 @@ def _check_spec(
                 )
             elif policy == "multi_agent":
                 subjects = verb_subjects(token, lexicon.words) if pos == "VERB" else []
-                accepted = len(subjects) > 1 or any(s.lower_ in ("both", "two") for s in subjects)
+                accepted = len(subjects) > 1 or any(
+                    s.lower_ in ("both", "two")
+                    or counts_its_sides(s, lexicon.words.side_counts)  # "the two leaders"
+                    for s in subjects
+                )
             elif policy == "foreign_party":
                 accepted = _foreign_destination(token, entities, lexicon.words)
             if accepted:

@@ -91,6 +91,7 @@ class WordSets:
     referring_determiners: frozenset[str]
     maker_verbs: frozenset[str]
     ongoing_words: frozenset[str]
+    body_heads: frozenset[str]
 
 
 SET_NAMES: tuple[str, ...] = tuple(f.name for f in fields(WordSets))

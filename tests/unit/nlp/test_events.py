@@ -1039,3 +1039,122 @@ def test_a_launch_during_a_summit_puts_no_launcher_at_it(nlp: Language) -> None:
     text = "North Korea fired a missile during the summit in Hangzhou."
     summit = only(events(nlp, text), "meeting")
     assert "country:PRK" not in summit.actors
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (
+            "The envoy told the U.N. Security Council on Friday that the risk was rising.",
+            "org:unsc",
+        ),
+        ("Feltman warned the 15-member Security Council that tensions were growing.", "org:unsc"),
+        ("Wang Yi told the annual U.N. General Assembly that China wanted talks.", "org:unga"),
+    ],
+)
+def test_speaking_to_a_un_body_is_a_meeting_of_that_body(
+    nlp: Language, text: str, body: str
+) -> None:
+    meeting = only(events(nlp, text), "meeting")
+    assert body in meeting.actors
+    assert meeting.modality == "asserted"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moon told the National Security Council on Friday that the North was ready.",
+        "The minister told reporters on Friday that the Security Council would act.",
+    ],
+)
+def test_speaking_to_a_national_council_or_to_reporters_is_no_meeting(
+    nlp: Language, text: str
+) -> None:
+    assert [e for e in events(nlp, text) if e.event_type == "meeting"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        (
+            "South and North Korea reached a deal on Monday to ease military tension.",
+            ["country:KOR", "country:PRK"],
+        ),
+        (
+            "Japan and South Korea struck an agreement on Monday to settle the dispute.",
+            ["country:JPN", "country:KOR"],
+        ),
+        (
+            "He criticized a 2015 pact that the United States struck with Iran.",
+            ["country:USA", "country:IRN"],
+        ),
+    ],
+)
+def test_parties_reaching_a_deal_have_met(nlp: Language, text: str, actors: list[str]) -> None:
+    meeting = only(events(nlp, text), "meeting")
+    assert meeting.actors == actors
+    assert meeting.modality == "asserted"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The union reached a deal with the company on Friday.",
+        "Seoul and Tokyo discussed the terms of the deal on Monday.",
+    ],
+)
+def test_a_deal_of_private_parties_or_without_its_light_verb_is_no_meeting(
+    nlp: Language, text: str
+) -> None:
+    found = events(nlp, text)
+    assert not [e.trigger for e in found if e.event_type == "meeting" and "deal" in e.trigger]
+
+
+def test_parties_failing_to_reach_a_deal_did_not_agree(nlp: Language) -> None:
+    text = "Tokyo and Seoul failed to reach an agreement on the issue on Monday."
+    assert only(events(nlp, text), "meeting").modality == "negated"
+
+
+def test_the_council_after_the_security_council_is_that_council(nlp: Language) -> None:
+    text = (
+        "The U.N. Security Council met on Monday. "
+        "The 15-member council has tightened sanctions after each nuclear test."
+    )
+    assert only(events(nlp, text), "sanction").actors == ["org:unsc"]
+    text = (
+        "Guterres spoke to the U.N. Security Council on Friday. "
+        "Later he told the council that the risk was rising."
+    )
+    told = [e for e in events(nlp, text) if e.event_type == "meeting" and e.trigger == "told"]
+    assert len(told) == 1 and "org:unsc" in told[0].actors
+
+
+def test_a_council_the_article_did_not_name_is_no_body(nlp: Language) -> None:
+    text = "The city council met on Monday. The president told the council that taxes would rise."
+    assert [e.trigger for e in events(nlp, text) if e.event_type == "meeting"] == ["met"]
+
+
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        (
+            "Abe met Putin in Moscow on Thursday. The two leaders also discussed energy projects.",
+            {"country:JPN", "country:RUS"},
+        ),
+        (
+            "Officials of Seoul, Tokyo and Washington met in Tokyo on Tuesday. "
+            "The three sides also discussed coordination of policy in Southeast Asia.",
+            {"country:KOR", "country:JPN", "country:USA"},
+        ),
+    ],
+)
+def test_sides_counted_in_the_subject_discuss_with_each_other(
+    nlp: Language, text: str, actors: set[str]
+) -> None:
+    found = [e for e in events(nlp, text) if e.trigger == "discussed"]
+    assert len(found) == 1 and set(found[0].actors) == actors
+
+
+def test_officials_of_one_side_discussing_a_plan_hold_no_meeting(nlp: Language) -> None:
+    found = events(nlp, "Japanese officials discussed the plan on Monday.")
+    assert [e for e in found if e.event_type == "meeting"] == []
