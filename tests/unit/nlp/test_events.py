@@ -934,6 +934,23 @@ def test_hoping_and_being_slated_frame_the_event(
 
 
 @pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("North Korea fired a missile on Sunday ahead of the allies' annual drills.", "planned"),
+        ("Seoul raised its alert level in advance of the joint exercise.", "planned"),
+        ("The allies pressed ahead with the drills despite the warning.", "asserted"),
+    ],
+)
+def test_an_exercise_still_ahead_is_planned(nlp: Language, text: str, modality: str) -> None:
+    assert only(events(nlp, text), "exercise").modality == modality
+
+
+def test_what_happens_ahead_of_a_planned_event_still_happened(nlp: Language) -> None:
+    found = events(nlp, "North Korea fired a missile on Sunday ahead of the allies' annual drills.")
+    assert only(found, "missile_launch").modality == "asserted"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "North Korea fired a missile on Monday. Two U.S. B-1B bombers flew over the base.",
