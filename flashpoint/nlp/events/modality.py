@@ -256,6 +256,40 @@ def _prospective(prep: Token, cues: Mapping[str, frozenset[str]]) -> bool:
     )
 
 
+def _planned_to_happen(
+    verb: Token, cues: Mapping[str, frozenset[str]], *, light: bool = False
+) -> bool:
+    """ "(the drills) are scheduled to begin", "(the exercise,) which is due to start",
+    "drills slated to take place": the event noun is the subject of a planning participle
+    or adjective whose complement is the event taking place, so it is planned. ``light``:
+    ``verb`` is the event's own light verb ("the drills were scheduled to coincide with
+    the visit"), so any complement will do. Without a complement the planning word says
+    nothing of the future ("the exercise had been planned well before the test" took
+    place). Plain linguistic grounds (the guide: scheduled events are planned); dev: demo
+    thaad-first-elements-osan ("is due to start next week")."""
+    predicates = [verb] + [c for c in verb.children if c.dep_ == "acomp"]
+    planning = any(
+        (p.tag_ == "VBN" and lemma_of(p) in cues["planning_verbs"] - {"be", "go", "begin"})
+        or p.lower_ in cues["planning_adj"]
+        for p in predicates
+    )
+    if not planning:
+        return False
+    for predicate in predicates:
+        for comp in predicate.children:
+            if comp.dep_ != "xcomp" or not any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in comp.children
+            ):
+                continue
+            if (
+                light
+                or lemma_of(comp) in cues["happening_verbs"]
+                or any(c.dep_ == "auxpass" for c in comp.children)
+            ):
+                return True
+    return False
+
+
 def _according_to(token: Token) -> Token | None:
     """The source of "according to X" governing the clause of ``token``."""
     for child in token.children:
@@ -310,6 +344,13 @@ def event_modality(
         support_cue = _support_modality(support, cues)
         if support_cue:
             note(support_cue, support)
+    subject_of = support if support is not None else trigger.head
+    if (
+        trigger.dep_ in ("nsubj", "nsubjpass")
+        and trigger.head == subject_of
+        and _planned_to_happen(subject_of, cues, light=support is not None)
+    ):
+        note(PLANNED, subject_of)
     for head in heads:
         aux = _aux_modality(head, cues)
         if aux:
@@ -346,6 +387,12 @@ def event_modality(
                 note(PLANNED if lower != "proposed" else POSSIBLE, child)
             if child.dep_ == "neg" and lower in ("never",):
                 note(NEGATED, child)
+            if (
+                child.dep_ in ("relcl", "acl")
+                and head.pos_ in ("NOUN", "PROPN")
+                and _planned_to_happen(child, cues)
+            ):
+                note(PLANNED, child)
         acc = _according_to(head)
         if acc is not None:
             source = acc

@@ -951,6 +951,24 @@ def test_what_happens_ahead_of_a_planned_event_still_happened(nlp: Language) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("The joint drills are scheduled to begin on Monday.", "planned"),
+        ("The exercise, which is due to start next week, will involve 20,000 troops.", "planned"),
+        ("Drills slated to take place next month will involve 20,000 troops.", "planned"),
+        # no complement: planned long ago, and it took place
+        ("The exercise had been planned well before the missile test.", "asserted"),
+        # expected to anger, not expected to take place
+        ("The drills, which were expected to anger Pyongyang, began on Monday.", "asserted"),
+    ],
+)
+def test_an_exercise_scheduled_to_take_place_is_planned(
+    nlp: Language, text: str, modality: str
+) -> None:
+    assert only(events(nlp, text), "exercise").modality == modality
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "North Korea fired a missile on Monday. Two U.S. B-1B bombers flew over the base.",
