@@ -81,6 +81,7 @@ from flashpoint.nlp.events.modality import (
     ATTEMPTED_IS_DONE_TYPES,
     CLAIMED,
     GENERIC,
+    ONGOING_TYPES,
     PLANNED,
     POSSIBLE,
     ModalityResult,
@@ -601,7 +602,11 @@ def _build_event(
         return bool(countries) and bool(actors) and countries[0] in actors
 
     modality = event_modality(
-        trigger.token, trigger.support, speaks_for_actor=speaks_for_actor, cues=cues
+        trigger.token,
+        trigger.support,
+        speaks_for_actor=speaks_for_actor,
+        cues=cues,
+        ongoing=event_type in ONGOING_TYPES,
     )
     if (
         modality.modality == POSSIBLE
@@ -613,6 +618,7 @@ def _build_event(
             trigger.support,
             speaks_for_actor=speaks_for_actor,
             cues=without_attempts(cues),
+            ongoing=event_type in ONGOING_TYPES,
         )
     if modality.modality in (PLANNED, POSSIBLE) and _setting_of_past_act(trigger):
         modality = ModalityResult(ASSERTED, None, modality.source)

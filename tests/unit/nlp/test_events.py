@@ -969,6 +969,41 @@ def test_an_exercise_scheduled_to_take_place_is_planned(
 
 
 @pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        # a halt that is only sought presupposes the activity under way
+        (
+            "China urged Washington to halt the deployment of the THAAD battery.",
+            "deployment",
+            "asserted",
+        ),
+        (
+            "China called for a halt to the deployment of the missile defence system.",
+            "deployment",
+            "asserted",
+        ),
+        (
+            "North Korea demanded that the allies suspend their joint military drills.",
+            "exercise",
+            "asserted",
+        ),
+        # a halt that took place
+        (
+            "Seoul suspended the deployment of the remaining launchers in June.",
+            "deployment",
+            "negated",
+        ),
+        # tests are not one activity under way: halting them stops future ones
+        ("China urged North Korea to halt its missile tests.", "missile_launch", "negated"),
+    ],
+)
+def test_a_halt_sought_for_a_deployment_or_exercise_means_it_is_under_way(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert only(events(nlp, text), event_type).modality == modality
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "North Korea fired a missile on Monday. Two U.S. B-1B bombers flew over the base.",
