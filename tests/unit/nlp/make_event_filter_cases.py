@@ -22,6 +22,11 @@ SENTENCES = {
     "reported_launch": "North Korea fired two ballistic missiles into the sea on Tuesday.",
     "hypothetical_launch": "Analysts said North Korea could fire another missile soon.",
     "background_sanctions": "The sanctions may hamper any effort to restart talks with Pyongyang.",
+    "planned_drills": "Pyongyang has condemned its planned annual drills with the United States.",
+    "upcoming_drills": "Seoul and Washington will begin their upcoming drills on Monday.",
+    "drills_ahead": "North Korea fired a missile on Sunday ahead of the allies' annual drills.",
+    "habitual_drill": "A regularly scheduled drill by the two allies began on Monday.",
+    "drills_carried_out": "The two navies carried out the planned exercises on Tuesday.",
 }
 
 
