@@ -100,6 +100,7 @@ from flashpoint.nlp.events.roles import (
     SYMMETRIC_TYPES,
     Roles,
     asset_owners,
+    clause_agents,
     clause_tokens,
     countries_of,
     governing_subjects,
@@ -497,6 +498,14 @@ def _build_event(
             roles.agents, source, entities, trigger.lexicon.words
         ):
             actors = countries_of([source], entities)
+        verb = trigger.clause_verb.head
+        if not actors and trigger.clause_verb.dep_ == "dobj" and verb.pos_ == "VERB":
+            # "urged Seoul and Washington to suspend their drills": they are theirs
+            controllers = clause_agents(verb, trigger.lexicon.words)
+            if controllers and may_refer_to(
+                roles.agents, controllers[0], entities, trigger.lexicon.words
+            ):
+                actors = countries_of(controllers, entities)
         if not actors:
             actors = countries_of(governing_subjects(trigger.clause_verb), entities)
             if event_type in LAUNCH_TYPES:

@@ -1004,6 +1004,26 @@ def test_a_halt_sought_for_a_deployment_or_exercise_means_it_is_under_way(
 
 
 @pytest.mark.parametrize(
+    ("text", "event_type", "actors"),
+    [
+        # the possessive in the object of a controlled verb stands for its controller
+        (
+            "North Korea urged Seoul and Washington to suspend their joint military drills.",
+            "exercise",
+            ["country:KOR", "country:USA"],
+        ),
+        ("Pyongyang urged Seoul to lift its sanctions on the North.", "sanction", ["country:KOR"]),
+        # no controller: the pronoun is the subject's
+        ("North Korea said it would continue its drills next week.", "exercise", ["country:PRK"]),
+    ],
+)
+def test_whose_drills_a_country_is_urged_to_suspend(
+    nlp: Language, text: str, event_type: str, actors: list[str]
+) -> None:
+    assert sorted(only(events(nlp, text), event_type).actors) == actors
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "North Korea fired a missile on Monday. Two U.S. B-1B bombers flew over the base.",
