@@ -104,6 +104,7 @@ CUE_SETS = (
     "prospective_preps",
     "halting_words",
     "ongoing_adj",
+    "singling_adj",
 )
 
 
@@ -292,6 +293,21 @@ def _planned_to_happen(
     return False
 
 
+def _infinitival_relative(verb: Token, cues: Mapping[str, frozenset[str]]) -> bool:
+    """ "the destroyers to be deployed to Japan", "troops to be sent": an infinitival
+    relative clause on a noun tells what is still to be done with it, so the event is
+    planned; unless the noun is singled out ("the first country to deploy the system",
+    "the only navy to send ships"), where it tells what happened. Not a noun's own
+    complement ("the order to launch", "an opportunity to visit": ``acl``), which the
+    planning and possibility nouns read. Plain linguistic grounds; seen in the full
+    corpus's Korea Herald articles."""
+    if verb.dep_ != "relcl" or verb.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False
+    return not any(c.lower_ in cues["singling_adj"] or c.tag_ == "JJS" for c in verb.head.children)
+
+
 def _halt_sought(trigger: Token, halt: Token, cues: Mapping[str, frozenset[str]]) -> bool:
     """ "urged Washington to halt the deployment", "called for a halt to the deployment",
     "demanded that ongoing drills be suspended": halting or suspending presupposes that
@@ -384,6 +400,8 @@ def event_modality(
         and _planned_to_happen(subject_of, cues, light=support is not None)
     ):
         note(PLANNED, subject_of)
+    if support is None and _infinitival_relative(trigger, cues):
+        note(PLANNED, trigger)
     for head in heads:
         aux = _aux_modality(head, cues)
         if aux:

@@ -1004,6 +1004,21 @@ def test_a_halt_sought_for_a_deployment_or_exercise_means_it_is_under_way(
 
 
 @pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("The Pentagon listed the destroyers to be deployed to Japan next year.", "planned"),
+        ("South Korea was the first country to deploy the system in the region.", "asserted"),
+        ("The United States is working to deploy the THAAD system in South Korea.", "planned"),
+        ("The lawmakers made a request to redeploy nuclear weapons to the peninsula.", "possible"),
+    ],
+)
+def test_a_deployment_still_to_be_done_or_requested_has_not_happened(
+    nlp: Language, text: str, modality: str
+) -> None:
+    assert only(events(nlp, text), "deployment").modality == modality
+
+
+@pytest.mark.parametrize(
     ("text", "event_type", "actors"),
     [
         # the possessive in the object of a controlled verb stands for its controller
