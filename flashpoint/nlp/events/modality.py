@@ -105,6 +105,7 @@ CUE_SETS = (
     "halting_words",
     "ongoing_adj",
     "singling_adj",
+    "backshift_aux",
 )
 
 
@@ -152,7 +153,9 @@ def _aux_modality(verb: Token, cues: Mapping[str, frozenset[str]]) -> str | None
         if child.dep_ in NEG_DEPS:
             return NEGATED
         if child.dep_ in AUX_DEPS or child.tag_ == "MD":
-            if lower in cues["future_aux"]:
+            if lower in cues["future_aux"] or (
+                lower in cues["backshift_aux"] and _reported_future(verb, cues)
+            ):
                 result = result or PLANNED
             elif lower in cues["possible_aux"]:
                 result = POSSIBLE
@@ -164,6 +167,23 @@ def _aux_modality(verb: Token, cues: Mapping[str, frozenset[str]]) -> str | None
         if marks:
             result = result or PLANNED
     return result
+
+
+def _reported_future(verb: Token, cues: Mapping[str, frozenset[str]]) -> bool:
+    """ "Seoul said the remaining launchers would be installed soon", "announced that the
+    systems would be sent this year": in a clause reported in the past, "would" is the
+    reported speaker's "will" shifted back (sequence of tenses), so the event is planned,
+    not merely possible; unless a condition hangs on it ("said it would retaliate if ...").
+    Plain linguistic grounds; dev: demo-corpus THAAD and Kuril articles (gold planned)."""
+    if verb.dep_ != "ccomp" or lemma_of(verb.head) not in cues["reporting_verbs"]:
+        return False
+    if verb.head.tag_ not in ("VBD", "VBN"):
+        return False
+    return not any(
+        (c.dep_ == "mark" and c.lower_ in cues["conditional_marks"])
+        or (c.dep_ == "advcl" and _is_conditional(c, cues))
+        for c in verb.children
+    )
 
 
 def _is_cause(prep: Token, cues: Mapping[str, frozenset[str]]) -> bool:

@@ -1004,6 +1004,35 @@ def test_a_halt_sought_for_a_deployment_or_exercise_means_it_is_under_way(
 
 
 @pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        # "would" in a clause reported in the past is the speaker's "will"
+        (
+            "Seoul said the remaining launchers would be installed at Seongju soon.",
+            "deployment",
+            "planned",
+        ),
+        (
+            "The minister announced that a new division would be stationed on the islands.",
+            "deployment",
+            "planned",
+        ),
+        # a condition keeps it possible; so does "would" outside a report
+        (
+            "Officials said North Korea would fire a missile if the drills went ahead.",
+            "missile_launch",
+            "possible",
+        ),
+        ("North Korea would fire a missile if attacked.", "missile_launch", "possible"),
+    ],
+)
+def test_would_in_a_reported_clause_is_a_plan(
+    nlp: Language, text: str, event_type: str, modality: str
+) -> None:
+    assert only(events(nlp, text), event_type).modality == modality
+
+
+@pytest.mark.parametrize(
     ("text", "modality"),
     [
         ("The Pentagon listed the destroyers to be deployed to Japan next year.", "planned"),
