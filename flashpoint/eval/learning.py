@@ -49,6 +49,7 @@ from flashpoint.nlp.events.learned import (
     train_filter,
 )
 from flashpoint.nlp.events.modality import default_cues
+from flashpoint.schema import EVENT_TYPES
 
 DEV1_GOLD = GOLD_DIR / "gold_events_dev.jsonl"
 L2 = 1.0
@@ -180,11 +181,13 @@ def cross_validate(
     promote_at: float = 0.5,
     keys: Sequence[tuple[str, str]] | None = None,
     gate_types: bool = False,
+    types: tuple[str, ...] | None = None,
 ) -> tuple[dict[tuple[str, str], list[dict[str, Any]]], dict[tuple[str, str], list[float]]]:
     """The filtered rows of every article (of ``keys``; default all) from a model trained
     without its fold, and the out-of-fold probabilities. With ``gate_types`` each fold's
     model decides only for the types :func:`choose_types` picks on its training articles
-    (nested: the held-out fold plays no part in the choice)."""
+    (nested: the held-out fold plays no part in the choice); with ``types``, only for those
+    types."""
     fold_of = folds_of(candidates.labels if keys is None else keys, folds)
     predictions: dict[tuple[str, str], list[dict[str, Any]]] = {}
     probabilities: dict[tuple[str, str], list[float]] = {}
@@ -195,6 +198,8 @@ def cross_validate(
         )
         if gate_types:
             model.event_types = choose_types(candidates, train_keys)
+        elif types is not None:
+            model.event_types = types
         for key in (key for key, f in fold_of.items() if f == fold):
             predictions[key] = filtered_rows(model, candidates.rows[key], candidates.features[key])
             probabilities[key] = [model.probability(names) for names in candidates.features[key]]
@@ -302,17 +307,22 @@ def dev1_keys() -> set[tuple[str, str]]:
 
 
 def cv_report(
-    candidates: Candidates, folds: int = 5, sweep: bool = False, gate_types: bool = False
+    candidates: Candidates,
+    folds: int = 5,
+    sweep: bool = False,
+    gate_types: bool = False,
+    types: tuple[str, ...] | None = None,
 ) -> str:
     rules_predictions = {key: candidates.rows[key] for key in candidates.labels}
-    learned, probabilities = cross_validate(candidates, folds, gate_types=gate_types)
+    learned, probabilities = cross_validate(candidates, folds, gate_types=gate_types, types=types)
     subset = dev1_keys()
     positives = sum(sum(labels) for labels in candidates.labels.values())
     total = sum(len(labels) for labels in candidates.labels.values())
     out = [
         f"{total} candidates, {positives} positives; {folds}-fold CV grouped by article,"
         f" L2 {L2}, thresholds demote<0.5 / promote>=0.5"
-        + (", types chosen per fold by inner CV" if gate_types else ""),
+        + (", types chosen per fold by inner CV" if gate_types else "")
+        + (f", filter used for {', '.join(types)} only" if types is not None else ""),
         "",
         comparison(_scores(candidates, rules_predictions), _scores(candidates, learned), "All dev"),
         "",
@@ -345,11 +355,17 @@ def cv_report(
 
 
 def train(
-    candidates: Candidates, out: Path = DEFAULT_MODEL, *, gate_types: bool = False
+    candidates: Candidates,
+    out: Path = DEFAULT_MODEL,
+    *,
+    gate_types: bool = False,
+    types: tuple[str, ...] | None = None,
 ) -> EventFilterModel:
     model = train_filter(candidates.examples(candidates.labels), l2=L2)
     if gate_types:
         model.event_types = choose_types(candidates, sorted(candidates.labels), folds=5)
+    elif types is not None:
+        model.event_types = types
     model.meta["articles"] = len(candidates.labels)
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
@@ -370,12 +386,23 @@ def main(argv: Iterable[str] | None = None) -> int:
         help="use the model only for the event types it improves under cross-validation",
     )
     parser.add_argument(
+        "--skip-types",
+        default="",
+        help="comma-separated event types the filter leaves as the rules said (those whose"
+        " strict F1 it lowers under cross-validation)",
+    )
+    parser.add_argument(
         "--actor-labels",
         action="store_true",
         help="label a candidate positive only if it also shares an actor with the gold event"
         " (the strict match); the shipped model is trained without this",
     )
     args = parser.parse_args(list(argv) if argv is not None else None)
+    skipped = {t for t in args.skip_types.split(",") if t}
+    unknown = skipped - set(EVENT_TYPES)
+    if unknown:
+        parser.error(f"--skip-types: unknown event types {sorted(unknown)}")
+    types = tuple(t for t in EVENT_TYPES if t not in skipped) if skipped else None
 
     from flashpoint.nlp.pipeline import load_pipeline
 
@@ -393,9 +420,13 @@ def main(argv: Iterable[str] | None = None) -> int:
         shared_actor=args.actor_labels,
     )
     if args.command == "cv":
-        print(cv_report(candidates, args.folds, sweep=args.sweep, gate_types=args.gate_types))
+        print(
+            cv_report(
+                candidates, args.folds, sweep=args.sweep, gate_types=args.gate_types, types=types
+            )
+        )
     else:
-        model = train(candidates, args.out, gate_types=args.gate_types)
+        model = train(candidates, args.out, gate_types=args.gate_types, types=types)
         print(f"{args.out}: {len(model.weights)} weights from {model.meta['examples']} candidates")
     return 0
 

@@ -82,6 +82,7 @@ from flashpoint.nlp.events.modality import (
     ATTEMPTED_IS_DONE_TYPES,
     CLAIMED,
     GENERIC,
+    ONGOING_TYPES,
     PLANNED,
     POSSIBLE,
     ModalityResult,
@@ -100,6 +101,7 @@ from flashpoint.nlp.events.roles import (
     SYMMETRIC_TYPES,
     Roles,
     asset_owners,
+    clause_agents,
     clause_tokens,
     countries_of,
     governing_subjects,
@@ -504,6 +506,14 @@ def _build_event(
             roles.agents, source, entities, trigger.lexicon.words
         ):
             actors = countries_of([source], entities)
+        verb = trigger.clause_verb.head
+        if not actors and trigger.clause_verb.dep_ == "dobj" and verb.pos_ == "VERB":
+            # "urged Seoul and Washington to suspend their drills": they are theirs
+            controllers = clause_agents(verb, trigger.lexicon.words)
+            if controllers and may_refer_to(
+                roles.agents, controllers[0], entities, trigger.lexicon.words
+            ):
+                actors = countries_of(controllers, entities)
         if not actors:
             actors = countries_of(governing_subjects(trigger.clause_verb), entities)
             if event_type in LAUNCH_TYPES:
@@ -609,7 +619,11 @@ def _build_event(
         return bool(countries) and bool(actors) and countries[0] in actors
 
     modality = event_modality(
-        trigger.token, trigger.support, speaks_for_actor=speaks_for_actor, cues=cues
+        trigger.token,
+        trigger.support,
+        speaks_for_actor=speaks_for_actor,
+        cues=cues,
+        ongoing=event_type in ONGOING_TYPES,
     )
     if (
         modality.modality == POSSIBLE
@@ -621,6 +635,7 @@ def _build_event(
             trigger.support,
             speaks_for_actor=speaks_for_actor,
             cues=without_attempts(cues),
+            ongoing=event_type in ONGOING_TYPES,
         )
     if modality.modality in (PLANNED, POSSIBLE) and _setting_of_past_act(trigger):
         modality = ModalityResult(ASSERTED, None, modality.source)

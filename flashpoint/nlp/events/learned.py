@@ -9,9 +9,12 @@ entities, how the rules found the actors and the date) and turns the score into 
 - a proposal the rules call asserted or claimed whose score is below ``demote_below`` is
   kept, but as ``possible`` (the timeline does not draw it; the event table still lists it);
 - a proposal the rules call planned or possible whose score is at least ``promote_at`` is
-  made ``asserted``, unless a possibility adjective on its own word says it is unrealised
-  ("a possible missile launch", "a potential test"); a negated one never is (the text says
-  it did not happen), nor is a generic one (it names a kind of event, not an occurrence);
+  made ``asserted``, unless its own words say it is unrealised: a possibility adjective on
+  its word ("a possible missile launch", "a potential test"), a planning adjective
+  ("its planned drills", "the upcoming drills"; not "a regularly scheduled drill", whose
+  adverb makes it a habit), or a preposition that puts it later ("ahead of the drills");
+  a negated one never is (the text says it did not happen), nor is a generic one (it
+  names a kind of event, not an occurrence);
 - anything else is left as the rules said, and so are events of a type the model is not
   used for (``event_types``: chosen in training by cross-validation, see
   :mod:`flashpoint.eval.learning`).
@@ -66,8 +69,14 @@ DEFAULT_MODEL = resource_path("models", MODEL_FILE)
 HAPPENED_MODALITIES = (ASSERTED, CLAIMED)
 # A possibility adjective on the event's own word ("a possible launch", "a potential
 # test"): the model does not promote such an event over the word that makes it unrealised.
-# (Planning adjectives are left to the model: "a regularly scheduled drill" took place.)
 OWN_CUE_FEATURE = "child_cue=possible_adj"
+# Nor over a planning adjective on its word ("its planned annual drills", "the upcoming
+# drills"; see _planning_adjective for "a regularly scheduled drill" and "carried out the
+# planned exercises", which took place), nor over a preposition that puts the event after
+# its clause ("ahead of the drills").
+OWN_PLAN_FEATURE = "own_cue=planning_adj"
+AHEAD_FEATURE = "frame=prospective_preps"
+UNREALISED_FEATURES = (OWN_CUE_FEATURE, OWN_PLAN_FEATURE, AHEAD_FEATURE)
 # The cue classes whose membership is a feature: every set of modality_cues.json but the two
 # that describe the event's own wording rather than a cue around it.
 CUE_FEATURE_SETS = tuple(
@@ -193,11 +202,20 @@ def event_features(
             f"modality|tag={modality}|{token.tag_}",
         }
     )
+    if _planning_adjective(token, row, cues):
+        found.add(OWN_PLAN_FEATURE)
     for child in token.children:
         found.add(f"child_dep={child.dep_}")
         if child.dep_ in ("aux", "auxpass", "neg", "det", "amod", "prt", "mark", "poss"):
             found.add(f"child={child.dep_}:{child.lower_}")
         found.update(f"child_cue={name}" for name in _cue_classes(child.lower_, cues))
+    prep = token.head
+    if (
+        token.dep_ == "pobj"
+        and prep.head is not prep
+        and f"{prep.head.lower_} {prep.lower_}" in cues["prospective_preps"]
+    ):
+        found.add(AHEAD_FEATURE)
     head = token
     for depth in range(1, ANCESTOR_DEPTH + 1):
         if head.head is head:
@@ -218,6 +236,31 @@ def event_features(
     left = doc[max(token.i - 3, token.sent.start) : token.i]
     found.update(f"left={word.lower_}" for word in left if word.is_alpha)
     return sorted(found)
+
+
+def _planning_adjective(
+    token: Token, row: Mapping[str, Any], cues: Mapping[str, frozenset[str]]
+) -> bool:
+    """ "its planned annual drills", "will begin their upcoming drills": a planning adjective
+    with no adverb of its own on the event's word ("a regularly scheduled drill" is a
+    habit), unless the event's light verb is in the past ("carried out the planned
+    exercises": they took place)."""
+    if not any(
+        child.dep_ == "amod"
+        and child.lower_ in cues["planning_adj"]
+        and not any(c.dep_ == "advmod" for c in child.children)
+        for child in token.children
+    ):
+        return False
+    words = str(row.get("trigger") or "").split()
+    support = token.head if len(words) > 1 and token.head.text == words[0] else None
+    if support is None:
+        return True
+    past = support.tag_ == "VBD" or (
+        support.tag_ == "VBN"
+        and any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in support.children)
+    )
+    return not past
 
 
 # -- the model -----------------------------------------------------------------------------
@@ -244,14 +287,15 @@ class EventFilterModel:
 
     def decide(self, modality: str, probability: float, features: Collection[str] = ()) -> str:
         """The modality the event gets: see the module docstring. ``features`` (the
-        event's feature names) hold a possible mention whose own word says so ("a
-        possible missile launch") where the rules put it."""
+        event's feature names) hold a planned or possible mention whose own words say so
+        ("a possible missile launch", "its planned drills", "ahead of the drills") where
+        the rules put it."""
         if modality in HAPPENED_MODALITIES:
             return modality if probability >= self.demote_below else POSSIBLE
         if (
             modality in (PLANNED, POSSIBLE)
             and probability >= self.promote_at
-            and OWN_CUE_FEATURE not in features
+            and not any(name in features for name in UNREALISED_FEATURES)
         ):
             return ASSERTED
         return modality

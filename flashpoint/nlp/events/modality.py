@@ -101,6 +101,11 @@ CUE_SETS = (
     "happening_verbs",
     "definite_markers",
     "attempt_verbs",
+    "prospective_preps",
+    "halting_words",
+    "ongoing_adj",
+    "singling_adj",
+    "backshift_aux",
 )
 
 
@@ -148,7 +153,9 @@ def _aux_modality(verb: Token, cues: Mapping[str, frozenset[str]]) -> str | None
         if child.dep_ in NEG_DEPS:
             return NEGATED
         if child.dep_ in AUX_DEPS or child.tag_ == "MD":
-            if lower in cues["future_aux"]:
+            if lower in cues["future_aux"] or (
+                lower in cues["backshift_aux"] and _reported_future(verb, cues)
+            ):
                 result = result or PLANNED
             elif lower in cues["possible_aux"]:
                 result = POSSIBLE
@@ -160,6 +167,23 @@ def _aux_modality(verb: Token, cues: Mapping[str, frozenset[str]]) -> str | None
         if marks:
             result = result or PLANNED
     return result
+
+
+def _reported_future(verb: Token, cues: Mapping[str, frozenset[str]]) -> bool:
+    """ "Seoul said the remaining launchers would be installed soon", "announced that the
+    systems would be sent this year": in a clause reported in the past, "would" is the
+    reported speaker's "will" shifted back (sequence of tenses), so the event is planned,
+    not merely possible; unless a condition hangs on it ("said it would retaliate if ...").
+    Plain linguistic grounds; dev: demo-corpus THAAD and Kuril articles (gold planned)."""
+    if verb.dep_ != "ccomp" or lemma_of(verb.head) not in cues["reporting_verbs"]:
+        return False
+    if verb.head.tag_ not in ("VBD", "VBN"):
+        return False
+    return not any(
+        (c.dep_ == "mark" and c.lower_ in cues["conditional_marks"])
+        or (c.dep_ == "advcl" and _is_conditional(c, cues))
+        for c in verb.children
+    )
 
 
 def _is_cause(prep: Token, cues: Mapping[str, frozenset[str]]) -> bool:
@@ -243,6 +267,95 @@ def _failure_of_what_happened(verb: Token, dep: str) -> bool:
     return verb.lemma_.lower() == "fail" and dep != "xcomp"
 
 
+def _prospective(prep: Token, cues: Mapping[str, frozenset[str]]) -> bool:
+    """ "ahead of the drills", "in advance of the summit": the preposition and the word it
+    hangs from put the event after the clause they modify, so it is still to come ("on the
+    eve of" is left out: it is often told looking back). Plain linguistic grounds; the dev
+    gold labels such events planned in Reuters, news-cluster and Korea Herald articles."""
+    return (
+        prep.dep_ == "prep"
+        and prep.head != prep
+        and f"{prep.head.lower_} {prep.lower_}" in cues["prospective_preps"]
+    )
+
+
+def _planned_to_happen(
+    verb: Token, cues: Mapping[str, frozenset[str]], *, light: bool = False
+) -> bool:
+    """ "(the drills) are scheduled to begin", "(the exercise,) which is due to start",
+    "drills slated to take place": the event noun is the subject of a planning participle
+    or adjective whose complement is the event taking place, so it is planned. ``light``:
+    ``verb`` is the event's own light verb ("the drills were scheduled to coincide with
+    the visit"), so any complement will do. Without a complement the planning word says
+    nothing of the future ("the exercise had been planned well before the test" took
+    place). Plain linguistic grounds (the guide: scheduled events are planned); dev: demo
+    thaad-first-elements-osan ("is due to start next week")."""
+    predicates = [verb] + [c for c in verb.children if c.dep_ == "acomp"]
+    planning = any(
+        (p.tag_ == "VBN" and lemma_of(p) in cues["planning_verbs"] - {"be", "go", "begin"})
+        or p.lower_ in cues["planning_adj"]
+        for p in predicates
+    )
+    if not planning:
+        return False
+    for predicate in predicates:
+        for comp in predicate.children:
+            if comp.dep_ != "xcomp" or not any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in comp.children
+            ):
+                continue
+            if (
+                light
+                or lemma_of(comp) in cues["happening_verbs"]
+                or any(c.dep_ == "auxpass" for c in comp.children)
+            ):
+                return True
+    return False
+
+
+def _infinitival_relative(verb: Token, cues: Mapping[str, frozenset[str]]) -> bool:
+    """ "the destroyers to be deployed to Japan", "troops to be sent": an infinitival
+    relative clause on a noun tells what is still to be done with it, so the event is
+    planned; unless the noun is singled out ("the first country to deploy the system",
+    "the only navy to send ships"), where it tells what happened. Not a noun's own
+    complement ("the order to launch", "an opportunity to visit": ``acl``), which the
+    planning and possibility nouns read. Plain linguistic grounds; seen in the full
+    corpus's Korea Herald articles."""
+    if verb.dep_ != "relcl" or verb.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False
+    return not any(c.lower_ in cues["singling_adj"] or c.tag_ == "JJS" for c in verb.head.children)
+
+
+def _halt_sought(trigger: Token, halt: Token, cues: Mapping[str, frozenset[str]]) -> bool:
+    """ "urged Washington to halt the deployment", "called for a halt to the deployment",
+    "demanded that ongoing drills be suspended": halting or suspending presupposes that
+    the activity is under way, and when the halt is only sought (urged, called for,
+    demanded) nothing stopped it: the deployment or exercise itself happened. Only for a
+    definite or ongoing event noun ("the deployment", "their drills", "ongoing drills"; not
+    "in exchange for a halt to drills", which speaks of future ones). Plain linguistic
+    grounds (the presupposition of "stop"); dev: four demo-corpus THAAD articles, Korea
+    Herald kh-3b3002672a42."""
+    if lemma_of(halt) not in cues["halting_words"] or trigger.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if not (
+        _definite(trigger, cues)
+        or any(c.dep_ == "amod" and c.lower_ in cues["ongoing_adj"] for c in trigger.children)
+    ):
+        return False
+    current, via_for = halt, False
+    for _ in range(3):
+        if current.dep_ not in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl"):
+            return False
+        via_for = via_for or (current.dep_ == "prep" and current.lower_ == "for")
+        current = current.head
+        lemma = lemma_of(current)
+        if lemma in cues["possible_verbs"] or current.lower_ in cues["possible_nouns"]:
+            return lemma != "call" or via_for or _has_particle(current, {"for"})
+    return False
+
+
 def _according_to(token: Token) -> Token | None:
     """The source of "according to X" governing the clause of ``token``."""
     for child in token.children:
@@ -274,6 +387,7 @@ def event_modality(
     *,
     speaks_for_actor: Callable[[Token], bool] | None = None,
     cues: Mapping[str, frozenset[str]] | None = None,
+    ongoing: bool = False,
 ) -> ModalityResult:
     """The modality of the event whose trigger word is ``trigger``.
 
@@ -282,6 +396,8 @@ def event_modality(
     its mouthpiece ("KCNA said it had launched"): such reports are ``claimed``; a third
     party's report ("Seoul's military said the North fired") stays ``asserted``.
     ``cues`` are the word sets of :func:`load_cues` (None: the shipped cue file).
+    ``ongoing``: the event is an activity that goes on for a while (a deployment, an
+    exercise), so a halt sought for it presupposes it is under way (:func:`_halt_sought`).
     """
     if cues is None:
         cues = default_cues()
@@ -297,6 +413,15 @@ def event_modality(
         support_cue = _support_modality(support, cues)
         if support_cue:
             note(support_cue, support)
+    subject_of = support if support is not None else trigger.head
+    if (
+        trigger.dep_ in ("nsubj", "nsubjpass")
+        and trigger.head == subject_of
+        and _planned_to_happen(subject_of, cues, light=support is not None)
+    ):
+        note(PLANNED, subject_of)
+    if support is None and _infinitival_relative(trigger, cues):
+        note(PLANNED, trigger)
     for head in heads:
         aux = _aux_modality(head, cues)
         if aux:
@@ -333,6 +458,12 @@ def event_modality(
                 note(PLANNED if lower != "proposed" else POSSIBLE, child)
             if child.dep_ == "neg" and lower in ("never",):
                 note(NEGATED, child)
+            if (
+                child.dep_ in ("relcl", "acl")
+                and head.pos_ in ("NOUN", "PROPN")
+                and _planned_to_happen(child, cues)
+            ):
+                note(PLANNED, child)
         acc = _according_to(head)
         if acc is not None:
             source = acc
@@ -355,6 +486,9 @@ def event_modality(
             break
         if dep in CLAUSE_BOUNDARY_DEPS:
             break
+        if dep == "pobj" and _prospective(head, cues):
+            note(PLANNED, head.head)
+            break  # "fired a missile ahead of the drills": they are still to come
         if dep == "pobj" and _is_cause(head, cues):
             break  # "will impose sanctions in response to Sunday's launch": a given
         if _presupposed_topic(current, trigger, cues):
@@ -383,6 +517,8 @@ def event_modality(
                 "compound",
             )
         ):
+            if ongoing and _halt_sought(trigger, head, cues):
+                break  # "urged Seoul to halt the deployment": it is under way
             note(NEGATED, head)
             break
         if (
@@ -583,6 +719,10 @@ def _path_up(token: Token, stop: Token) -> list[Token]:
 # the pad), a test that was attempted was set off; a meeting that was tried need not
 # have taken place.
 ATTEMPTED_IS_DONE_TYPES = frozenset({"missile_launch", "nuclear_test"})
+
+# Events that are activities going on for a while (a deployment stays, an exercise runs for
+# days), unlike a launch or a test: halting one presupposes that it is under way.
+ONGOING_TYPES = frozenset({"deployment", "exercise"})
 
 
 def attempted_in_past(

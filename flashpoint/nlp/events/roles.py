@@ -318,6 +318,15 @@ def may_refer_to(
     return not (neuter and is_person(antecedent, entities))
 
 
+def clause_agents(verb: Token, words: WordSets) -> list[Token]:
+    """Who does what ``verb`` says, pronouns left out: its subject, or the object of a
+    verb that controls it ("urged Seoul and Washington to suspend ...": Seoul and
+    Washington). A possessive in the verb's object stands for them ("urged Seoul and
+    Washington to suspend their drills"), not for the subject of the clause above."""
+    agents, _ = _subject_of(verb, words)
+    return [a for a in agents if a.pos_ != "PRON"]
+
+
 def governing_subjects(verb: Token) -> list[Token]:
     """Subjects of the clauses above ``verb`` ("Park denounced the launch after she called
     a meeting": she = Park)."""

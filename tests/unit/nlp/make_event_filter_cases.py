@@ -26,6 +26,11 @@ SENTENCES = {
     "planned_test_on_a_dated_day": "North Korea plans to conduct a nuclear test on Jan. 6, 2018.",
     "planned_talks_soon": "The two Koreas agreed to hold talks on April 5.",
     "planned_talks_on_a_weekday": "The two Koreas agreed to hold talks on Thursday.",
+    "planned_drills": "Pyongyang has condemned its planned annual drills with the United States.",
+    "upcoming_drills": "Seoul and Washington will begin their upcoming drills on Monday.",
+    "drills_ahead": "North Korea fired a missile on Sunday ahead of the allies' annual drills.",
+    "habitual_drill": "A regularly scheduled drill by the two allies began on Monday.",
+    "drills_carried_out": "The two navies carried out the planned exercises on Tuesday.",
 }
 
 

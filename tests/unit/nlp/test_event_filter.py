@@ -74,6 +74,27 @@ def test_the_shipped_model_takes_background_sanctions_off_the_timeline(
     assert _modalities(apply_filter(doc, rows, shipped), "sanction") == ["possible"]
 
 
+@pytest.mark.parametrize(
+    ("name", "modality"),
+    [
+        # the event's own words say it is still to come: never promoted
+        ("planned_drills", "planned"),
+        ("upcoming_drills", "planned"),
+        ("drills_ahead", "planned"),
+        # a habit, and planned exercises that were carried out: left to the model
+        ("habitual_drill", "asserted"),
+        ("drills_carried_out", "asserted"),
+    ],
+)
+def test_a_model_sure_it_happened_does_not_promote_an_event_still_to_come(
+    name: str, modality: str
+) -> None:
+    doc, rows = _case(name)
+    assert _modalities(rows, "exercise") == ["planned"]
+    sure = EventFilterModel({}, bias=10.0)  # promotes whatever it may
+    assert _modalities(apply_filter(doc, rows, sure), "exercise") == [modality]
+
+
 # -- training ------------------------------------------------------------------------------
 
 # Written examples: feature names as event_features makes them.
@@ -119,8 +140,11 @@ def test_decisions() -> None:
     assert model.decide("generic", 0.99) == "generic"  # a kind of event, no occurrence
     # "a possible missile launch": the event's own word says so
     assert model.decide("possible", 0.9, ["child_cue=possible_adj", "type=exercise"]) == "possible"
-    # "a regularly scheduled drill" took place: planning adjectives are left to the model
+    # "a regularly scheduled drill" took place: the planning cue class is left to the model
     assert model.decide("planned", 0.9, ["child_cue=planning_adj"]) == "asserted"
+    # "its planned drills", "ahead of the drills": still to come
+    assert model.decide("planned", 0.9, ["own_cue=planning_adj"]) == "planned"
+    assert model.decide("planned", 0.9, ["frame=prospective_preps"]) == "planned"
     assert model.decide("possible", 0.9, ["up_cue=possible_verbs"]) == "asserted"
 
 
