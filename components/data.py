@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -304,6 +305,7 @@ def export_ready() -> bool:
     """Whether PNG export can work here (a Chromium/Chrome is installed)."""
     available = _chromium_found(os.environ.get("BROWSER_PATH", ""))
     if available:
+        _LAST_RUN[0] = time.monotonic()
         _warm_export_browser()
     return available
 
@@ -315,11 +317,27 @@ def _chromium_found(browser_path: str) -> bool:
     return export.chromium_available()
 
 
+# When the latest script run asked for the export buttons (time.monotonic()), and how long
+# the server must have been quiet before the export browser starts. Chromium takes seconds
+# of CPU to start; started with the first page, it competed with the reader's first filter
+# changes for the machine's cores (on 2 cores it added ~1-3 s to the first redraw).
+_LAST_RUN = [0.0]
+WARM_WHEN_IDLE_S = 5.0
+
+
+def _warm_when_idle() -> None:
+    while time.monotonic() - _LAST_RUN[0] < WARM_WHEN_IDLE_S:
+        time.sleep(1.0)
+    export.start_renderer()
+
+
 @st.cache_resource(show_spinner=False)
 def _warm_export_browser() -> bool:
-    """Start the one export browser of this server process in the background, so the
-    first "Download PNG" does not wait for Chromium to start. Not under AppTest."""
+    """Start the one export browser of this server process in the background, once no
+    script has run for WARM_WHEN_IDLE_S seconds, so the first "Download PNG" does not wait
+    for Chromium to start and starting it does not slow the pages down. A click before
+    that starts it then (as it would without the warm-up). Not under AppTest."""
     if st.get_option("global.appTest"):
         return False
-    threading.Thread(target=export.start_renderer, name="warm-kaleido", daemon=True).start()
+    threading.Thread(target=_warm_when_idle, name="warm-kaleido", daemon=True).start()
     return True
