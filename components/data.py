@@ -325,7 +325,7 @@ _LAST_RUN = [0.0]
 WARM_WHEN_IDLE_S = 5.0
 
 
-def _warm_when_idle() -> None:
+def start_export_browser_when_idle() -> None:
     while time.monotonic() - _LAST_RUN[0] < WARM_WHEN_IDLE_S:
         time.sleep(1.0)
     export.start_renderer()
@@ -339,5 +339,7 @@ def _warm_export_browser() -> bool:
     that starts it then (as it would without the warm-up). Not under AppTest."""
     if st.get_option("global.appTest"):
         return False
-    threading.Thread(target=_warm_when_idle, name="warm-kaleido", daemon=True).start()
+    threading.Thread(
+        target=start_export_browser_when_idle, name="warm-kaleido", daemon=True
+    ).start()
     return True

@@ -140,3 +140,29 @@ def test_export_file_names_follow_the_view_and_filters() -> None:
         "cooccurrence_sentence_npmi_all.csv"
     )
     assert export_filename("Top Weapon/Systems", Filters(), ".png") == "top-weapon-systems_all.png"
+
+
+def test_the_dashboard_starts_the_export_browser_only_once_the_pages_are_quiet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Chromium's start takes seconds of CPU: the warm-up waits until no page has run for
+    WARM_WHEN_IDLE_S, so it does not slow down a reader's first filter changes."""
+    from components import data
+
+    clock = [100.0]
+    started: list[float] = []
+    runs = [101.0, 103.0, 104.5]  # page runs while the warm-up waits
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+        while runs and runs[0] <= clock[0]:
+            data._LAST_RUN[0] = runs.pop(0)
+
+    monkeypatch.setattr(data.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(data.time, "sleep", sleep)
+    monkeypatch.setattr(data.export, "start_renderer", lambda: started.append(clock[0]) or True)
+    monkeypatch.setattr(data, "_LAST_RUN", [100.0])
+    data.start_export_browser_when_idle()
+    # once, after the last run and the quiet period (polled once a second)
+    assert len(started) == 1
+    assert 104.5 + data.WARM_WHEN_IDLE_S <= started[0] <= 104.5 + data.WARM_WHEN_IDLE_S + 1
