@@ -317,15 +317,23 @@ def text_width(text: str, size: float = 13.0) -> float:
 # or legend needs more room than the margin, automargin grows the margin and draws the
 # whole chart again in the browser (a first draw on a new chart always does: Streamlit
 # mounts a new chart for every new figure); a margin that is already wide enough saves
-# that second draw. Measured in Chromium on this project's charts: horizontal bars put
-# their category labels LABEL_PAD px left of the plot, and the x axis' tick labels and
-# title take BAR_AXIS_BOTTOM px below it; the last tick label overhangs the right edge by
-# at most ~19 px. Any margin left too small is still grown by automargin (as before).
-LABEL_PAD = 12
-BAR_AXIS_BOTTOM = 54
+# that second draw (measured in Chromium: bar charts ~2x, the heatmap 2-3x faster to
+# draw). The sizes below were measured in Chromium on this project's charts, with a px
+# or two to spare: category labels end ~11 px left of the plot; a bar chart's x axis (tick
+# labels and title) takes 53 px below it and its last tick label overhangs the right edge
+# by at most ~19 px. A margin still too small (a label in a script the width table does
+# not know is counted a full em per character, so rarely) is grown by automargin, as before.
+LABEL_PAD = 13
+BAR_AXIS_BOTTOM = 55
 BAR_RIGHT = 20
 # The map's legend row (one row of event types under the map) needs 41 px.
 MAP_BOTTOM = 42
+# The co-occurrence heatmap: its x labels, turned -45 degrees, take sin 45 of their width
+# plus ~24 px below the plot; the NPMI colour bar (fixed ticks -1 to 1) 83-84 px on the
+# right. (With the count and Jaccard metrics the colour bar's ticks depend on the data:
+# those margins are left to automargin.)
+HEATMAP_BOTTOM_PAD = 25
+NPMI_COLORBAR_RIGHT = 85
 
 
 def _base_layout(fig: go.Figure, *, title: str | None, height: int) -> None:
@@ -782,6 +790,14 @@ def cooccurrence_figure(
         ),
     }
     layout = _layout(title=title, height=plot_height)
+    if result.metric == "npmi":  # a colour bar of known width: every margin can be set
+        widest = max(text_width(str(label)) for label in labels)
+        first = text_width(str(labels[0])) * math.sqrt(0.5)
+        layout["margin"].update(
+            l=math.ceil(max(widest, first)) + LABEL_PAD,
+            r=NPMI_COLORBAR_RIGHT,
+            b=math.ceil(widest * math.sqrt(0.5)) + HEATMAP_BOTTOM_PAD,
+        )
     layout["hovermode"] = "closest"
     layout["plot_bgcolor"] = "#eceff3"  # blank cells (never together) read as grey, not as 0
     axis = {"type": "category", "categoryorder": "array", "categoryarray": labels}

@@ -194,6 +194,16 @@ def test_cooccurrence_is_a_heatmap_with_clickable_cells() -> None:
     assert fig.layout.yaxis.autorange == "reversed"
 
 
+def test_the_npmi_heatmap_leaves_room_for_its_labels_and_colour_bar() -> None:
+    # Labels on the left, the same labels turned -45 degrees below, the NPMI colour bar
+    # (83 px in Chromium) on the right: wide enough, so Plotly draws it once.
+    fig = cooccurrence_figure(cooccurrence_result())
+    widest = text_width("North Korea")
+    assert fig.layout.margin.l >= widest + 11
+    assert fig.layout.margin.b >= widest * 0.7071 + 24
+    assert fig.layout.margin.r >= 84
+
+
 def test_volume_bars_for_all_articles_lines_per_country() -> None:
     periods = pd.to_datetime(["2017-07-03", "2017-07-10"])
     frame = pd.DataFrame(
@@ -402,7 +412,7 @@ def test_label_widths_are_arials() -> None:
 def test_bar_charts_leave_room_for_their_labels_so_plotly_draws_them_once() -> None:
     # Plotly's automargin grows a margin too small for the labels and then draws the chart
     # again; the bars' margins are wide enough for their labels already (measured in
-    # Chromium: labels sit 12 px left of the plot; the x axis takes 53 px below it).
+    # Chromium: labels end ~11 px left of the plot; the x axis takes 53 px below it).
     short = pd.DataFrame({"name": ["Japan", "China"], "articles": [3, 1]})
     long = pd.DataFrame(
         {"name": ["Democratic People's Republic of Korea", "China"], "articles": [3, 1]}
@@ -410,8 +420,8 @@ def test_bar_charts_leave_room_for_their_labels_so_plotly_draws_them_once() -> N
     margins = [
         bar_figure(frame, value="articles", label="name").layout.margin for frame in (short, long)
     ]
-    assert margins[0].l >= text_width("Japan") + 12
-    assert margins[1].l >= text_width("Democratic People's Republic of Korea") + 12
+    assert margins[0].l >= text_width("Japan") + 11
+    assert margins[1].l >= text_width("Democratic People's Republic of Korea") + 11
     assert margins[1].l - margins[0].l == pytest.approx(
         text_width("Democratic People's Republic of Korea") - text_width("Japan"), abs=1
     )
