@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import threading
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -151,18 +152,30 @@ def test_the_dashboard_starts_the_export_browser_only_once_the_pages_are_quiet(
 
     clock = [100.0]
     started: list[float] = []
-    runs = [101.0, 103.0, 104.5]  # page runs while the warm-up waits
+    # (start, end) of page runs while the warm-up waits; the last one is long
+    runs = [(101.0, 102.0), (104.0, 130.0)]
+    running: list[Any] = []
 
     def sleep(seconds: float) -> None:
         clock[0] += seconds
-        while runs and runs[0] <= clock[0]:
-            data._LAST_RUN[0] = runs.pop(0)
+        if runs and not running and runs[0][0] <= clock[0]:
+            context = data.page_running()
+            context.__enter__()
+            running.append(context)
+        if running and runs[0][1] <= clock[0]:
+            running.pop().__exit__(None, None, None)
+            runs.pop(0)
 
     monkeypatch.setattr(data.time, "monotonic", lambda: clock[0])
     monkeypatch.setattr(data.time, "sleep", sleep)
-    monkeypatch.setattr(data.export, "start_renderer", lambda: started.append(clock[0]) or True)
-    monkeypatch.setattr(data, "_LAST_RUN", [100.0])
+
+    def start_renderer() -> bool:
+        started.append(clock[0])
+        return True
+
+    monkeypatch.setattr(data.export, "start_renderer", start_renderer)
+    monkeypatch.setattr(data, "_RUNS", {"running": 0, "ended": 100.0})
     data.start_export_browser_when_idle()
-    # once, after the last run and the quiet period (polled once a second)
+    # once, after the last run ended and the pages were quiet (polled once a second)
     assert len(started) == 1
-    assert 104.5 + data.WARM_WHEN_IDLE_S <= started[0] <= 104.5 + data.WARM_WHEN_IDLE_S + 1
+    assert 130.0 + data.WARM_WHEN_IDLE_S <= started[0] <= 130.0 + data.WARM_WHEN_IDLE_S + 1
