@@ -355,6 +355,8 @@ def _warm_export_browser() -> bool:
     before that starts it then (as it would without the warm-up). Not under AppTest."""
     if st.get_option("global.appTest"):
         return False
+    with _RUNS_LOCK:  # the first page is running now: quiet is counted from here at least
+        _RUNS["ended"] = max(_RUNS["ended"], time.monotonic())
     threading.Thread(
         target=start_export_browser_when_idle, name="warm-kaleido", daemon=True
     ).start()
