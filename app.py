@@ -39,4 +39,5 @@ with st.sidebar:
 
 page = st.navigation(navigation.app_pages())
 data.export_ready()
-navigation.run(page)
+with data.page_running():  # the PNG export browser starts once no page is running
+    navigation.run(page)

@@ -18,8 +18,11 @@ filtered data" zip still loads the pandas corpus, when clicked).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -315,11 +318,46 @@ def _chromium_found(browser_path: str) -> bool:
     return export.chromium_available()
 
 
+# Page runs under way in this server process, and when the last one ended
+# (time.monotonic()). Chromium takes seconds of CPU to start; started with the first page,
+# it competed with the reader's first filter changes for the machine's cores (on 2 cores
+# it added ~1-3 s to a redraw), so the export browser starts once the pages are quiet.
+_RUNS = {"running": 0, "ended": 0.0}
+_RUNS_LOCK = threading.Lock()
+WARM_WHEN_IDLE_S = 10.0
+
+
+@contextlib.contextmanager
+def page_running() -> Iterator[None]:
+    """Around a page's script run (app.py): the export browser waits while one runs."""
+    with _RUNS_LOCK:
+        _RUNS["running"] += 1
+    try:
+        yield
+    finally:
+        with _RUNS_LOCK:
+            _RUNS["running"] -= 1
+            _RUNS["ended"] = time.monotonic()
+
+
+def start_export_browser_when_idle() -> None:
+    """Start the export browser once no page has run for WARM_WHEN_IDLE_S seconds."""
+    while _RUNS["running"] or time.monotonic() - _RUNS["ended"] < WARM_WHEN_IDLE_S:
+        time.sleep(1.0)
+    export.start_renderer()
+
+
 @st.cache_resource(show_spinner=False)
 def _warm_export_browser() -> bool:
-    """Start the one export browser of this server process in the background, so the
-    first "Download PNG" does not wait for Chromium to start. Not under AppTest."""
+    """Start the one export browser of this server process in the background, once the
+    pages are quiet (``start_export_browser_when_idle``), so the first "Download PNG" does
+    not wait for Chromium to start and starting it does not slow the pages down. A click
+    before that starts it then (as it would without the warm-up). Not under AppTest."""
     if st.get_option("global.appTest"):
         return False
-    threading.Thread(target=export.start_renderer, name="warm-kaleido", daemon=True).start()
+    with _RUNS_LOCK:  # the first page is running now: quiet is counted from here at least
+        _RUNS["ended"] = max(_RUNS["ended"], time.monotonic())
+    threading.Thread(
+        target=start_export_browser_when_idle, name="warm-kaleido", daemon=True
+    ).start()
     return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -31,6 +32,7 @@ from flashpoint.analysis.counts import plural
 from flashpoint.analysis.filters import EntityCatalog, Filters, apply_filters, describe
 from flashpoint.analysis.overview import ALL_ARTICLES, volume
 from flashpoint.analysis.timeline import TIMELINE_COLUMNS, key_events, timeline_frame
+from flashpoint.config import resource_path
 from flashpoint.schema import EVENT_TYPES
 
 TEMPLATE = "plotly_white"
@@ -295,6 +297,43 @@ def _layout(*, title: str | None, height: int) -> dict[str, Any]:
         "margin": {"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
         "hoverlabel": {"align": "left", "font": {"family": FONT["family"], "size": 12}},
     }
+
+
+@lru_cache(maxsize=1)
+def _glyph_widths() -> tuple[dict[str, int], int, int]:
+    spec = json.loads(resource_path("reference", "arial_widths.json").read_text("utf-8"))
+    return spec["widths"], int(spec["default"]), int(spec["units_per_em"])
+
+
+def text_width(text: str, size: float = 13.0) -> float:
+    """Pixels a label takes in FONT (Arial, 13 px unless ``size``): the sum of its characters'
+    advance widths (data/reference/arial_widths.json; HTML entities as the character they
+    show; a character not listed counts as a full em)."""
+    widths, default, em = _glyph_widths()
+    return sum(widths.get(char, default) for char in html.unescape(text)) * size / em
+
+
+# Margins a chart is given so that Plotly's automargin has nothing to add. When a label
+# or legend needs more room than the margin, automargin grows the margin and draws the
+# whole chart again in the browser (a first draw on a new chart always does: Streamlit
+# mounts a new chart for every new figure); a margin that is already wide enough saves
+# that second draw (measured in Chromium: bar charts ~2x, the heatmap 2-3x faster to
+# draw). The sizes below were measured in Chromium on this project's charts, with a px
+# or two to spare: category labels end ~11 px left of the plot; a bar chart's x axis (tick
+# labels and title) takes 53 px below it and its last tick label overhangs the right edge
+# by at most ~19 px. A margin still too small (a label in a script the width table does
+# not know is counted a full em per character, so rarely) is grown by automargin, as before.
+LABEL_PAD = 13
+BAR_AXIS_BOTTOM = 55
+BAR_RIGHT = 20
+# The map's legend row (one row of event types under the map) needs 41 px.
+MAP_BOTTOM = 42
+# The co-occurrence heatmap: its x labels, turned -45 degrees, take sin 45 of their width
+# plus ~24 px below the plot; the NPMI colour bar (fixed ticks -1 to 1) 83-84 px on the
+# right. (With the count and Jaccard metrics the colour bar's ticks depend on the data:
+# those margins are left to automargin.)
+HEATMAP_BOTTOM_PAD = 25
+NPMI_COLORBAR_RIGHT = 85
 
 
 def _base_layout(fig: go.Figure, *, title: str | None, height: int) -> None:
@@ -751,6 +790,14 @@ def cooccurrence_figure(
         ),
     }
     layout = _layout(title=title, height=plot_height)
+    if result.metric == "npmi":  # a colour bar of known width: every margin can be set
+        widest = max(text_width(str(label)) for label in labels)
+        first = text_width(str(labels[0])) * math.sqrt(0.5)
+        layout["margin"].update(
+            l=math.ceil(max(widest, first)) + LABEL_PAD,
+            r=NPMI_COLORBAR_RIGHT,
+            b=math.ceil(widest * math.sqrt(0.5)) + HEATMAP_BOTTOM_PAD,
+        )
     layout["hovermode"] = "closest"
     layout["plot_bgcolor"] = "#eceff3"  # blank cells (never together) read as grey, not as 0
     axis = {"type": "category", "categoryorder": "array", "categoryarray": labels}
@@ -876,6 +923,8 @@ def bar_figure(
         "name": value,
     }
     layout = _layout(title=title, height=height or max(260, 90 + 28 * len(frame)))
+    labels = max(text_width(name) for name in bars["y"])
+    layout["margin"].update(l=math.ceil(labels) + LABEL_PAD, r=BAR_RIGHT, b=BAR_AXIS_BOTTOM)
     layout["yaxis"] = {"autorange": "reversed", "title": {}}
     layout["xaxis"] = {
         "title": {"text": axis_title or value},
@@ -989,7 +1038,7 @@ def map_figure(
             "yanchor": "top",
         },
         hovermode="closest",
-        margin={"l": 0, "r": 0, "b": 40},
+        margin={"l": 0, "r": 0, "b": MAP_BOTTOM},
     )
     fig.update_geos(
         projection_type="mercator",

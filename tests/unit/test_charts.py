@@ -27,6 +27,7 @@ from flashpoint.charts import (
     focus_range,
     map_figure,
     on_dark_background,
+    text_width,
     timeline_csv_frame,
     timeline_figure,
     volume_figure,
@@ -191,6 +192,16 @@ def test_cooccurrence_is_a_heatmap_with_clickable_cells() -> None:
     assert len(cells.x) == 6  # every off-diagonal cell can be clicked
     assert ("North Korea", "Hwasong-14") in set(zip(cells.y, cells.x, strict=True))
     assert fig.layout.yaxis.autorange == "reversed"
+
+
+def test_the_npmi_heatmap_leaves_room_for_its_labels_and_colour_bar() -> None:
+    # Labels on the left, the same labels turned -45 degrees below, the NPMI colour bar
+    # (83 px in Chromium) on the right: wide enough, so Plotly draws it once.
+    fig = cooccurrence_figure(cooccurrence_result())
+    widest = text_width("North Korea")
+    assert fig.layout.margin.l >= widest + 11
+    assert fig.layout.margin.b >= widest * 0.7071 + 24
+    assert fig.layout.margin.r >= 84
 
 
 def test_volume_bars_for_all_articles_lines_per_country() -> None:
@@ -387,6 +398,34 @@ def test_counts_have_whole_number_axes_and_singular_hover() -> None:
     assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == ",d"
     assert list(fig.data[0].customdata) == ["Japan: 1 article", "China: 3 articles"]
     assert count_axis(500).get("dtick") is None  # Plotly picks round steps for big counts
+
+
+def test_label_widths_are_arials() -> None:
+    # Arial's advance widths (1/1000 em): U 722, n 556, i 222, t 278, e 556, d 556, space
+    # 278, S 667, a 556, s 500 -> "United States" is ~6,000 units, 78 px at 13 px.
+    assert text_width("United States") == pytest.approx(78.0, abs=0.1)
+    assert text_width("R&amp;D") == text_width("R&D")  # measured as shown, not as sent
+    assert text_width("W") > text_width("i")
+    assert text_width("金正恩") == pytest.approx(3 * 13)  # any other script: a full em each
+
+
+def test_bar_charts_leave_room_for_their_labels_so_plotly_draws_them_once() -> None:
+    # Plotly's automargin grows a margin too small for the labels and then draws the chart
+    # again; the bars' margins are wide enough for their labels already (measured in
+    # Chromium: labels end ~11 px left of the plot; the x axis takes 53 px below it).
+    short = pd.DataFrame({"name": ["Japan", "China"], "articles": [3, 1]})
+    long = pd.DataFrame(
+        {"name": ["Democratic People's Republic of Korea", "China"], "articles": [3, 1]}
+    )
+    margins = [
+        bar_figure(frame, value="articles", label="name").layout.margin for frame in (short, long)
+    ]
+    assert margins[0].l >= text_width("Japan") + 11
+    assert margins[1].l >= text_width("Democratic People's Republic of Korea") + 11
+    assert margins[1].l - margins[0].l == pytest.approx(
+        text_width("Democratic People's Republic of Korea") - text_width("Japan"), abs=1
+    )
+    assert all(margin.b >= 53 and margin.r >= 19 for margin in margins)
 
 
 def test_map_figure_draws_places_by_type_sized_by_reports() -> None:

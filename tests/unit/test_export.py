@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import threading
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -140,3 +141,41 @@ def test_export_file_names_follow_the_view_and_filters() -> None:
         "cooccurrence_sentence_npmi_all.csv"
     )
     assert export_filename("Top Weapon/Systems", Filters(), ".png") == "top-weapon-systems_all.png"
+
+
+def test_the_dashboard_starts_the_export_browser_only_once_the_pages_are_quiet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Chromium's start takes seconds of CPU: the warm-up waits until no page has run for
+    WARM_WHEN_IDLE_S, so it does not slow down a reader's first filter changes."""
+    from components import data
+
+    clock = [100.0]
+    started: list[float] = []
+    # (start, end) of page runs while the warm-up waits; the last one is long
+    runs = [(101.0, 102.0), (104.0, 130.0)]
+    running: list[Any] = []
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+        if runs and not running and runs[0][0] <= clock[0]:
+            context = data.page_running()
+            context.__enter__()
+            running.append(context)
+        if running and runs[0][1] <= clock[0]:
+            running.pop().__exit__(None, None, None)
+            runs.pop(0)
+
+    monkeypatch.setattr(data.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(data.time, "sleep", sleep)
+
+    def start_renderer() -> bool:
+        started.append(clock[0])
+        return True
+
+    monkeypatch.setattr(data.export, "start_renderer", start_renderer)
+    monkeypatch.setattr(data, "_RUNS", {"running": 0, "ended": 100.0})
+    data.start_export_browser_when_idle()
+    # once, after the last run ended and the pages were quiet (polled once a second)
+    assert len(started) == 1
+    assert 130.0 + data.WARM_WHEN_IDLE_S <= started[0] <= 130.0 + data.WARM_WHEN_IDLE_S + 1
