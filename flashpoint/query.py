@@ -1244,32 +1244,61 @@ class CorpusQuery:
         top = f"LIMIT {max(int(limit), 0)}" if limit is not None else ""
         if chosen is not None:
             params |= {k: v for k, v in chosen.params().items() if f"${k}" in chosen.articles()}
-        found = self._sql(
-            f"""
-            WITH pair_articles AS (
-                SELECT aid FROM art_by_eid WHERE eid IN ($a, $b)
-                AND aid IN (SELECT aid FROM {articles}) GROUP BY aid HAVING count(DISTINCT eid) = 2
-            ),
-            a_ AS (SELECT aid, sentence_idx, start_char, end_char FROM sent_by_eid
-                   WHERE eid = $a AND aid IN (SELECT aid FROM pair_articles)),
-            b_ AS (SELECT aid, sentence_idx, start_char, end_char FROM sent_by_eid
-                   WHERE eid = $b AND aid IN (SELECT aid FROM pair_articles)),
-            hits AS ({hits}),
-            shown AS (
-                SELECT a.published, a.article_id, h.mentions, h.aid, h.sentence_idx,
-                       h.start_char, h.end_char
-                FROM hits h JOIN (SELECT aid, published, article_id FROM articles) a USING (aid)
-                ORDER BY a.published DESC NULLS LAST, a.article_id, h.sentence_idx
-                {top}
+
+        def rows(newest: int | None) -> pd.DataFrame:
+            # Rows are ordered by article (newest first, then id) before sentence, so
+            # when the ``newest`` pair articles give ``limit`` rows, the rows shown are all
+            # theirs: the sentences of older articles are not joined at all.
+            pool = (
+                "SELECT p.aid FROM pair_articles p JOIN (SELECT aid, published, article_id "
+                "FROM articles) a USING (aid) ORDER BY a.published DESC NULLS LAST, "
+                f"a.article_id LIMIT {int(newest)}"
+                if newest is not None
+                else "SELECT aid FROM pair_articles"
             )
-            SELECT h.published, a.source, a.title, h.mentions, a.url, h.article_id,
-                   h.sentence_idx, h.start_char, h.end_char, h.aid
-            FROM shown h JOIN articles a USING (aid)
-            ORDER BY h.published DESC NULLS LAST, h.article_id, h.sentence_idx
-            {top}
-            """,
-            params,
-        )
+            return self._sql(
+                f"""
+                WITH pair_articles AS (
+                    SELECT aid FROM art_by_eid WHERE eid IN ($a, $b)
+                    AND aid IN (SELECT aid FROM {articles}) GROUP BY aid
+                    HAVING count(DISTINCT eid) = 2
+                ),
+                pool AS ({pool}),
+                a_ AS (SELECT aid, sentence_idx, start_char, end_char FROM sent_by_eid
+                       WHERE eid = $a AND aid IN (SELECT aid FROM pool)),
+                b_ AS (SELECT aid, sentence_idx, start_char, end_char FROM sent_by_eid
+                       WHERE eid = $b AND aid IN (SELECT aid FROM pool)),
+                hits AS ({hits}),
+                shown AS (
+                    SELECT a.published, a.article_id, h.mentions, h.aid, h.sentence_idx,
+                           h.start_char, h.end_char
+                    FROM hits h JOIN (SELECT aid, published, article_id FROM articles) a
+                        USING (aid)
+                    ORDER BY a.published DESC NULLS LAST, a.article_id, h.sentence_idx
+                    {top}
+                )
+                SELECT h.published, a.source, a.title, h.mentions, a.url, h.article_id,
+                       h.sentence_idx, h.start_char, h.end_char, h.aid,
+                       (SELECT count(*) FROM pool) AS pooled
+                FROM shown h JOIN articles a USING (aid)
+                ORDER BY h.published DESC NULLS LAST, h.article_id, h.sentence_idx
+                {top}
+                """,
+                params,
+            )
+
+        if limit is None:
+            found = rows(None)
+        else:
+            newest = max(int(limit), 1)
+            while True:
+                found = rows(newest)
+                # Enough rows, or the pool held every pair article (fewer than asked).
+                if len(found) >= limit or (len(found) and found["pooled"].iloc[0] < newest):
+                    break
+                if found.empty and newest >= self._pair_articles(articles, params):
+                    break
+                newest *= 4
         if found.empty:
             return pd.DataFrame({column: [] for column in cooc.PAIR_COLUMNS})
         texts = self._texts_by_aid(found["aid"])
@@ -1282,6 +1311,15 @@ class CorpusQuery:
         found["published"] = pd.to_datetime(found["published"], utc=True, errors="coerce")
         found["url"] = found["url"].map(safe_url)
         return found[list(cooc.PAIR_COLUMNS)].reset_index(drop=True)
+
+    def _pair_articles(self, articles: str, params: dict[str, Any]) -> int:
+        """How many of ``articles`` mention both entities of a pair (``$a``, ``$b``)."""
+        sql = (
+            "SELECT count(*) AS n FROM (SELECT aid FROM art_by_eid WHERE eid IN ($a, $b) "
+            f"AND aid IN (SELECT aid FROM {articles}) GROUP BY aid HAVING count(DISTINCT eid) = 2)"
+        )
+        found = self._sql(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+        return int(found["n"].iloc[0])
 
     def _texts_by_aid(self, aids: Iterable[Any]) -> dict[int, str]:
         """The text of these articles (integer keys), by key."""
