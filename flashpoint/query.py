@@ -153,6 +153,13 @@ _VIEW_EVENT_COLUMNS = (
     "e.rid, e.aid, e.article_id, e.story_key, e.sid, e.event_type, e.modality, e.mod_rank, "
     "e.conf, e.event_date, e.st_start, e.published"
 )
+# What a timeline reads of the events of its drawn stories (``_timeline_frame``,
+# ``_story_names``): not ``e.*`` — every column more is read for every event of the table.
+TIMELINE_EVENT_COLUMNS = (
+    "e.rid, e.sid, e.story_key, e.mod_rank, e.conf, e.article_id, e.published, e.source, "
+    "e.event_type, e.modality, e.actors, e.weapons, e.date_basis, e.evidence_text, "
+    "e.event_date, e.date_precision, e.title"
+)
 
 
 def _period_sql(column: str) -> tuple[str, str]:
@@ -181,7 +188,7 @@ def _contains_sql(column: str) -> str:
 # ---------------------------------------------------------------------------------------
 # The query index: a DuckDB file derived from the manifest's Parquet parts.
 
-INDEX_VERSION = 5  # bump when what build_index writes changes
+INDEX_VERSION = 6  # bump when what build_index writes changes
 INDEX_DIR = "index"
 # Tables of the index (article text stays in Parquet; names depend on the gazetteer and
 # are made at open).
@@ -436,9 +443,12 @@ def build_index(con: duckdb.DuckDBPyConnection, path: Path, manifest: dict[str, 
         "ON k.story_key = s.story_id ORDER BY k.sid"
     )
     con.execute("CREATE TABLE art_by_eid AS SELECT eid, aid FROM art_ent ORDER BY eid, aid")
+    # With each sentence's offsets: the pair sentences shown need no look-up in the
+    # 1.6M-row sentence table.
     con.execute(
-        "CREATE TABLE sent_by_eid AS SELECT DISTINCT eid, aid, sentence_idx FROM sent_ent "
-        "ORDER BY eid, aid, sentence_idx"
+        "CREATE TABLE sent_by_eid AS SELECT k.eid, k.aid, k.sentence_idx, s.start_char, "
+        "s.end_char FROM (SELECT DISTINCT eid, aid, sentence_idx FROM sent_ent) k "
+        "LEFT JOIN sentences s USING (aid, sentence_idx) ORDER BY eid, aid, sentence_idx"
     )
     con.execute(
         """
@@ -915,14 +925,15 @@ class CorpusQuery:
             placed, reports, undated = (int(v) for v in row)  # type: ignore[union-attr]
             if placed <= limit:
                 self.con.execute(
-                    "CREATE OR REPLACE TEMP TABLE tl_events AS SELECT e.* FROM events e "
-                    f"SEMI JOIN {made.events} v USING (rid)"
+                    "CREATE OR REPLACE TEMP TABLE tl_events AS SELECT "
+                    f"{TIMELINE_EVENT_COLUMNS} FROM events e SEMI JOIN {made.events} v USING (rid)"
                 )
             else:
                 self.con.execute(
                     f"""
                     CREATE OR REPLACE TEMP TABLE tl_events AS
-                    SELECT e.* FROM events e SEMI JOIN {made.events} v USING (rid)
+                    SELECT {TIMELINE_EVENT_COLUMNS} FROM events e
+                    SEMI JOIN {made.events} v USING (rid)
                     WHERE e.sid IN (
                         SELECT sid FROM tl_keys WHERE day IS NOT NULL
                         ORDER BY n_reports DESC, day DESC, sid LIMIT {int(limit)}
@@ -1217,55 +1228,108 @@ class CorpusQuery:
             "both": both,
         }
         if scope == "sentence":
-            hits = "SELECT aid, sentence_idx, $both AS mentions FROM a_ JOIN b_ USING (aid, sentence_idx)"
+            hits = (
+                "SELECT aid, sentence_idx, a_.start_char, a_.end_char, $both AS mentions "
+                "FROM a_ JOIN b_ USING (aid, sentence_idx)"
+            )
         else:
             params |= {"label_a": label_a, "label_b": label_b}
             hits = (
-                "SELECT aid, sentence_idx, CASE WHEN a_.aid IS NOT NULL AND b_.aid IS NOT NULL "
+                "SELECT aid, sentence_idx, coalesce(a_.start_char, b_.start_char) AS start_char, "
+                "coalesce(a_.end_char, b_.end_char) AS end_char, "
+                "CASE WHEN a_.aid IS NOT NULL AND b_.aid IS NOT NULL "
                 "THEN $both WHEN a_.aid IS NOT NULL THEN $label_a ELSE $label_b END AS mentions "
                 "FROM a_ FULL OUTER JOIN b_ USING (aid, sentence_idx)"
             )
         top = f"LIMIT {max(int(limit), 0)}" if limit is not None else ""
         if chosen is not None:
             params |= {k: v for k, v in chosen.params().items() if f"${k}" in chosen.articles()}
-        found = self._sql(
-            f"""
-            WITH pair_articles AS (
-                SELECT aid FROM art_by_eid WHERE eid IN ($a, $b)
-                AND aid IN (SELECT aid FROM {articles}) GROUP BY aid HAVING count(DISTINCT eid) = 2
-            ),
-            a_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_by_eid
-                   WHERE eid = $a AND aid IN (SELECT aid FROM pair_articles)),
-            b_ AS (SELECT DISTINCT aid, sentence_idx FROM sent_by_eid
-                   WHERE eid = $b AND aid IN (SELECT aid FROM pair_articles)),
-            hits AS ({hits}),
-            shown AS (
-                SELECT a.published, a.article_id, h.mentions, h.aid, h.sentence_idx
-                FROM hits h JOIN (SELECT aid, published, article_id FROM articles) a USING (aid)
-                ORDER BY a.published DESC NULLS LAST, a.article_id, h.sentence_idx
-                {top}
+
+        def rows(newest: int | None) -> pd.DataFrame:
+            # Rows are ordered by article (newest first, then id) before sentence, so
+            # when the ``newest`` pair articles give ``limit`` rows, the rows shown are all
+            # theirs: the sentences of older articles are not joined at all.
+            pool = (
+                "SELECT p.aid FROM pair_articles p JOIN (SELECT aid, published, article_id "
+                "FROM articles) a USING (aid) ORDER BY a.published DESC NULLS LAST, "
+                f"a.article_id LIMIT {int(newest)}"
+                if newest is not None
+                else "SELECT aid FROM pair_articles"
             )
-            SELECT h.published, a.source, a.title, h.mentions, a.url, h.article_id,
-                   h.sentence_idx, s.start_char, s.end_char
-            FROM shown h JOIN articles a USING (aid)
-            LEFT JOIN sentences s ON s.aid = h.aid AND s.sentence_idx = h.sentence_idx
-            ORDER BY h.published DESC NULLS LAST, h.article_id, h.sentence_idx
-            {top}
-            """,
-            params,
-        )
+            return self._sql(
+                f"""
+                WITH pair_articles AS (
+                    SELECT aid FROM art_by_eid WHERE eid IN ($a, $b)
+                    AND aid IN (SELECT aid FROM {articles}) GROUP BY aid
+                    HAVING count(DISTINCT eid) = 2
+                ),
+                pool AS ({pool}),
+                a_ AS (SELECT aid, sentence_idx, start_char, end_char FROM sent_by_eid
+                       WHERE eid = $a AND aid IN (SELECT aid FROM pool)),
+                b_ AS (SELECT aid, sentence_idx, start_char, end_char FROM sent_by_eid
+                       WHERE eid = $b AND aid IN (SELECT aid FROM pool)),
+                hits AS ({hits}),
+                shown AS (
+                    SELECT a.published, a.article_id, h.mentions, h.aid, h.sentence_idx,
+                           h.start_char, h.end_char
+                    FROM hits h JOIN (SELECT aid, published, article_id FROM articles) a
+                        USING (aid)
+                    ORDER BY a.published DESC NULLS LAST, a.article_id, h.sentence_idx
+                    {top}
+                )
+                SELECT h.published, a.source, a.title, h.mentions, a.url, h.article_id,
+                       h.sentence_idx, h.start_char, h.end_char, h.aid,
+                       (SELECT count(*) FROM pool) AS pooled
+                FROM shown h JOIN articles a USING (aid)
+                ORDER BY h.published DESC NULLS LAST, h.article_id, h.sentence_idx
+                {top}
+                """,
+                params,
+            )
+
+        if limit is None:
+            found = rows(None)
+        else:
+            newest = max(int(limit), 1)
+            while True:
+                found = rows(newest)
+                # Enough rows, or the pool held every pair article (fewer than asked).
+                if len(found) >= limit or (len(found) and found["pooled"].iloc[0] < newest):
+                    break
+                if found.empty and newest >= self._pair_articles(articles, params):
+                    break
+                newest *= 4
         if found.empty:
             return pd.DataFrame({column: [] for column in cooc.PAIR_COLUMNS})
-        texts = self.article_texts(sorted(set(found["article_id"].astype(str))))
+        texts = self._texts_by_aid(found["aid"])
         found["sentence"] = [
-            span_text(texts.get(article_id), start, end) or ""
-            for article_id, start, end in zip(
-                found["article_id"], found["start_char"], found["end_char"], strict=True
+            span_text(texts.get(aid), start, end) or ""
+            for aid, start, end in zip(
+                found["aid"], found["start_char"], found["end_char"], strict=True
             )
         ]
         found["published"] = pd.to_datetime(found["published"], utc=True, errors="coerce")
         found["url"] = found["url"].map(safe_url)
         return found[list(cooc.PAIR_COLUMNS)].reset_index(drop=True)
+
+    def _pair_articles(self, articles: str, params: dict[str, Any]) -> int:
+        """How many of ``articles`` mention both entities of a pair (``$a``, ``$b``)."""
+        sql = (
+            "SELECT count(*) AS n FROM (SELECT aid FROM art_by_eid WHERE eid IN ($a, $b) "
+            f"AND aid IN (SELECT aid FROM {articles}) GROUP BY aid HAVING count(DISTINCT eid) = 2)"
+        )
+        found = self._sql(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+        return int(found["n"].iloc[0])
+
+    def _texts_by_aid(self, aids: Iterable[Any]) -> dict[int, str]:
+        """The text of these articles (integer keys), by key."""
+        keys = sorted({int(aid) for aid in aids})
+        if not keys:
+            return {}
+        found = self._sql(
+            "SELECT aid, text FROM texts WHERE aid IN (SELECT unnest($aids))", {"aids": keys}
+        )
+        return dict(zip(found["aid"].astype(int), found["text"], strict=True))
 
     def article_texts(self, article_ids: Sequence[str]) -> dict[str, str]:
         """The text of these articles (and only these), by id."""

@@ -741,6 +741,8 @@ class Aggregates:
             return found
 
     def _timeline(self, filters: Filters, chosen: _Selection, limit: int) -> Timeline:
+        from flashpoint.query import TIMELINE_EVENT_COLUMNS
+
         sums = self.event_sums(filters)
         assert sums is not None
         params = chosen.params()
@@ -763,7 +765,7 @@ class Aggregates:
             sids = self._sql(f"SELECT DISTINCT sid FROM ({drawn})", params)["sid"]
             # A list of keys (not a join) is pushed into the scan of the wide events table.
             sql = (
-                "CREATE OR REPLACE TEMP TABLE tl_events AS SELECT e.* FROM events e "
+                f"CREATE OR REPLACE TEMP TABLE tl_events AS SELECT {TIMELINE_EVENT_COLUMNS} FROM events e "
                 f"WHERE e.sid IN (SELECT unnest($sids)) AND {chosen.events()}"
             )
             used = {k: v for k, v in params.items() if f"${k}" in sql}

@@ -172,3 +172,36 @@ def test_the_index_is_built_once_per_generation_and_equals_an_in_memory_build(
         store.commit(corpus, manifest_updates={"note": "a later generation"})
     rebuilt = ensure_index(corpus, isolated=True)
     assert rebuilt != built and rebuilt.exists() and not built.exists()
+
+
+@pytest.mark.parametrize("scope", ["sentence", "article"])
+def test_limited_pair_sentences_are_the_head_of_all_of_them(paths, scope: str) -> None:  # type: ignore[no-untyped-def]
+    """The query reads only the newest articles mentioning both entities and widens that
+    pool until it holds ``limit`` rows: every limit gives the first rows of the whole list,
+    also for pairs whose newest shared articles have no sentence naming both."""
+    corpus, catalog, query = paths
+    filters = Filters()
+    view = apply_filters(corpus, filters, catalog)
+    counted = cooc.cooccurrence(view.mentions, scope="sentence", top_n=12, catalog=catalog)
+    ids = counted.label_to_id()
+    pairs = counted.long_form()
+    # Strong pairs and weak ones (few shared sentences among many shared articles).
+    chosen = [*pairs.head(3).itertuples(), *pairs.tail(3).itertuples()]
+    widened = 0
+    for row in chosen:
+        a, b = ids[row.entity_a], ids[row.entity_b]
+        everything = cooc.pair_sentences(
+            view.mentions, corpus.sentences, view.articles, a, b, scope=scope
+        )
+        shared = view.mentions.loc[view.mentions["entity_id"].isin([a, b])]
+        both = shared.groupby("article_id")["entity_id"].nunique().eq(2).sum()
+        widened += int(everything["article_id"].nunique() < both)
+        assert query.pair_sentences(filters, a, b, scope=scope, limit=0).empty
+        for limit in (1, 3, 7, len(everything), len(everything) + 5):
+            pd.testing.assert_frame_equal(
+                query.pair_sentences(filters, a, b, scope=scope, limit=limit),
+                everything.head(limit).reset_index(drop=True),
+            )
+    if scope == "sentence":
+        # Some shared articles name the two in different sentences only.
+        assert widened > 0
