@@ -457,7 +457,7 @@ def _past_date_in_sentence(
         if any(
             t in trigger_tokens
             or t.lower_ in trigger.lexicon.words.bound_preps
-            or (t.pos_ == "VERB" and _other_event_modifier(t, trigger))
+            or (t.pos_ == "VERB" and other_event_modifier(t, trigger))
             for t in between
         ):
             continue  # a nested event's date ("drills ever held, after the test in
@@ -577,7 +577,7 @@ def _bounded(span: Span, trigger: Trigger, others: set[int]) -> bool:
     for token in [span.root, *span.root.ancestors]:
         if token.i in above:
             return False
-        if token.i in others or (token.pos_ == "VERB" and _other_event_modifier(token, trigger)):
+        if token.i in others or (token.pos_ == "VERB" and other_event_modifier(token, trigger)):
             return True
         if token is not span.root and token.lower_ in words.bound_preps:
             return True
@@ -675,7 +675,7 @@ def _date_attachment(date_span: Span, trigger: Trigger, others: list[Token]) -> 
     if governing.i in {t.i for t in trigger.token.subtree}:
         if _own_clause_below(governing, trigger):
             return None  # "flew 500 km in August, and on Sept. 9 the North conducted a test"
-        if _other_event_modifier(governing, trigger):
+        if other_event_modifier(governing, trigger):
             return None  # "fired a satellite, newer than the one launched three years ago"
         return 0  # "launched a rocket carrying a satellite on Sunday": the same event
     if not trigger.is_verbal:
@@ -937,20 +937,30 @@ def _set_off_after(date_span: Span, trigger: Trigger) -> bool:
     )
 
 
-def _other_event_modifier(verb: Token, trigger: Trigger) -> bool:
+def other_event_modifier(verb: Token, trigger: Trigger) -> bool:
     """``verb`` is a participle or relative clause on another thing compared with the
     trigger's ("a newer satellite than the one launched three years ago") and names an
     event of the trigger's type itself: a date in it is that other event's. A clause that
     is no event ("a rocket carrying a satellite on Sunday"), or that tells about the
     trigger's own things ("THAAD, whose first parts arrived this month"), still dates it."""
-    head = verb.head
-    if verb.dep_ not in ("acl", "relcl") or head.i in (trigger.token.i, trigger.time_verb.i):
+    words = trigger.lexicon.words
+    if verb.dep_ in ("acl", "relcl"):
+        head = verb.head
+    elif verb.dep_ == "xcomp" and verb.i > verb.sent.start:
+        # "similar to that fired over Japan last month" with the participle (or a past
+        # verb) hung on the adjective: it still follows the pronoun it is said of
+        head = verb.doc[verb.i - 1]
+        if head.dep_ != POBJ_DEP or head.lower_ not in words.other_instance_nouns:
+            return False
+    else:
+        return False
+    if head.i in (trigger.token.i, trigger.time_verb.i):
         return False
     specs = trigger.lexicon.triggers.get((verb.lemma_.lower(), "VERB"), ())
     if not any(spec.event_type == trigger.event_type for spec in specs):
         return False
-    compared = head.lower_ in trigger.lexicon.words.other_instance_nouns or (
-        head.dep_ == POBJ_DEP and head.head.lower_ in trigger.lexicon.words.comparison_words
+    compared = head.lower_ in words.other_instance_nouns or (
+        head.dep_ == POBJ_DEP and head.head.lower_ in words.comparison_words
     )
     return compared
 

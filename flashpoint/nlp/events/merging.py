@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flashpoint.nlp.events.dating import other_event_modifier
 from flashpoint.nlp.events.modality import (
     ASSERTED,
     CLAIMED,
@@ -125,6 +126,14 @@ def _nested(a: Trigger, b: Trigger) -> bool:
     }
 
 
+def _compared(a: Trigger, b: Trigger) -> bool:
+    """One mention is another thing of the same kind the other is compared with: "fired a
+    missile, similar to one fired over Japan last month", "newer than the one launched in
+    2013". A date of the one compared with is that other event's, however the parser nests
+    the two (the word sets are dating's: comparison_words, other_instance_nouns)."""
+    return other_event_modifier(a.clause_verb, b) or other_event_modifier(b.clause_verb, a)
+
+
 def _dates_nest(a: str | None, b: str | None) -> bool:
     """The same date, or one inside the other ("2016-01" holds "2016-01-06")."""
     if a is None or b is None:
@@ -178,7 +187,9 @@ def merge_same_sentence(
     events: list[tuple[tuple[EventRecord, str], Trigger]],
 ) -> list[tuple[EventRecord, Trigger, str]]:
     """One event per real event per sentence: "met for talks", "the visit, the first
-    two-plus-two meeting" and "the missile launch ... the launch" name one event twice."""
+    two-plus-two meeting" and "the missile launch ... the launch" name one event twice; a
+    mention of another launch it is compared with ("similar to one fired last month") gives
+    it no date (:func:`_compared`)."""
     kept: list[tuple[EventRecord, Trigger, str]] = []
     for (record, learned), trigger in sorted(
         events, key=lambda item: (-item[0][0].confidence, item[1].token.i)
@@ -219,14 +230,21 @@ def merge_same_sentence(
             if p not in other.actors
         ]
         other.location = other.location or record.location
-        if record.event_date is not None and (
-            other.event_date is None
-            or (
-                other.date_basis not in ("explicit", "reference")
-                and record.date_basis in ("explicit", "reference")
+        if (
+            record.event_date is not None
+            and not _compared(twin[1], trigger)
+            and (
+                other.event_date is None
+                or (
+                    other.date_basis not in ("explicit", "reference")
+                    and record.date_basis in ("explicit", "reference")
+                )
+                or (_own_or_catalogued(record) and not _own_or_catalogued(other))
+                or (
+                    _own_or_catalogued(record)
+                    and _finer_inside(record.event_date, other.event_date)
+                )
             )
-            or (_own_or_catalogued(record) and not _own_or_catalogued(other))
-            or (_own_or_catalogued(record) and _finer_inside(record.event_date, other.event_date))
         ):
             other.event_date, other.date_precision = record.event_date, record.date_precision
             other.date_basis, other.date_text = record.date_basis, record.date_text

@@ -474,6 +474,29 @@ def _at(day: int, month: int = 11) -> datetime:
             "missile_launch",
             ["2018-11-13"],
         ),
+        # a launch compared with another one does not take the other one's date
+        (
+            "Officials said North Korea fired a ballistic missile, similar to one fired over "
+            "Japan last month.",
+            _at(16),
+            "missile_launch",
+            ["2018-11-16"],
+        ),
+        # ... also where the parser hangs the participle on "similar"
+        (
+            "Seoul said the North fired a medium-range missile, similar to that fired over "
+            "Japan last month.",
+            _at(16),
+            "missile_launch",
+            ["2018-11-16"],
+        ),
+        # a clause on the launch's own missile dates the launch
+        (
+            "North Korea fired a missile that flew over Japan on Tuesday.",
+            _at(16),
+            "missile_launch",
+            ["2018-11-13"],
+        ),
         # a relative clause the parser hung on "the middle of" the exercise
         (
             "The ministers met in the middle of the annual Iron Shield exercise, which began on "
