@@ -618,6 +618,23 @@ class ReferenceIndex:
         last = [e for e in found if e.date == latest]
         return last[0] if len(last) == 1 else None
 
+    def first_of(self, event_type: str, series: str, lo: date, hi: date) -> ReferenceEvent | None:
+        """The first event of one complete, qualified series when all of [lo, hi] lies in
+        its coverage and before that event: by ``hi`` nothing of the series had happened
+        yet ("the THAAD deployment" in an article of August 2016 -> the arrival at Osan on
+        2017-03-06, so it was not yet done). ``series`` names the series by id or
+        qualifier; whole-type series (no qualifier) never answer, since a mention of a
+        kind in general is no mention of one catalogued system. None otherwise."""
+        if lo > hi:
+            raise ValueError(f"first_of: empty range {lo} > {hi}")
+        chosen = [s for s in self.select_series(event_type, series) if s.qualifier]
+        if len(chosen) != 1 or not chosen[0].complete or not chosen[0].covers(lo, hi):
+            return None
+        events = [e for e in self.events if e.series == chosen[0].series_id]
+        if not events or events[0].date <= hi:
+            return None
+        return events[0]
+
     def going_on(
         self, event_type: str, actors: Iterable[str], day: date, *, series: str | None = None
     ) -> list[ReferenceEvent]:

@@ -1756,7 +1756,7 @@ def _series_of(trigger: Trigger) -> str | None:
     """The catalogue series a launch mention belongs to, if it says: satellite, ICBM; for
     a deployment, the series of the system it names (THAAD)."""
     if trigger.event_type == "deployment":
-        return _named_system_series(trigger)
+        return named_system_series(trigger)
     if trigger.event_type != "missile_launch":
         return None
     if trigger.is_space:
@@ -1764,7 +1764,7 @@ def _series_of(trigger: Trigger) -> str | None:
     return "icbm" if _says_icbm(trigger.token) else None
 
 
-def _named_system_series(trigger: Trigger) -> str | None:
+def named_system_series(trigger: Trigger) -> str | None:
     """The qualifier of the catalogued deployment series whose events carry a weapon the
     mention names in its own phrase ("the THAAD deployment", "deployed the THAAD battery",
     "the THAAD battery was deployed"): deployments in general are not catalogued, the

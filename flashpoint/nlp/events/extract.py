@@ -58,6 +58,7 @@ from flashpoint.nlp.events.dating import (
     event_timezone,
     is_current,
     is_progressive,
+    named_system_series,
     no_particular_time,
     ongoing_month,
     placed_earlier,
@@ -91,6 +92,7 @@ from flashpoint.nlp.events.modality import (
     event_modality,
     without_attempts,
 )
+from flashpoint.nlp.events.public_record import not_yet_on_record
 from flashpoint.nlp.events.records import (
     ArticleState,
     EventRecord,
@@ -716,6 +718,10 @@ def _build_event(
     earlier = _antecedent_modality(record, trigger, modality, state)
     if earlier is not None:
         record.modality = earlier
+    if record.modality == ASSERTED and not_yet_on_record(
+        record, named_system_series(trigger), context
+    ):
+        record.modality = PLANNED  # done before the record's first arrival: a plan
     return record, agent_from
 
 

@@ -19,6 +19,7 @@ from flashpoint.nlp.events.checks import (
     is_meeting_of_parties,
     joint_parties,
 )
+from flashpoint.nlp.events.public_record import not_yet_on_record
 from flashpoint.nlp.events.records import EventRecord
 from flashpoint.schema import ArticleContext
 
@@ -550,3 +551,71 @@ def test_the_two_leaders_complete_a_meeting_held_in_one_sides_country(nlp: Langu
         "The two leaders met on the sidelines of the summit in Hangzhou."
     )
     assert [sorted(a) for a in meeting_actors(nlp, text)] == [["country:CHN", "country:KOR"]]
+
+
+# -- what the public record says had not happened yet (public_record.py) --------------------
+
+
+def deployments(nlp: Language, text: str, published: datetime, precision: str) -> list[str]:
+    context = ArticleContext("article-1", published, precision)
+    found = extract_events(nlp(text), context)
+    return [e.modality for e in found if e.event_type == "deployment"]
+
+
+AUGUST_2016 = datetime(2016, 8, 15, 3, 0, tzinfo=UTC)
+MAY_2017 = datetime(2017, 5, 10, 3, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "China has strongly opposed the deployment of THAAD in South Korea.",
+        "Thousands rallied against the deployment of the THAAD battery in Seongju.",
+    ],
+)
+def test_a_thaad_deployment_before_the_first_arrival_is_planned(nlp: Language, text: str) -> None:
+    # the first THAAD equipment reached South Korea on 2017-03-06 (data/reference)
+    assert deployments(nlp, text, AUGUST_2016, "datetime") == ["planned"]
+    assert deployments(nlp, text, datetime(2017, 2, 1, tzinfo=UTC), "month") == ["planned"]
+    assert deployments(nlp, text, datetime(2017, 3, 4, 3, 0, tzinfo=UTC), "datetime") == ["planned"]
+    # after it, the same words report what happened
+    assert deployments(nlp, text, MAY_2017, "datetime") == ["asserted"]
+
+
+def test_a_month_article_of_the_first_arrivals_month_is_left_alone(nlp: Language) -> None:
+    # March 2017 to its month: it may have been written after the 6th
+    text = "Thousands rallied against the deployment of the THAAD battery in Seongju."
+    assert deployments(nlp, text, datetime(2017, 3, 1, tzinfo=UTC), "month") == ["asserted"]
+
+
+def test_deployments_outside_the_catalogued_series_are_left_alone(nlp: Language) -> None:
+    # THAAD elsewhere is not in the South Korea series; other systems are not catalogued
+    guam = "The U.S. military deployed a THAAD battery to Guam."
+    assert deployments(nlp, guam, AUGUST_2016, "datetime") == ["asserted"]
+    patriot = "The U.S. military deployed Patriot batteries to the base."
+    assert deployments(nlp, patriot, AUGUST_2016, "datetime") == ["asserted"]
+
+
+def test_only_a_record_of_the_series_place_actors_and_time_is_a_plan() -> None:
+    def thaad(**fields: object) -> EventRecord:
+        return EventRecord("e", "a", 0, 0, 0, "deployment", "deployment", **fields)  # type: ignore[arg-type]
+
+    august = ArticleContext("a", AUGUST_2016, "datetime")
+    assert not_yet_on_record(thaad(actors=["country:USA"]), "thaad", august)
+    assert not_yet_on_record(thaad(location="place:seongju"), "thaad", august)
+    # no series the mention names, or not a deployment
+    assert not not_yet_on_record(thaad(), None, august)
+    launch = EventRecord("e", "a", 0, 0, 0, "missile_launch", "launch")
+    assert not not_yet_on_record(launch, "thaad", august)
+    # elsewhere, by someone else, or dated by the text before the coverage (2013)
+    assert not not_yet_on_record(thaad(location="place:guam"), "thaad", august)
+    assert not not_yet_on_record(thaad(participants=["country:JPN"]), "thaad", august)
+    assert not not_yet_on_record(thaad(actors=["country:JPN"]), "thaad", august)
+    dated = thaad(event_date="2013", date_precision="year", date_basis="explicit")
+    assert not not_yet_on_record(dated, "thaad", august)
+    # a date of its own inside the coverage does not make it done
+    july = thaad(event_date="2016-07", date_precision="month", date_basis="explicit")
+    assert not_yet_on_record(july, "thaad", august)
+    # articles dated only to a year, or not at all, say nothing
+    assert not not_yet_on_record(thaad(), "thaad", ArticleContext("a", AUGUST_2016, "year"))
+    assert not not_yet_on_record(thaad(), "thaad", ArticleContext("a", None, "unknown"))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from flashpoint.nlp.events.public_record import series_countries
 from flashpoint.nlp.gazetteer import Gazetteer
 from flashpoint.nlp.reference import (
     ReferenceDataError,
@@ -162,6 +163,26 @@ def test_thaad_milestones_only_when_asked_for(index: ReferenceIndex) -> None:
     assert (
         index.only_in("deployment", [], date(2016, 1, 1), date(2016, 6, 30), series="thaad") is None
     )
+
+
+def test_first_of_a_qualified_series_after_a_range(index: ReferenceIndex) -> None:
+    # nothing of thaad-korea had happened by the end of February 2017: the first is Osan
+    feb = (date(2017, 2, 1), date(2017, 2, 28))
+    assert _day(index.first_of("deployment", "thaad", *feb)) == date(2017, 3, 6)
+    assert _day(index.first_of("deployment", "thaad-korea", *feb)) == date(2017, 3, 6)
+    # a range reaching the first event (March 2017), or before the coverage (June 2016)
+    assert index.first_of("deployment", "thaad", date(2017, 3, 1), date(2017, 3, 31)) is None
+    assert index.first_of("deployment", "thaad", date(2016, 6, 1), date(2016, 8, 31)) is None
+    # no qualifier matched, or a whole-type series named by id: never answers
+    assert index.first_of("deployment", "patriot", *feb) is None
+    assert index.first_of("missile_launch", "prk-missile-launches", *feb) is None
+    with pytest.raises(ValueError):
+        index.first_of("deployment", "thaad", date(2017, 2, 2), date(2017, 2, 1))
+
+
+def test_the_thaad_series_happens_in_south_korea(index: ReferenceIndex) -> None:
+    assert series_countries("thaad", index) == frozenset({"country:KOR"})
+    assert series_countries("thaad-korea", index) == frozenset({"country:KOR"})
 
 
 def test_every_catalogued_event_names_its_source(index: ReferenceIndex) -> None:
