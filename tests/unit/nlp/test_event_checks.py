@@ -277,6 +277,34 @@ def test_carrying_out_a_test_or_imposing_a_ban_stays_an_act() -> None:
     assert states.tokens(imposed) == set()
 
 
+def test_whatever_measures_may_be_needed_are_no_sanctions_package() -> None:
+    # "Tokyo took all possible measures ."
+    every = parsed(
+        ["Tokyo", "took", "all", "possible", "measures", "."],
+        [1, 1, 4, 4, 1, 1],
+        ["nsubj", "ROOT", "det", "amod", "dobj", "punct"],
+        ["Tokyo", "take", "all", "possible", "measure", "."],
+    )
+    # "Seoul will take necessary measures ."
+    fitting = parsed(
+        ["Seoul", "will", "take", "necessary", "measures", "."],
+        [2, 2, 2, 4, 2, 2],
+        ["nsubj", "aux", "ROOT", "amod", "dobj", "punct"],
+        ["Seoul", "will", "take", "necessary", "measure", "."],
+    )
+    # "The council adopted the strongest possible measures ." (a package: kept)
+    strongest = parsed(
+        ["The", "council", "adopted", "the", "strongest", "possible", "measures", "."],
+        [1, 2, 2, 6, 6, 6, 2, 2],
+        ["det", "nsubj", "ROOT", "det", "amod", "amod", "dobj", "punct"],
+        ["the", "council", "adopt", "the", "strong", "possible", "measure", "."],
+    )
+    states = default_background_states()
+    assert states.tokens(every) == {4}
+    assert states.tokens(fitting) == {4}
+    assert states.tokens(strongest) == set()
+
+
 def test_a_new_round_of_sanctions_is_still_an_act() -> None:
     # "The Council adopted a round of sanctions ." (no state preposition above it)
     adopted = parsed(
@@ -428,6 +456,21 @@ def test_forces_kept_as_a_standing_fact_are_no_deployment(nlp: Language, text: s
 )
 def test_sanctions_as_a_standing_state_are_no_sanction_events(nlp: Language, text: str) -> None:
     assert [t for t, _ in found(nlp, text) if t == "sanction"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States imposed sanctions on Monday. Japan tracked the missile and took "
+        "all possible measures.",
+        "The United States imposed sanctions on Monday. Seoul said it would take necessary "
+        "measures to protect its citizens.",
+    ],
+)
+def test_whatever_measures_are_needed_are_no_sanction_event(nlp: Language, text: str) -> None:
+    context = ArticleContext("article-1", MONDAY, "datetime")
+    triggers = [e.trigger for e in extract_events(nlp(text), context) if e.event_type == "sanction"]
+    assert triggers == ["imposed sanctions"]
 
 
 @pytest.mark.parametrize(
