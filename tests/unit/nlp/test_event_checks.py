@@ -249,12 +249,20 @@ def test_carrying_out_lifting_or_monitoring_sanctions_imposes_none() -> None:
         ["det", "nsubj", "ROOT", "det", "dobj", "punct"],
         ["a", "panel", "monitor", "the", "sanction", "."],
     )
+    # "Iran won relief from sanctions ."
+    relief = parsed(
+        ["Iran", "won", "relief", "from", "sanctions", "."],
+        [1, 1, 1, 2, 3, 1],
+        ["nsubj", "ROOT", "dobj", "prep", "pobj", "punct"],
+        ["Iran", "win", "relief", "from", "sanction", "."],
+    )
     states = default_background_states()
     assert states.tokens(carried) == {5}
     assert states.tokens(lifted) == {4}
     assert states.tokens(eased) == {0}
     assert states.tokens(lifting) == {7}
     assert states.tokens(monitored) == {4}
+    assert states.tokens(relief) == {4}
 
 
 def test_carrying_out_a_test_or_imposing_a_ban_stays_an_act() -> None:
@@ -452,6 +460,7 @@ def test_forces_kept_as_a_standing_fact_are_no_deployment(nlp: Language, text: s
         "Investment poured in after the United Nations lifted its sanctions on Iran.",
         "Beijing refused to ease its sanctions against the North.",
         "Trade recovered following the lifting of international sanctions.",
+        "Tehran agreed to curb its nuclear work in return for relief from economic sanctions.",
     ],
 )
 def test_sanctions_as_a_standing_state_are_no_sanction_events(nlp: Language, text: str) -> None:
