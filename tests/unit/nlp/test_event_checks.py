@@ -214,6 +214,106 @@ def test_sanctions_a_country_is_under_or_faces_are_a_state() -> None:
     assert states.tokens(sanctioned) == {3}
 
 
+def test_carrying_out_lifting_or_monitoring_sanctions_imposes_none() -> None:
+    # "Members must carry out the sanctions ."
+    carried = parsed(
+        ["Members", "must", "carry", "out", "the", "sanctions", "."],
+        [2, 2, 2, 2, 5, 2, 2],
+        ["nsubj", "aux", "ROOT", "prt", "det", "dobj", "punct"],
+        ["member", "must", "carry", "out", "the", "sanction", "."],
+    )
+    # "The council lifted its sanctions on Iran ."
+    lifted = parsed(
+        ["The", "council", "lifted", "its", "sanctions", "on", "Iran", "."],
+        [1, 2, 2, 4, 2, 4, 5, 2],
+        ["det", "nsubj", "ROOT", "poss", "dobj", "prep", "pobj", "punct"],
+        ["the", "council", "lift", "its", "sanction", "on", "Iran", "."],
+    )
+    # "Sanctions on the bank were eased ."
+    eased = parsed(
+        ["Sanctions", "on", "the", "bank", "were", "eased", "."],
+        [5, 0, 3, 1, 5, 5, 5],
+        ["nsubjpass", "prep", "det", "pobj", "auxpass", "ROOT", "punct"],
+        ["sanction", "on", "the", "bank", "be", "ease", "."],
+    )
+    # "Trade grew after the lifting of the embargo ."
+    lifting = parsed(
+        ["Trade", "grew", "after", "the", "lifting", "of", "the", "embargo", "."],
+        [1, 1, 1, 4, 2, 4, 7, 5, 1],
+        ["nsubj", "ROOT", "prep", "det", "pobj", "prep", "det", "pobj", "punct"],
+        ["trade", "grow", "after", "the", "lifting", "of", "the", "embargo", "."],
+    )
+    # "A panel monitors the sanctions ."
+    monitored = parsed(
+        ["A", "panel", "monitors", "the", "sanctions", "."],
+        [1, 2, 2, 4, 2, 2],
+        ["det", "nsubj", "ROOT", "det", "dobj", "punct"],
+        ["a", "panel", "monitor", "the", "sanction", "."],
+    )
+    # "Iran won relief from sanctions ."
+    relief = parsed(
+        ["Iran", "won", "relief", "from", "sanctions", "."],
+        [1, 1, 1, 2, 3, 1],
+        ["nsubj", "ROOT", "dobj", "prep", "pobj", "punct"],
+        ["Iran", "win", "relief", "from", "sanction", "."],
+    )
+    states = default_background_states()
+    assert states.tokens(carried) == {5}
+    assert states.tokens(lifted) == {4}
+    assert states.tokens(eased) == {0}
+    assert states.tokens(lifting) == {7}
+    assert states.tokens(monitored) == {4}
+    assert states.tokens(relief) == {4}
+
+
+def test_carrying_out_a_test_or_imposing_a_ban_stays_an_act() -> None:
+    # "The council carried the resolution ." (no particle: passing it, kept)
+    passed = parsed(
+        ["The", "council", "carried", "the", "resolution", "."],
+        [1, 2, 2, 4, 2, 2],
+        ["det", "nsubj", "ROOT", "det", "dobj", "punct"],
+        ["the", "council", "carry", "the", "resolution", "."],
+    )
+    # "China imposed a ban on coal ."
+    imposed = parsed(
+        ["China", "imposed", "a", "ban", "on", "coal", "."],
+        [1, 1, 3, 1, 3, 4, 1],
+        ["nsubj", "ROOT", "det", "dobj", "prep", "pobj", "punct"],
+        ["China", "impose", "a", "ban", "on", "coal", "."],
+    )
+    states = default_background_states()
+    assert states.tokens(passed) == set()
+    assert states.tokens(imposed) == set()
+
+
+def test_whatever_measures_may_be_needed_are_no_sanctions_package() -> None:
+    # "Tokyo took all possible measures ."
+    every = parsed(
+        ["Tokyo", "took", "all", "possible", "measures", "."],
+        [1, 1, 4, 4, 1, 1],
+        ["nsubj", "ROOT", "det", "amod", "dobj", "punct"],
+        ["Tokyo", "take", "all", "possible", "measure", "."],
+    )
+    # "Seoul will take necessary measures ."
+    fitting = parsed(
+        ["Seoul", "will", "take", "necessary", "measures", "."],
+        [2, 2, 2, 4, 2, 2],
+        ["nsubj", "aux", "ROOT", "amod", "dobj", "punct"],
+        ["Seoul", "will", "take", "necessary", "measure", "."],
+    )
+    # "The council adopted the strongest possible measures ." (a package: kept)
+    strongest = parsed(
+        ["The", "council", "adopted", "the", "strongest", "possible", "measures", "."],
+        [1, 2, 2, 6, 6, 6, 2, 2],
+        ["det", "nsubj", "ROOT", "det", "amod", "amod", "dobj", "punct"],
+        ["the", "council", "adopt", "the", "strong", "possible", "measure", "."],
+    )
+    states = default_background_states()
+    assert states.tokens(every) == {4}
+    assert states.tokens(fitting) == {4}
+    assert states.tokens(strongest) == set()
+
+
 def test_a_new_round_of_sanctions_is_still_an_act() -> None:
     # "The Council adopted a round of sanctions ." (no state preposition above it)
     adopted = parsed(
@@ -357,10 +457,30 @@ def test_forces_kept_as_a_standing_fact_are_no_deployment(nlp: Language, text: s
         "Exports fell in the face of tightening American sanctions.",
         "Banks must stop dealing with the sanctioned entities.",
         "Japan maintains sanctions on Russia over the Ukraine conflict.",
+        "The council urged member states to carry out the sanctions on Pyongyang.",
+        "Investment poured in after the United Nations lifted its sanctions on Iran.",
+        "Beijing refused to ease its sanctions against the North.",
+        "Trade recovered following the lifting of international sanctions.",
+        "Tehran agreed to curb its nuclear work in return for relief from economic sanctions.",
     ],
 )
 def test_sanctions_as_a_standing_state_are_no_sanction_events(nlp: Language, text: str) -> None:
     assert [t for t, _ in found(nlp, text) if t == "sanction"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States imposed sanctions on Monday. Japan tracked the missile and took "
+        "all possible measures.",
+        "The United States imposed sanctions on Monday. Seoul said it would take necessary "
+        "measures to protect its citizens.",
+    ],
+)
+def test_whatever_measures_are_needed_are_no_sanction_event(nlp: Language, text: str) -> None:
+    context = ArticleContext("article-1", MONDAY, "datetime")
+    triggers = [e.trigger for e in extract_events(nlp(text), context) if e.event_type == "sanction"]
+    assert triggers == ["imposed sanctions"]
 
 
 @pytest.mark.parametrize(

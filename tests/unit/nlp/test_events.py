@@ -1056,7 +1056,11 @@ def test_a_deployment_still_to_be_done_or_requested_has_not_happened(
             "exercise",
             ["country:KOR", "country:USA"],
         ),
-        ("Pyongyang urged Seoul to lift its sanctions on the North.", "sanction", ["country:KOR"]),
+        (
+            "Washington urged Seoul to tighten its sanctions on the North.",
+            "sanction",
+            ["country:KOR"],
+        ),
         # no controller: the pronoun is the subject's
         ("North Korea said it would continue its drills next week.", "exercise", ["country:PRK"]),
     ],
