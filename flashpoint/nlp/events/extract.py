@@ -31,6 +31,7 @@ article memory between sentences. The ``flashpoint_events`` component
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping
 
@@ -649,7 +650,8 @@ def _build_event(
         event_date = UNKNOWN_DATE
     else:
         known_actors = actors if agent_from in ("syntax", "inherited", "pronoun") else []
-        event_date = resolve_date(
+        date_of = functools.partial(
+            resolve_date,
             trigger,
             context,
             date_spans,
@@ -660,20 +662,9 @@ def _build_event(
             zones,
             [SANCTIONING_BODIES.get(a, a) for a in known_actors],
         )
-        event_date = reference_date(trigger, known_actors, event_date, context, modality.modality)
+        event_date = reference_date(trigger, known_actors, date_of(), context, modality.modality)
         if modality.modality == PLANNED and event_date.basis in ("explicit", "relative"):
-            past_reading = resolve_date(
-                trigger,
-                context,
-                date_spans,
-                trigger_tokens,
-                tz,
-                modality.modality,
-                state,
-                zones,
-                [SANCTIONING_BODIES.get(a, a) for a in known_actors],
-                direction="past",
-            )
+            past_reading = date_of(direction="past")
             if past_reading.value is not None and past_reading.value != event_date.value:
                 state.past_readings[
                     _event_id(context.article_id, sent.start_char, event_type, trigger.token.idx)
