@@ -20,7 +20,9 @@ The result is ``doc._.events``: a list of :class:`~flashpoint.nlp.events.records
 stored as plain dicts in ``doc._.event_rows`` for the same reason. Beside it,
 ``doc._.event_past_dates`` maps the id of each planned event whose date names no year to
 its date if it happened (``[value, precision, basis, text]``, read back from publication),
-or to None where the date says the event is still to come, for the event filter.
+or to None where the date says the event is still to come, and the id of each undated
+planned or possible event to the day the rules would give it as asserted (where they give
+one), for the event filter.
 """
 
 from __future__ import annotations

@@ -31,7 +31,6 @@ article memory between sentences. The ``flashpoint_events`` component
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Iterable, Mapping
 
@@ -39,6 +38,7 @@ from spacy.tokens import Doc, Span, Token
 
 from flashpoint.nlp.dates import (
     UNKNOWN_DATE,
+    Direction,
     EventDate,
     TimezoneIndex,
     find_date_spans,
@@ -189,7 +189,8 @@ def extract_events(
     for each planned event whose date names no year ("on Jan. 6") and reads differently
     back from publication than forward, by event id: its date if it happened
     (:func:`~flashpoint.nlp.events.dating.reading_if_happened`), or None where that date
-    says the event is still to come.
+    says the event is still to come; and for each undated planned or possible event, the
+    day the rules would give it as asserted, where they give one.
     """
     if lexicon is None:
         lexicon = load_lexicon()
@@ -283,9 +284,15 @@ def extract_events(
         past_readings.update(
             (record.event_id, state.past_readings[record.event_id])
             for record in records
-            if record.modality == PLANNED
-            and record.event_date is not None
-            and record.event_id in state.past_readings
+            if record.event_id in state.past_readings
+            and (
+                (record.modality == PLANNED and record.event_date is not None)
+                or (
+                    record.modality in (PLANNED, POSSIBLE)
+                    and record.event_date is None
+                    and state.past_readings[record.event_id] is not None
+                )
+            )
         )
     return records
 
@@ -650,21 +657,40 @@ def _build_event(
         event_date = UNKNOWN_DATE
     else:
         known_actors = actors if agent_from in ("syntax", "inherited", "pronoun") else []
-        date_of = functools.partial(
-            resolve_date,
-            trigger,
-            context,
-            date_spans,
-            trigger_tokens,
-            tz,
-            modality.modality,
-            state,
-            zones,
-            [SANCTIONING_BODIES.get(a, a) for a in known_actors],
+        sanctioners = [SANCTIONING_BODIES.get(a, a) for a in known_actors]
+
+        def date_of(as_modality: str, direction: Direction | None = None) -> EventDate:
+            return resolve_date(
+                trigger,
+                context,
+                date_spans,
+                trigger_tokens,
+                tz,
+                as_modality,
+                state,
+                zones,
+                sanctioners,
+                direction=direction,
+            )
+
+        event_date = reference_date(
+            trigger, known_actors, date_of(modality.modality), context, modality.modality
         )
-        event_date = reference_date(trigger, known_actors, date_of(), context, modality.modality)
+        if modality.modality in (PLANNED, POSSIBLE) and event_date.value is None:
+            # undated as planned or possible: the day the rules would give it as
+            # asserted, for the event filter to use if it finds the event happened. Only
+            # a day: a month read from a month-dated report says nothing of this event's
+            # time, and an event the filter only guessed happened should not be drawn on
+            # the strength of it.
+            as_asserted = reference_date(
+                trigger, known_actors, date_of(ASSERTED), context, ASSERTED
+            )
+            if as_asserted.value is not None and as_asserted.precision == "day":
+                state.past_readings[
+                    _event_id(context.article_id, sent.start_char, event_type, trigger.token.idx)
+                ] = as_asserted
         if modality.modality == PLANNED and event_date.basis in ("explicit", "relative"):
-            past_reading = date_of(direction="past")
+            past_reading = date_of(modality.modality, direction="past")
             if past_reading.value is not None and past_reading.value != event_date.value:
                 state.past_readings[
                     _event_id(context.article_id, sent.start_char, event_type, trigger.token.idx)

@@ -24,7 +24,11 @@ year-less date of a planned event forward ("on Jan. 6" in a March article: next 
 ``doc._.event_past_dates`` has, for such an event, its date if it happened (last January,
 the nearer reading) or None where the forward reading is the nearer ("to hold talks on
 Dec. 11" in November). A planned event the model would make asserted takes the first, and
-with the second stays planned: its date says it is still to come.
+with the second stays planned: its date says it is still to come. A planned or possible
+event the rules left undated has there the day they would give it as asserted ("officials
+suggested the North fired a missile": the day of the report), which it takes if the model
+makes it asserted; a month-precise reading is not offered (a report dated to the month says
+nothing of the event's time).
 
 The model is trained on the development gold only (``make train``, via
 :mod:`flashpoint.eval.learning`): a proposal is a positive example when, made asserted, the
@@ -398,7 +402,8 @@ def apply_filter(
     """``rows`` (event rows of ``doc``) with the model's modality, and its probability as
     the confidence, for the event types the model decides for. A planned row the model
     would make happened takes its date if it happened from ``past_dates`` (event id ->
-    value, precision, basis, text), or stays planned where that maps it to None."""
+    value, precision, basis, text), or stays planned where that maps it to None; so does
+    an undated planned or possible row, where ``past_dates`` has its day as asserted."""
     out = []
     for row, features in zip(rows, article_features(doc, rows, cues), strict=True):
         if not model.applies_to(str(row["event_type"])):
@@ -408,7 +413,11 @@ def apply_filter(
         modality = model.decide(str(row["modality"]), probability, features)
         decided = {**row, "modality": modality, "confidence": round(probability, 3)}
         event_id = str(row["event_id"])
-        if row["modality"] == PLANNED and modality in HAPPENED_MODALITIES and past_dates:
+        if (
+            row["modality"] in (PLANNED, POSSIBLE)
+            and modality in HAPPENED_MODALITIES
+            and past_dates
+        ):
             if event_id in past_dates and past_dates[event_id] is None:
                 decided["modality"] = PLANNED  # its date says it is still to come
             elif found := past_dates.get(event_id):

@@ -31,6 +31,7 @@ SENTENCES = {
     "drills_ahead": "North Korea fired a missile on Sunday ahead of the allies' annual drills.",
     "habitual_drill": "A regularly scheduled drill by the two allies began on Monday.",
     "drills_carried_out": "The two navies carried out the planned exercises on Tuesday.",
+    "suggested_launch": "Officials suggested North Korea fired a ballistic missile.",
 }
 
 

@@ -163,10 +163,12 @@ PROMOTES = EventFilterModel({}, 5.0)
 KEEPS = EventFilterModel({}, -5.0, demote_below=0.0)
 
 
-def _with_past_dates(name: str) -> tuple[Any, list[dict[str, Any]], dict[str, Any]]:
+def _with_past_dates(
+    name: str, context: ArticleContext = CONTEXT
+) -> tuple[Any, list[dict[str, Any]], dict[str, Any]]:
     doc, _ = _case(name)
     readings: dict[str, Any] = {}
-    rows = [asdict(r) for r in extract_events(doc, CONTEXT, past_readings=readings)]
+    rows = [asdict(r) for r in extract_events(doc, context, past_readings=readings)]
     return (
         doc,
         rows,
@@ -222,6 +224,37 @@ def test_a_date_that_names_its_year_has_one_reading() -> None:
     assert _dates(apply_filter(doc, rows, PROMOTES, past_dates=past_dates)) == [
         ("asserted", "2018-01-06")
     ]
+
+
+def test_a_possible_launch_found_to_have_happened_takes_the_day_it_would_have_as_asserted() -> None:
+    """ "Officials suggested North Korea fired a ballistic missile": possible, so undated;
+    made asserted, it takes what the rules give a launch reported in the past tense with no
+    date of its own, the day of the report. Left possible, it stays undated."""
+    doc, rows, past_dates = _with_past_dates("suggested_launch")
+    assert _dates(rows) == [("possible", None)]
+    assert list(past_dates.values()) == [["2017-03-22", "day", "publication", None]]
+    assert _dates(apply_filter(doc, rows, PROMOTES, past_dates=past_dates)) == [
+        ("asserted", "2017-03-22")
+    ]
+    assert _dates(apply_filter(doc, rows, KEEPS, past_dates=past_dates)) == [("possible", None)]
+
+
+def test_a_promoted_event_takes_no_month_from_a_month_dated_report() -> None:
+    """The same sentence in an article dated only to the month: the month would say nothing
+    of the event's own time, so a promoted event stays undated."""
+    month = ArticleContext("a1", datetime(2017, 3, 1, tzinfo=UTC), "month", None, None)
+    doc, rows, past_dates = _with_past_dates("suggested_launch", month)
+    assert _dates(rows) == [("possible", None)]
+    assert past_dates == {}
+    assert _dates(apply_filter(doc, rows, PROMOTES, past_dates=past_dates)) == [("asserted", None)]
+
+
+def test_a_launch_that_could_happen_has_no_date_if_it_happened() -> None:
+    """ "could fire another missile soon": nothing in the sentence says when it would have
+    happened, so the filter has no date to give it."""
+    _, rows, past_dates = _with_past_dates("hypothetical_launch")
+    assert _dates(rows) == [("possible", None)]
+    assert past_dates == {}
 
 
 def test_the_components_hand_the_past_reading_to_the_filter() -> None:
