@@ -559,6 +559,11 @@ def _build_event(
                 if c.dep_ in SUBJECT_DEPS and trigger.token not in c.subtree
             )
         clause_countries = countries_of(clause_tokens(trigger, skip), entities)
+        if event_type == "sanction":
+            # "sanctions would be imposed on North Korea after Pyongyang said ...": the
+            # country the sanctions are aimed at does not impose them (plain linguistics)
+            aimed_at = countries_of(roles.targets, entities)
+            clause_countries = [c for c in clause_countries if c not in aimed_at]
         if clause_countries:
             actors = clause_countries if event_type in SYMMETRIC_TYPES else clause_countries[:1]
             agent_from = "clause"

@@ -218,6 +218,17 @@ def trigger_roles(trigger: Trigger, entities: EntityIndex) -> Roles:
         )
         if trigger.event_type == "sanction":
             roles.targets.extend(o for _, o in prep_objects(obj, frozenset({"on", "against"})))
+    if (
+        trigger.event_type == "sanction"
+        and trigger.support is None
+        and token.pos_ != "VERB"
+        and token.dep_ in SUBJECT_DEPS | OBJECT_DEPS | {"nsubjpass"}
+        and token.head.pos_ == "VERB"
+    ):
+        # "the strongest sanctions ever assembled against Kim Jong Un": what the verb
+        # governing the sanctions aims them at is their target (plain linguistics), not
+        # a country of the clause that could impose them.
+        roles.targets.extend(o for _, o in prep_objects(token.head, frozenset({"on", "against"})))
     if trigger.event_type == "meeting":
         if token.pos_ == "VERB" and trigger.spec.object_party:
             # "Lavrov met Kishida", "Moon visited Washington", "Guterres told the Security

@@ -1311,3 +1311,21 @@ def test_sides_counted_in_the_subject_discuss_with_each_other(
 def test_officials_of_one_side_discussing_a_plan_hold_no_meeting(nlp: Language) -> None:
     found = events(nlp, "Japanese officials discussed the plan on Monday.")
     assert [e for e in found if e.event_type == "meeting"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the verb governing the sanctions aims them: "against North Korea" is their target
+        "The toughest sanctions so far were assembled against North Korea last year.",
+        "The harshest sanctions in decades were directed against Iran.",
+        # a country in a clause below is no imposer when the sanctions are aimed at it
+        "Officials said new sanctions would be imposed on North Korea after Pyongyang "
+        "rejected the talks.",
+    ],
+)
+def test_the_country_sanctions_are_aimed_at_does_not_impose_them(nlp: Language, text: str) -> None:
+    sanction = only(events(nlp, text), "sanction")
+    assert sanction.actors == []
+    assert len(sanction.participants) == 1
+    assert sanction.participants[0] in ("country:PRK", "country:IRN")
