@@ -43,10 +43,9 @@ run: setup corpus
 
 # The learned event filter (flashpoint/nlp/events/learned.py), fitted on the development gold
 # only (never the sealed test set); deterministic, so a rerun rewrites the same file.
-# `python -m flashpoint.eval.learning cv` prints its cross-validated scores; deployments are
-# left to the rules because cross-validation on dev says the filter lowers their strict F1.
+# `python -m flashpoint.eval.learning cv` prints its cross-validated scores.
 train: setup
-	$(PY) -m flashpoint.eval.learning train --skip-types deployment --out data/models/event_filter.json
+	$(PY) -m flashpoint.eval.learning train --out data/models/event_filter.json
 
 lint: setup
 	$(VENV)/bin/ruff check .
