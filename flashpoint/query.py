@@ -1174,10 +1174,7 @@ class CorpusQuery:
             entities["entity_id"] = entities["entity_id"].map(self._entity_of)
             names = [self.catalog.name(eid) for eid in entities["entity_id"]]
             frequencies = entities["units"].to_numpy()
-            ranking = sorted(
-                range(len(entities)), key=lambda i: (-frequencies[i], names[i].casefold())
-            )
-            top = np.array(ranking[: max(int(top_n), 1)])
+            top = cooc.top_entities(frequencies, names, top_n)
             top_ids = [str(entities["entity_id"].iloc[i]) for i in top]
             pairs = self.con.execute(
                 f"WITH u AS (SELECT {unit}, entity_id FROM cooc_pairs WHERE list_contains($ids, entity_id)) "
@@ -1188,11 +1185,7 @@ class CorpusQuery:
             self.con.execute("DROP TABLE cooc_pairs")
         pairs["a"] = pairs["a"].map(self._entity_of)
         pairs["b"] = pairs["b"].map(self._entity_of)
-        position = {eid: k for k, eid in enumerate(top_ids)}
-        counts = np.zeros((len(top_ids), len(top_ids)), dtype=np.float64)
-        counts[pairs["a"].map(position).to_numpy(), pairs["b"].map(position).to_numpy()] = pairs[
-            "n"
-        ].to_numpy()
+        counts = cooc.pair_counts(pairs, top_ids, mirror=False)
         kinds_by_id = dict(zip(entities["entity_id"], entities["entity_type"], strict=True))
         return cooc.assemble_cooccurrence(
             counts,

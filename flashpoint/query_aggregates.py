@@ -34,7 +34,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from flashpoint.analysis import cooccurrence as cooc
@@ -641,8 +640,7 @@ class Aggregates:
         entities["entity_id"] = entities["entity_id"].map(query._entity_of)
         names = [query.catalog.name(eid) for eid in entities["entity_id"]]
         frequencies = entities["units"].astype("int64").to_numpy()
-        ranking = sorted(range(len(entities)), key=lambda i: (-frequencies[i], names[i].casefold()))
-        top = np.array(ranking[: max(int(top_n), 1)])
+        top = cooc.top_entities(frequencies, names, top_n)
         top_eids = [int(eids[i]) for i in top]
         if not set(top_eids) <= self.pair_eids:
             return None
@@ -652,13 +650,7 @@ class Aggregates:
             "AND list_contains($ids, a) AND list_contains($ids, b) GROUP BY a, b",
             params | {"ids": top_eids},
         )
-        position = {eid: k for k, eid in enumerate(top_eids)}
-        counts = np.zeros((len(top_ids), len(top_ids)), dtype=np.float64)
-        rows = pairs["a"].map(position).to_numpy()
-        columns = pairs["b"].map(position).to_numpy()
-        values = pairs["n"].astype("float64").to_numpy()
-        counts[rows, columns] = values
-        counts[columns, rows] = values
+        counts = cooc.pair_counts(pairs, top_eids, mirror=True)
         kinds_by_id = dict(zip(entities["entity_id"], entities["entity_type"], strict=True))
         return cooc.assemble_cooccurrence(
             counts,

@@ -197,9 +197,7 @@ def cooccurrence(
         catalog.name(eid) if catalog is not None else str(first_names.at[eid, "entity_name"])
         for eid in entity_ids
     ]
-    # Most frequent first; ties by name so the choice of the top N is stable.
-    ranking = sorted(range(len(entity_ids)), key=lambda i: (-frequencies[i], names[i].casefold()))
-    top = np.array(ranking[: max(int(top_n), 1)])
+    top = top_entities(frequencies, names, top_n)
     sub = incidence[:, top]
     counts = np.asarray((sub.T @ sub).toarray())
     ids = [str(entity_ids[i]) for i in top]
@@ -207,6 +205,29 @@ def cooccurrence(
     return assemble_cooccurrence(
         counts, frequencies[top], ids, [names[i] for i in top], kinds, n_units, scope, metric
     )
+
+
+def top_entities(frequencies: np.ndarray, names: Sequence[str], top_n: int) -> np.ndarray:
+    """Positions of the ``top_n`` entities (at least one): most frequent first, ties by
+    name so the choice of the top N is stable. Shared by the pandas path and the DuckDB
+    query layer and its aggregates."""
+    ranking = sorted(range(len(names)), key=lambda i: (-frequencies[i], names[i].casefold()))
+    return np.array(ranking[: max(int(top_n), 1)])
+
+
+def pair_counts(pairs: pd.DataFrame, keys: Sequence[Any], *, mirror: bool) -> np.ndarray:
+    """The pair-count matrix of ``keys`` (one per top entity, in order) from rows (a, b,
+    n) keyed like them: units naming both a and b. ``mirror``: the rows hold one order of
+    each pair, so each count fills both cells."""
+    position = {key: k for k, key in enumerate(keys)}
+    counts = np.zeros((len(keys), len(keys)), dtype=np.float64)
+    rows = pairs["a"].map(position).to_numpy()
+    columns = pairs["b"].map(position).to_numpy()
+    values = pairs["n"].astype("float64").to_numpy()
+    counts[rows, columns] = values
+    if mirror:
+        counts[columns, rows] = values
+    return counts
 
 
 def assemble_cooccurrence(
