@@ -179,6 +179,16 @@ def interval_to_date(lo: date, hi: date) -> tuple[str | None, str]:
     return None, "unknown"
 
 
+def value_interval(value: str) -> tuple[date, date]:
+    """The days an ISO day, month or year value covers (``2017-03``: 1-31 March)."""
+    if len(value) == 10:
+        return date.fromisoformat(value), date.fromisoformat(value)
+    if len(value) == 4:
+        return date(int(value), 1, 1), date(int(value), 12, 31)
+    first = date.fromisoformat(value + "-01")
+    return first, _month_end(first.year, first.month)
+
+
 def clean_expression(text: str) -> str:
     """Lower-case, without the words around a date that don't move it."""
     value = text.lower().replace("\u2019", "'").replace("’", "'")

@@ -52,6 +52,7 @@ from flashpoint.nlp.dates import (
     resolve_event_date,
     sequence_shift,
     shift_event_date,
+    value_interval,
 )
 from flashpoint.nlp.events.entities import span_extension
 from flashpoint.nlp.events.modality import (
@@ -274,8 +275,8 @@ def reading_if_happened(
         or named_weekday(forward.text) is not None
     ):
         return None
-    ahead = (_interval_of(forward.value)[0] - published.hi).days
-    behind = (published.lo - _interval_of(past.value)[1]).days
+    ahead = (value_interval(forward.value)[0] - published.hi).days
+    behind = (published.lo - value_interval(past.value)[1]).days
     return past if behind < ahead else None
 
 
@@ -376,7 +377,7 @@ def _with_coordinated(
     other = _resolve_in_article(partner.text, context, tz, direction=direction, lead=lead)
     if other.value is None:
         return resolved
-    (lo1, hi1), (lo2, hi2) = _interval_of(resolved.value), _interval_of(other.value)
+    (lo1, hi1), (lo2, hi2) = value_interval(resolved.value), value_interval(other.value)
     value, precision = interval_to_date(min(lo1, lo2), max(hi1, hi2))
     if value is None:
         return resolved
@@ -1520,7 +1521,7 @@ def reference_date(
     if event_type == "sanction" and wanted and "org:unsc" not in wanted:
         return current  # the catalogue holds the UN's sanctions, not a party's of its own
     if current.value is not None and current.precision in ("month", "year"):
-        lo, hi = _interval_of(current.value)
+        lo, hi = value_interval(current.value)
         weekday = _weekday_in_month_article(current, context)
         if weekday is not None:
             lo -= timedelta(days=6)  # "on Sunday" early in the month may be last month's
@@ -1605,7 +1606,7 @@ def _named_exercise_date(
         # Foal Eagle exercises" is particular, its article parsed onto the first name
     published = context.published
     if current.value is not None and current.precision in ("month", "year"):
-        lo, hi = _interval_of(current.value)
+        lo, hi = value_interval(current.value)
     elif (
         (current.value is None or current.basis == "publication")
         and modality in (ASSERTED, CLAIMED)
@@ -1824,16 +1825,6 @@ def _resolution_number(trigger: Trigger) -> int | None:
     """The one Security Council resolution number in the trigger's sentence."""
     numbers = {int(m) for m in RESOLUTION_NUMBER.findall(trigger.token.sent.text)}
     return numbers.pop() if len(numbers) == 1 else None
-
-
-def _interval_of(value: str) -> tuple[date, date]:
-    if len(value) == 10:
-        return date.fromisoformat(value), date.fromisoformat(value)
-    if len(value) == 4:
-        return date(int(value), 1, 1), date(int(value), 12, 31)
-    first = date.fromisoformat(value + "-01")
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, following - timedelta(days=1)
 
 
 def event_timezone(

@@ -38,6 +38,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
+from flashpoint.nlp.dates import publication_anchor, value_interval
 from flashpoint.nlp.events.records import EventRecord
 from flashpoint.nlp.reference import ReferenceIndex, default_reference_index
 from flashpoint.schema import ArticleContext
@@ -49,27 +50,16 @@ ZONE_ALLOWANCE = timedelta(days=1)
 def publication_interval(context: ArticleContext) -> tuple[date, date] | None:
     """The days an article may have been written on: its day, or its whole month when it
     is dated only to its month (the Korea Herald corpus); None for coarser dates."""
-    published = context.published
-    if published is None:
+    anchor = publication_anchor(context.published, context.published_precision)
+    if anchor is None or anchor.precision not in ("day", "month"):
         return None
-    day = published.date()
-    if context.published_precision in ("day", "datetime"):
-        return day, day
-    if context.published_precision == "month":
-        first = day.replace(day=1)
-        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        return first, following - timedelta(days=1)
-    return None
+    return anchor.lo, anchor.hi
 
 
 def _value_start(value: str) -> date | None:
     """The first day of an ISO day, month or year value."""
     try:
-        if len(value) == 4:
-            return date(int(value), 1, 1)
-        if len(value) == 7:
-            return date.fromisoformat(value + "-01")
-        return date.fromisoformat(value[:10])
+        return value_interval(value)[0]
     except ValueError:
         return None
 
