@@ -65,6 +65,7 @@ from flashpoint.nlp.events.modality import (
     PLANNED,
     POSSIBLE,
     default_cues,
+    prospective,
 )
 
 EVENT_FILTER = "flashpoint_event_filter"
@@ -213,12 +214,7 @@ def event_features(
         if child.dep_ in ("aux", "auxpass", "neg", "det", "amod", "prt", "mark", "poss"):
             found.add(f"child={child.dep_}:{child.lower_}")
         found.update(f"child_cue={name}" for name in _cue_classes(child.lower_, cues))
-    prep = token.head
-    if (
-        token.dep_ == "pobj"
-        and prep.head is not prep
-        and f"{prep.head.lower_} {prep.lower_}" in cues["prospective_preps"]
-    ):
+    if token.dep_ == "pobj" and prospective(token.head, cues):
         found.add(AHEAD_FEATURE)
     head = token
     for depth in range(1, ANCESTOR_DEPTH + 1):

@@ -267,7 +267,7 @@ def _failure_of_what_happened(verb: Token, dep: str) -> bool:
     return verb.lemma_.lower() == "fail" and dep != "xcomp"
 
 
-def _prospective(prep: Token, cues: Mapping[str, frozenset[str]]) -> bool:
+def prospective(prep: Token, cues: Mapping[str, frozenset[str]]) -> bool:
     """ "ahead of the drills", "in advance of the summit": the preposition and the word it
     hangs from put the event after the clause they modify, so it is still to come ("on the
     eve of" is left out: it is often told looking back). Plain linguistic grounds; the dev
@@ -486,7 +486,7 @@ def event_modality(
             break
         if dep in CLAUSE_BOUNDARY_DEPS:
             break
-        if dep == "pobj" and _prospective(head, cues):
+        if dep == "pobj" and prospective(head, cues):
             note(PLANNED, head.head)
             break  # "fired a missile ahead of the drills": they are still to come
         if dep == "pobj" and _is_cause(head, cues):
