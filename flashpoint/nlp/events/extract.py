@@ -655,6 +655,7 @@ def _build_event(
     if modality.modality in (PLANNED, POSSIBLE) and _setting_of_past_act(trigger):
         modality = ModalityResult(ASSERTED, None, modality.source)
     tz = event_timezone(event_type, actors, location, context, zones)
+    event_id = _event_id(context.article_id, sent.start_char, event_type, trigger.token.idx)
     caption_date = date_from_caption(trigger, date_spans, context, tz)
     if caption_date is not None:
         event_date = caption_date
@@ -691,15 +692,13 @@ def _build_event(
                 trigger, known_actors, date_of(ASSERTED), context, ASSERTED
             )
             if as_asserted.value is not None and as_asserted.precision == "day":
-                state.past_readings[
-                    _event_id(context.article_id, sent.start_char, event_type, trigger.token.idx)
-                ] = as_asserted
+                state.past_readings[event_id] = as_asserted
         if modality.modality == PLANNED and event_date.basis in ("explicit", "relative"):
             past_reading = date_of(modality.modality, direction="past")
             if past_reading.value is not None and past_reading.value != event_date.value:
-                state.past_readings[
-                    _event_id(context.article_id, sent.start_char, event_type, trigger.token.idx)
-                ] = reading_if_happened(event_date, past_reading, context)
+                state.past_readings[event_id] = reading_if_happened(
+                    event_date, past_reading, context
+                )
 
     confidence = 0.6 if trigger.token.pos_ == "VERB" else 0.45
     if trigger.support is not None:
@@ -716,7 +715,7 @@ def _build_event(
     confidence = round(min(0.99, max(0.05, confidence)), 3)
 
     record = EventRecord(
-        event_id=_event_id(context.article_id, sent.start_char, event_type, trigger.token.idx),
+        event_id=event_id,
         article_id=context.article_id,
         sentence_idx=sentence_idx,
         start_char=sent.start_char,
